@@ -1,0 +1,123 @@
+/**
+ * The one backward engine, shared by scalars (`Value`) and tensors (`Tensor`).
+ *
+ * Every op output carries a node: the op's name, its inputs, and a backward function that maps
+ * the gradient of the output to one gradient per input (null where there is none). The engine
+ * sorts the graph iteratively (no recursion, so a million-node chain is fine), walks it from the
+ * output back, lets a "grad space" fit each gradient to its input (tensors undo broadcasting
+ * there, once) and accumulates.
+ */
+
+export interface OpNode<G, N> {
+  readonly op: string;
+  readonly inputs: readonly N[];
+  readonly backward: (grad: G) => readonly (G | null | undefined)[];
+}
+
+export interface GraphNode<G> {
+  _node: OpNode<G, GraphNode<G>> | null;
+  requiresGrad: boolean;
+  /** Gradient waiting to be passed on while the engine runs. */
+  _pending: G | undefined;
+}
+
+/** How gradients of one kind (numbers, tensors) are added, fitted to an input and stored. */
+export interface GradSpace<G, N extends GraphNode<G>> {
+  add(a: G, b: G): G;
+  fit(grad: G, input: N, op: string): G;
+  /** Called with each node's total gradient: leaves store it, others may (retainGrad, Value). */
+  deliver(node: N, grad: G): void;
+}
+
+let gradEnabled = true;
+
+/** True while operations record the graph (the default; false inside `noGrad`). */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs `fn` with graph recording switched on or off, restoring the mode after. */
+export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Runs `fn` without recording the graph, as PyTorch's `torch.no_grad()`. @example const y = noGrad(() => x.mul(2)); */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Runs `fn` with recording on, even inside `noGrad`. @example enableGrad(() => x.mul(2)); */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+/**
+ * Nodes reachable from `root` that take part in the gradient, inputs before outputs.
+ * Iterative post-order depth-first search: an explicit stack of nodes and child positions.
+ */
+export function topoSort<G, N extends GraphNode<G>>(root: N): N[] {
+  const order: N[] = [];
+  const seen = new Set<N>([root]);
+  const nodes: N[] = [root];
+  const next: number[] = [0];
+  while (nodes.length > 0) {
+    const top = nodes.length - 1;
+    const node = nodes[top]!;
+    const inputs = (node._node?.inputs ?? []) as readonly N[];
+    const i = next[top]!;
+    if (i < inputs.length) {
+      next[top] = i + 1;
+      const child = inputs[i]!;
+      if (child.requiresGrad && !seen.has(child)) {
+        seen.add(child);
+        nodes.push(child);
+        next.push(0);
+      }
+    } else {
+      nodes.pop();
+      next.pop();
+      order.push(node);
+    }
+  }
+  return order;
+}
+
+/**
+ * Back-propagates `seed` from `root` through the graph. With `createGraph` the backward
+ * functions run with recording on, so the gradients are themselves differentiable.
+ */
+export function runBackward<G, N extends GraphNode<G>>(
+  root: N,
+  seed: G,
+  space: GradSpace<G, N>,
+  createGraph = false,
+): void {
+  const order = topoSort<G, N>(root);
+  root._pending = seed;
+  withGradMode(createGraph, () => {
+    for (let k = order.length - 1; k >= 0; k--) {
+      const node = order[k]!;
+      const grad = node._pending;
+      if (grad === undefined) continue;
+      node._pending = undefined;
+      space.deliver(node, grad);
+      const op = node._node;
+      if (op === null) continue;
+      const grads = op.backward(grad);
+      const inputs = op.inputs as readonly N[];
+      for (let j = 0; j < inputs.length; j++) {
+        const input = inputs[j]!;
+        const g = grads[j];
+        if (g === null || g === undefined || !input.requiresGrad) continue;
+        const fitted = space.fit(g, input, op.op);
+        input._pending = input._pending === undefined ? fitted : space.add(input._pending, fitted);
+      }
+    }
+  });
+}

@@ -1,0 +1,102 @@
+import { alloc } from './dtype.js';
+import { type GradSpace, isGradEnabled, runBackward } from './engine.js';
+import { zerosLike } from './ops/creation.js';
+import { add } from './ops/elementwise.js';
+import { reshape, stack } from './ops/shape.js';
+import { fmt, sameShape } from './shape.js';
+import { Tensor, record } from './tensor.js';
+
+/**
+ * Gradients of `output` with respect to `inputs`, returned rather than stored in `.grad`
+ * (PyTorch's `torch.autograd.grad`). An input the output does not depend on gets zeros.
+ * @example const [gx] = gradients(x.mul(x).sum(), [x]); // 2x
+ */
+export function gradients(
+  output: Tensor,
+  inputs: readonly Tensor[],
+  opts: { gradOutput?: Tensor; createGraph?: boolean } = {},
+): Tensor[] {
+  if (!output.requiresGrad) return inputs.map((x) => zerosLike(x));
+  const seed = opts.gradOutput ?? (() => {
+    if (output.size !== 1) throw new Error(`gradients: the output has shape ${fmt(output.shape)}; pass gradOutput for a non-scalar output`);
+    return new Tensor(alloc(output.dtype, 1).fill(1), output.shape);
+  })();
+  if (!sameShape(seed.shape, output.shape)) throw new RangeError(`gradients: gradOutput shape ${fmt(seed.shape)} does not match output shape ${fmt(output.shape)}`);
+  const found = new Map<Tensor, Tensor>();
+  const wanted = new Set(inputs);
+  const space: GradSpace<Tensor, Tensor> = {
+    add: (a, b) => add(a, b),
+    fit: (g, input) => (sameShape(g.shape, input.shape) ? g : reshapeOrSum(g, input)),
+    deliver: (node, g) => {
+      if (wanted.has(node)) found.set(node, found.has(node) ? add(found.get(node)!, g) : g);
+    },
+  };
+  runBackward<Tensor, Tensor>(output, seed, space, opts.createGraph ?? false);
+  return inputs.map((x) => found.get(x) ?? zerosLike(x));
+}
+
+function reshapeOrSum(g: Tensor, input: Tensor): Tensor {
+  // Same rule as the engine's own space: undo broadcasting once.
+  return g.size === input.size && g.ndim === input.ndim ? reshape(g, input.shape) : g.sum(leadAndOnes(g.shape, input.shape), true).reshape(input.shape);
+}
+
+function leadAndOnes(from: readonly number[], to: readonly number[]): number[] {
+  const lead = from.length - to.length;
+  const dims: number[] = [];
+  for (let i = 0; i < from.length; i++) if (i < lead || (to[i - lead] === 1 && from[i] !== 1)) dims.push(i);
+  return dims;
+}
+
+/** Makes `x` a graph input: itself when it already takes part in a graph (nesting), else a leaf copy. */
+function asInput(x: Tensor): Tensor {
+  return x.requiresGrad && isGradEnabled() ? record('input', [x], new Tensor(x.data, x.shape), (g) => [g]) : new Tensor(x.data, x.shape, true);
+}
+
+type Fn = (...args: Tensor[]) => Tensor;
+
+/**
+ * The gradient function of a scalar function (of its first argument, or of those in `argnums`).
+ * Nests: `grad(grad(f))` is the second derivative.
+ * @example grad((x) => x.pow(3).sum())(tensor([2])); // [12]
+ */
+export function grad(f: Fn, opts: { argnums?: number | readonly number[] } = {}): (...args: Tensor[]) => Tensor | Tensor[] {
+  const vg = valueAndGrad(f, opts);
+  return (...args) => vg(...args)[1];
+}
+
+/** Like `grad`, and returns the function's value too: [value, gradient]. @example valueAndGrad((x) => x.square().sum())(tensor([3])); // [9, [6]] */
+export function valueAndGrad(f: Fn, opts: { argnums?: number | readonly number[] } = {}): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
+  const argnums = opts.argnums ?? 0;
+  const list = typeof argnums === 'number' ? [argnums] : argnums;
+  return (...args) => {
+    const nested = args.some((a) => a.requiresGrad) && isGradEnabled();
+    const xs = args.map((a, i) => (list.includes(i) ? asInput(a) : a));
+    const y = f(...xs);
+    if (!(y instanceof Tensor) || y.size !== 1) throw new Error(`grad: the function must return a one-element tensor, got ${y instanceof Tensor ? `shape ${fmt(y.shape)}` : typeof y}`);
+    const gs = gradients(y, list.map((i) => xs[i]!), { createGraph: nested });
+    return [nested ? y : y.detach(), typeof argnums === 'number' ? gs[0]! : gs];
+  };
+}
+
+/**
+ * The Jacobian of f at x: shape [...f(x).shape, ...x.shape], one backward pass per output element.
+ * @example jacobian((x) => x.mul(2), tensor([1, 2])); // [[2, 0], [0, 2]]
+ */
+export function jacobian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
+  const nested = x.requiresGrad && isGradEnabled();
+  const xi = asInput(x);
+  const y = f(xi);
+  const rows: Tensor[] = [];
+  for (let i = 0; i < y.size; i++) {
+    const e = new Tensor(alloc(y.dtype, y.size), y.shape);
+    e.data[i] = 1;
+    rows.push(gradients(y, [xi], { gradOutput: e, createGraph: nested })[0]!);
+  }
+  if (rows.length === 0) return new Tensor(alloc(x.dtype, 0), [...y.shape, ...x.shape]);
+  return reshape(stack(rows), [...y.shape, ...x.shape]);
+}
+
+/** The Hessian of a scalar function: the Jacobian of its gradient, shape [...x.shape, ...x.shape]. @example hessian((x) => x.pow(3).sum(), tensor([1])); // [[6]] */
+export function hessian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
+  return jacobian((z) => grad(f)(z) as Tensor, x);
+}

@@ -1,0 +1,26 @@
+// @xent/core: the public surface. Narrow, named exports only.
+export { Value } from './value.js';
+export { Tensor, type TensorLike, record } from './tensor.js';
+export type { DType, Storage } from './dtype.js';
+export type { Shape } from './shape.js';
+export { broadcastShapes } from './shape.js';
+export { Generator, manualSeed, defaultGenerator } from './random.js';
+export { noGrad, enableGrad, isGradEnabled, topoSort } from './engine.js';
+export { kernels, setKernels, referenceKernels, type Kernels } from './kernels/index.js';
+
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye, rand, randn, randint, randperm,
+  type CreateOptions, type RandomOptions, type TensorData,
+} from './ops/creation.js';
+export {
+  add, sub, mul, div, pow, neg, exp, log, sqrt, abs, sign, square, tanh, sigmoid, softplus, relu, leakyRelu, gelu, erf,
+  sin, cos, clamp, maximum, minimum, where, eq, ne, gt, ge, lt, le, clone, cast,
+} from './ops/elementwise.js';
+export { sum, mean, max, min, argmax, argmin, logsumexp, variance, variance as var, std, sumTo } from './ops/reduce.js';
+export { matmul, mm, dot, outer } from './ops/matmul.js';
+export { reshape, flatten, permute, transpose, squeeze, unsqueeze, expand, slice, cat, stack } from './ops/shape.js';
+export { indexSelect, gather, scatterAdd, oneHot, type IndexLike } from './ops/indexing.js';
+export { softmax, logSoftmax } from './ops/softmax.js';
+
+export { gradients, grad, valueAndGrad, jacobian, hessian } from './functional.js';
+export { gradcheck, type GradcheckOptions } from './gradcheck.js';

@@ -1,0 +1,250 @@
+import type { Storage } from '../dtype.js';
+import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from './types.js';
+
+/* Plain TypeScript kernels over flat typed arrays. Each loop is monomorphic: the op is chosen
+   once, outside the loop, never per element. */
+
+type Row = (o: Storage, oi: number, a: Storage, ai: number, sa: number, b: Storage, bi: number, sb: number, n: number) => void;
+
+const rows: Record<BinaryOp, Row> = {
+  add: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! + b[bi]!; },
+  sub: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! - b[bi]!; },
+  mul: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! * b[bi]!; },
+  div: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! / b[bi]!; },
+  pow: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! ** b[bi]!; },
+  maximum: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) { const x = a[ai]!, y = b[bi]!; o[oi + j] = x !== x || y !== y ? NaN : x > y ? x : y; }
+  },
+  minimum: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) { const x = a[ai]!, y = b[bi]!; o[oi + j] = x !== x || y !== y ? NaN : x < y ? x : y; }
+  },
+  eq: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai] === b[bi] ? 1 : 0; },
+  ne: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai] !== b[bi] ? 1 : 0; },
+  gt: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! > b[bi]! ? 1 : 0; },
+  ge: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! >= b[bi]! ? 1 : 0; },
+  lt: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! < b[bi]! ? 1 : 0; },
+  le: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! <= b[bi]! ? 1 : 0; },
+};
+
+type Map1 = (x: Storage, o: Storage, n: number) => void;
+
+/** erf to about 1e-14: the Maclaurin series below |x| = 3, the erfc continued fraction above. */
+export function erf(x: number): number {
+  const z = Math.abs(x);
+  if (z < 3) {
+    let term = z, sum = z;
+    const z2 = z * z;
+    for (let k = 1; k < 200; k++) {
+      term *= -z2 / k;
+      const t = term / (2 * k + 1);
+      sum += t;
+      if (Math.abs(t) < 1e-17 * Math.abs(sum)) break;
+    }
+    return Math.sign(x) * sum * 1.1283791670955126; // 2/√π
+  }
+  // erfc(z) = e^(−z²)/√π · 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + …)))), evaluated from the tail.
+  let f = z;
+  for (let k = 60; k >= 1; k--) f = z + k / 2 / f;
+  const erfc = Math.exp(-z * z) / 1.7724538509055159 / f;
+  return Math.sign(x) * (1 - erfc);
+}
+
+const maps: Record<UnaryOp, Map1> = {
+  neg: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = -x[i]!; },
+  exp: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(x[i]!); },
+  log: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.log(x[i]!); },
+  sqrt: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sqrt(x[i]!); },
+  abs: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.abs(x[i]!); },
+  tanh: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(x[i]!); },
+  sigmoid: (x, o, n) => {
+    // Two branches so that e^(−x) never overflows.
+    for (let i = 0; i < n; i++) { const v = x[i]!; if (v >= 0) o[i] = 1 / (1 + Math.exp(-v)); else { const e = Math.exp(v); o[i] = e / (1 + e); } }
+  },
+  relu: (x, o, n) => { for (let i = 0; i < n; i++) { const v = x[i]!; o[i] = v > 0 ? v : 0; } },
+  sign: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sign(x[i]!); },
+  step: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = x[i]! > 0 ? 1 : 0; },
+  square: (x, o, n) => { for (let i = 0; i < n; i++) { const v = x[i]!; o[i] = v * v; } },
+  reciprocal: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = 1 / x[i]!; },
+  sin: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sin(x[i]!); },
+  cos: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.cos(x[i]!); },
+  log1p: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.log1p(x[i]!); },
+  expm1: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.expm1(x[i]!); },
+  softplus: (x, o, n) => {
+    // log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)): finite for every finite x.
+    for (let i = 0; i < n; i++) { const v = x[i]!; o[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v))); }
+  },
+  erf: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = erf(x[i]!); },
+};
+
+/** Walks every row (last axis) of `shape`, giving each operand's offset at the row's start. */
+function forEachRow(shape: readonly number[], strides: (readonly number[])[], visit: (offsets: number[], outOffset: number) => void): void {
+  const nd = shape.length;
+  const inner = nd === 0 ? 1 : shape[nd - 1]!;
+  let outer = 1;
+  for (let d = 0; d < nd - 1; d++) outer *= shape[d]!;
+  const idx = new Array<number>(Math.max(nd - 1, 0)).fill(0);
+  const offs = strides.map(() => 0);
+  for (let r = 0; r < outer; r++) {
+    visit(offs, r * inner);
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]!++;
+      for (let t = 0; t < strides.length; t++) offs[t]! += strides[t]![d]!;
+      if (idx[d]! < shape[d]!) break;
+      for (let t = 0; t < strides.length; t++) offs[t]! -= strides[t]![d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+function isContiguous(strides: readonly number[], shape: readonly number[]): boolean {
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== acc) return false;
+    acc *= shape[i]!;
+  }
+  return true;
+}
+
+const allZero = (s: readonly number[]): boolean => s.every((v) => v === 0);
+
+export const referenceKernels: Kernels = {
+  unary(op: UnaryOp, x, out) {
+    maps[op](x, out, out.length);
+  },
+
+  unaryParam(op, x, alpha, out) {
+    const n = out.length;
+    switch (op) {
+      case 'leakyRelu': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? v : alpha * v; } break;
+      case 'leakyReluGrad': for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 1 : alpha; break;
+      case 'powScalar': for (let i = 0; i < n; i++) out[i] = x[i]! ** alpha; break;
+      case 'clampMin': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v < alpha ? alpha : v; } break;
+      case 'clampMax': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > alpha ? alpha : v; } break;
+    }
+  },
+
+  binary(op, a, aStrides, b, bStrides, shape, out) {
+    const row = rows[op];
+    const n = out.length;
+    if (n === 0) return;
+    const ca = isContiguous(aStrides, shape), cb = isContiguous(bStrides, shape);
+    const za = allZero(aStrides), zb = allZero(bStrides);
+    if ((ca || za) && (cb || zb)) { row(out, 0, a, 0, za ? 0 : 1, b, 0, zb ? 0 : 1, n); return; }
+    const nd = shape.length;
+    const sa = aStrides[nd - 1]!, sb = bStrides[nd - 1]!, inner = shape[nd - 1]!;
+    forEachRow(shape, [aStrides, bStrides], (offs, o) => row(out, o, a, offs[0]!, sa, b, offs[1]!, sb, inner));
+  },
+
+  where(c, cStrides, a, aStrides, b, bStrides, shape, out) {
+    if (out.length === 0) return;
+    const nd = shape.length;
+    const sc = nd ? cStrides[nd - 1]! : 0, sa = nd ? aStrides[nd - 1]! : 0, sb = nd ? bStrides[nd - 1]! : 0;
+    const inner = nd ? shape[nd - 1]! : 1;
+    forEachRow(shape, [cStrides, aStrides, bStrides], (offs, o) => {
+      let ci = offs[0]!, ai = offs[1]!, bi = offs[2]!;
+      for (let j = 0; j < inner; j++, ci += sc, ai += sa, bi += sb) out[o + j] = c[ci] ? a[ai]! : b[bi]!;
+    });
+  },
+
+  reduce(op: ReduceOp, x, shape, reduced, out) {
+    const init = op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
+    out.fill(init);
+    if (x.length === 0) return;
+    // Output strides over the input's dims: 0 where reduced.
+    const nd = shape.length;
+    const os = new Array<number>(nd).fill(0);
+    let acc = 1;
+    for (let d = nd - 1; d >= 0; d--) if (!reduced[d]) { os[d] = acc; acc *= shape[d]!; }
+    if (nd === 0) { out[0] = x[0]!; return; }
+    const inner = shape[nd - 1]!, so = os[nd - 1]!;
+    const xs: number[] = [];
+    acc = 1;
+    for (let d = nd - 1; d >= 0; d--) { xs[d] = acc; acc *= shape[d]!; }
+    forEachRow(shape, [xs, os], (offs) => {
+      const xi = offs[0]!;
+      let oi = offs[1]!;
+      if (so === 0) {
+        let r = out[oi]!;
+        if (op === 'sum') for (let j = 0; j < inner; j++) r += x[xi + j]!;
+        else if (op === 'prod') for (let j = 0; j < inner; j++) r *= x[xi + j]!;
+        else if (op === 'max') for (let j = 0; j < inner; j++) { const v = x[xi + j]!; if (v > r || v !== v) r = v; }
+        else for (let j = 0; j < inner; j++) { const v = x[xi + j]!; if (v < r || v !== v) r = v; }
+        out[oi] = r;
+      } else if (op === 'sum') for (let j = 0; j < inner; j++, oi++) out[oi] = out[oi]! + x[xi + j]!;
+      else if (op === 'prod') for (let j = 0; j < inner; j++, oi++) out[oi] = out[oi]! * x[xi + j]!;
+      else if (op === 'max') for (let j = 0; j < inner; j++, oi++) { const v = x[xi + j]!; if (v > out[oi]! || v !== v) out[oi] = v; }
+      else for (let j = 0; j < inner; j++, oi++) { const v = x[xi + j]!; if (v < out[oi]! || v !== v) out[oi] = v; }
+    });
+  },
+
+  argReduce(op, x, shape, dim, out) {
+    let outer = 1, inner = 1;
+    for (let d = 0; d < dim; d++) outer *= shape[d]!;
+    for (let d = dim + 1; d < shape.length; d++) inner *= shape[d]!;
+    const n = shape.length === 0 ? 1 : shape[dim]!;
+    const max = op === 'argmax';
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * n * inner + i;
+        let best = x[base]!, bi = 0;
+        for (let j = 1; j < n && best === best; j++) {
+          const v = x[base + j * inner]!;
+          if (v !== v || (max ? v > best : v < best)) { best = v; bi = j; }
+        }
+        out[o * inner + i] = bi;
+      }
+    }
+  },
+
+  matmul(a, aOffsets, transA, b, bOffsets, transB, m, k, n, out) {
+    // Row-major C = A·B with the i-k-j order, so the inner loop runs along contiguous rows.
+    const batch = aOffsets.length;
+    const ars = transA ? 1 : k, acs = transA ? m : 1; // A element (i, p) at i*ars + p*acs
+    const brs = transB ? 1 : n, bcs = transB ? k : 1; // B element (p, j) at p*brs + j*bcs
+    out.fill(0);
+    for (let t = 0; t < batch; t++) {
+      const ao = aOffsets[t]!, bo = bOffsets[t]!, co = t * m * n;
+      for (let i = 0; i < m; i++) {
+        const ci = co + i * n;
+        for (let p = 0; p < k; p++) {
+          const av = a[ao + i * ars + p * acs]!;
+          if (av === 0) continue;
+          const bp = bo + p * brs;
+          if (bcs === 1) for (let j = 0; j < n; j++) out[ci + j] = out[ci + j]! + av * b[bp + j]!;
+          else for (let j = 0; j < n; j++) out[ci + j] = out[ci + j]! + av * b[bp + j * bcs]!;
+        }
+      }
+    }
+  },
+
+  copyStrided(x, offset, strides, shape, out) {
+    const nd = shape.length;
+    if (out.length === 0) return;
+    if (nd === 0) { out[0] = x[offset]!; return; }
+    const inner = shape[nd - 1]!, s = strides[nd - 1]!;
+    forEachRow(shape, [strides], (offs, o) => {
+      let xi = offset + offs[0]!;
+      for (let j = 0; j < inner; j++, xi += s) out[o + j] = x[xi]!;
+    });
+  },
+
+  softmax(x, outer, n, inner, log, out) {
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * n * inner + i;
+        let max = -Infinity;
+        for (let j = 0; j < n; j++) { const v = x[base + j * inner]!; if (v > max) max = v; }
+        if (max === -Infinity || max === Infinity) max = max === Infinity ? max : 0;
+        let sum = 0;
+        for (let j = 0; j < n; j++) sum += Math.exp(x[base + j * inner]! - max);
+        if (log) {
+          const lse = Math.log(sum);
+          for (let j = 0; j < n; j++) out[base + j * inner] = x[base + j * inner]! - max - lse;
+        } else {
+          const inv = 1 / sum;
+          for (let j = 0; j < n; j++) out[base + j * inner] = Math.exp(x[base + j * inner]! - max) * inv;
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,50 @@
+import type { Storage } from '../dtype.js';
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'tanh' | 'sigmoid' | 'relu' | 'sign' | 'step'
+  | 'square' | 'reciprocal' | 'sin' | 'cos' | 'log1p' | 'expm1' | 'softplus' | 'erf';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+
+/**
+ * The whole numeric surface the ops stand on. Everything works on flat, contiguous typed arrays;
+ * shapes and strides are passed in. A faster implementation (WebAssembly, workers) replaces this
+ * object with `setKernels` and no op changes.
+ */
+export interface Kernels {
+  /** out[i] = f(x[i]). `out` may be `x`. */
+  unary(op: UnaryOp, x: Storage, out: Storage): void;
+  /** out[i] = f(x[i], alpha) for the parametrised maps: leakyRelu (alpha = slope), powScalar (alpha = exponent). */
+  unaryParam(op: 'leakyRelu' | 'leakyReluGrad' | 'powScalar' | 'clampMin' | 'clampMax', x: Storage, alpha: number, out: Storage): void;
+  /**
+   * Broadcast binary op: a and b are read with strides over `shape` (0 for a broadcast dim),
+   * out is contiguous of `shape`.
+   */
+  binary(op: BinaryOp, a: Storage, aStrides: readonly number[], b: Storage, bStrides: readonly number[], shape: readonly number[], out: Storage): void;
+  /** where(cond, a, b) with the same broadcast reading as `binary`. */
+  where(c: Storage, cStrides: readonly number[], a: Storage, aStrides: readonly number[], b: Storage, bStrides: readonly number[], shape: readonly number[], out: Storage): void;
+  /** Reduces x of `shape` over the dims flagged in `reduced`; out is contiguous of the kept dims. */
+  reduce(op: ReduceOp, x: Storage, shape: readonly number[], reduced: readonly boolean[], out: Storage): void;
+  /** Index of the max (or min) along one dim, first on ties (as PyTorch), written as numbers. */
+  argReduce(op: 'argmax' | 'argmin', x: Storage, shape: readonly number[], dim: number, out: Storage): void;
+  /**
+   * Batched matrix product C[b] = op(A[b]) · op(B[b]), op = transpose when the flag is set.
+   * A[b] starts at aOffsets[b]; op(A) is m×k, op(B) is k×n; C is contiguous [batch, m, n].
+   */
+  matmul(
+    a: Storage, aOffsets: readonly number[], transA: boolean,
+    b: Storage, bOffsets: readonly number[], transB: boolean,
+    m: number, k: number, n: number, out: Storage,
+  ): void;
+  /** Copies x (read with `strides` over `shape`) into contiguous out: permute, expand, slice. */
+  copyStrided(x: Storage, offset: number, strides: readonly number[], shape: readonly number[], out: Storage): void;
+  /**
+   * Softmax (or log-softmax) of x viewed as [outer, n, inner] along the middle axis, computed
+   * stably as (x − max) − log Σ e^(x − max).
+   */
+  softmax(x: Storage, outer: number, n: number, inner: number, log: boolean, out: Storage): void;
+}

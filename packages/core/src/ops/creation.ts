@@ -1,0 +1,142 @@
+import { type DType, alloc, checkDType } from '../dtype.js';
+import { type Generator, defaultGenerator } from '../random.js';
+import { type Shape, checkShape, fmt, sizeOf } from '../shape.js';
+import { Tensor, describe } from '../tensor.js';
+import { nestedToFlat } from './indexing.js';
+
+export interface CreateOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
+export type TensorData = number | readonly unknown[] | NumericArray;
+
+function make(data: ArrayLike<number> | null, shape: Shape, opts: CreateOptions, where: string, fallback: DType = 'float64'): Tensor {
+  const dtype = checkDType(opts.dtype ?? fallback, where);
+  const size = sizeOf(shape);
+  const store = alloc(dtype, size);
+  if (data) store.set(data);
+  return new Tensor(store, shape, opts.requiresGrad ?? false);
+}
+
+/**
+ * A tensor from a number, a (nested, rectangular) array or a typed array; `shape` reshapes flat data.
+ * A Float32Array stays float32 unless `dtype` says otherwise.
+ * @example tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ */
+export function tensor(data: TensorData, opts: CreateOptions & { shape?: Shape } = {}): Tensor {
+  let flat: ArrayLike<number>;
+  let shape: number[];
+  let fallback: DType = 'float64';
+  if (typeof data === 'number') {
+    flat = [data];
+    shape = [];
+  } else if (ArrayBuffer.isView(data)) {
+    flat = data as NumericArray;
+    shape = [flat.length];
+    if (data instanceof Float32Array) fallback = 'float32';
+  } else if (Array.isArray(data)) {
+    ({ data: flat, shape } = nestedToFlat(data, 'tensor', 'data'));
+  } else {
+    throw new TypeError(`tensor: data must be a number, a nested array or a typed array, got ${describe(data)}`);
+  }
+  if (opts.shape) {
+    const s = checkShape(opts.shape, 'tensor');
+    if (sizeOf(s) !== flat.length) throw new RangeError(`tensor: ${flat.length} values do not fill shape ${fmt(s)} (${sizeOf(s)} elements)`);
+    shape = s;
+  }
+  return make(flat, shape, opts, 'tensor', fallback);
+}
+
+/** A tensor filled with `value`. @example full([2, 2], 7); */
+export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
+  const t = make(null, checkShape(shape, 'full'), opts, 'full');
+  t.data.fill(value);
+  return t;
+}
+
+/** Zeros of `shape`. @example zeros([2, 3]); */
+export function zeros(shape: Shape, opts: CreateOptions = {}): Tensor {
+  return make(null, checkShape(shape, 'zeros'), opts, 'zeros');
+}
+
+/** Ones of `shape`. @example ones([3]); */
+export function ones(shape: Shape, opts: CreateOptions = {}): Tensor {
+  return full(shape, 1, opts);
+}
+
+/** Zeros with the shape and dtype of `t`. @example zerosLike(x); */
+export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return zeros(t.shape, { dtype: t.dtype, ...opts });
+}
+
+/** Ones with the shape and dtype of `t`. @example onesLike(x); */
+export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return ones(t.shape, { dtype: t.dtype, ...opts });
+}
+
+/** start, start + step, … below end (one argument: 0 … end − 1). @example arange(3); // [0, 1, 2] */
+export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  const [lo, hi] = end === undefined ? [0, start] : [start, end];
+  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be a finite non-zero number, got ${step}`);
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  const t = make(null, [n], opts, 'arange');
+  for (let i = 0; i < n; i++) t.data[i] = lo + i * step;
+  return t;
+}
+
+/** `steps` evenly spaced values from start to end inclusive. @example linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1] */
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const t = make(null, [steps], opts, 'linspace');
+  const h = steps > 1 ? (end - start) / (steps - 1) : 0;
+  for (let i = 0; i < steps; i++) t.data[i] = i === steps - 1 && steps > 1 ? end : start + i * h;
+  return t;
+}
+
+/** The n×m identity (m defaults to n). @example eye(2); // [[1, 0], [0, 1]] */
+export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  const t = make(null, checkShape([n, m], 'eye'), opts, 'eye');
+  for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
+  return t;
+}
+
+function fillRandom(shape: Shape, opts: RandomOptions, where: string, draw: (g: Generator) => number): Tensor {
+  const t = make(null, checkShape(shape, where), opts, where);
+  const g = opts.generator ?? defaultGenerator();
+  for (let i = 0; i < t.size; i++) t.data[i] = draw(g);
+  return t;
+}
+
+/** Uniform on [0, 1), from the default or a given generator. @example rand([2, 2], { generator: new Generator(1) }); */
+export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
+  return fillRandom(shape, opts, 'rand', (g) => g.random());
+}
+
+/** Standard normal samples. @example randn([3]); */
+export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
+  return fillRandom(shape, opts, 'randn', (g) => g.normal());
+}
+
+/** Uniform integers in [low, high). @example randint(0, 10, [5]); */
+export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new RangeError(`randint: expected integers low < high, got ${low} and ${high}`);
+  return fillRandom(shape, opts, 'randint', (g) => g.int(low, high));
+}
+
+/** A random permutation of 0 … n − 1 (Fisher–Yates). @example randperm(5); */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  const t = arange(n, undefined, 1, opts);
+  const g = opts.generator ?? defaultGenerator();
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.int(0, i + 1);
+    const tmp = t.data[i]!;
+    t.data[i] = t.data[j]!;
+    t.data[j] = tmp;
+  }
+  return t;
+}

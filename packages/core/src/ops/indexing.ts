@@ -1,0 +1,171 @@
+import { alloc, promote } from '../dtype.js';
+import { type Shape, fmt, normDim, sizeOf, stridesOf } from '../shape.js';
+import { Tensor, record } from '../tensor.js';
+
+/** Integer indices: a tensor holding integers, a (nested) number array, or an Int32Array. */
+export type IndexLike = Tensor | Int32Array | readonly unknown[] | number;
+
+interface Index {
+  data: ArrayLike<number>;
+  shape: number[];
+}
+
+/** Flattens nested number arrays into data and shape, checking that they are rectangular. */
+export function nestedToFlat(value: unknown, op: string, arg: string): { data: number[]; shape: number[] } {
+  const shape: number[] = [];
+  let probe: unknown = value;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const data: number[] = [];
+  const walk = (v: unknown, d: number, path: number[]): void => {
+    if (d === shape.length) {
+      if (typeof v !== 'number') throw new TypeError(`${op}: ${arg} must hold numbers, found ${v === null ? 'null' : typeof v} at [${path.join(', ')}]`);
+      data.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[d]) {
+      throw new RangeError(`${op}: ${arg} is not rectangular: expected ${Array.isArray(v) ? `length ${shape[d]} but found length ${v.length}` : `an array of length ${shape[d]}`} at [${path.join(', ')}]`);
+    }
+    v.forEach((c, i) => walk(c, d + 1, [...path, i]));
+  };
+  walk(value, 0, []);
+  return { data, shape };
+}
+
+/** Reads indices and checks that they are integers; the error names the op and the argument. */
+export function toIndex(index: IndexLike, op: string, arg = 'index'): Index {
+  let out: Index;
+  if (index instanceof Tensor) out = { data: index.data, shape: index.shape.slice() };
+  else if (index instanceof Int32Array) out = { data: index, shape: [index.length] };
+  else if (typeof index === 'number') out = { data: [index], shape: [] };
+  else out = nestedToFlat(index, op, arg);
+  for (let i = 0; i < out.data.length; i++) {
+    if (!Number.isInteger(out.data[i])) throw new TypeError(`${op}: ${arg} must hold integers, found ${out.data[i]} at flat position ${i}`);
+  }
+  return out;
+}
+
+function checkRange(v: number, n: number, op: string, pos: number): number {
+  if (v < -n || v >= n) throw new RangeError(`${op}: index ${v} at flat position ${pos} is out of range for a dim of size ${n}`);
+  return v < 0 ? v + n : v;
+}
+
+/** Picks entries along `dim` by a 1-D list of positions. @example indexSelect(tensor([[1, 2], [3, 4]]), 0, [1]); // [[3, 4]] */
+export function indexSelect(x: Tensor, dim: number, index: IndexLike): Tensor {
+  const d = normDim(dim, x.ndim, 'indexSelect');
+  const ix = toIndex(index, 'indexSelect');
+  if (ix.shape.length > 1) throw new RangeError(`indexSelect: index must be 1-D, got shape ${fmt(ix.shape)}`);
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  const pos = Array.from(ix.data, (v, i) => checkRange(v, n, 'indexSelect', i));
+  const outer = sizeOf(x.shape.slice(0, d)), inner = sizeOf(x.shape.slice(d + 1));
+  const shape = x.shape.slice();
+  if (x.ndim > 0) shape[d] = pos.length;
+  const out = new Tensor(alloc(x.dtype, sizeOf(shape)), shape);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < pos.length; j++) {
+      out.data.set(x.data.subarray((o * n + pos[j]!) * inner, (o * n + pos[j]! + 1) * inner), (o * pos.length + j) * inner);
+    }
+  }
+  return record('indexSelect', [x], out, (g) => [indexAdd(g, x.shape, d, pos)]); // each picked entry gets its gradient back
+}
+
+/** Zeros of `shape` plus g's slices added at positions `pos` along d: the adjoint of indexSelect. */
+function indexAdd(g: Tensor, shape: Shape, d: number, pos: readonly number[]): Tensor {
+  const out = new Tensor(alloc(g.dtype, sizeOf(shape)), shape);
+  const n = shape.length === 0 ? 1 : shape[d]!;
+  const outer = sizeOf(shape.slice(0, d)), inner = sizeOf(shape.slice(d + 1));
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < pos.length; j++) {
+      const src = (o * pos.length + j) * inner, dst = (o * n + pos[j]!) * inner;
+      for (let i = 0; i < inner; i++) out.data[dst + i]! += g.data[src + i]!;
+    }
+  }
+  return record('indexAdd', [g], out, (gg) => [indexSelect(gg, d, pos)]);
+}
+
+/** Visits every index position: calls visit(flat position in index, offset in x for that position). */
+function walkIndex(ix: Index, xShape: Shape, d: number, op: string, visit: (i: number, xOff: number) => void): void {
+  const nd = ix.shape.length;
+  const xs = stridesOf(xShape);
+  const n = xShape[d]!;
+  const pos = new Array<number>(nd).fill(0);
+  const total = sizeOf(ix.shape);
+  for (let i = 0; i < total; i++) {
+    let off = 0;
+    for (let k = 0; k < nd; k++) off += (k === d ? checkRange(ix.data[i]!, n, op, i) : pos[k]!) * xs[k]!;
+    visit(i, off);
+    for (let k = nd - 1; k >= 0; k--) { if (++pos[k]! < ix.shape[k]!) break; pos[k] = 0; }
+  }
+}
+
+function checkGatherShapes(ix: Index, xShape: Shape, d: number, op: string, other = 'input'): void {
+  if (ix.shape.length !== xShape.length) throw new RangeError(`${op}: index has rank ${ix.shape.length} but ${other} has rank ${xShape.length}`);
+  ix.shape.forEach((s, k) => {
+    if (k !== d && s > xShape[k]!) throw new RangeError(`${op}: index shape ${fmt(ix.shape)} exceeds ${other} shape ${fmt(xShape)} at dim ${k}`);
+  });
+}
+
+/** out[i][j] = x[i][index[i][j]] for dim 1 (and likewise for any dim), as PyTorch's gather. @example gather(tensor([[1, 2], [3, 4]]), 1, [[1], [0]]); // [[2], [3]] */
+export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
+  const d = normDim(dim, x.ndim, 'gather');
+  const ix = toIndex(index, 'gather');
+  checkGatherShapes(ix, x.shape, d, 'gather');
+  return gatherIx(x, d, ix);
+}
+
+function gatherIx(x: Tensor, d: number, ix: Index): Tensor {
+  const out = new Tensor(alloc(x.dtype, sizeOf(ix.shape)), ix.shape);
+  walkIndex(ix, x.shape, d, 'gather', (i, off) => (out.data[i] = x.data[off]!));
+  return record('gather', [x], out, (g) => [scatterAddIx(new Tensor(alloc(g.dtype, x.size), x.shape), d, ix, g)]); // sends each gradient back to where it was read
+}
+
+/** x with src added at the positions index names along dim (repeats add up). @example scatterAdd(zeros([3]), 0, [0, 0], tensor([1, 2])); // [3, 0, 0] */
+export function scatterAdd(x: Tensor, dim: number, index: IndexLike, src: Tensor): Tensor {
+  const d = normDim(dim, x.ndim, 'scatterAdd');
+  const ix = toIndex(index, 'scatterAdd');
+  checkGatherShapes(ix, x.shape, d, 'scatterAdd');
+  checkGatherShapes(ix, src.shape, -1, 'scatterAdd', 'src');
+  return scatterAddIx(x, d, ix, src);
+}
+
+function scatterAddIx(x: Tensor, d: number, ix: Index, src: Tensor): Tensor {
+  const out = new Tensor(alloc(promote(x.dtype, src.dtype), x.size), x.shape);
+  out.data.set(x.data);
+  const ss = stridesOf(src.shape), is = stridesOf(ix.shape);
+  walkIndex(ix, x.shape, d, 'scatterAdd', (i, off) => {
+    let si = 0, r = i;
+    for (let k = 0; k < is.length; k++) { const c = Math.floor(r / is[k]!); r -= c * is[k]!; si += c * ss[k]!; }
+    out.data[off]! += src.data[si]!;
+  });
+  return record('scatterAdd', [x, src], out, (g) => [g, gatherInto(g, d, ix, src.shape)]); // ∂/∂x = 1; ∂/∂src reads g back
+}
+
+/** gather of g by index, placed in a tensor of src's shape (index may be smaller than src). */
+function gatherInto(g: Tensor, d: number, ix: Index, srcShape: Shape): Tensor {
+  const picked = gatherIx(g, d, ix);
+  if (sizeOf(srcShape) === picked.size) return picked;
+  const out = new Tensor(alloc(g.dtype, sizeOf(srcShape)), srcShape);
+  const ss = stridesOf(srcShape), is = stridesOf(ix.shape);
+  for (let i = 0; i < picked.size; i++) {
+    let si = 0, r = i;
+    for (let k = 0; k < is.length; k++) { const c = Math.floor(r / is[k]!); r -= c * is[k]!; si += c * ss[k]!; }
+    out.data[si] = picked.data[i]!;
+  }
+  return out;
+}
+
+/** One-hot rows: [..., numClasses] with a 1 at each label (numClasses −1: max label + 1). @example oneHot([0, 2], 3); // [[1, 0, 0], [0, 0, 1]] */
+export function oneHot(labels: IndexLike, numClasses = -1, opts: { dtype?: 'float32' | 'float64' } = {}): Tensor {
+  const ix = toIndex(labels, 'oneHot', 'labels');
+  let c = numClasses;
+  if (c === -1) c = ix.data.length ? Math.max(...Array.from(ix.data)) + 1 : 0;
+  const out = new Tensor(alloc(opts.dtype ?? 'float64', ix.data.length * c), [...ix.shape, c]);
+  for (let i = 0; i < ix.data.length; i++) {
+    const v = ix.data[i]!;
+    if (v < 0 || v >= c) throw new RangeError(`oneHot: label ${v} at flat position ${i} is outside [0, ${c})`);
+    out.data[i * c + v] = 1;
+  }
+  return out;
+}

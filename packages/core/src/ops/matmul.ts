@@ -1,0 +1,71 @@
+import { alloc, promote } from '../dtype.js';
+import { kernels } from '../kernels/index.js';
+import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../shape.js';
+import { Tensor, record } from '../tensor.js';
+import { reshape, squeeze, unsqueeze } from './shape.js';
+
+/** Offsets of each matrix of a batch, broadcast from `batch` to `full`. */
+function batchOffsets(batch: readonly number[], full: readonly number[], matSize: number): number[] {
+  const strides = broadcastStrides(batch, full);
+  const count = sizeOf(full);
+  const offs = new Array<number>(count);
+  const idx = new Array<number>(full.length).fill(0);
+  for (let t = 0; t < count; t++) {
+    let o = 0;
+    for (let k = 0; k < full.length; k++) o += idx[k]! * strides[k]!;
+    offs[t] = o * matSize;
+    for (let k = full.length - 1; k >= 0; k--) { if (++idx[k]! < full[k]!) break; idx[k] = 0; }
+  }
+  return offs;
+}
+
+/**
+ * op(A)·op(B) for tensors of rank ≥ 2 with broadcast batch dims; op transposes the last two dims
+ * when its flag is set, without copying. The backward is four more calls to itself.
+ * @example mm(a, b, false, true); // a · bᵀ
+ */
+export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
+  const [ar, ac] = a.shape.slice(-2) as [number, number];
+  const [br, bc] = b.shape.slice(-2) as [number, number];
+  const m = transA ? ac : ar, k = transA ? ar : ac;
+  const k2 = transB ? bc : br, n = transB ? br : bc;
+  if (k !== k2) throw new RangeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (${k} ≠ ${k2})`);
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
+  const out = new Tensor(alloc(promote(a.dtype, b.dtype), sizeOf(batch) * m * n), [...batch, m, n]);
+  kernels().matmul(
+    a.data, batchOffsets(a.shape.slice(0, -2), batch, ar * ac), transA,
+    b.data, batchOffsets(b.shape.slice(0, -2), batch, br * bc), transB,
+    m, k, n, out.data,
+  );
+  return record('matmul', [a, b], out, (g) => [
+    transA ? mm(b, g, transB, true) : mm(g, b, false, !transB), // ∂/∂A = G·Bᵀ
+    transB ? mm(g, a, true, transA) : mm(a, g, !transA, false), // ∂/∂B = Aᵀ·G
+  ]);
+}
+
+/**
+ * Matrix product with numpy's rules: 1-D·1-D is a dot product, a 1-D operand is promoted to a
+ * matrix and the added dim removed after, higher ranks are batches with broadcast batch dims.
+ * @example matmul(tensor([[1, 2]]), tensor([[3], [4]])); // [[11]]
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: both arguments need at least one dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  if (a.ndim === 1 && b.ndim === 1 && a.size !== b.size) throw new RangeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (${a.size} ≠ ${b.size})`);
+  const A = a.ndim === 1 ? unsqueeze(a, 0) : a;
+  const B = b.ndim === 1 ? unsqueeze(b, -1) : b;
+  let out = mm(A, B);
+  if (a.ndim === 1) out = squeeze(out, -2);
+  if (b.ndim === 1) out = squeeze(out, -1);
+  return out;
+}
+
+/** Dot product of two vectors. @example dot(tensor([1, 2]), tensor([3, 4])); // 11 */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`dot: expected two 1-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  return matmul(a, b);
+}
+
+/** Outer product of two vectors. @example outer(tensor([1, 2]), tensor([3])); // [[3], [6]] */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  return mm(reshape(a, [-1, 1]), reshape(b, [1, -1]));
+}

@@ -1,0 +1,171 @@
+import { alloc, promote } from '../dtype.js';
+import { kernels } from '../kernels/index.js';
+import { type Shape, broadcastStrides, fmt, normDim, normDims, sizeOf, stridesOf } from '../shape.js';
+import { Tensor, record } from '../tensor.js';
+import { cast } from './elementwise.js';
+
+/* Shape ops. Storage is always contiguous: reshape shares it, the others copy through one
+   strided-copy kernel. */
+
+/** The same data in a new shape; one dim may be −1. @example reshape(arange(6), [2, -1]); // shape [2, 3] */
+export function reshape(x: Tensor, shape: Shape): Tensor {
+  const dims = shape.slice();
+  const free = dims.indexOf(-1);
+  if (free !== dims.lastIndexOf(-1)) throw new RangeError(`reshape: only one dim may be -1, got ${fmt(shape)}`);
+  if (dims.some((d, i) => i !== free && (!Number.isInteger(d) || d < 0))) throw new RangeError(`reshape: dims must be non-negative integers or -1, got ${fmt(shape)}`);
+  if (free >= 0) {
+    const known = dims.reduce((p, d, i) => (i === free ? p : p * d), 1);
+    if (known === 0 || x.size % known !== 0) throw new RangeError(`reshape: cannot reshape a tensor of shape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)}`);
+    dims[free] = x.size / known;
+  }
+  if (sizeOf(dims) !== x.size) throw new RangeError(`reshape: cannot reshape a tensor of shape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)} (${sizeOf(dims)} elements)`);
+  return record('reshape', [x], new Tensor(x.data, dims), (g) => [reshape(g, x.shape)]); // the same numbers, so the same gradient
+}
+
+/** Merges dims startDim..endDim into one. @example flatten(zeros([2, 3, 4]), 1); // shape [2, 12] */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normDim(startDim, x.ndim, 'flatten'), e = normDim(endDim, x.ndim, 'flatten');
+  if (s > e) throw new RangeError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
+  const mid = x.shape.slice(s, e + 1).reduce((p, d) => p * d, 1);
+  return reshape(x, [...x.shape.slice(0, s), mid, ...x.shape.slice(e + 1)]);
+}
+
+/** Reorders dims. @example permute(zeros([2, 3, 4]), [2, 0, 1]); // shape [4, 2, 3] */
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  if (dims.length !== x.ndim) throw new RangeError(`permute: expected ${x.ndim} dims for a tensor of rank ${x.ndim}, got ${JSON.stringify(dims)}`);
+  const p = dims.map((d) => normDim(d, x.ndim, 'permute'));
+  if (new Set(p).size !== p.length) throw new RangeError(`permute: dims ${JSON.stringify(dims)} repeat a dim`);
+  const src = stridesOf(x.shape);
+  const shape = p.map((d) => x.shape[d]!);
+  const out = new Tensor(alloc(x.dtype, x.size), shape);
+  kernels().copyStrided(x.data, 0, p.map((d) => src[d]!), shape, out.data);
+  const inverse = new Array<number>(p.length);
+  p.forEach((d, i) => (inverse[d] = i));
+  return record('permute', [x], out, (g) => [permute(g, inverse)]); // permute back
+}
+
+/** Swaps two dims. @example transpose(zeros([2, 3]), 0, 1); // shape [3, 2] */
+export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
+  const a = normDim(dim0, x.ndim, 'transpose'), b = normDim(dim1, x.ndim, 'transpose');
+  if (x.ndim < 2 || a === b) return x;
+  const p = x.shape.map((_, i) => i);
+  [p[a], p[b]] = [p[b]!, p[a]!];
+  return permute(x, p);
+}
+
+/** Drops dims of size 1 (all of them, or those named). @example squeeze(zeros([1, 3, 1])); // shape [3] */
+export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  const dims = dim === undefined ? x.shape.map((_, i) => i) : normDims(dim, x.ndim, 'squeeze');
+  return reshape(x, x.shape.filter((d, i) => !(d === 1 && dims.includes(i))));
+}
+
+/** Inserts a dim of size 1 at `dim` (negative counts from the end of the result). @example unsqueeze(zeros([3]), 0); // shape [1, 3] */
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normDim(dim, x.ndim + 1, 'unsqueeze');
+  const shape = x.shape.slice();
+  shape.splice(d, 0, 1);
+  return reshape(x, shape);
+}
+
+/** Broadcasts to `shape` (−1 keeps a dim), copying; the engine sums the gradient back. @example expand(tensor([1, 2]), [3, 2]); */
+export function expand(x: Tensor, shape: Shape): Tensor {
+  if (shape.length < x.ndim) throw new RangeError(`expand: cannot expand shape ${fmt(x.shape)} to fewer dims ${fmt(shape)}`);
+  const lead = shape.length - x.ndim;
+  const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead]! : d));
+  target.forEach((d, i) => {
+    const s = i < lead ? 1 : x.shape[i - lead]!;
+    if (!Number.isInteger(d) || d < 0 || (s !== 1 && s !== d)) throw new RangeError(`expand: shape ${fmt(x.shape)} cannot be expanded to ${fmt(shape)} (dim ${i}: ${s} vs ${d})`);
+  });
+  if (target.length === x.ndim && target.every((d, i) => d === x.shape[i])) return x;
+  const out = new Tensor(alloc(x.dtype, sizeOf(target)), target);
+  kernels().copyStrided(x.data, 0, broadcastStrides(x.shape, target), target, out.data);
+  return record('expand', [x], out, (g) => [g]); // the engine sums g back to x's shape
+}
+
+/** Python-style slice along one dim: start, end (exclusive, negatives count from the end) and step > 0. @example slice(arange(10), 0, 2, 8, 3); // [2, 5] */
+export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+  const d = normDim(dim, x.ndim, 'slice');
+  if (!Number.isInteger(step) || step <= 0) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+  const n = x.shape[d]!;
+  const clampIdx = (v: number | null | undefined, dflt: number): number => {
+    if (v === undefined || v === null) return dflt;
+    if (!Number.isInteger(v)) throw new RangeError(`slice: start and end must be integers, got ${v}`);
+    const r = v < 0 ? v + n : v;
+    return Math.min(Math.max(r, 0), n);
+  };
+  const s = clampIdx(start, 0), e = Math.max(clampIdx(end, n), s);
+  const len = Math.ceil((e - s) / step);
+  const strides = stridesOf(x.shape);
+  const shape = x.shape.slice();
+  shape[d] = len;
+  const readStrides = strides.slice();
+  readStrides[d] = strides[d]! * step;
+  const out = new Tensor(alloc(x.dtype, sizeOf(shape)), shape);
+  kernels().copyStrided(x.data, s * strides[d]!, readStrides, shape, out.data);
+  return record('slice', [x], out, (g) => [unslice(g, x.shape, d, s, step)]); // scatter back into zeros
+}
+
+/** The adjoint of `slice`: g written into zeros of `shape` at start, start + step, … along dim. */
+function unslice(g: Tensor, shape: Shape, d: number, start: number, step: number): Tensor {
+  const out = new Tensor(alloc(g.dtype, sizeOf(shape)), shape);
+  const strides = stridesOf(shape);
+  const gs = stridesOf(g.shape);
+  // Read g contiguously, write strided: copy through the kernel from out's view into g's shape.
+  const writeStrides = strides.slice();
+  writeStrides[d] = strides[d]! * step;
+  scatterStrided(g.data, gs, g.shape, out.data, start * strides[d]!, writeStrides);
+  return record('unslice', [g], out, (gg) => [slice(gg, d, start, start + (g.shape[d]! - 1) * step + 1, step)]);
+}
+
+function scatterStrided(src: ArrayLike<number>, srcStrides: readonly number[], shape: Shape, dst: Float32Array | Float64Array, offset: number, dstStrides: readonly number[]): void {
+  const nd = shape.length;
+  const total = sizeOf(shape);
+  const idx = new Array<number>(nd).fill(0);
+  for (let i = 0; i < total; i++) {
+    let o = offset, si = 0;
+    for (let k = 0; k < nd; k++) { o += idx[k]! * dstStrides[k]!; si += idx[k]! * srcStrides[k]!; }
+    dst[o] = src[si]!;
+    for (let k = nd - 1; k >= 0; k--) { if (++idx[k]! < shape[k]!) break; idx[k] = 0; }
+  }
+}
+
+/** Joins tensors along an existing dim. @example cat([ones([2]), zeros([1])]); // [1, 1, 0] */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new RangeError('cat: expected a non-empty list of tensors');
+  const first = tensors[0]!;
+  const d = normDim(dim, first.ndim, 'cat');
+  tensors.forEach((t, i) => {
+    if (t.ndim !== first.ndim || t.shape.some((s, k) => k !== d && s !== first.shape[k])) {
+      throw new RangeError(`cat: tensor ${i} has shape ${fmt(t.shape)}, which does not match ${fmt(first.shape)} outside dim ${d}`);
+    }
+  });
+  const dtype = tensors.reduce((dt, t) => promote(dt, t.dtype), first.dtype);
+  const shape = first.shape.slice();
+  shape[d] = tensors.reduce((s, t) => s + t.shape[d]!, 0);
+  const out = new Tensor(alloc(dtype, sizeOf(shape)), shape);
+  const outer = first.shape.slice(0, d).reduce((p, v) => p * v, 1);
+  const inner = first.shape.slice(d + 1).reduce((p, v) => p * v, 1);
+  const row = shape[d]! * inner;
+  let off = 0;
+  for (const t of tensors) {
+    const len = t.shape[d]! * inner;
+    for (let o = 0; o < outer; o++) out.data.set(t.data.subarray(o * len, (o + 1) * len), o * row + off);
+    off += len;
+  }
+  return record('cat', tensors, out, (g) => {
+    let at = 0;
+    return tensors.map((t) => cast(slice(g, d, at, (at += t.shape[d]!)), t.dtype)); // each input gets its own slice
+  });
+}
+
+/** Joins tensors along a new dim. @example stack([ones([2]), zeros([2])]); // shape [2, 2] */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new RangeError('stack: expected a non-empty list of tensors');
+  const first = tensors[0]!;
+  tensors.forEach((t, i) => {
+    if (t.ndim !== first.ndim || t.shape.some((s, k) => s !== first.shape[k])) throw new RangeError(`stack: tensor ${i} has shape ${fmt(t.shape)} but tensor 0 has ${fmt(first.shape)}`);
+  });
+  const d = normDim(dim, first.ndim + 1, 'stack');
+  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+}

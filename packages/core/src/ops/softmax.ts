@@ -1,0 +1,35 @@
+import { alloc } from '../dtype.js';
+import { kernels } from '../kernels/index.js';
+import { normDim, sizeOf } from '../shape.js';
+import { Tensor, record } from '../tensor.js';
+import { exp, mul, sub } from './elementwise.js';
+import { sum } from './reduce.js';
+
+function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
+  const out = new Tensor(alloc(x.dtype, x.size), x.shape);
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  kernels().softmax(x.data, sizeOf(x.shape.slice(0, d)), n, sizeOf(x.shape.slice(d + 1)), log, out.data);
+  return out;
+}
+
+/**
+ * Softmax along `dim`: yᵢ = e^(xᵢ − m) / Σₖ e^(xₖ − m), m the max, so no exponent overflows.
+ * Fused backward: dx = y ⊙ (dy − Σ dy ⊙ y), never the Jacobian diag(y) − yyᵀ.
+ * @example softmax(tensor([0, 0])); // [0.5, 0.5]
+ */
+export function softmax(x: Tensor, dim = -1): Tensor {
+  const d = normDim(dim, x.ndim, 'softmax');
+  const y = softmaxRaw(x, d, false);
+  return record('softmax', [x], y, (g) => [mul(y, sub(g, sum(mul(g, y), d, true)))]); // J g = y ⊙ (g − ⟨g, y⟩)
+}
+
+/**
+ * Log-softmax along `dim`, computed as (x − m) − log Σ e^(x − m).
+ * Fused backward: dx = dy − softmax(x) ⊙ Σ dy.
+ * @example logSoftmax(tensor([0, 0])); // [-0.6931, -0.6931]
+ */
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  const d = normDim(dim, x.ndim, 'logSoftmax');
+  const y = softmaxRaw(x, d, true);
+  return record('logSoftmax', [x], y, (g) => [sub(g, mul(exp(y), sum(g, d, true)))]); // J g = g − p Σ g, p = e^y
+}

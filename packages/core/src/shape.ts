@@ -1,0 +1,95 @@
+/** Shape arithmetic shared by the ops and the kernels: sizes, strides, broadcasting, dims. */
+
+export type Shape = readonly number[];
+
+/** Number of elements of a shape: the product of its dims (1 for a scalar). */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major (C-order) strides of a contiguous tensor. */
+export function stridesOf(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function fmt(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** numpy broadcasting of two shapes; the error names the op and both shapes. */
+export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new RangeError(`${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast together (dim ${i}: ${da} vs ${db})`);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/**
+ * Strides for reading a tensor of shape `from` as if it had the broadcast shape `to`:
+ * a broadcast dim gets stride 0, so the same element is read again.
+ */
+export function broadcastStrides(from: Shape, to: Shape): number[] {
+  const src = stridesOf(from);
+  const off = to.length - from.length;
+  const s = new Array<number>(to.length).fill(0);
+  for (let i = 0; i < from.length; i++) s[i + off] = from[i] === 1 ? 0 : src[i]!;
+  return s;
+}
+
+/** Resolves a possibly negative dim against a rank; the error names the op, the dim and the rank. */
+export function normDim(dim: number, ndim: number, op: string): number {
+  const r = Math.max(ndim, 1);
+  if (!Number.isInteger(dim) || dim < -r || dim >= r) {
+    throw new RangeError(`${op}: dim ${dim} is out of range for a tensor of rank ${ndim} (expected an integer in [${-r}, ${r - 1}])`);
+  }
+  return dim < 0 ? dim + r : dim;
+}
+
+/** Resolves `dim` (a number, a list, or undefined for all dims) to a sorted list of distinct dims. */
+export function normDims(dim: number | readonly number[] | undefined, ndim: number, op: string): number[] {
+  if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof dim === 'number' ? [dim] : dim;
+  const out = list.map((d) => normDim(d, ndim, op));
+  const set = new Set(out);
+  if (set.size !== out.length) throw new RangeError(`${op}: dim ${JSON.stringify(dim)} repeats a dim`);
+  return out.sort((x, y) => x - y);
+}
+
+/** Shape after reducing `dims`, keeping them as 1 when `keepdim`. */
+export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (dims.includes(i)) {
+      if (keepdim) out.push(1);
+    } else out.push(shape[i]!);
+  }
+  return out;
+}
+
+export function checkShape(shape: unknown, op: string): number[] {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new TypeError(`${op}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  return shape.slice();
+}

@@ -1,0 +1,249 @@
+import { type DType, type Storage, alloc, dtypeOf } from './dtype.js';
+import { type GradSpace, type GraphNode, type OpNode, isGradEnabled, runBackward } from './engine.js';
+import { formatTensor } from './format.js';
+import * as ew from './ops/elementwise.js';
+import * as idx from './ops/indexing.js';
+import * as mm from './ops/matmul.js';
+import * as rd from './ops/reduce.js';
+import * as sh from './ops/shape.js';
+import * as sm from './ops/softmax.js';
+import { type Shape, fmt, sameShape, sizeOf } from './shape.js';
+
+/** Anything an op accepts where a tensor is expected: a tensor or a plain number. */
+export type TensorLike = Tensor | number;
+type Dim = number | readonly number[];
+type Nested = number | Nested[];
+
+/**
+ * An N-d array of float32 or float64 numbers, stored contiguously (row-major), that records
+ * the ops applied to it when it requires a gradient.
+ * @example const x = tensor([[1, 2], [3, 4]], { requiresGrad: true }); x.mul(x).sum().backward(); x.grad; // 2x
+ */
+export class Tensor implements GraphNode<Tensor> {
+  data: Storage;
+  readonly shape: readonly number[];
+  grad: Tensor | null = null;
+  requiresGrad: boolean;
+  _node: OpNode<Tensor, Tensor> | null = null;
+  _pending: Tensor | undefined = undefined;
+  private _retain = false;
+
+  /** Wraps contiguous storage; prefer `tensor()` and the creation functions. */
+  constructor(data: Storage, shape: Shape, requiresGrad = false) {
+    if (data.length !== sizeOf(shape)) {
+      throw new RangeError(`Tensor: data has ${data.length} elements but shape ${fmt(shape)} needs ${sizeOf(shape)}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze(shape.slice());
+    this.requiresGrad = requiresGrad;
+  }
+
+  get dtype(): DType {
+    return dtypeOf(this.data);
+  }
+  get size(): number {
+    return this.data.length;
+  }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  /** The name of the op that made this tensor ('leaf' for an input). */
+  get op(): string {
+    return this._node?.op ?? 'leaf';
+  }
+  get isLeaf(): boolean {
+    return this._node === null;
+  }
+
+  /** The single number in a one-element tensor. @example tensor([3]).item(); // 3 */
+  item(): number {
+    if (this.size !== 1) throw new RangeError(`item: only a one-element tensor converts to a number, got shape ${fmt(this.shape)}`);
+    return this.data[0]!;
+  }
+
+  /** Nested arrays of numbers (a number for a 0-d tensor). @example tensor([[1, 2]]).toArray(); // [[1, 2]] */
+  toArray(): Nested {
+    const build = (d: number, off: number): Nested => {
+      if (d === this.ndim) return this.data[off]!;
+      let step = 1;
+      for (let i = d + 1; i < this.ndim; i++) step *= this.shape[i]!;
+      const out: Nested[] = [];
+      for (let i = 0; i < this.shape[d]!; i++) out.push(build(d + 1, off + i * step));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** PyTorch-like printout. @example String(tensor([1, 2.5])); // 'tensor([1.0000, 2.5000])' */
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  /**
+   * Back-propagates from this tensor. Without `grad` the tensor must hold one element (seed 1).
+   * With `createGraph` the gradients are themselves differentiable.
+   */
+  backward(grad?: TensorLike, opts: { createGraph?: boolean } = {}): void {
+    if (!this.requiresGrad) throw new Error('backward: this tensor does not require a gradient (no input had requiresGrad: true, or it was made under noGrad)');
+    let seed: Tensor;
+    if (grad === undefined) {
+      if (this.size !== 1) throw new Error(`backward: the gradient can only be implied for a one-element output, got shape ${fmt(this.shape)}; pass a gradient of that shape`);
+      seed = new Tensor(alloc(this.dtype, 1).fill(1), this.shape);
+    } else {
+      seed = grad instanceof Tensor ? grad : new Tensor(alloc(this.dtype, this.size).fill(grad), this.shape);
+      if (!sameShape(seed.shape, this.shape)) throw new RangeError(`backward: gradient shape ${fmt(seed.shape)} does not match output shape ${fmt(this.shape)}`);
+    }
+    runBackward<Tensor, Tensor>(this, seed, tensorSpace, opts.createGraph ?? false);
+  }
+
+  /** Keeps `.grad` on this non-leaf tensor after `backward`, as PyTorch's `retain_grad()`. */
+  retainGrad(): this {
+    this._retain = true;
+    return this;
+  }
+  get retainsGrad(): boolean {
+    return this._retain;
+  }
+
+  /** Sets `.grad` to null. */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  /** Sets `requiresGrad` on a leaf (in place, as PyTorch's `requires_grad_`). */
+  requiresGrad_(flag = true): this {
+    if (!this.isLeaf && !flag) throw new Error('requiresGrad_: only a leaf tensor can be switched off; use detach()');
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** The same data, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** A copy with its own storage (differentiable). */
+  clone(): Tensor {
+    return ew.clone(this);
+  }
+
+  /** The same values in another dtype (differentiable). */
+  to(dtype: DType): Tensor {
+    return ew.cast(this, dtype);
+  }
+
+  // Sugar: every op as a method; the free function is the source of truth.
+  add(o: TensorLike): Tensor { return ew.add(this, o); }
+  sub(o: TensorLike): Tensor { return ew.sub(this, o); }
+  mul(o: TensorLike): Tensor { return ew.mul(this, o); }
+  div(o: TensorLike): Tensor { return ew.div(this, o); }
+  pow(o: TensorLike): Tensor { return ew.pow(this, o); }
+  neg(): Tensor { return ew.neg(this); }
+  exp(): Tensor { return ew.exp(this); }
+  log(): Tensor { return ew.log(this); }
+  sqrt(): Tensor { return ew.sqrt(this); }
+  abs(): Tensor { return ew.abs(this); }
+  tanh(): Tensor { return ew.tanh(this); }
+  sigmoid(): Tensor { return ew.sigmoid(this); }
+  relu(): Tensor { return ew.relu(this); }
+  leakyRelu(slope = 0.01): Tensor { return ew.leakyRelu(this, slope); }
+  gelu(): Tensor { return ew.gelu(this); }
+  softplus(): Tensor { return ew.softplus(this); }
+  square(): Tensor { return ew.square(this); }
+  clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  maximum(o: TensorLike): Tensor { return ew.maximum(this, o); }
+  minimum(o: TensorLike): Tensor { return ew.minimum(this, o); }
+  where(cond: TensorLike, other: TensorLike): Tensor { return ew.where(cond, this, other); }
+  eq(o: TensorLike): Tensor { return ew.eq(this, o); }
+  ne(o: TensorLike): Tensor { return ew.ne(this, o); }
+  gt(o: TensorLike): Tensor { return ew.gt(this, o); }
+  ge(o: TensorLike): Tensor { return ew.ge(this, o); }
+  lt(o: TensorLike): Tensor { return ew.lt(this, o); }
+  le(o: TensorLike): Tensor { return ew.le(this, o); }
+
+  sum(dim?: Dim, keepdim = false): Tensor { return rd.sum(this, dim, keepdim); }
+  mean(dim?: Dim, keepdim = false): Tensor { return rd.mean(this, dim, keepdim); }
+  max(dim?: Dim, keepdim = false): Tensor { return rd.max(this, dim, keepdim); }
+  min(dim?: Dim, keepdim = false): Tensor { return rd.min(this, dim, keepdim); }
+  argmax(dim?: number, keepdim = false): Tensor { return rd.argmax(this, dim, keepdim); }
+  argmin(dim?: number, keepdim = false): Tensor { return rd.argmin(this, dim, keepdim); }
+  logsumexp(dim?: Dim, keepdim = false): Tensor { return rd.logsumexp(this, dim, keepdim); }
+  var(dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return rd.variance(this, dim, opts); }
+  std(dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return rd.std(this, dim, opts); }
+
+  matmul(o: Tensor): Tensor { return mm.matmul(this, o); }
+
+  reshape(...shape: (number | readonly number[])[]): Tensor { return sh.reshape(this, shape.flat()); }
+  view(...shape: (number | readonly number[])[]): Tensor { return sh.reshape(this, shape.flat()); }
+  flatten(startDim = 0, endDim = -1): Tensor { return sh.flatten(this, startDim, endDim); }
+  transpose(dim0 = 0, dim1 = 1): Tensor { return sh.transpose(this, dim0, dim1); }
+  /** Transpose of a matrix (≤ 2-D), as PyTorch's `.t()`. */
+  t(): Tensor { return this.ndim < 2 ? this : sh.transpose(this, 0, 1); }
+  permute(...dims: (number | readonly number[])[]): Tensor { return sh.permute(this, dims.flat()); }
+  squeeze(dim?: Dim): Tensor { return sh.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return sh.unsqueeze(this, dim); }
+  expand(...shape: (number | readonly number[])[]): Tensor { return sh.expand(this, shape.flat()); }
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return sh.slice(this, dim, start, end, step); }
+
+  indexSelect(dim: number, index: idx.IndexLike): Tensor { return idx.indexSelect(this, dim, index); }
+  gather(dim: number, index: idx.IndexLike): Tensor { return idx.gather(this, dim, index); }
+  scatterAdd(dim: number, index: idx.IndexLike, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
+
+  softmax(dim = -1): Tensor { return sm.softmax(this, dim); }
+  logSoftmax(dim = -1): Tensor { return sm.logSoftmax(this, dim); }
+}
+
+/**
+ * Turns an op's freshly computed output into a graph node when recording is on and an input
+ * needs a gradient. `backward` maps the output's gradient to one gradient per input (null for
+ * an input with none) using differentiable tensor ops, which is what makes higher-order
+ * gradients work. Broadcasting is undone by the engine, not by `backward`.
+ */
+export function record(op: string, inputs: readonly Tensor[], out: Tensor, backward: (g: Tensor) => readonly (Tensor | null)[]): Tensor {
+  if (isGradEnabled()) {
+    for (const t of inputs) {
+      if (t.requiresGrad) {
+        out._node = { op, inputs, backward };
+        out.requiresGrad = true;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** A tensor from a number, kept in the dtype of `like` (as PyTorch does with Python scalars). */
+export function asTensor(x: TensorLike, like?: Tensor, op = 'tensor'): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x !== 'number') throw new TypeError(`${op}: expected a Tensor or a number, got ${describe(x)}`);
+  const t = new Tensor(alloc(like?.dtype ?? 'float64', 1), []);
+  t.data[0] = x;
+  return t;
+}
+
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'an object';
+  return `${typeof x} ${String(x)}`;
+}
+
+const tensorSpace: GradSpace<Tensor, Tensor> = {
+  add: (a, b) => ew.add(a, b),
+  fit(g, input, op) {
+    let out = g;
+    if (!sameShape(g.shape, input.shape)) {
+      if (sizeOf(input.shape) === g.size && g.ndim === input.ndim) out = sh.reshape(g, input.shape);
+      else out = rd.sumTo(g, input.shape, op);
+    }
+    if (out.dtype !== input.dtype) out = ew.cast(out, input.dtype);
+    return out;
+  },
+  deliver(node, g) {
+    if (!(node.isLeaf || node.retainsGrad)) return;
+    // Without createGraph the stored gradient gets storage of its own, so that optimizers may
+    // update it in place even when one gradient tensor reached two leaves.
+    if (isGradEnabled()) node.grad = node.grad ? ew.add(node.grad, g) : g;
+    else node.grad = node.grad ? ew.add(node.grad, g) : ew.clone(g);
+  },
+};
