@@ -26,6 +26,7 @@ export class Tensor implements GraphNode<Tensor> {
   requiresGrad: boolean;
   _node: OpNode<Tensor, Tensor> | null = null;
   _pending: Tensor | undefined = undefined;
+  _mark = 0;
   private _retain = false;
 
   /** Wraps contiguous storage; prefer `tensor()` and the creation functions. */

@@ -1,7 +1,13 @@
 import { type GradSpace, type GraphNode, type OpNode, runBackward } from './engine.js';
 
 type Num = Value | number;
-const lift = (x: Num): Value => (x instanceof Value ? x : new Value(x));
+// A number operand becomes a constant: it takes no gradient, so the engine skips it.
+const lift = (x: Num): Value => {
+  if (x instanceof Value) return x;
+  const c = new Value(x);
+  c.requiresGrad = false;
+  return c;
+};
 
 /**
  * A scalar that remembers how it was computed, micrograd-style: `.data`, `.grad`, `.op`.
@@ -14,6 +20,7 @@ export class Value implements GraphNode<number> {
   requiresGrad = true;
   _node: OpNode<number, Value> | null;
   _pending: number | undefined = undefined;
+  _mark = 0;
   label: string;
 
   constructor(data: number, node: OpNode<number, Value> | null = null, label = '') {
@@ -39,10 +46,12 @@ export class Value implements GraphNode<number> {
 
   // The four primitives (with pow and the activations), each with its derivative beside it.
   add(other: Num): Value {
+    if (typeof other === 'number') return Value.make(this.data + other, 'add', [this], (g) => [g]); // d(x+c) = dx
     const o = lift(other);
     return Value.make(this.data + o.data, 'add', [this, o], (g) => [g, g]); // d(a+b) = da + db
   }
   mul(other: Num): Value {
+    if (typeof other === 'number') return Value.make(this.data * other, 'mul', [this], (g) => [g * other]); // d(cx) = c dx
     const o = lift(other);
     return Value.make(this.data * o.data, 'mul', [this, o], (g) => [g * o.data, g * this.data]); // d(ab) = b da + a db
   }
@@ -74,10 +83,10 @@ export class Value implements GraphNode<number> {
     return this.mul(-1);
   }
   sub(other: Num): Value {
-    return this.add(lift(other).neg());
+    return typeof other === 'number' ? this.add(-other) : this.add(other.neg());
   }
   div(other: Num): Value {
-    return this.mul(lift(other).pow(-1));
+    return typeof other === 'number' ? this.mul(1 / other) : this.mul(other.pow(-1));
   }
 
   /** Back-propagates from this value (seed 1), accumulating into every `.grad` as micrograd does. */
