@@ -1,13 +1,12 @@
 import { type GradSpace, type GraphNode, type OpNode, runBackward } from './engine.js';
 
 type Num = Value | number;
-// A number operand becomes a constant: it takes no gradient, so the engine skips it.
-const lift = (x: Num): Value => {
-  if (x instanceof Value) return x;
-  const c = new Value(x);
-  c.requiresGrad = false;
-  return c;
-};
+
+/** The other operand of a binary op, checked: a Value or a finite-or-not number, never something that would turn into NaN. */
+function operand(x: unknown, op: string): Value | number {
+  if (x instanceof Value || typeof x === 'number') return x;
+  throw new TypeError(`Value.${op}: expected a Value or a number, got ${x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'an object') : typeof x}`);
+}
 
 /**
  * A scalar that remembers how it was computed, micrograd-style: `.data`, `.grad`, `.op`.
@@ -46,16 +45,19 @@ export class Value implements GraphNode<number> {
 
   // The four primitives (with pow and the activations), each with its derivative beside it.
   add(other: Num): Value {
+    other = operand(other, 'add');
     if (typeof other === 'number') return Value.make(this.data + other, 'add', [this], (g) => [g]); // d(x+c) = dx
-    const o = lift(other);
+    const o = other;
     return Value.make(this.data + o.data, 'add', [this, o], (g) => [g, g]); // d(a+b) = da + db
   }
   mul(other: Num): Value {
+    other = operand(other, 'mul');
     if (typeof other === 'number') return Value.make(this.data * other, 'mul', [this], (g) => [g * other]); // d(cx) = c dx
-    const o = lift(other);
+    const o = other;
     return Value.make(this.data * o.data, 'mul', [this, o], (g) => [g * o.data, g * this.data]); // d(ab) = b da + a db
   }
   pow(k: number): Value {
+    if (typeof k !== 'number') throw new TypeError(`Value.pow: the exponent must be a number, got ${(k as unknown) instanceof Value ? 'a Value' : typeof k}`);
     return Value.make(this.data ** k, 'pow', [this], (g) => [g * k * this.data ** (k - 1)]); // d xᵏ = k xᵏ⁻¹
   }
   exp(): Value {
@@ -78,15 +80,21 @@ export class Value implements GraphNode<number> {
     return Value.make(s, 'sigmoid', [this], (g) => [g * s * (1 - s)]); // d σ = σ(1 − σ)
   }
 
-  // Sugar, as in micrograd.
-  neg(): Value {
-    return this.mul(-1);
-  }
+  // Subtraction, negation and division are ops of their own (not sugar over add and mul),
+  // so every node in a drawn graph carries the name of what the user wrote.
   sub(other: Num): Value {
-    return typeof other === 'number' ? this.add(-other) : this.add(other.neg());
+    other = operand(other, 'sub');
+    if (typeof other === 'number') return Value.make(this.data - other, 'sub', [this], (g) => [g]); // d(x−c) = dx
+    return Value.make(this.data - other.data, 'sub', [this, other], (g) => [g, -g]); // d(a−b) = da − db
+  }
+  neg(): Value {
+    return Value.make(-this.data, 'neg', [this], (g) => [-g]); // d(−x) = −dx
   }
   div(other: Num): Value {
-    return typeof other === 'number' ? this.mul(1 / other) : this.mul(other.pow(-1));
+    other = operand(other, 'div');
+    if (typeof other === 'number') return Value.make(this.data / other, 'div', [this], (g) => [g / other]); // d(x/c) = dx/c
+    const o = other;
+    return Value.make(this.data / o.data, 'div', [this, o], (g) => [g / o.data, (-g * this.data) / (o.data * o.data)]); // d(a/b) = da/b − a db/b²
   }
 
   /** Back-propagates from this value (seed 1), accumulating into every `.grad` as micrograd does. */
