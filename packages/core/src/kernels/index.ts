@@ -1,10 +1,20 @@
+import { fastMatmul } from './fast-matmul.js';
 import { referenceKernels } from './reference.js';
 import type { Kernels } from './types.js';
 
 export type { BinaryOp, Kernels, ReduceOp, UnaryOp } from './types.js';
 export { referenceKernels } from './reference.js';
 
-let active: Kernels = referenceKernels;
+/**
+ * The default kernels: the reference set with the hot ones replaced by faster pure-TypeScript
+ * versions (fast-*.ts). The reference kernels stay the oracle the fast ones are tested against.
+ */
+export const fastKernels: Kernels = {
+  ...referenceKernels,
+  matmul: fastMatmul,
+};
+
+let active: Kernels = fastKernels;
 
 /** The kernels every op calls. */
 export function kernels(): Kernels {
