@@ -24,3 +24,4 @@ export { softmax, logSoftmax } from './ops/softmax.js';
 
 export { gradients, grad, valueAndGrad, jacobian, hessian } from './functional.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
+export { toDot, toSvg, traceGraph, type GraphOptions, type TracedGraph, type TracedNode } from './viz/index.js';
