@@ -1,10 +1,10 @@
 import { alloc } from './dtype.js';
-import { type GradSpace, isGradEnabled, runBackward } from './engine.js';
+import { type GradSpace, enableGrad, isGradEnabled, runBackward } from './engine.js';
 import { zerosLike } from './ops/creation.js';
-import { add } from './ops/elementwise.js';
+import { add, cast } from './ops/elementwise.js';
 import { reshape, stack } from './ops/shape.js';
 import { fmt, sameShape } from './shape.js';
-import { Tensor, record } from './tensor.js';
+import { Tensor, describe, record } from './tensor.js';
 
 /**
  * Gradients of `output` with respect to `inputs`, returned rather than stored in `.grad`
@@ -26,7 +26,10 @@ export function gradients(
   const wanted = new Set(inputs);
   const space: GradSpace<Tensor, Tensor> = {
     add: (a, b) => add(a, b),
-    fit: (g, input) => (sameShape(g.shape, input.shape) ? g : reshapeOrSum(g, input)),
+    fit: (g, input) => {
+      const fitted = sameShape(g.shape, input.shape) ? g : reshapeOrSum(g, input);
+      return fitted.dtype === input.dtype ? fitted : cast(fitted, input.dtype); // as the engine's own space
+    },
     deliver: (node, g) => {
       if (wanted.has(node)) found.set(node, found.has(node) ? add(found.get(node)!, g) : g);
     },
@@ -47,9 +50,12 @@ function leadAndOnes(from: readonly number[], to: readonly number[]): number[] {
   return dims;
 }
 
-/** Makes `x` a graph input: itself when it already takes part in a graph (nesting), else a leaf copy. */
-function asInput(x: Tensor): Tensor {
-  return x.requiresGrad && isGradEnabled() ? record('input', [x], new Tensor(x.data, x.shape), (g) => [g]) : new Tensor(x.data, x.shape, true);
+/**
+ * Makes `x` a graph input: a node on top of x when the caller's graph goes through x (nesting,
+ * `nested`), else a fresh leaf sharing x's data. Called with recording on.
+ */
+function asInput(x: Tensor, nested: boolean): Tensor {
+  return nested && x.requiresGrad ? record('input', [x], new Tensor(x.data, x.shape), (g) => [g]) : new Tensor(x.data, x.shape, true);
 }
 
 type Fn = (...args: Tensor[]) => Tensor;
@@ -69,12 +75,19 @@ export function valueAndGrad(f: Fn, opts: { argnums?: number | readonly number[]
   const argnums = opts.argnums ?? 0;
   const list = typeof argnums === 'number' ? [argnums] : argnums;
   return (...args) => {
-    const nested = args.some((a) => a.requiresGrad) && isGradEnabled();
-    const xs = args.map((a, i) => (list.includes(i) ? asInput(a) : a));
-    const y = f(...xs);
-    if (!(y instanceof Tensor) || y.size !== 1) throw new Error(`grad: the function must return a one-element tensor, got ${y instanceof Tensor ? `shape ${fmt(y.shape)}` : typeof y}`);
-    const gs = gradients(y, list.map((i) => xs[i]!), { createGraph: nested });
-    return [nested ? y : y.detach(), typeof argnums === 'number' ? gs[0]! : gs];
+    args.forEach((a, i) => {
+      if (!(a instanceof Tensor)) throw new TypeError(`grad: argument ${i} must be a Tensor, got ${describe(a)}`);
+    });
+    // The gradient is itself differentiable when the caller records a graph through the inputs
+    // (grad of grad); the function always runs with recording on, even inside noGrad.
+    const nested = isGradEnabled() && args.some((a) => a.requiresGrad);
+    return enableGrad(() => {
+      const xs = args.map((a, i) => (list.includes(i) ? asInput(a, nested) : a));
+      const y = f(...xs);
+      if (!(y instanceof Tensor) || y.size !== 1) throw new Error(`grad: the function must return a one-element tensor, got ${y instanceof Tensor ? `shape ${fmt(y.shape)}` : describe(y)}`);
+      const gs = gradients(y, list.map((i) => xs[i]!), { createGraph: nested });
+      return [nested ? y : y.detach(), typeof argnums === 'number' ? gs[0]! : gs] as [Tensor, Tensor | Tensor[]];
+    });
   };
 }
 
@@ -84,8 +97,13 @@ export function valueAndGrad(f: Fn, opts: { argnums?: number | readonly number[]
  */
 export function jacobian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
   const nested = x.requiresGrad && isGradEnabled();
-  const xi = asInput(x);
+  return enableGrad(() => jacobianAt(f, x, nested));
+}
+
+function jacobianAt(f: (x: Tensor) => Tensor, x: Tensor, nested: boolean): Tensor {
+  const xi = asInput(x, nested);
   const y = f(xi);
+  if (!(y instanceof Tensor)) throw new TypeError(`jacobian: the function must return a Tensor, got ${describe(y)}`);
   const rows: Tensor[] = [];
   for (let i = 0; i < y.size; i++) {
     const e = new Tensor(alloc(y.dtype, y.size), y.shape);
