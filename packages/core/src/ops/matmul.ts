@@ -25,12 +25,23 @@ function batchOffsets(batch: readonly number[], full: readonly number[], matSize
  * @example mm(a, b, false, true); // a · bᵀ
  */
 export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
+  if (a.ndim < 2 || b.ndim < 2) throw new RangeError(`mm: both arguments need at least two dims, got shapes ${fmt(a.shape)} and ${fmt(b.shape)} (use matmul for vectors)`);
+  return mmChecked(a, b, transA, transB, a.shape, b.shape);
+}
+
+/** mm with the shapes to name in an error (matmul's originals, before vectors became matrices). */
+function mmChecked(a: Tensor, b: Tensor, transA: boolean, transB: boolean, shapeA: readonly number[], shapeB: readonly number[]): Tensor {
   const [ar, ac] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
   const m = transA ? ac : ar, k = transA ? ar : ac;
   const k2 = transB ? bc : br, n = transB ? br : bc;
-  if (k !== k2) throw new RangeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (${k} ≠ ${k2})`);
-  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
+  if (k !== k2) throw new RangeError(`matmul: shapes ${fmt(shapeA)} and ${fmt(shapeB)} are not aligned (${k} ≠ ${k2})`);
+  let batch: number[];
+  try {
+    batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
+  } catch {
+    throw new RangeError(`matmul: the batch dims of shapes ${fmt(shapeA)} and ${fmt(shapeB)} cannot be broadcast together (${fmt(a.shape.slice(0, -2))} vs ${fmt(b.shape.slice(0, -2))})`);
+  }
   const out = new Tensor(alloc(promote(a.dtype, b.dtype), sizeOf(batch) * m * n), [...batch, m, n]);
   kernels().matmul(
     a.data, batchOffsets(a.shape.slice(0, -2), batch, ar * ac), transA,
@@ -53,7 +64,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1 && b.ndim === 1 && a.size !== b.size) throw new RangeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (${a.size} ≠ ${b.size})`);
   const A = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const B = b.ndim === 1 ? unsqueeze(b, -1) : b;
-  let out = mm(A, B);
+  let out = mmChecked(A, B, false, false, a.shape, b.shape);
   if (a.ndim === 1) out = squeeze(out, -2);
   if (b.ndim === 1) out = squeeze(out, -1);
   return out;
