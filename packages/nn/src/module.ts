@@ -1,0 +1,172 @@
+import { Tensor, noGrad } from '@xent/core';
+
+/**
+ * A trainable tensor: a leaf that requires a gradient and that a `Module` finds among its fields.
+ * @example this.weight = new Parameter(zeros([3, 2]));
+ */
+export class Parameter extends Tensor {
+  /** Wraps a copy of `t`'s values (so initialisers may fill `t` freely), as PyTorch's nn.Parameter. */
+  constructor(t: Tensor, requiresGrad = true) {
+    super(t.data.slice(), t.shape, requiresGrad);
+  }
+}
+
+/** A state dict: parameter name (PyTorch's dotted path) → tensor. Has no prototype, so any key is safe. */
+export type StateDict = Record<string, Tensor>;
+
+function shapeText(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/**
+ * The base of every layer and model. Fields holding a `Module` are its children and fields holding a
+ * `Parameter` its parameters, found in declaration order, as PyTorch's attribute registration.
+ * @example
+ * class Net extends Module {
+ *   fc1 = new Linear(2, 16); act = new ReLU(); fc2 = new Linear(16, 3);
+ *   forward(x: Tensor) { return this.fc2.forward(this.act.forward(this.fc1.forward(x))); }
+ * }
+ */
+export abstract class Module {
+  /** True in training mode (Dropout drops), false after `eval()`. */
+  training = true;
+
+  /** The computation: input to output (losses take (input, target)). */
+  abstract forward(x: Tensor, ...rest: Tensor[]): Tensor;
+
+  /** Short name shown by `toString()`; layers add their settings. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** Direct sub-modules with their field names, in declaration order. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const key of Object.keys(this)) {
+      const v = (this as unknown as Record<string, unknown>)[key];
+      if (v instanceof Module) out.push([key, v]);
+    }
+    return out;
+  }
+
+  /** Direct sub-modules. */
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and every module below it, depth-first, with dotted names ('' for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
+    return out;
+  }
+
+  /** Every module in the tree, this one first. */
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Parameters held directly by this module (not its children). */
+  private ownParameters(): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    for (const key of Object.keys(this)) {
+      const v = (this as unknown as Record<string, unknown>)[key];
+      if (v instanceof Parameter) out.push([key, v]);
+    }
+    return out;
+  }
+
+  /**
+   * Every parameter with PyTorch's dotted name ('0.weight', 'fc1.bias'); a parameter shared by two
+   * modules is listed once, under its first name.
+   */
+  namedParameters(): [string, Parameter][] {
+    const seen = new Set<Parameter>();
+    const out: [string, Parameter][] = [];
+    for (const [path, m] of this.namedModules()) {
+      for (const [name, p] of m.ownParameters()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([path ? `${path}.${name}` : name, p]);
+      }
+    }
+    return out;
+  }
+
+  /** Every parameter, in the order of `namedParameters()`: what an optimizer takes. */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Number of trainable numbers. */
+  numParameters(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /** Clears every parameter's gradient (sets it to null, as PyTorch's default set_to_none). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Sets training mode on this module and all below it. */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Sets evaluation mode (Dropout passes inputs through). */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /**
+   * A copy of every parameter by dotted name. Unlike PyTorch the tensors are copies, so a saved
+   * state dict does not change as training goes on (what early stopping needs).
+   */
+  stateDict(): StateDict {
+    const out: StateDict = Object.create(null) as StateDict;
+    for (const [name, p] of this.namedParameters()) out[name] = new Tensor(p.data.slice(), p.shape);
+    return out;
+  }
+
+  /**
+   * Copies values into the parameters, in place. Every key and shape is checked first: nothing is
+   * changed unless everything fits. With `strict: false` missing and unexpected keys are allowed.
+   */
+  loadStateDict(state: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+    const strict = opts.strict ?? true;
+    if (state === null || typeof state !== 'object') throw new TypeError(`loadStateDict: state must be an object of tensors by name, got ${state === null ? 'null' : typeof state}`);
+    const entries = state instanceof Map ? [...state.entries()] : Object.keys(state).map((k) => [k, (state as StateDict)[k]] as [string, unknown]);
+    const given = new Map<string, unknown>(entries);
+    const own = new Map(this.namedParameters());
+    const missingKeys = [...own.keys()].filter((k) => !given.has(k));
+    const unexpectedKeys = [...given.keys()].filter((k) => !own.has(k));
+    if (strict && (missingKeys.length || unexpectedKeys.length)) {
+      const parts: string[] = [];
+      if (missingKeys.length) parts.push(`missing keys: ${missingKeys.join(', ')}`);
+      if (unexpectedKeys.length) parts.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
+      throw new Error(`loadStateDict: the state dict does not match the model (${parts.join('; ')})`);
+    }
+    for (const [name, p] of own) {
+      if (!given.has(name)) continue;
+      const t = given.get(name);
+      if (!(t instanceof Tensor)) throw new TypeError(`loadStateDict: '${name}' must be a Tensor`);
+      if (t.ndim !== p.ndim || t.shape.some((d, i) => d !== p.shape[i])) {
+        throw new RangeError(`loadStateDict: '${name}' has shape ${shapeText(t.shape)} but the model's parameter has shape ${shapeText(p.shape)}`);
+      }
+    }
+    noGrad(() => {
+      for (const [name, p] of own) if (given.has(name)) p.data.set((given.get(name) as Tensor).data);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** PyTorch-like printout of the module tree. */
+  toString(): string {
+    const kids = this.namedChildren();
+    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    if (kids.length === 0) return `${head})`;
+    const lines = kids.map(([n, m]) => `  (${n}): ${m.toString().split('\n').join('\n  ')}`);
+    return `${head}\n${lines.join('\n')}\n)`;
+  }
+}

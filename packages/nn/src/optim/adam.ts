@@ -1,0 +1,88 @@
+import type { Tensor } from '@xent/core';
+import { Optimizer, checkNumber } from './optimizer.js';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: readonly [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+}
+
+/**
+ * Adam with PyTorch's update rule (t counts this parameter's steps):
+ * g ← ∇ + λθ; m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; (amsgrad: v̂ ← max(v̂, v));
+ * θ ← θ − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε).
+ * @example const opt = new Adam(model.parameters(), { lr: 1e-2 });
+ */
+export class Adam extends Optimizer {
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  /** AdamW decays the weights directly (θ ← θ(1 − lr·λ)) instead of adding λθ to the gradient. */
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: Iterable<Tensor>, opts: AdamOptions = {}, name = 'Adam', defaultDecay = 0) {
+    super(params, opts.lr ?? 1e-3, name, ['expAvg', 'expAvgSq', 'maxExpAvgSq']);
+    const betas = opts.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`${name}: betas must be a pair of numbers`);
+    this.betas = [checkNumber(betas[0], name, 'betas[0]', 0, 0.9999999999), checkNumber(betas[1], name, 'betas[1]', 0, 0.9999999999)];
+    this.eps = checkNumber(opts.eps ?? 1e-8, name, 'eps', 0);
+    this.weightDecay = checkNumber(opts.weightDecay ?? defaultDecay, name, 'weightDecay', 0);
+    this.amsgrad = opts.amsgrad ?? false;
+  }
+
+  step(): void {
+    const { lr, eps, weightDecay: wd, amsgrad, decoupled } = this;
+    const [b1, b2] = this.betas;
+    for (let k = 0; k < this.params.length; k++) {
+      const p = this.params[k]!;
+      if (!p.grad) continue;
+      const t = ++this.steps[k]!;
+      const th = p.data, g = p.grad.data, n = th.length;
+      const m = this.buffer('expAvg', k), v = this.buffer('expAvgSq', k);
+      const vmax = amsgrad ? this.buffer('maxExpAvgSq', k) : null;
+      const bc1 = 1 - b1 ** t, bc2Sqrt = Math.sqrt(1 - b2 ** t);
+      const stepSize = lr / bc1;
+      const decay = decoupled ? 1 - lr * wd : 1;
+      const l2 = decoupled ? 0 : wd;
+      for (let i = 0; i < n; i++) {
+        let x = th[i]!;
+        const d = g[i]! + l2 * x;
+        if (decoupled) x *= decay;
+        const mi = b1 * m[i]! + (1 - b1) * d;
+        let vi = b2 * v[i]! + (1 - b2) * d * d;
+        m[i] = mi;
+        v[i] = vi;
+        if (vmax) { vi = vmax[i]! > vi ? vmax[i]! : vi; vmax[i] = vi; }
+        th[i] = x - stepSize * (mi / (Math.sqrt(vi) / bc2Sqrt + eps));
+      }
+    }
+  }
+
+  protected hyper(): Record<string, number | boolean | number[]> {
+    return { lr: this.lr, betas: [...this.betas], eps: this.eps, weightDecay: this.weightDecay, amsgrad: this.amsgrad };
+  }
+
+  protected setHyper(h: Record<string, unknown>): void {
+    const where = `${this.constructor.name}.loadStateDict`;
+    this.lr = checkNumber(h.lr ?? this.lr, where, 'lr', 0);
+    this.eps = checkNumber(h.eps ?? this.eps, where, 'eps', 0);
+    this.weightDecay = checkNumber(h.weightDecay ?? this.weightDecay, where, 'weightDecay', 0);
+    if (Array.isArray(h.betas) && h.betas.length === 2) this.betas = [checkNumber(h.betas[0], where, 'betas[0]', 0, 1), checkNumber(h.betas[1], where, 'betas[1]', 0, 1)];
+    if (typeof h.amsgrad === 'boolean') this.amsgrad = h.amsgrad;
+  }
+}
+
+/**
+ * Adam with decoupled weight decay (Loshchilov & Hutter), PyTorch's AdamW: θ ← θ(1 − lr·λ) before
+ * the Adam step on the plain gradient. weightDecay defaults to 0.01, as PyTorch.
+ * @example const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+ */
+export class AdamW extends Adam {
+  protected override readonly decoupled: boolean = true;
+  constructor(params: Iterable<Tensor>, opts: AdamOptions = {}) {
+    super(params, opts, 'AdamW', 0.01);
+  }
+}

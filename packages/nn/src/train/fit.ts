@@ -1,0 +1,233 @@
+import { Generator, Tensor, cat, defaultGenerator, noGrad } from '@xent/core';
+import { DataLoader, type Dataset, TensorDataset } from '../data/dataset.js';
+import { toLabels } from '../metrics.js';
+import { Module } from '../module.js';
+import { clipGradNorm } from '../optim/clip.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { LRScheduler } from '../optim/schedulers.js';
+import type { Callback, EpochLogs, TrainContext } from './callbacks.js';
+import { type OutputSink, ProgressReporter, defaultSink } from './progress.js';
+
+/** Training or evaluation data: a dataset, a loader, { x, y } or [x, y]. */
+export type Data = Dataset | DataLoader | { x: Tensor; y: Tensor } | readonly [Tensor, Tensor];
+
+/** A loss: a loss module (CrossEntropyLoss, …) or any (output, target) → scalar tensor function. */
+export type Loss = Module | ((output: Tensor, target: Tensor) => Tensor);
+
+/** 'accuracy', or a named function of (output, target) averaged over batches by their size. */
+export type Metric = 'accuracy' | { name: string; fn: (output: Tensor, target: Tensor) => number };
+
+export interface FitOptions {
+  data: Data;
+  valData?: Data;
+  loss: Loss;
+  optimizer: Optimizer;
+  epochs: number;
+  /** Samples per step (default 32; ignored when data is a DataLoader). */
+  batchSize?: number;
+  /** Reshuffle every epoch (default true; ignored for a DataLoader). */
+  shuffle?: boolean;
+  /** Seed of the shuffling stream; the default generator (manualSeed) when omitted. */
+  seed?: number;
+  scheduler?: LRScheduler;
+  metrics?: Metric[];
+  callbacks?: Callback[];
+  /** Clip the gradients' joint norm to this before each step. */
+  clipGradNorm?: number;
+  /** 0 silent, 1 live bar on a terminal or a line per epoch elsewhere (default), 2 a line per epoch. */
+  verbose?: 0 | 1 | 2;
+  /** Where progress goes; default globalThis.process?.stdout when present. */
+  output?: OutputSink | null;
+}
+
+/** Loss and metrics per epoch; `val` is empty without validation data. */
+export interface History {
+  epochs: number;
+  train: Record<string, number[]>;
+  val: Record<string, number[]>;
+  lr: number[];
+}
+
+function toDataset(d: Data, where: string): Dataset | DataLoader {
+  if (d instanceof DataLoader || d instanceof TensorDataset) return d;
+  if (Array.isArray(d) && d.length === 2) return new TensorDataset(d[0] as Tensor, d[1] as Tensor);
+  const o = d as { x?: unknown; y?: unknown; get?: unknown; length?: unknown };
+  if (o && o.x instanceof Tensor && o.y instanceof Tensor) return new TensorDataset(o.x, o.y);
+  if (o && typeof o.get === 'function' && typeof o.length === 'number') return d as Dataset;
+  throw new TypeError(`${where}: data must be a Dataset, a DataLoader, { x, y } or [x, y] of Tensors`);
+}
+
+function callLoss(loss: Loss, out: Tensor, y: Tensor): Tensor {
+  return loss instanceof Module ? loss.forward(out, y) : loss(out, y);
+}
+
+/** Accumulates sample-weighted means of the loss and the metrics over batches. */
+class Meter {
+  private sums: Record<string, number> = {};
+  private n = 0;
+  constructor(private readonly metrics: Metric[], private readonly threshold: number | undefined) {}
+
+  add(loss: number | null, out: Tensor, y: Tensor): Record<string, number> {
+    const bs = out.shape[0] ?? 1;
+    const now: Record<string, number> = {};
+    if (loss !== null) now.loss = loss;
+    for (const m of this.metrics) {
+      if (m === 'accuracy') {
+        const p = toLabels(out, { threshold: this.threshold }), t = y.data;
+        let ok = 0;
+        for (let i = 0; i < p.length; i++) if (p[i] === t[i]) ok++;
+        now.accuracy = ok / p.length;
+      } else now[m.name] = m.fn(out, y);
+    }
+    for (const [k, v] of Object.entries(now)) this.sums[k] = (this.sums[k] ?? 0) + v * bs;
+    this.n += bs;
+    return now;
+  }
+
+  means(prefix = ''): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(this.sums)) out[prefix ? prefix + k[0]!.toUpperCase() + k.slice(1) : k] = v / this.n;
+    return out;
+  }
+}
+
+function checkMetrics(metrics: Metric[], where: string): Metric[] {
+  for (const m of metrics) {
+    if (m !== 'accuracy' && !(m && typeof m.name === 'string' && typeof m.fn === 'function')) {
+      throw new TypeError(`${where}: a metric must be 'accuracy' or { name, fn }, got ${JSON.stringify(m)}`);
+    }
+  }
+  return metrics;
+}
+
+/** The binary threshold of a loss module's outputs: 0 for logits, 0.5 for probabilities. */
+function thresholdOf(loss: Loss | undefined): number | undefined {
+  const t = (loss as { binaryThreshold?: unknown } | undefined)?.binaryThreshold;
+  return typeof t === 'number' ? t : undefined;
+}
+
+/**
+ * Trains `model` for `epochs` passes over `data`: per batch zeroGrad → forward → loss → backward →
+ * (clip) → optimizer.step → (batch scheduler); per epoch (scheduler), validation and callbacks.
+ * Same seed and same data give bit-identical weights.
+ * @example const history = fit(model, { data: { x, y }, loss: new CrossEntropyLoss(), optimizer: new Adam(model.parameters(), { lr: 0.01 }), epochs: 100 });
+ */
+export function fit(model: Module, opts: FitOptions): History {
+  if (!(model instanceof Module)) throw new TypeError('fit: model must be a Module');
+  if (!opts || typeof opts !== 'object') throw new TypeError('fit: expected an options object { data, loss, optimizer, epochs, … }');
+  const { loss, optimizer, epochs, scheduler } = opts;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: epochs must be a positive integer, got ${String(epochs)}`);
+  if (!(loss instanceof Module) && typeof loss !== 'function') throw new TypeError('fit: loss must be a loss module or a function (output, target) => Tensor');
+  if (!optimizer || typeof optimizer.step !== 'function') throw new TypeError('fit: optimizer must be an Optimizer (SGD, Adam, AdamW)');
+  const metrics = checkMetrics(opts.metrics ?? [], 'fit');
+  const ds = toDataset(opts.data, 'fit');
+  const generator = opts.seed !== undefined ? new Generator(opts.seed) : defaultGenerator();
+  const loader = ds instanceof DataLoader ? ds : new DataLoader(ds, { batchSize: Math.min(opts.batchSize ?? 32, ds.length), shuffle: opts.shuffle ?? true, generator });
+  const val = opts.valData === undefined ? null : toDataset(opts.valData, 'fit (valData)');
+  const callbacks = opts.callbacks ?? [];
+  const threshold = thresholdOf(loss);
+  const ctx: TrainContext = { model, optimizer, stopTraining: false };
+  const progress = new ProgressReporter(opts.output === undefined ? defaultSink() : opts.output, opts.verbose ?? 1, epochs, loader.length);
+  const history: History = { epochs: 0, train: {}, val: {}, lr: [] };
+  const push = (rec: Record<string, number[]>, logs: Record<string, number>): void => {
+    for (const [k, v] of Object.entries(logs)) (rec[k] ??= []).push(v);
+  };
+
+  for (const cb of callbacks) cb.onTrainBegin?.(ctx);
+  try {
+    for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
+      model.train();
+      for (const cb of callbacks) cb.onEpochBegin?.(epoch, ctx);
+      const lr = optimizer.lr;
+      const meter = new Meter(metrics, threshold);
+      let b = 0;
+      for (const [xb, yb] of loader) {
+        model.zeroGrad();
+        optimizer.zeroGrad();
+        const out = model.forward(xb);
+        const l = callLoss(loss, out, yb);
+        if (l.size !== 1) throw new RangeError(`fit: the loss must be a one-element tensor, got shape [${l.shape.join(', ')}]`);
+        const value = l.data[0]!;
+        if (!Number.isFinite(value)) throw new Error(`fit: the loss became ${value} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate or check the data`);
+        l.backward();
+        if (opts.clipGradNorm !== undefined) clipGradNorm(model.parameters(), opts.clipGradNorm);
+        optimizer.step();
+        if (scheduler?.interval === 'batch') scheduler.step();
+        const now = meter.add(value, out, yb);
+        for (const cb of callbacks) cb.onBatchEnd?.(b, now, ctx);
+        progress.batch(epoch, b, xb.shape[0] ?? 1, now);
+        b++;
+      }
+      if (scheduler && scheduler.interval !== 'batch') scheduler.step();
+      const logs: EpochLogs = meter.means();
+      if (val) Object.assign(logs, evaluateInto(model, val, loss, metrics, threshold, 'val'));
+      logs.lr = lr;
+      push(history.train, meter.means());
+      if (val) push(history.val, evaluateKeys(logs));
+      history.lr.push(lr);
+      history.epochs++;
+      progress.epochEnd(epoch, logs);
+      for (const cb of callbacks) if (cb.onEpochEnd?.(epoch, logs, ctx) === true) ctx.stopTraining = true;
+    }
+  } finally {
+    progress.end();
+    model.train();
+  }
+  for (const cb of callbacks) cb.onTrainEnd?.(ctx);
+  return history;
+}
+
+/** valLoss → loss, valAccuracy → accuracy. */
+function evaluateKeys(logs: EpochLogs): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(logs)) if (k.startsWith('val') && k.length > 3) out[k[3]!.toLowerCase() + k.slice(4)] = v;
+  return out;
+}
+
+function evaluateInto(model: Module, data: Dataset | DataLoader, loss: Loss | undefined, metrics: Metric[], threshold: number | undefined, prefix: string, batchSize?: number): Record<string, number> {
+  const loader = data instanceof DataLoader ? data : new DataLoader(data, { batchSize: batchSize ?? Math.max(data.length, 1) });
+  const meter = new Meter(metrics, threshold);
+  const was = model.training;
+  model.eval();
+  try {
+    noGrad(() => {
+      for (const [xb, yb] of loader) {
+        const out = model.forward(xb);
+        meter.add(loss ? callLoss(loss, out, yb).data[0]! : null, out, yb);
+      }
+    });
+  } finally {
+    model.train(was);
+  }
+  return meter.means(prefix);
+}
+
+/**
+ * Loss and metrics of `model` over `data`, in eval mode and without a graph.
+ * @example evaluate(model, { x: xTest, y: yTest }, { loss: new CrossEntropyLoss(), metrics: ['accuracy'] }); // { loss, accuracy }
+ */
+export function evaluate(model: Module, data: Data, opts: { loss?: Loss; metrics?: Metric[]; batchSize?: number } = {}): Record<string, number> {
+  const metrics = checkMetrics(opts.metrics ?? ['accuracy'], 'evaluate');
+  return evaluateInto(model, toDataset(data, 'evaluate'), opts.loss, metrics, thresholdOf(opts.loss), '', opts.batchSize);
+}
+
+/**
+ * The model's outputs for inputs x, in eval mode and without a graph (in batches when batchSize is given).
+ * @example const logits = predict(model, xTest); const labels = toLabels(logits);
+ */
+export function predict(model: Module, x: Tensor, opts: { batchSize?: number } = {}): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError('predict: x must be a Tensor');
+  const was = model.training;
+  model.eval();
+  try {
+    return noGrad(() => {
+      const n = x.shape[0] ?? 1, bs = opts.batchSize ?? n;
+      if (bs >= n) return model.forward(x);
+      const parts: Tensor[] = [];
+      for (let s = 0; s < n; s += bs) parts.push(model.forward(x.slice(0, s, Math.min(s + bs, n))));
+      return cat(parts, 0);
+    });
+  } finally {
+    model.train(was);
+  }
+}
