@@ -151,6 +151,10 @@ export class Tensor implements GraphNode<Tensor> {
   gelu(): Tensor { return ew.gelu(this); }
   softplus(): Tensor { return ew.softplus(this); }
   square(): Tensor { return ew.square(this); }
+  sign(): Tensor { return ew.sign(this); }
+  sin(): Tensor { return ew.sin(this); }
+  cos(): Tensor { return ew.cos(this); }
+  erf(): Tensor { return ew.erf(this); }
   clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
   maximum(o: TensorLike): Tensor { return ew.maximum(this, o); }
   minimum(o: TensorLike): Tensor { return ew.minimum(this, o); }
@@ -173,6 +177,9 @@ export class Tensor implements GraphNode<Tensor> {
   std(dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return rd.std(this, dim, opts); }
 
   matmul(o: Tensor): Tensor { return mm.matmul(this, o); }
+  mm(o: Tensor, transA = false, transB = false): Tensor { return mm.mm(this, o, transA, transB); }
+  dot(o: Tensor): Tensor { return mm.dot(this, o); }
+  outer(o: Tensor): Tensor { return mm.outer(this, o); }
 
   reshape(...shape: (number | readonly number[])[]): Tensor { return sh.reshape(this, shape.flat()); }
   view(...shape: (number | readonly number[])[]): Tensor { return sh.reshape(this, shape.flat()); }
@@ -189,6 +196,12 @@ export class Tensor implements GraphNode<Tensor> {
   indexSelect(dim: number, index: idx.IndexLike): Tensor { return idx.indexSelect(this, dim, index); }
   gather(dim: number, index: idx.IndexLike): Tensor { return idx.gather(this, dim, index); }
   scatterAdd(dim: number, index: idx.IndexLike, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
+  /** One-hot rows of this tensor's integer labels: `oneHot(this, numClasses)`. */
+  oneHot(numClasses = -1, opts: { dtype?: DType } = {}): Tensor { return idx.oneHot(this, numClasses, opts); }
+  /** `cat([this, ...others], dim)`. */
+  cat(others: readonly Tensor[], dim = 0): Tensor { return sh.cat([this, ...others], dim); }
+  /** `stack([this, ...others], dim)`. */
+  stack(others: readonly Tensor[], dim = 0): Tensor { return sh.stack([this, ...others], dim); }
 
   softmax(dim = -1): Tensor { return sm.softmax(this, dim); }
   logSoftmax(dim = -1): Tensor { return sm.logSoftmax(this, dim); }
