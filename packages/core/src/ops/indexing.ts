@@ -1,6 +1,7 @@
 import { alloc, promote } from '../dtype.js';
 import { type Shape, fmt, normDim, sizeOf, stridesOf } from '../shape.js';
 import { Tensor, record } from '../tensor.js';
+import { slice } from './shape.js';
 
 /** Integer indices: a tensor holding integers, a (nested) number array, or an Int32Array. */
 export type IndexLike = Tensor | Int32Array | readonly unknown[] | number;
@@ -146,14 +147,20 @@ function scatterAddIx(x: Tensor, d: number, ix: Index, src: Tensor): Tensor {
 function gatherInto(g: Tensor, d: number, ix: Index, srcShape: Shape): Tensor {
   const picked = gatherIx(g, d, ix);
   if (sizeOf(srcShape) === picked.size) return picked;
-  const out = new Tensor(alloc(g.dtype, sizeOf(srcShape)), srcShape);
-  const ss = stridesOf(srcShape), is = stridesOf(ix.shape);
-  for (let i = 0; i < picked.size; i++) {
-    let si = 0, r = i;
-    for (let k = 0; k < is.length; k++) { const c = Math.floor(r / is[k]!); r -= c * is[k]!; si += c * ss[k]!; }
-    out.data[si] = picked.data[i]!;
+  return padTo(picked, srcShape);
+}
+
+/** x written into the leading corner of zeros of `shape` (x fits in every dim). */
+function padTo(x: Tensor, shape: Shape): Tensor {
+  const out = new Tensor(alloc(x.dtype, sizeOf(shape)), shape);
+  const os = stridesOf(shape), xs = stridesOf(x.shape);
+  for (let i = 0; i < x.size; i++) {
+    let oi = 0, r = i;
+    for (let k = 0; k < xs.length; k++) { const c = Math.floor(r / xs[k]!); r -= c * xs[k]!; oi += c * os[k]!; }
+    out.data[oi] = x.data[i]!;
   }
-  return out;
+  // The adjoint of padding is cropping back to x's shape, one slice per dim.
+  return record('pad', [x], out, (g) => [x.shape.reduce((t, n, k) => (n === shape[k] ? t : slice(t, k, 0, n)), g)]);
 }
 
 /** One-hot rows: [..., numClasses] with a 1 at each label (numClasses −1: max label + 1). @example oneHot([0, 2], 3); // [[1, 0, 0], [0, 0, 1]] */
