@@ -1,5 +1,5 @@
 import type { Storage } from '../dtype.js';
-import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from './types.js';
+import type { BinaryOp, CrossEntropyTarget, Kernels, ReduceOp, UnaryOp } from './types.js';
 
 /* Plain TypeScript kernels over flat typed arrays. Each loop is monomorphic: the op is chosen
    once, outside the loop, never per element. */
@@ -247,4 +247,67 @@ export const referenceKernels: Kernels = {
       }
     }
   },
+
+  crossEntropy(x, outer, c, inner, t, logp, loss, denom) {
+    referenceKernels.softmax(x, outer, c, inner, true, logp);
+    const { index, probs, weight, smoothing: eps } = t;
+    const u = eps / c; // the smoothing mass each class receives
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const p = o * inner + i, base = o * c * inner + i;
+        let l = 0, d = 0;
+        if (index) {
+          const y = index[p]!;
+          if (y >= 0) {
+            const wy = weight ? weight[y]! : 1;
+            d = wy;
+            if (eps !== 1 && wy !== 0) l -= (1 - eps) * wy * logp[base + y * inner]!;
+            // Terms whose target mass is 0 are skipped: 0 · log 0 = 0, so a masked (−∞) class costs nothing.
+            if (u !== 0) for (let k = 0; k < c; k++) { const tk = u * (weight ? weight[k]! : 1); if (tk !== 0) l -= tk * logp[base + k * inner]!; }
+          }
+        } else {
+          d = 1;
+          for (let k = 0; k < c; k++) {
+            const tk = (weight ? weight[k]! : 1) * ((1 - eps) * probs![base + k * inner]! + u);
+            if (tk !== 0) l -= tk * logp[base + k * inner]!;
+          }
+        }
+        loss[p] = l;
+        denom[p] = d;
+      }
+    }
+  },
+
+  crossEntropyBackward(logp, outer, c, inner, t, scale, out) {
+    const { index, weight, smoothing: eps } = t;
+    const u = eps / c;
+    let wsum = c;
+    if (weight) { wsum = 0; for (let k = 0; k < c; k++) wsum += weight[k]!; }
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const p = o * inner + i, base = o * c * inner + i, s = scale[p]!;
+        const y = index ? index[p]! : 0;
+        if (s === 0 || y < 0) { for (let k = 0; k < c; k++) out[base + k * inner] = 0; continue; }
+        // ∂/∂x_k of −Σ t̃ log softmax(x) = (Σ t̃)·p_k − t̃_k
+        const total = index ? (1 - eps) * (weight ? weight[y]! : 1) + u * wsum : probTotal(t, base, c, inner);
+        for (let k = 0; k < c; k++) {
+          const q = base + k * inner;
+          out[q] = s * (total * Math.exp(logp[q]!) - smoothed(t, base, k, inner, y, u));
+        }
+      }
+    }
+  },
 };
+
+/** t̃_k at one position (see CrossEntropyTarget). */
+function smoothed(t: CrossEntropyTarget, base: number, k: number, inner: number, y: number, u: number): number {
+  const wk = t.weight ? t.weight[k]! : 1;
+  if (t.index) return u * wk + (k === y ? (1 - t.smoothing) * wk : 0);
+  return wk * ((1 - t.smoothing) * t.probs![base + k * inner]! + u);
+}
+
+function probTotal(t: CrossEntropyTarget, base: number, c: number, inner: number): number {
+  let s = 0;
+  for (let k = 0; k < c; k++) s += smoothed(t, base, k, inner, -1, t.smoothing / c);
+  return s;
+}

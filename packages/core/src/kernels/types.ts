@@ -11,6 +11,25 @@ export type BinaryOp =
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
 /**
+ * What a cross-entropy kernel needs to know about the target, per position of the logits viewed
+ * as [outer, c, inner] (a position is one (o, i) pair; there are outer·inner of them). Exactly one
+ * of `index` and `probs` is set. The smoothed, weighted target t̃ of a position is
+ *   class index y:  t̃_k = (1 − ε)·w_y·[k = y] + (ε/c)·w_k      (all 0 at an ignored position)
+ *   probabilities:  t̃_k = w_k·((1 − ε)·T_k + ε/c)
+ * with w = `weight` (all 1 when null) and ε = `smoothing`.
+ */
+export interface CrossEntropyTarget {
+  /** Class index per position (outer·inner entries, position o·inner + i); a negative entry marks an ignored position. */
+  index: Int32Array | null;
+  /** Target probabilities laid out like the logits, [outer, c, inner]. */
+  probs: Storage | null;
+  /** Class weights, c entries, or null for all 1. */
+  weight: Storage | null;
+  /** Label smoothing ε in [0, 1]. */
+  smoothing: number;
+}
+
+/**
  * The whole numeric surface the ops stand on. Everything works on flat, contiguous typed arrays;
  * shapes and strides are passed in. A faster implementation (WebAssembly, workers) replaces this
  * object with `setKernels` and no op changes.
@@ -47,4 +66,16 @@ export interface Kernels {
    * stably as (x − max) − log Σ e^(x − max).
    */
   softmax(x: Storage, outer: number, n: number, inner: number, log: boolean, out: Storage): void;
+  /**
+   * Cross-entropy forward over logits x viewed as [outer, c, inner] (classes on the middle axis).
+   * Writes the log-softmax of x into `logp` (same layout) and, per position p = o·inner + i,
+   *   loss[p] = −Σ_k t̃_k · logp_k   (a term with t̃_k = 0 counts 0, so a −∞ logit without target mass is harmless)
+   *   denom[p] = the position's share of a 'mean': w_y for a class index (0 when ignored), 1 for probabilities.
+   */
+  crossEntropy(x: Storage, outer: number, c: number, inner: number, target: CrossEntropyTarget, logp: Storage, loss: Storage, denom: Storage): void;
+  /**
+   * Fused cross-entropy backward, one pass: out = scale[p] · ((Σ_k t̃_k)·softmax − t̃) at every
+   * position p, from the `logp` the forward wrote. Never the softmax Jacobian, never a division by p.
+   */
+  crossEntropyBackward(logp: Storage, outer: number, c: number, inner: number, target: CrossEntropyTarget, scale: Storage, out: Storage): void;
 }

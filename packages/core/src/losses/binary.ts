@@ -1,0 +1,76 @@
+import { add, clamp, div, log, mul, neg, sigmoid, softplus, sub } from '../ops/elementwise.js';
+import { noGrad } from '../engine.js';
+import { broadcastShapes, fmt, sameShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { reduceLoss } from './reduction.js';
+import { type Reduction, at, checkReduction, checkTensor } from './targets.js';
+
+/** PyTorch's floor for x(1 − x) in the gradient: 1e-12 held as a float32 (9.99999996e-13). */
+const EPS = Math.fround(1e-12);
+
+export interface BinaryOptions {
+  /** A weight per element, broadcast to the input's shape. */
+  weight?: Tensor | null;
+  reduction?: Reduction;
+}
+
+function checkPair(fn: string, input: Tensor, target: Tensor, opts: BinaryOptions): void {
+  checkTensor(input, fn, 'input');
+  checkTensor(target, fn, 'target');
+  checkReduction(opts.reduction ?? 'mean', fn);
+  if (!sameShape(input.shape, target.shape)) throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
+  for (const [name, w] of [['weight', opts.weight], ['posWeight', (opts as { posWeight?: Tensor | null }).posWeight]] as const) {
+    if (w === undefined || w === null) continue;
+    checkTensor(w, fn, name);
+    const b = broadcastShapes(w.shape, input.shape, fn);
+    if (!sameShape(b, input.shape)) throw new RangeError(`${fn}: ${name} of shape ${fmt(w.shape)} does not broadcast to the input shape ${fmt(input.shape)}`);
+  }
+}
+
+/**
+ * Binary cross-entropy of probabilities, as PyTorch's `F.binary_cross_entropy`:
+ *   −w · (t · log x + (1 − t) · log(1 − x)), each log clamped at −100 (so x = 0 or 1 stays finite).
+ * Gradient as PyTorch: w · (x − t) / max(x(1 − x), 1e-12). The input must lie in [0, 1]; the target
+ * and the weight get no gradient.
+ * @example binaryCrossEntropy(tensor([0.8]), tensor([1])); // 0.2231 = −log 0.8
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryOptions = {}): Tensor {
+  const fn = 'binaryCrossEntropy';
+  checkPair(fn, input, target, opts);
+  for (let i = 0; i < input.size; i++) {
+    const v = input.data[i]!;
+    if (!(v >= 0 && v <= 1)) throw new RangeError(`${fn}: input must hold probabilities in [0, 1], found ${v} at ${at(input.shape, i)}`);
+  }
+  const w = opts.weight ?? null;
+  const elems = noGrad(() => {
+    const l = neg(add(mul(target, clamp(log(input), -100)), mul(sub(1, target), clamp(log(sub(1, input)), -100))));
+    return w ? mul(l, w) : l;
+  });
+  return reduceLoss(fn, [input], elems, opts.reduction ?? 'mean', () => {
+    const d = div(sub(input, target), clamp(mul(input, sub(1, input)), EPS)); // (x − t) / max(x(1 − x), ε)
+    return [w ? mul(d, w) : d];
+  });
+}
+
+/**
+ * Binary cross-entropy on logits, as PyTorch's `F.binary_cross_entropy_with_logits`:
+ *   w · ((1 − t)·x + (1 + (posWeight − 1)·t) · softplus(−x)),
+ * finite for every finite x (softplus(−x) = max(−x, 0) + log1p(e^−|x|)). posWeight broadcasts
+ * along the last dim (one per class). Gradient: w · ((1 − t) − (1 + (posWeight − 1)·t)·σ(−x)),
+ * which is σ(x) − t without posWeight.
+ * @example binaryCrossEntropyWithLogits(tensor([0]), tensor([1])); // 0.6931
+ */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BinaryOptions & { posWeight?: Tensor | null } = {}): Tensor {
+  const fn = 'binaryCrossEntropyWithLogits';
+  checkPair(fn, input, target, opts);
+  const w = opts.weight ?? null, pw = opts.posWeight ?? null;
+  const lw = (): Tensor | number => (pw ? add(mul(sub(pw, 1), target), 1) : 1); // 1 + (posWeight − 1)·t
+  const elems = noGrad(() => {
+    const l = add(mul(sub(1, target), input), mul(lw(), softplus(neg(input))));
+    return w ? mul(l, w) : l;
+  });
+  return reduceLoss(fn, [input], elems, opts.reduction ?? 'mean', () => {
+    const d = sub(sub(1, target), mul(lw(), sigmoid(neg(input)))); // d/dx = (1 − t) − lw·σ(−x)
+    return [w ? mul(d, w) : d];
+  });
+}

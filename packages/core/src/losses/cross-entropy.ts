@@ -1,0 +1,105 @@
+import { alloc } from '../dtype.js';
+import { isGradEnabled } from '../engine.js';
+import { kernels } from '../kernels/index.js';
+import type { CrossEntropyTarget } from '../kernels/types.js';
+import { div, mul, sub } from '../ops/elementwise.js';
+import { sum } from '../ops/reduce.js';
+import { reshape } from '../ops/shape.js';
+import { softmax } from '../ops/softmax.js';
+import { sameShape } from '../shape.js';
+import { Tensor, record } from '../tensor.js';
+import {
+  type ClassLayout, type ClassTarget, type Reduction, checkProbTarget, checkReduction, classLayout, filled, keepShape,
+  parseClassIndex, parseWeight,
+} from './targets.js';
+
+export interface CrossEntropyOptions {
+  /** A weight per class (C entries); not differentiated. */
+  weight?: Tensor | readonly number[] | null;
+  /** Positions whose class index equals this contribute nothing (class-index targets only). Default −100. */
+  ignoreIndex?: number;
+  /** ε in [0, 1]: the target becomes (1 − ε)·onehot + ε/C. Default 0. */
+  labelSmoothing?: number;
+  /** 'mean' (default), 'sum' or 'none' (keeps [N, d1, …, dK]). */
+  reduction?: Reduction;
+}
+
+/**
+ * Cross-entropy of logits against class indices or class probabilities, as PyTorch's
+ * `F.cross_entropy`: with p = softmax(input) along the class dim and t̃ the smoothed, weighted target,
+ *   loss = −Σ_c t̃_c · log p_c  per position, then the reduction.
+ * For a class index y: t̃_c = (1 − ε)·w_y·[c = y] + (ε/C)·w_c, and 'mean' divides by Σ w_y over the
+ * kept (non-ignored) positions. For probabilities T: t̃_c = w_c·((1 − ε)·T_c + ε/C), and 'mean'
+ * divides by the number of positions.
+ *
+ * Input: [C], [N, C] or [N, C, d1, …, dK] (classes on dim 1, dim 0 for 1-D). Target: class indices
+ * of shape [N, d1, …, dK] (a number for a [C] input; numbers, nested arrays, an Int32Array or an
+ * integer-valued tensor) or a float tensor of probabilities of the input's shape.
+ *
+ * Fused: log-softmax is computed once; the gradient w.r.t. the logits is (Σ t̃)·p − t̃ times the
+ * reduction's scale, in one kernel pass (with createGraph, the same formula from differentiable ops,
+ * so the Hessian of one sample is diag(p) − ppᵀ). The target and the weights get no gradient.
+ *
+ * Difference from PyTorch: when every target is ignored, 'mean' gives 0 and a zero gradient
+ * (PyTorch gives NaN).
+ * @example crossEntropy(tensor([[2, 0, -1]]), [0]); // 0.1698 = −log softmax([2, 0, −1])₀
+ */
+export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntropyOptions = {}): Tensor {
+  const fn = 'crossEntropy';
+  const { ignoreIndex = -100, labelSmoothing = 0, reduction = 'mean' } = opts;
+  const L = classLayout(input, fn);
+  checkReduction(reduction, fn);
+  if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+    throw new RangeError(`${fn}: labelSmoothing must be a number in [0, 1], got ${labelSmoothing}`);
+  }
+  if (!Number.isInteger(ignoreIndex)) throw new TypeError(`${fn}: ignoreIndex must be an integer, got ${ignoreIndex}`);
+  const probs = target instanceof Tensor && sameShape(target.shape, input.shape);
+  const spec: CrossEntropyTarget = {
+    index: probs ? null : parseClassIndex(target, L, ignoreIndex, fn, input.shape, true),
+    probs: probs ? checkProbTarget(target as Tensor, fn) : null,
+    weight: parseWeight(opts.weight, L.c, fn),
+    smoothing: labelSmoothing,
+  };
+  const npos = L.outer * L.inner;
+  const logp = alloc(input.dtype, input.size);
+  const lossPos = new Float64Array(npos), denomPos = new Float64Array(npos);
+  kernels().crossEntropy(input.data, L.outer, L.c, L.inner, spec, logp, lossPos, denomPos);
+  let total = 0, den = 0;
+  for (let p = 0; p < npos; p++) { total += lossPos[p]!; den += denomPos[p]!; }
+  const out = reduction === 'none' ? filled(lossPos, L.posShape, input.dtype)
+    : filled([reduction === 'sum' ? total : den === 0 ? 0 : total / den], [], input.dtype);
+
+  return record('crossEntropy', [input], out, (g) => {
+    if (!isGradEnabled()) {
+      // One fused pass: scale · ((Σ t̃)·p − t̃), the scale being ∂(reduction)/∂(position loss) · g.
+      const scale = new Float64Array(npos);
+      if (reduction === 'none') scale.set(g.data);
+      else scale.fill(reduction === 'sum' ? g.data[0]! : den === 0 ? 0 : g.data[0]! / den);
+      const gx = new Tensor(alloc(input.dtype, input.size), input.shape);
+      kernels().crossEntropyBackward(logp, L.outer, L.c, L.inner, spec, scale, gx.data);
+      return [gx];
+    }
+    // createGraph: the same formula from differentiable ops, so that it can be differentiated again.
+    const t = smoothedTarget(spec, L, input);
+    const local = sub(mul(softmax(input, L.classDim), sum(t, L.classDim, true)), t); // (Σ t̃)·p − t̃
+    const scale = reduction === 'none' ? reshape(g, keepShape(input.shape, L.classDim)) : reduction === 'sum' ? g : den === 0 ? mul(g, 0) : div(g, den);
+    return [mul(local, scale)];
+  });
+}
+
+/** t̃ as a constant tensor of the input's shape (see CrossEntropyTarget), for the createGraph path. */
+function smoothedTarget(t: CrossEntropyTarget, L: ClassLayout, input: Tensor): Tensor {
+  const out = new Tensor(alloc(input.dtype, input.size), input.shape);
+  const u = t.smoothing / L.c, o = out.data;
+  for (let a = 0; a < L.outer; a++) {
+    for (let i = 0; i < L.inner; i++) {
+      const base = a * L.c * L.inner + i, y = t.index ? t.index[a * L.inner + i]! : 0;
+      if (y < 0) continue; // ignored: no target mass
+      for (let k = 0; k < L.c; k++) {
+        const wk = t.weight ? t.weight[k]! : 1, q = base + k * L.inner;
+        o[q] = t.index ? u * wk + (k === y ? (1 - t.smoothing) * wk : 0) : wk * ((1 - t.smoothing) * t.probs![q]! + u);
+      }
+    }
+  }
+  return out;
+}

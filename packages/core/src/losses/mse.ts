@@ -1,0 +1,25 @@
+import { mul, square, sub } from '../ops/elementwise.js';
+import { noGrad } from '../engine.js';
+import { fmt, sameShape } from '../shape.js';
+import { type Tensor } from '../tensor.js';
+import { reduceLoss } from './reduction.js';
+import { type Reduction, checkReduction, checkTensor } from './targets.js';
+
+/**
+ * Mean squared error, as PyTorch's `F.mse_loss`: (input − target)² per element, then the reduction.
+ * Both arguments are differentiated: ∂/∂input = 2(input − target), ∂/∂target = −2(input − target).
+ * @example mseLoss(tensor([1, 2]), tensor([0, 0])); // 2.5
+ */
+export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  const fn = 'mseLoss';
+  checkTensor(input, fn, 'input');
+  checkTensor(target, fn, 'target');
+  const { reduction = 'mean' } = opts;
+  checkReduction(reduction, fn);
+  if (!sameShape(input.shape, target.shape)) throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
+  const elems = noGrad(() => square(sub(input, target)));
+  return reduceLoss(fn, [input, target], elems, reduction, () => {
+    const d = mul(sub(input, target), 2); // d(x − t)²/dx = 2(x − t)
+    return [d, mul(d, -1)];
+  });
+}

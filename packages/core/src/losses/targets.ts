@@ -1,0 +1,124 @@
+import { type Storage, alloc } from '../dtype.js';
+import { nestedToFlat } from '../ops/indexing.js';
+import { type Shape, fmt, sameShape, sizeOf } from '../shape.js';
+import { Tensor, describe } from '../tensor.js';
+
+/* Argument parsing and validation shared by the losses: the class layout of the logits, class-index
+   and probability targets, class weights, reductions. Every error names the function and the argument. */
+
+/** How a loss reduces its per-position values: their mean, their sum, or none (keep them). */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+/** Class-index targets: a number (for a [C] input), (nested) numbers, an Int32Array, or an integer-valued tensor. */
+export type ClassTarget = number | Int32Array | readonly unknown[] | Tensor;
+
+/** The logits [C] or [N, C, d1, …, dK] seen as [outer, C, inner]: classes on dim 1 (dim 0 for 1-D). */
+export interface ClassLayout {
+  classDim: number;
+  outer: number;
+  c: number;
+  inner: number;
+  /** The shape of the per-position losses: [N, d1, …, dK], or [] for a [C] input. */
+  posShape: number[];
+}
+
+export function checkTensor(x: unknown, fn: string, arg: string): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${fn}: ${arg} must be a Tensor, got ${describe(x)}`);
+  return x;
+}
+
+export function classLayout(input: Tensor, fn: string, arg = 'input'): ClassLayout {
+  checkTensor(input, fn, arg);
+  if (input.ndim === 0) throw new RangeError(`${fn}: ${arg} must have shape [C], [N, C] or [N, C, d1, …, dK], got a 0-d tensor`);
+  const classDim = input.ndim === 1 ? 0 : 1;
+  const c = input.shape[classDim]!;
+  if (c === 0) throw new RangeError(`${fn}: ${arg} has no classes (shape ${fmt(input.shape)}, C = 0 on dim ${classDim})`);
+  return {
+    classDim, c,
+    outer: classDim === 0 ? 1 : input.shape[0]!,
+    inner: sizeOf(input.shape.slice(classDim + 1)),
+    posShape: input.shape.filter((_, i) => i !== classDim),
+  };
+}
+
+export function checkReduction(r: unknown, fn: string, allowed: readonly string[] = ['mean', 'sum', 'none']): void {
+  if (!allowed.includes(r as string)) {
+    throw new TypeError(`${fn}: reduction must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(r)}`);
+  }
+}
+
+/** Class weights as a Float64Array of C entries (null when absent). */
+export function parseWeight(w: Tensor | readonly number[] | undefined | null, c: number, fn: string): Float64Array | null {
+  if (w === undefined || w === null) return null;
+  const data = w instanceof Tensor ? w.data : Array.isArray(w) ? w : null;
+  if (data === null) throw new TypeError(`${fn}: weight must be a Tensor or an array of numbers, got ${describe(w)}`);
+  const shape = w instanceof Tensor ? w.shape : [data.length];
+  if (shape.length !== 1 || shape[0] !== c) {
+    throw new RangeError(`${fn}: weight must have C = ${c} entries (one per class), got shape ${fmt(shape)}`);
+  }
+  const out = Float64Array.from(data as ArrayLike<number>);
+  out.forEach((v, k) => {
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${fn}: weight[${k}] is ${v}; expected a number`);
+  });
+  return out;
+}
+
+/** A flat position in `shape`, written as [i, j, …]. */
+export function at(shape: Shape, flat: number): string {
+  const idx: number[] = [];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx.unshift(flat % shape[d]!);
+    flat = Math.floor(flat / shape[d]!);
+  }
+  return `[${idx.join(', ')}]`;
+}
+
+/**
+ * Class indices for `layout`, one per position, with ignored positions (target = ignoreIndex)
+ * written as −1. Checks the shape, that each index is an integer and that it lies in [0, C).
+ */
+export function parseClassIndex(target: ClassTarget, layout: ClassLayout, ignoreIndex: number, fn: string, inputShape: Shape, probsAllowed: boolean): Int32Array {
+  let data: ArrayLike<number>, shape: Shape;
+  if (target instanceof Tensor) ({ data, shape } = target);
+  else if (target instanceof Int32Array) { data = target; shape = [target.length]; }
+  else if (typeof target === 'number') { data = [target]; shape = []; }
+  else if (Array.isArray(target)) ({ data, shape } = nestedToFlat(target, fn, 'target'));
+  else throw new TypeError(`${fn}: target must be class indices (a number, an array, an Int32Array or a Tensor), got ${describe(target)}`);
+  if (!sameShape(shape, layout.posShape)) {
+    const probs = probsAllowed ? ` nor class probabilities (a float tensor of the input's shape ${fmt(inputShape)})` : '';
+    throw new RangeError(`${fn}: target of shape ${fmt(shape)} fits neither class indices (shape ${fmt(layout.posShape)} for input ${fmt(inputShape)})${probs}`);
+  }
+  const out = new Int32Array(data.length);
+  for (let p = 0; p < data.length; p++) {
+    const v = data[p]!;
+    if (!Number.isInteger(v)) throw new TypeError(`${fn}: target must hold integer class indices, found ${v} at ${at(shape, p)}`);
+    if (v === ignoreIndex) { out[p] = -1; continue; }
+    if (v < 0 || v >= layout.c) {
+      throw new RangeError(`${fn}: target class ${v} at ${at(shape, p)} is outside [0, ${layout.c}) (C = ${layout.c}) and is not ignoreIndex (${ignoreIndex})`);
+    }
+    out[p] = v;
+  }
+  return out;
+}
+
+/** Probability targets: non-negative numbers (a NaN or a negative value is an error). */
+export function checkProbTarget(target: Tensor, fn: string): Storage {
+  const d = target.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (!(v >= 0)) throw new RangeError(`${fn}: target probabilities must be non-negative numbers, found ${v} at ${at(target.shape, i)}`);
+  }
+  return d;
+}
+
+/** A tensor of `shape` in `dtype` holding `values`. */
+export function filled(values: ArrayLike<number>, shape: Shape, dtype: Tensor['dtype']): Tensor {
+  const out = new Tensor(alloc(dtype, sizeOf(shape)), shape);
+  out.data.set(values);
+  return out;
+}
+
+/** The shape with 1 at `dim` (for broadcasting a per-position value over the classes). */
+export function keepShape(shape: Shape, dim: number): number[] {
+  return shape.map((s, i) => (i === dim ? 1 : s));
+}
