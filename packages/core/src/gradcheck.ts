@@ -63,7 +63,10 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly T
   };
   const msg = `gradcheck: the gradient of output ${at(y, worst.output)} with respect to input ${worst.input} at ${at(xs[worst.input]!, worst.index)} ` +
     `is ${worst.analytic} analytically but ${worst.numeric} by central differences (eps ${eps}); ` +
-    `the difference ${Math.abs(worst.analytic - worst.numeric)} exceeds atol ${atol} + rtol ${rtol} × |numeric| (op of the output: ${y.op})`;
+    (worst.excess === Infinity
+      ? 'only one of them is NaN'
+      : `the difference ${Math.abs(worst.analytic - worst.numeric)} exceeds atol ${atol} + rtol ${rtol} × |numeric|`) +
+    ` (op of the output: ${y.op})`;
   if (raiseException) throw new Error(msg);
   return false;
 }
