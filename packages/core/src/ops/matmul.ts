@@ -1,8 +1,13 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../shape.js';
-import { Tensor, record } from '../tensor.js';
+import { Tensor, describe, record } from '../tensor.js';
 import { reshape, squeeze, unsqueeze } from './shape.js';
+
+function checkTensors(a: unknown, b: unknown, op: string): void {
+  if (!(a instanceof Tensor)) throw new TypeError(`${op}: the first argument must be a Tensor, got ${describe(a)}`);
+  if (!(b instanceof Tensor)) throw new TypeError(`${op}: the second argument must be a Tensor, got ${describe(b)}`);
+}
 
 /** Offsets of each matrix of a batch, broadcast from `batch` to `full`. */
 function batchOffsets(batch: readonly number[], full: readonly number[], matSize: number): number[] {
@@ -25,6 +30,7 @@ function batchOffsets(batch: readonly number[], full: readonly number[], matSize
  * @example mm(a, b, false, true); // a · bᵀ
  */
 export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
+  checkTensors(a, b, 'mm');
   if (a.ndim < 2 || b.ndim < 2) throw new RangeError(`mm: both arguments need at least two dims, got shapes ${fmt(a.shape)} and ${fmt(b.shape)} (use matmul for vectors)`);
   return mmChecked(a, b, transA, transB, a.shape, b.shape);
 }
@@ -60,6 +66,7 @@ function mmChecked(a: Tensor, b: Tensor, transA: boolean, transB: boolean, shape
  * @example matmul(tensor([[1, 2]]), tensor([[3], [4]])); // [[11]]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensors(a, b, 'matmul');
   if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: both arguments need at least one dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   if (a.ndim === 1 && b.ndim === 1 && a.size !== b.size) throw new RangeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (${a.size} ≠ ${b.size})`);
   const A = a.ndim === 1 ? unsqueeze(a, 0) : a;

@@ -62,7 +62,11 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
 
 /** Inserts a dim of size 1 at `dim` (negative counts from the end of the result). @example unsqueeze(zeros([3]), 0); // shape [1, 3] */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
-  const d = normDim(dim, x.ndim + 1, 'unsqueeze');
+  // The new dim may also go after the last one: dims range over the result's rank.
+  if (!Number.isInteger(dim) || dim < -(x.ndim + 1) || dim > x.ndim) {
+    throw new RangeError(`unsqueeze: dim ${dim} is out of range for a tensor of rank ${x.ndim} (expected an integer in [${-(x.ndim + 1)}, ${x.ndim}])`);
+  }
+  const d = dim < 0 ? dim + x.ndim + 1 : dim;
   const shape = x.shape.slice();
   shape.splice(d, 0, 1);
   return reshape(x, shape);
@@ -166,6 +170,8 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   tensors.forEach((t, i) => {
     if (t.ndim !== first.ndim || t.shape.some((s, k) => s !== first.shape[k])) throw new RangeError(`stack: tensor ${i} has shape ${fmt(t.shape)} but tensor 0 has ${fmt(first.shape)}`);
   });
-  const d = normDim(dim, first.ndim + 1, 'stack');
+  const n = first.ndim;
+  if (!Number.isInteger(dim) || dim < -(n + 1) || dim > n) throw new RangeError(`stack: dim ${dim} is out of range for tensors of rank ${n} (expected an integer in [${-(n + 1)}, ${n}])`);
+  const d = dim < 0 ? dim + n + 1 : dim;
   return cat(tensors.map((t) => unsqueeze(t, d)), d);
 }
