@@ -17,6 +17,7 @@ export { spiral, moons, circles, blobs, xor, gaussianQuantiles, type ToyData, ty
 export { iris, wine, breastCancer, digits, type RealData } from './data/real.js';
 
 export { accuracy, toLabels, confusionMatrix, precisionRecallF1, type ClassReport } from './metrics.js';
+export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, MSELoss } from './losses.js';
 export { fit, evaluate, predict, type FitOptions, type History, type Data, type Loss, type Metric } from './train/fit.js';
 export { EarlyStopping, type Callback, type EarlyStoppingOptions, type EpochLogs, type TrainContext } from './train/callbacks.js';
 export { ProgressReporter, defaultSink, type OutputSink } from './train/progress.js';
