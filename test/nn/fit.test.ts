@@ -1,0 +1,106 @@
+import { type Tensor, manualSeed, tensor } from '@xent/core';
+import {
+  Adam, type Callback, CrossEntropyLoss, EarlyStopping, Linear, MLP, MSELoss, SGD, StepLR, blobs, evaluate, fit, predict, spiral,
+} from '@xent/nn';
+import { describe, expect, it } from 'vitest';
+
+function sink(isTTY: boolean): { write(s: string): void; isTTY: boolean; text: string } {
+  return { isTTY, text: '', write(s: string) { this.text += s; } };
+}
+
+function train(seed: number, extra: Partial<Parameters<typeof fit>[1]> = {}): { model: MLP; history: ReturnType<typeof fit> } {
+  manualSeed(seed);
+  const { x, y } = spiral({ n: 90, classes: 3, seed: 4 });
+  const model = new MLP([2, 16, 3], { dropout: 0.1 });
+  const history = fit(model, { data: { x, y }, loss: new CrossEntropyLoss(), optimizer: new Adam(model.parameters(), { lr: 0.02 }), epochs: 15, batchSize: 16, metrics: ['accuracy'], verbose: 0, ...extra });
+  return { model, history };
+}
+
+describe('fit', () => {
+  it('same seed, same data: bit-identical final weights (shuffling and dropout included)', () => {
+    const a = train(7).model, b = train(7).model, c = train(8).model;
+    const bits = (m: MLP): number[] => m.parameters().flatMap((p) => Array.from(p.data));
+    expect(bits(a)).toEqual(bits(b));
+    expect(bits(a)).not.toEqual(bits(c));
+  });
+
+  it('returns loss and metrics per epoch for training and validation, and the rate', () => {
+    const { x, y } = blobs({ n: 120, centers: 3, seed: 1 });
+    const { x: vx, y: vy } = blobs({ n: 60, centers: 3, seed: 1 });
+    manualSeed(0);
+    const model = new MLP([2, 8, 3]);
+    const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    const h = fit(model, { data: [x, y], valData: { x: vx, y: vy }, loss: new CrossEntropyLoss(), optimizer: opt, epochs: 6, batchSize: 32, metrics: ['accuracy', { name: 'meanLogit', fn: (o: Tensor) => o.mean().item() }], scheduler: new StepLR(opt, { stepSize: 2, gamma: 0.5 }), verbose: 0 });
+    expect(h.epochs).toBe(6);
+    expect(Object.keys(h.train)).toEqual(['loss', 'accuracy', 'meanLogit']);
+    expect(Object.keys(h.val)).toEqual(['loss', 'accuracy', 'meanLogit']);
+    expect(h.train.loss).toHaveLength(6);
+    expect(h.lr).toEqual([0.1, 0.1, 0.05, 0.05, 0.025, 0.025]);
+    expect(h.train.loss.at(-1)!).toBeLessThan(h.train.loss[0]!);
+    const ev = evaluate(model, { x: vx, y: vy }, { loss: new CrossEntropyLoss() });
+    expect(ev.loss).toBeCloseTo(h.val.loss!.at(-1)!, 12);
+    expect(ev.accuracy).toBeCloseTo(h.val.accuracy!.at(-1)!, 12);
+    expect(predict(model, vx, { batchSize: 7 }).toArray()).toEqual(predict(model, vx).toArray());
+  });
+
+  it('calls callbacks per batch and per epoch, and stops when one asks', () => {
+    const seen: string[] = [];
+    const cb: Callback = {
+      onTrainBegin: () => seen.push('begin'),
+      onBatchEnd: (b, logs) => { if (b === 0) seen.push(`batch ${typeof logs.loss}`); },
+      onEpochEnd: (e, logs) => { seen.push(`epoch ${e} ${'accuracy' in logs}`); return e === 1; },
+      onTrainEnd: () => seen.push('end'),
+    };
+    const { history } = train(0, { callbacks: [cb], epochs: 10 });
+    expect(history.epochs).toBe(2);
+    expect(seen).toEqual(['begin', 'batch number', 'epoch 0 true', 'batch number', 'epoch 1 true', 'end']);
+  });
+
+  it('early stopping waits `patience` epochs and restores the best weights', () => {
+    // Plain regression with a learning rate far too high: the loss gets worse after a first improvement.
+    manualSeed(0);
+    const x = tensor([[1, 2], [2, 1], [3, 0], [0, 3]]), y = tensor([[1], [2], [3], [4]]);
+    const model = new Linear(2, 1);
+    const es = new EarlyStopping({ monitor: 'loss', patience: 2 });
+    const snapshots: number[][] = [];
+    const record: Callback = { onEpochEnd: () => { snapshots.push(Array.from(model.weight.data)); } };
+    const h = fit(model, { data: { x, y }, loss: new MSELoss(), optimizer: new SGD(model.parameters(), { lr: 0.3 }), epochs: 50, batchSize: 4, shuffle: false, callbacks: [record, es], verbose: 0 });
+    const best = h.train.loss.indexOf(Math.min(...h.train.loss));
+    expect(es.bestEpoch).toBe(best);
+    expect(h.epochs).toBe(best + 3); // two more epochs without improvement, then stop
+    expect(es.stoppedEpoch).toBe(best + 2);
+    expect(Array.from(model.weight.data)).toEqual(snapshots[best]);
+  });
+
+  it('a non-finite loss is an error naming the epoch and batch, not a silent NaN', () => {
+    const model = new Linear(1, 1);
+    expect(() => fit(model, { data: { x: tensor([[1], [NaN]]), y: tensor([[0], [0]]) }, loss: new MSELoss(), optimizer: new SGD(model.parameters()), epochs: 1, verbose: 0 }))
+      .toThrow(/fit: the loss became NaN at epoch 1, batch 1/);
+    expect(() => fit(model, { data: { x: tensor([[1]]), y: tensor([[0]]) }, loss: new MSELoss(), optimizer: new SGD(model.parameters()), epochs: 0 })).toThrow(/epochs must be a positive integer/);
+    expect(() => fit(model, { data: 5 as never, loss: new MSELoss(), optimizer: new SGD(model.parameters()), epochs: 1 })).toThrow(/data must be a Dataset, a DataLoader/);
+  });
+
+  it('progress: a line per epoch when not a terminal, a redrawn bar on a terminal, nothing with verbose 0', () => {
+    const pipe = sink(false);
+    train(0, { verbose: 1, output: pipe, epochs: 3 });
+    const lines = pipe.text.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/^epoch 3\/3 {2}loss \d\.\d{4} {2}accuracy \d+\.\d% {2}\d+s$/);
+    expect(pipe.text).not.toContain('\r');
+
+    const tty = sink(true);
+    train(0, { verbose: 1, output: tty, epochs: 3 });
+    expect(tty.text.startsWith('\r\x1b[2K')).toBe(true);
+    expect(tty.text.endsWith('\n')).toBe(true);
+    expect(tty.text.split('\n')).toHaveLength(2); // one line, redrawn
+    const last = tty.text.split('\r\x1b[2K').at(-1)!;
+    expect(last).toMatch(/^epoch 3\/3 {2}\[=+\] {2}6\/6 {2}loss \d\.\d{4} {2}accuracy \d+\.\d% {2}[\d.]+k? samples\/s {2}ETA \d+s\n$/);
+
+    const quiet = sink(true);
+    train(0, { verbose: 0, output: quiet });
+    expect(quiet.text).toBe('');
+    const two = sink(true);
+    train(0, { verbose: 2, output: two, epochs: 2 });
+    expect(two.text.split('\n')).toHaveLength(3);
+  });
+});
