@@ -15,7 +15,7 @@ export function twinCrossEntropy(x: Tensor, target: number | unknown[] | Tensor,
   const cd = x.ndim === 1 ? 0 : 1;
   const C = x.shape[cd]!;
   const eps = o.labelSmoothing ?? 0;
-  const bshape = x.shape.map((s, i) => (i === cd ? C : 1));
+  const bshape = x.shape.map((_, i) => (i === cd ? C : 1));
   const w = reshape(o.weight ? tensor(o.weight) : ones([C]), bshape);
   const logp = logSoftmax(x, cd);
   let t: Tensor, den: Tensor | number;
@@ -53,7 +53,7 @@ export function twinNll(x: Tensor, target: unknown[] | number, o: { weight?: num
   const keep = unsqueeze(reshape(tensor(ys.map((v) => (v === ign ? 0 : 1))), posShape), cd);
   let oh = reshape(oneHot(ys.map((v) => (v === ign ? 0 : v)), C), [...posShape, C]);
   if (x.ndim > 1) oh = permute(oh, [0, x.ndim - 1, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 1)]);
-  const w = reshape(o.weight ? tensor(o.weight) : ones([C]), x.shape.map((s, i) => (i === cd ? C : 1)));
+  const w = reshape(o.weight ? tensor(o.weight) : ones([C]), x.shape.map((_, i) => (i === cd ? C : 1)));
   const m = mul(mul(oh, w), keep);
   return reduce(neg(sum(mul(m, x), cd)), o.reduction ?? 'mean', sum(m));
 }

@@ -1,4 +1,4 @@
-import { exp, log, mul, ne, neg, sub, where } from '../ops/elementwise.js';
+import { eq, exp, log, mul, ne, neg, sub, where } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { fmt, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -7,7 +7,8 @@ import { checkReduction, checkTensor } from './targets.js';
 
 /**
  * Kullback–Leibler divergence with the input as log-probabilities, as PyTorch's `F.kl_div`:
- *   t · (log t − input) per element (0 where t = 0), or with logTarget e^t · (t − input).
+ *   t · (log t − input) per element (0 where t = 0), or with logTarget e^t · (t − input) (0 where t = −∞;
+ *   PyTorch gives NaN there).
  * Reductions: 'mean' (over every element, PyTorch's default), 'batchmean' (sum / size of dim 0, the
  * true KL per sample), 'sum', 'none'. Gradient w.r.t. the input: −t (−e^t with logTarget); the
  * target gets none.
@@ -21,7 +22,7 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: 'mean' 
   checkReduction(reduction, fn, ['mean', 'sum', 'none', 'batchmean']);
   if (!sameShape(input.shape, target.shape)) throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
   const elems = noGrad(() => (logTarget
-    ? mul(exp(target), sub(target, input))
+    ? where(eq(target, -Infinity), 0, mul(exp(target), sub(target, input))) // e^−∞ · (−∞ − x) → 0, not NaN
     : where(ne(target, 0), mul(target, sub(log(where(ne(target, 0), target, 1)), input)), 0))); // 0 · log 0 = 0
   return reduceLoss(fn, [input], elems, reduction, () => [neg(logTarget ? exp(target) : target)]); // ∂/∂input = −t
 }
