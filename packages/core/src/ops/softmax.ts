@@ -15,6 +15,8 @@ function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
 /**
  * Softmax along `dim`: yᵢ = e^(xᵢ − m) / Σₖ e^(xₖ − m), m the max, so no exponent overflows.
  * Fused backward: dx = y ⊙ (dy − Σ dy ⊙ y), never the Jacobian diag(y) − yyᵀ.
+ * A −∞ entry (a masked class) gets probability exactly 0 and gradient 0; a row of nothing but −∞
+ * has no distribution and gives NaN, as in PyTorch.
  * @example softmax(tensor([0, 0])); // [0.5, 0.5]
  */
 export function softmax(x: Tensor, dim = -1): Tensor {
@@ -25,7 +27,8 @@ export function softmax(x: Tensor, dim = -1): Tensor {
 
 /**
  * Log-softmax along `dim`, computed as (x − m) − log Σ e^(x − m).
- * Fused backward: dx = dy − softmax(x) ⊙ Σ dy.
+ * Fused backward: dx = dy − softmax(x) ⊙ Σ dy (through e^y, so a −∞ entry has p = 0 and no NaN
+ * appears, to any order).
  * @example logSoftmax(tensor([0, 0])); // [-0.6931, -0.6931]
  */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
