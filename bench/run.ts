@@ -1,0 +1,136 @@
+/*
+ * `pnpm bench [--quick] [--only REGEX] [--runners a,b]`: every workload for xent (float32 and
+ * float64) and each peer, each (runner, workload) pair in a process of its own, so that one
+ * library's JIT state, caches and memory never colour another's. Results go to bench/results/.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spiralFixture } from './lib/data.js';
+import { markdown } from './lib/report.js';
+import { type RunResult, WORKLOADS, type Workload, quickWorkloads } from './lib/workloads.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const opt = (name: string): string | undefined => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+const only = opt('--only') ? new RegExp(opt('--only')!) : null;
+
+export interface Runner {
+  name: string;
+  /** Command and arguments before `--workload <json>`. */
+  cmd: string[];
+  /** Workload ids it implements. */
+  supports: (wl: Workload) => boolean;
+  /** Why it cannot run here (null when it can). */
+  unavailable?: () => string | null;
+}
+
+const node = (file: string, ...extra: string[]): string[] =>
+  [process.execPath, '--conditions=source', '--import', 'tsx', path.join(here, 'runners', file), ...extra];
+const tensorOnly = (wl: Workload): boolean => !wl.id.startsWith('w4');
+
+/** A python3 with `import torch` working: the one on PATH, else Debian's. Never installs anything. */
+function findTorch(): { python: string; version: string } | null {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    const r = spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { python: py, version: r.stdout.trim() };
+  }
+  return null;
+}
+const torch = findTorch();
+
+export const RUNNERS: Runner[] = [
+  { name: 'xent-float32', cmd: node('xent.ts', '--dtype', 'float32'), supports: () => true },
+  { name: 'xent-float64', cmd: node('xent.ts', '--dtype', 'float64'), supports: () => true },
+  { name: 'tfjs-cpu', cmd: node('tfjs.ts', '--backend', 'cpu'), supports: tensorOnly },
+  { name: 'tfjs-wasm', cmd: node('tfjs.ts', '--backend', 'wasm'), supports: tensorOnly },
+  { name: 'jax-js-eager', cmd: node('jax.ts', '--mode', 'eager'), supports: tensorOnly },
+  { name: 'jax-js-jit', cmd: node('jax.ts', '--mode', 'jit'), supports: tensorOnly },
+  { name: 'js-pytorch', cmd: node('js-pytorch.ts'), supports: tensorOnly },
+  {
+    name: 'pytorch', cmd: [torch?.python ?? 'python3', path.join(here, 'runners', 'pytorch.py')], supports: tensorOnly,
+    unavailable: () => (torch ? null : 'skipped: `import torch` fails in python3 (install Debian\'s python3-torch to include PyTorch)'),
+  },
+];
+
+function versions(): Record<string, string> {
+  const v: Record<string, string> = { node: process.version };
+  for (const pkg of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@jax-js/jax', 'js-pytorch']) {
+    try {
+      const dir = path.join(here, 'node_modules', pkg, 'package.json');
+      v[pkg] = (JSON.parse(readFileSync(dir, 'utf8')) as { version: string }).version;
+    } catch { v[pkg] = 'not installed'; }
+  }
+  v['@xent/core'] = (JSON.parse(readFileSync(path.join(here, '..', 'packages', 'core', 'package.json'), 'utf8')) as { version: string }).version;
+  if (torch) v.torch = torch.version;
+  try { v.xentCommit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim(); } catch { /* not a clone */ }
+  return v;
+}
+
+function runOne(r: Runner, wl: Workload, fixture: string): RunResult {
+  const na = r.unavailable?.();
+  if (na) return { key: wl.key, runner: r.name, ok: false, note: na };
+  const skipAfterMs = quick ? 3000 : 20000;
+  const res = spawnSync(r.cmd[0]!, [...r.cmd.slice(1), '--workload', JSON.stringify(wl), '--skipAfterMs', String(skipAfterMs), '--fixture', fixture], {
+    encoding: 'utf8', timeout: (quick ? 60 : 300) * 1000, maxBuffer: 64 << 20, cwd: here,
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+  });
+  const last = res.stdout?.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as RunResult;
+  } catch {
+    const why = res.error ? res.error.message : (res.stderr || '').trim().split('\n').slice(-1)[0];
+    return { key: wl.key, runner: r.name, ok: false, note: `failed: ${why || `exit ${res.status}`}` };
+  }
+}
+
+function fmtLine(r: RunResult): string {
+  if (!r.ok) return `${r.runner.padEnd(14)} ${r.note}`;
+  const extra = [r.gflops !== undefined ? `${r.gflops.toFixed(2)} GFLOP/s` : '', r.accuracy !== undefined ? `acc ${(r.accuracy * 100).toFixed(1)}%` : ''].filter(Boolean).join(', ');
+  return `${r.runner.padEnd(14)} ${r.median!.toFixed(3)} [${r.min!.toFixed(3)}–${r.max!.toFixed(3)}]  peak ${r.peakMB!.toFixed(0)} MB ${extra}`;
+}
+
+function main(): void {
+  const started = new Date();
+  const wls = (quick ? quickWorkloads() : WORKLOADS).filter((w) => !only || only.test(w.key));
+  const runnerNames = opt('--runners')?.split(',');
+  const runners = RUNNERS.filter((r) => !runnerNames || runnerNames.includes(r.name));
+  const outDir = path.join(here, 'results');
+  mkdirSync(outDir, { recursive: true });
+  // The W5 data and initial weights, written once for the PyTorch runner (the JS runners build the same in memory).
+  const fixture = path.join(os.tmpdir(), `xent-bench-spiral-${process.pid}.json`);
+  const w5 = WORKLOADS.find((w) => w.id === 'w5-spiral')!;
+  writeFileSync(fixture, JSON.stringify(spiralFixture(w5.params)));
+
+  const results: RunResult[] = [];
+  console.log(`xent benchmarks (${quick ? 'quick' : 'full'}): ${wls.length} workloads × ${runners.length} runners, one process each\n`);
+  for (const wl of wls) {
+    console.log(`${wl.label} (${wl.unit}, median [min–max])`);
+    for (const r of runners) {
+      if (!r.supports(wl)) continue;
+      const res = runOne(r, wl, fixture);
+      results.push(res);
+      console.log(`  ${fmtLine(res)}`);
+    }
+  }
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()}`, loadavgAtStart: os.loadavg().map((x) => +x.toFixed(2)),
+  };
+  const doc = {
+    date: started.toISOString(), finished: new Date().toISOString(), mode: quick ? 'quick' : 'full',
+    machine, versions: versions(), workloads: wls, results,
+  };
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const base = quick ? 'latest-quick' : 'latest';
+  writeFileSync(path.join(outDir, `${base}.json`), JSON.stringify(doc, null, 2) + '\n');
+  writeFileSync(path.join(outDir, `${stamp}-${doc.mode}.json`), JSON.stringify(doc, null, 2) + '\n');
+  const md = markdown(doc);
+  writeFileSync(path.join(outDir, `${base}.md`), md);
+  console.log(`\n${md}\nwritten: bench/results/${base}.json, bench/results/${base}.md, bench/results/${stamp}-${doc.mode}.json`);
+}
+
+main();
