@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, Value, enableGrad, isGradEnabled, noGrad, tensor, topoSort } from '@xent/core';
+import { Tensor, Value, enableGrad, isGradEnabled, noGrad, record, tensor, topoSort } from '@xent/core';
 
 describe('backward on tensors', () => {
   it('a scalar output seeds 1; leaves get .grad of their own shape', () => {
@@ -161,5 +161,24 @@ describe('one iterative engine: deep chains without stack overflow', () => {
     for (let i = 1; i <= 1000; i++) s = s.add(x.mul(i));
     s.sum().backward();
     expect(x.grad!.item()).toBe(500500);
+  });
+});
+
+describe('engine robustness', () => {
+  it('a backward that throws half-way leaves no stale partial gradient behind', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(3);
+    let fail = true;
+    const boom = record('boom', [h], new Tensor(h.data.slice(), h.shape), (g) => {
+      if (fail) throw new Error('boom backward');
+      return [g];
+    });
+    // y = boom(h) + h: h receives a partial gradient from the add before boom's backward throws.
+    const y = boom.add(h).sum();
+    expect(() => y.backward()).toThrow('boom backward');
+    expect(x.grad).toBe(null);
+    fail = false;
+    h.sum().backward(); // only through h: 3 each, with nothing left over from the failed run
+    expect(x.grad!.toArray()).toEqual([3, 3]);
   });
 });

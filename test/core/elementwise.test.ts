@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type Tensor, abs, add, clamp, cos, div, eq, erf, exp, ge, gelu, grad, gradcheck, gt, le, leakyRelu, log, lt, maximum,
+  type Tensor, abs, add, cast, clamp, clone, cos, div, eq, erf, exp, ge, gelu, grad, gradcheck, gt, le, leakyRelu, log, lt, maximum,
   minimum, mul, ne, neg, pow, relu, sigmoid, sign, sin, softplus, sqrt, square, sub, tanh, tensor, where,
 } from '@xent/core';
 import { expectClose, mapNested, rn, ru } from './helpers.js';
@@ -223,6 +223,11 @@ describe('gradcheck (float64 central differences), broadcast inputs', () => {
     ['clamp', (t) => clamp(t, -1, 1), K], ['pow scalar', (t) => pow(t, 3), A], ['pow fractional', (t) => pow(t, 1.5), Ppos],
   ];
   for (const [name, f, x] of unary) it(name, () => expect(gradcheck(f, [x])).toBe(true));
+
+  it('clone and a float64 → float64 cast pass the gradient through', () => {
+    expect(gradcheck((t) => clone(t).mul(t), [A])).toBe(true);
+    expect(gradcheck((t) => cast(t, 'float64').exp(), [A])).toBe(true);
+  });
 
   const binary: [string, (a: Tensor, b: Tensor) => Tensor, Tensor, Tensor][] = [
     ['add', add, A, B], ['sub', sub, A, B], ['mul', mul, A, B], ['div', div, A, Bpos],

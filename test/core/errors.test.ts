@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor, add, arange, cat, expand, gather, indexSelect, linspace, matmul, max, mm, mul, oneHot, reshape, scatterAdd,
+  Tensor, add, arange, cat, expand, full, gather, indexSelect, linspace, matmul, max, mm, mul, oneHot, reshape, scatterAdd,
   stack, sum, tensor, where, zeros,
 } from '@xent/core';
 
@@ -105,6 +105,13 @@ describe('bad data, dtypes and sizes say what was expected', () => {
     expect(() => gather(zeros([2, 3]), 1, [[3]])).toThrow(/^gather: index 3 at flat position 0 is out of range for a dim of size 3$/);
     expect(() => scatterAdd(zeros([2]), 0, [[0]], tensor([1]))).toThrow(/^scatterAdd: index has rank 2 but input has rank 1$/);
     expect(() => oneHot([3], 2)).toThrow(/^oneHot: label 3 at flat position 0 is outside \[0, 2\)$/);
+  });
+
+  it('0-d tensors where a dim is needed; a non-number fill value', () => {
+    expect(() => tensor(1).slice(0, 0, 1)).toThrow(/^slice: a 0-d tensor has no dim to slice$/);
+    expect(() => cat([tensor(1), tensor(2)])).toThrow(/^cat: 0-d tensors cannot be joined along a dim; use stack$/);
+    expect(stack([tensor(1), tensor(2)]).toArray()).toEqual([1, 2]);
+    expect(() => full([2], '1' as unknown as number)).toThrow(/^full: value must be a number, got string 1$/);
   });
 
   it('empty reductions and item', () => {

@@ -100,6 +100,11 @@ describe('matmul gradients', () => {
     });
   }
 
+  it('gradcheck dot and outer', () => {
+    expect(gradcheck(dot, [rn([5], 13), rn([5], 14)])).toBe(true);
+    expect(gradcheck(outer, [rn([3], 15), rn([2], 16)])).toBe(true);
+  });
+
   it('second order: gradcheck of grad of tanh(A·B)', () => {
     const b = rn([4, 2], 12);
     expect(gradcheck((a) => grad((x: Tensor) => matmul(x, b).tanh().sum())(a) as Tensor, [rn([3, 4], 11)])).toBe(true);

@@ -106,23 +106,34 @@ export function runBackward<G, N extends GraphNode<G>>(
   const order = topoSort<G, N>(root);
   root._pending = seed;
   withGradMode(createGraph, () => {
-    for (let k = order.length - 1; k >= 0; k--) {
-      const node = order[k]!;
-      const grad = node._pending;
-      if (grad === undefined) continue;
-      node._pending = undefined;
-      space.deliver(node, grad);
-      const op = node._node;
-      if (op === null) continue;
-      const grads = op.backward(grad);
-      const inputs = op.inputs as readonly N[];
-      for (let j = 0; j < inputs.length; j++) {
-        const input = inputs[j]!;
-        const g = grads[j];
-        if (g === null || g === undefined || !input.requiresGrad) continue;
-        const fitted = space.fit(g, input, op.op);
-        input._pending = input._pending === undefined ? fitted : space.add(input._pending, fitted);
-      }
+    try {
+      propagate(order, space);
+    } finally {
+      // After an error half-way (a throwing backward, a bad gradient shape) no stale partial
+      // gradient may stay behind to leak into the next backward through these nodes.
+      for (const node of order) node._pending = undefined;
     }
   });
+}
+
+/** Walks `order` (inputs before outputs) from the end: each node passes its total gradient on. */
+function propagate<G, N extends GraphNode<G>>(order: readonly N[], space: GradSpace<G, N>): void {
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = order[k]!;
+    const grad = node._pending;
+    if (grad === undefined) continue;
+    node._pending = undefined;
+    space.deliver(node, grad);
+    const op = node._node;
+    if (op === null) continue;
+    const grads = op.backward(grad);
+    const inputs = op.inputs as readonly N[];
+    for (let j = 0; j < inputs.length; j++) {
+      const input = inputs[j]!;
+      const g = grads[j];
+      if (g === null || g === undefined || !input.requiresGrad) continue;
+      const fitted = space.fit(g, input, op.op);
+      input._pending = input._pending === undefined ? fitted : space.add(input._pending, fitted);
+    }
+  }
 }

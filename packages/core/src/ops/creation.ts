@@ -54,6 +54,7 @@ export function tensor(data: TensorData, opts: CreateOptions & { shape?: Shape }
 
 /** A tensor filled with `value`. @example full([2, 2], 7); */
 export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
+  if (typeof value !== 'number') throw new TypeError(`full: value must be a number, got ${describe(value)}`);
   const t = make(null, checkShape(shape, 'full'), opts, 'full');
   t.data.fill(value);
   return t;

@@ -89,6 +89,7 @@ export function expand(x: Tensor, shape: Shape): Tensor {
 
 /** Python-style slice along one dim: start, end (exclusive, negatives count from the end) and step > 0. @example slice(arange(10), 0, 2, 8, 3); // [2, 5] */
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+  if (x.ndim === 0) throw new RangeError('slice: a 0-d tensor has no dim to slice');
   const d = normDim(dim, x.ndim, 'slice');
   if (!Number.isInteger(step) || step <= 0) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
   const n = x.shape[d]!;
@@ -138,6 +139,7 @@ function scatterStrided(src: ArrayLike<number>, srcStrides: readonly number[], s
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new RangeError('cat: expected a non-empty list of tensors');
   const first = tensors[0]!;
+  if (first.ndim === 0) throw new RangeError('cat: 0-d tensors cannot be joined along a dim; use stack');
   const d = normDim(dim, first.ndim, 'cat');
   tensors.forEach((t, i) => {
     if (t.ndim !== first.ndim || t.shape.some((s, k) => k !== d && s !== first.shape[k])) {
