@@ -155,7 +155,7 @@ export function fit(model: Module, opts: FitOptions): History {
         if (scheduler?.interval === 'batch') scheduler.step();
         const now = meter.add(value, out, yb);
         for (const cb of callbacks) cb.onBatchEnd?.(b, now, ctx);
-        progress.batch(epoch, b, xb.shape[0] ?? 1, now);
+        progress.batch(epoch, b, xb.shape[0] ?? 1, meter.means()); // running means over the epoch so far
         b++;
       }
       if (scheduler && scheduler.interval !== 'batch') scheduler.step();
