@@ -71,8 +71,6 @@ export async function runBreastCancer(opts: BreastCancerOptions = {}): Promise<{
   return { testAccuracy: test.accuracy!, reloadedSame, files };
 }
 
-export type { Tensor };
-
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const args = process.argv.slice(2);
   const i = args.indexOf('--out');
