@@ -1,0 +1,29 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runBreastCancer } from '../../examples/breast-cancer/main.js';
+import { findAll, parseXml } from './graph-xml.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'xent-bc-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('examples/breast-cancer', () => {
+  it('trains a one-logit classifier, saves and reloads it with identical predictions (quick mode)', async () => {
+    const lines: string[] = [];
+    const r = await runBreastCancer({ quick: true, outDir: dir, log: (l) => lines.push(l) });
+    expect(r.testAccuracy).toBeGreaterThanOrEqual(0.94);
+    expect(r.reloadedSame).toBe(true);
+    const text = lines.join('\n');
+    expect(text).toMatch(/test accuracy: \d+\.\d %/);
+    expect(text).toMatch(/confusion matrix: (\d+) malignant found, (\d+) malignant called benign, (\d+) benign called malignant, (\d+) benign found/);
+    const [, a, b, c, d] = text.match(/confusion matrix: (\d+) .*?, (\d+) .*?, (\d+) .*?, (\d+) /)!.map(Number);
+    expect(a! + b! + c! + d!).toBe(143);
+    expect(text).toMatch(/malignant {2}precision \d\.\d{3} {2}recall \d\.\d{3} {2}F1 \d\.\d{3}/);
+    expect(text).toContain('identical predictions');
+    expect(findAll(parseXml(readFileSync(r.files[0]!, 'utf8')), 'polyline')).toHaveLength(4);
+    const saved = JSON.parse(readFileSync(r.files[1]!, 'utf8'));
+    expect(Object.keys(saved.parameters)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    expect(saved.meta.mean).toHaveLength(30);
+  });
+});

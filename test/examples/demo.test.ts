@@ -1,0 +1,56 @@
+import { Generator, crossEntropy, randint, randn } from '@xent/core';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkGradient, composedCrossEntropy, runDemo } from '../../examples/demo.js';
+import { allText, findAll, parseXml } from './graph-xml.js';
+
+const root = resolve(__dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'xent-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('main demo', () => {
+  it('trains the spiral, checks the gradient three ways and writes two well-formed SVGs (quick mode, in process)', () => {
+    const lines: string[] = [];
+    let progress = '';
+    const r = runDemo({ quick: true, outDir: join(dir, 'a'), output: { isTTY: false, write: (s: string) => { progress += s; } }, log: (l) => lines.push(l) });
+    expect(r.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(r.maxDiffComposed).toBeLessThan(1e-12);
+    expect(r.maxDiffNumeric).toBeLessThan(1e-7);
+    expect(progress.trimEnd().split('\n')).toHaveLength(40);
+    expect(lines.join('\n')).toMatch(/final training accuracy: (9[7-9]|100)\.\d %/);
+    expect(lines.join('\n')).toMatch(/largest \|fused − composed from primitives\| = \d\.\d\de-\d+\n {2}largest \|fused − central differences\| += \d\.\d\de-\d+/);
+
+    const regions = parseXml(readFileSync(r.files[0]!, 'utf8'));
+    expect(regions.name).toBe('svg');
+    expect(findAll(regions, 'circle')).toHaveLength(300);
+    const fills = new Set(findAll(regions, 'rect').slice(1).map((e) => e.attrs.fill));
+    expect(fills.size).toBe(3); // three decision regions
+    expect(allText(regions)).toContain('decision regions');
+    const curves = parseXml(readFileSync(r.files[1]!, 'utf8'));
+    expect(findAll(curves, 'polyline')).toHaveLength(2);
+    expect(findAll(curves, 'polyline')[0]!.attrs.points!.split(' ')).toHaveLength(40);
+    expect(allText(curves)).toContain('accuracy');
+  });
+
+  it('the composed twin agrees with the fused loss, and checkGradient measures real differences', () => {
+    const g = new Generator(3);
+    const z = randn([7, 4], { generator: g }), y = randint(0, 4, [7], { generator: g });
+    expect(composedCrossEntropy(z, y).item()).toBeCloseTo(crossEntropy(z, y).item(), 14);
+    const { maxDiffComposed, maxDiffNumeric } = checkGradient(z, y);
+    expect(maxDiffComposed).toBeLessThan(1e-15);
+    expect(maxDiffNumeric).toBeGreaterThan(0); // finite differences are never exact
+    expect(maxDiffNumeric).toBeLessThan(1e-8);
+  });
+
+  it('runs as the command behind `pnpm demo`', () => {
+    const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/demo.ts', '--quick', '--out', join(dir, 'cli')], { cwd: root, encoding: 'utf8' });
+    expect(out).toMatch(/^xent demo: a softmax classifier on the spiral/);
+    expect(out).toMatch(/epoch 40\/40 {2}loss/); // not a terminal: a line per epoch
+    expect(out).toMatch(/final training accuracy: \d+\.\d %/);
+    expect(out).toMatch(/done in [\d.]+ s/);
+    for (const f of ['decision-regions.svg', 'training-curves.svg']) expect(existsSync(join(dir, 'cli', f))).toBe(true);
+  });
+});

@@ -1,0 +1,31 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runDigits } from '../../examples/digits/main.js';
+import { allText, findAll, parseXml } from './graph-xml.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'xent-digits-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('examples/digits', () => {
+  it('trains with validation and early stopping, reports per-class scores and writes two SVGs (quick mode)', () => {
+    const lines: string[] = [];
+    const r = runDigits({ quick: true, outDir: dir, log: (l) => lines.push(l) });
+    expect(r.testAccuracy).toBeGreaterThanOrEqual(0.93);
+    const text = lines.join('\n');
+    expect(text).toMatch(/test accuracy: \d+\.\d %/);
+    expect(text).toContain('CC BY 4.0');
+    const cm = lines.slice(lines.indexOf('confusion matrix (rows: true digit, columns: predicted):') + 2).slice(0, 10);
+    expect(cm.map((l) => l.trim().split(/\s+/).slice(1).map(Number).reduce((a, b) => a + b, 0)).reduce((a, b) => a + b, 0)).toBe(360);
+    expect(lines.filter((l) => /^ {2}\d {6}\d\.\d{3} {4}\d\.\d{3} {2}\d\.\d{3}$/.test(l))).toHaveLength(10);
+    const curves = parseXml(readFileSync(r.files[0]!, 'utf8'));
+    expect(findAll(curves, 'polyline')).toHaveLength(4);
+    expect(findAll(curves, 'polyline')[0]!.attrs.points!.split(' ')).toHaveLength(r.epochs);
+    const mistakes = parseXml(readFileSync(r.files[1]!, 'utf8'));
+    const shown = findAll(mistakes, 'text').length;
+    expect(shown).toBeGreaterThan(0);
+    expect(findAll(mistakes, 'rect')).toHaveLength(1 + 64 * shown);
+    expect(allText(mistakes)).toMatch(/\d → \d/);
+  });
+});
