@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Tensor, div, exp, gradients, hessian, jacobian, log, logSoftmax, onesLike, softmax, sub, sum, tensor } from '@xent/core';
+import { type Tensor, div, enableGrad, exp, gradients, hessian, jacobian, log, logSoftmax, onesLike, softmax, sub, sum, tensor } from '@xent/core';
 import { expectClose, rn } from './helpers.js';
 import { analyticGrad, numericGrad, relErr } from './losses/twins.js';
 
@@ -49,6 +49,12 @@ describe('softmax and logSoftmax: fused backward = twin = central differences (r
       expectClose(H, hessian((z) => twin(z, 0).mul(v).sum(), x).toArray(), 1e-14);
       const J = jacobian((z) => gradients(f(z, 0).mul(v).sum(), [z], { createGraph: true })[0]!, x);
       expectClose(J, H.toArray(), 1e-15);
+      // each row of H against central differences of the (fused, first-order) gradient
+      const gradOf = (z: Tensor): Tensor => enableGrad(() => { const zz = z.detach().requiresGrad_(); return gradients(f(zz, 0).mul(v).sum(), [zz])[0]!; });
+      for (let i = 0; i < 4; i++) {
+        const e = tensor([0, 0, 0, 0]); e.data[i] = 1;
+        expect(relErr(Array.from(H.data).slice(i * 4, i * 4 + 4), numericGrad(gradOf, x, e))).toBeLessThan(1e-9);
+      }
     });
   }
 

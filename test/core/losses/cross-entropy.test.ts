@@ -272,6 +272,7 @@ describe('crossEntropy: bad input names the function and the argument', () => {
     ['negative probability', () => crossEntropy(x, tensor([[0.5, 0.6, -0.1], [0, 1, 0]])), /crossEntropy: target probabilities must be non-negative numbers, found -0.1 at \[0, 2\]/],
     ['NaN probability', () => crossEntropy(x, tensor([[0.5, 0.5, 0], [0, NaN, 0]])), /found NaN at \[1, 1\]/],
     ['reduction', () => crossEntropy(x, [0, 1], { reduction: 'avg' as never }), /crossEntropy: reduction must be 'mean', 'sum', 'none', got "avg"/],
+    ['ignoreIndex with probabilities', () => crossEntropy(x, tensor([[1, 0, 0], [0, 1, 0]]), { ignoreIndex: 0 }), /crossEntropy: ignoreIndex \(0\) is not supported with probability targets/],
     ['0-d input', () => crossEntropy(tensor(1), 0), /crossEntropy: input must have shape \[C\]/],
   ];
   for (const [name, f, re] of cases) it(name, () => expect(f).toThrow(re));

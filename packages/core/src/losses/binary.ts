@@ -8,6 +8,7 @@ import { type Reduction, at, checkReduction, checkTensor } from './targets.js';
 /** PyTorch's floor for x(1 − x) in the gradient: 1e-12 held as a float32 (9.99999996e-13). */
 const EPS = Math.fround(1e-12);
 
+/** Options of the binary cross-entropies. */
 export interface BinaryOptions {
   /** A weight per element, broadcast to the input's shape. */
   weight?: Tensor | null;

@@ -13,6 +13,7 @@ import {
   parseClassIndex, parseWeight,
 } from './targets.js';
 
+/** Options of `crossEntropy`, as PyTorch's `F.cross_entropy`. */
 export interface CrossEntropyOptions {
   /** A weight per class (C entries); not differentiated. */
   weight?: Tensor | readonly number[] | null;
@@ -54,6 +55,7 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
   }
   if (!Number.isInteger(ignoreIndex)) throw new TypeError(`${fn}: ignoreIndex must be an integer, got ${ignoreIndex}`);
   const probs = target instanceof Tensor && sameShape(target.shape, input.shape);
+  if (probs && ignoreIndex >= 0) throw new TypeError(`${fn}: ignoreIndex (${ignoreIndex}) is not supported with probability targets (as in PyTorch)`);
   const spec: CrossEntropyTarget = {
     index: probs ? null : parseClassIndex(target, L, ignoreIndex, fn, input.shape, true),
     probs: probs ? checkProbTarget(target as Tensor, fn) : null,

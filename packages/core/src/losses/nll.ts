@@ -6,6 +6,7 @@ import {
   type ClassTarget, type Reduction, checkReduction, classLayout, filled, keepShape, parseClassIndex, parseWeight,
 } from './targets.js';
 
+/** Options of `nllLoss`, as PyTorch's `F.nll_loss`. */
 export interface NllLossOptions {
   /** A weight per class (C entries). */
   weight?: Tensor | readonly number[] | null;
