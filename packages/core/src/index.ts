@@ -32,3 +32,4 @@ export { klDiv } from './losses/kl.js';
 export { mseLoss } from './losses/mse.js';
 export { entropy, crossEntropyBetween, klDivergence, type InformationOptions } from './losses/information.js';
 export type { Reduction, ClassTarget } from './losses/targets.js';
+export type { CrossEntropyTarget } from './kernels/types.js';
