@@ -1,0 +1,441 @@
+// The playground page: controls → state (kept in the URL) → trainer; frames from the trainer → pictures.
+import { drawChart, setupCanvas } from './chart.js';
+import { connect } from './connect.js';
+import { EXTENT, type PlaygroundData } from './data.js';
+import type { Frame, FromTrainer, Inspection } from './protocol.js';
+import {
+  ACTIVATIONS, DATASETS, LABELS, LOSSES, OPTIMIZERS, SPEEDS, type State, classCount, decodeState, encodeState,
+  hasClassChoice, normalise,
+} from './state.js';
+
+const COLORS = ['#f59322', '#0877bd', '#2ca02c', '#9467bd', '#d62728'];
+const RGB = COLORS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) as [number, number, number]);
+const LR_CHOICES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3];
+const WD_CHOICES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1];
+
+const LOSS_NOTES: Record<State['loss'], string> = {
+  ce: 'L = −Σ y·log p with p = softmax(z). ∂L/∂z = p − y: the more confidently wrong a point is, the harder it pulls.',
+  'mse-softmax': 'L = mean (p − y)². The gradient goes through softmax’s Jacobian, which flattens when p saturates: confidently wrong points barely move.',
+  'mse-raw': 'L = mean (z − y)²: regression of the raw outputs onto one-hot targets, with no softmax; even right answers get pulled back towards 1.',
+  bce: 'L = −[y·log σ(z) + (1 − y)·log(1 − σ(z))] on one logit z. ∂L/∂z = σ(z) − y: two-class cross-entropy.',
+};
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`playground: missing element #${id}`);
+  return el as T;
+};
+
+let state: State = decodeState(location.hash);
+let data: PlaygroundData | null = null;
+let frame: Frame | null = null;
+let playing = false;
+let selected: number | null = null;
+let drawPending = false;
+const history = { xs: [] as number[], trainLoss: [] as number[], testLoss: [] as number[], trainAcc: [] as number[], testAcc: [] as number[], step: [] as number[] };
+let markers: { x: number; label: string }[] = [];
+
+const params = new URLSearchParams(location.search);
+const conn = connect(onMessage, params.get('worker') !== 'off');
+
+// ---------- controls ----------
+
+function fillSelect(id: string, values: readonly (string | number)[], label: (v: string | number) => string): void {
+  const sel = $<HTMLSelectElement>(id);
+  sel.innerHTML = '';
+  for (const v of values) sel.add(new Option(label(v), String(v)));
+}
+
+function fmtNum(v: number): string {
+  return v >= 0.001 || v === 0 ? String(Number(v.toPrecision(6))) : v.toExponential(0);
+}
+
+function buildControls(): void {
+  fillSelect('data', DATASETS, (v) => LABELS.data[v as State['data']]);
+  fillSelect('activation', ACTIVATIONS, (v) => LABELS.activation[v as State['activation']]);
+  fillSelect('optimizer', OPTIMIZERS, (v) => LABELS.optimizer[v as State['optimizer']]);
+  fillSelect('speed', SPEEDS, (v) => LABELS.speed[v as State['speed']]);
+  fillSelect('weight-decay', WD_CHOICES, (v) => fmtNum(Number(v)));
+  const fs = $('loss');
+  for (const l of LOSSES) {
+    const lab = document.createElement('label');
+    lab.innerHTML = `<input type="radio" name="loss" value="${l}"> ${LABELS.loss[l]}`;
+    lab.querySelector('input')!.addEventListener('change', () => setState({ loss: l }));
+    fs.appendChild(lab);
+  }
+  const onInput = (id: string, key: keyof State, parse: (v: string) => unknown = Number): void => {
+    const el = $<HTMLInputElement | HTMLSelectElement>(id);
+    el.addEventListener(el instanceof HTMLInputElement && el.type === 'range' ? 'input' : 'change', () => setState({ [key]: parse(el.value) } as Partial<State>));
+  };
+  onInput('data', 'data', String);
+  onInput('classes', 'classes');
+  onInput('noise', 'noise');
+  onInput('points', 'points');
+  onInput('test-ratio', 'testRatio');
+  onInput('seed', 'seed');
+  onInput('activation', 'activation', String);
+  onInput('optimizer', 'optimizer', String);
+  onInput('lr', 'lr');
+  onInput('batch', 'batch');
+  onInput('weight-decay', 'weightDecay');
+  onInput('label-smoothing', 'labelSmoothing');
+  onInput('speed', 'speed', String);
+  $('new-data').addEventListener('click', () => setState({ seed: state.seed + 1 }));
+  $('layers-plus').addEventListener('click', () => setState({ hidden: [...state.hidden, state.hidden[state.hidden.length - 1] ?? 8] }));
+  $('layers-minus').addEventListener('click', () => setState({ hidden: state.hidden.slice(0, -1) }));
+  $('play').addEventListener('click', () => setPlaying(!playing));
+  $('step').addEventListener('click', () => {
+    setPlaying(false);
+    conn.send({ type: 'step' });
+  });
+  $('reset').addEventListener('click', () => {
+    clearHistory();
+    conn.send({ type: 'reset' });
+  });
+  $('share').addEventListener('click', () => {
+    const done = (): void => flash('Link copied: it restores this set-up.');
+    navigator.clipboard?.writeText(location.href).then(done, () => flash(location.href));
+  });
+  $('regions').addEventListener('click', onRegionsClick);
+  document.addEventListener('keydown', (e) => {
+    const t = e.target as HTMLElement;
+    if (e.code === 'Space' && !['INPUT', 'SELECT', 'BUTTON', 'TEXTAREA'].includes(t.tagName)) {
+      e.preventDefault();
+      setPlaying(!playing);
+    }
+  });
+  window.addEventListener('hashchange', () => {
+    const next = decodeState(location.hash);
+    if (encodeState(next) !== encodeState(state)) {
+      state = next;
+      syncControls();
+      conn.send({ type: 'update', state });
+    }
+  });
+}
+
+function flash(msg: string): void {
+  const s = $('status');
+  s.style.color = '#1f5fbf';
+  s.textContent = msg;
+  setTimeout(() => { if (s.textContent === msg) s.textContent = ''; }, 3000);
+}
+
+/** Writes the state into every control (after a change, a link, or normalisation). */
+function syncControls(): void {
+  const set = (id: string, v: string | number, out?: string): void => {
+    const el = $<HTMLInputElement | HTMLSelectElement>(id);
+    if (el instanceof HTMLSelectElement && !Array.from(el.options).some((o) => o.value === String(v))) el.add(new Option(fmtNum(Number(v)), String(v)));
+    el.value = String(v);
+    if (out !== undefined) $(`${id}-out`).textContent = out;
+  };
+  set('data', state.data);
+  set('classes', state.classes, hasClassChoice(state.data) ? String(state.classes) : '2 (fixed)');
+  $<HTMLInputElement>('classes').disabled = !hasClassChoice(state.data);
+  set('noise', state.noise, state.noise.toFixed(2));
+  set('points', state.points, String(state.points));
+  set('test-ratio', state.testRatio, `${Math.round(state.testRatio * 100)} %`);
+  set('seed', state.seed);
+  set('activation', state.activation);
+  set('optimizer', state.optimizer);
+  fillSelect('lr', [...new Set([...LR_CHOICES, state.lr])].sort((a, b) => a - b), (v) => fmtNum(Number(v)));
+  set('lr', state.lr);
+  set('batch', state.batch, String(state.batch));
+  set('weight-decay', state.weightDecay);
+  set('label-smoothing', state.labelSmoothing, state.labelSmoothing.toFixed(2));
+  set('speed', state.speed);
+  const layers = $('layers');
+  layers.textContent = String(state.hidden.length);
+  layers.dataset.value = String(state.hidden.length);
+  $<HTMLButtonElement>('layers-minus').disabled = state.hidden.length === 0;
+  $<HTMLButtonElement>('layers-plus').disabled = state.hidden.length >= 6;
+  const widths = $('widths');
+  // Rebuilt only when the layer count changes, so that a slider being dragged keeps its grip.
+  if (widths.querySelectorAll('input').length !== state.hidden.length) {
+    widths.innerHTML = '';
+    state.hidden.forEach((_, i) => {
+      const lab = document.createElement('label');
+      lab.innerHTML = `layer ${i + 1} width <output></output><input type="range" min="1" max="64" step="1" data-layer="${i}">`;
+      lab.querySelector('input')!.addEventListener('input', (e) => {
+        const hidden = state.hidden.slice();
+        hidden[i] = Number((e.target as HTMLInputElement).value);
+        setState({ hidden });
+      });
+      widths.appendChild(lab);
+    });
+  }
+  widths.querySelectorAll('label').forEach((lab, i) => {
+    lab.querySelector('output')!.textContent = String(state.hidden[i]);
+    lab.querySelector('input')!.value = String(state.hidden[i]);
+  });
+  const k = classCount(state);
+  const sizes = [2, ...state.hidden, state.loss === 'bce' ? 1 : k];
+  let nParams = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) nParams += (sizes[i]! + 1) * sizes[i + 1]!;
+  $('architecture').textContent = `${sizes.join(' → ')} · ${nParams} parameters`;
+  for (const input of Array.from($('loss').querySelectorAll<HTMLInputElement>('input[name=loss]'))) {
+    input.checked = input.value === state.loss;
+    const bceOff = input.value === 'bce' && k !== 2;
+    input.disabled = bceOff;
+    input.parentElement!.title = bceOff ? 'binary cross-entropy needs exactly two classes' : '';
+  }
+  $('loss-note').textContent = LOSS_NOTES[state.loss];
+}
+
+/** Applies a change: normalise, show, put in the URL, tell the trainer. */
+function setState(patch: Partial<State>): void {
+  const prev = state;
+  const next = normalise({ ...state, ...patch });
+  if (encodeState(next) === encodeState(prev)) return;
+  state = next;
+  if (prev.loss !== next.loss && history.xs.length) markers.push({ x: history.xs[history.xs.length - 1]!, label: shortLoss(next.loss) });
+  syncControls();
+  writeUrl();
+  conn.send({ type: 'update', state });
+}
+
+function writeUrl(): void {
+  try {
+    window.history.replaceState(null, '', encodeState(state));
+  } catch {
+    location.hash = encodeState(state);
+  }
+}
+
+function shortLoss(l: State['loss']): string {
+  return { ce: 'CE', 'mse-softmax': 'MSE(p)', 'mse-raw': 'MSE(z)', bce: 'BCE' }[l];
+}
+
+function setPlaying(on: boolean): void {
+  playing = on;
+  const b = $('play');
+  b.textContent = on ? '❚❚ pause' : '▶ play';
+  b.dataset.playing = String(on);
+  conn.send({ type: on ? 'play' : 'pause' });
+}
+
+function clearHistory(): void {
+  for (const a of Object.values(history)) a.length = 0;
+  markers = [];
+}
+
+// ---------- messages from the trainer ----------
+
+function onMessage(msg: FromTrainer): void {
+  if (msg.type === 'error') {
+    const s = $('status');
+    s.style.color = '';
+    s.textContent = `Trainer: ${msg.message}`;
+    setPlaying(false);
+    return;
+  }
+  if (msg.type === 'data') {
+    data = msg.data;
+    selected = null;
+    clearHistory();
+    renderInspector(null);
+    requestDraw();
+    return;
+  }
+  const prevStep = history.step[history.step.length - 1];
+  if (prevStep !== undefined && msg.step < prevStep) clearHistory();
+  if (history.step[history.step.length - 1] === msg.step) {
+    const i = history.xs.length - 1;
+    history.trainLoss[i] = msg.trainLoss; history.testLoss[i] = msg.testLoss; history.trainAcc[i] = msg.trainAcc; history.testAcc[i] = msg.testAcc;
+  } else {
+    history.xs.push(msg.epoch); history.step.push(msg.step);
+    history.trainLoss.push(msg.trainLoss); history.testLoss.push(msg.testLoss); history.trainAcc.push(msg.trainAcc); history.testAcc.push(msg.testAcc);
+    if (history.xs.length > 3000) for (const a of Object.values(history)) { const kept = a.filter((_, i) => i % 2 === 0 || i === a.length - 1); a.length = 0; a.push(...kept); }
+  }
+  frame = msg;
+  requestDraw();
+}
+
+function requestDraw(): void {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(() => {
+    drawPending = false;
+    draw();
+  });
+}
+
+// ---------- drawing ----------
+
+const toPx = (x: number, y: number, w: number, h: number): [number, number] => [((x + EXTENT) / (2 * EXTENT)) * w, ((EXTENT - y) / (2 * EXTENT)) * h];
+
+const gridCanvas = document.createElement('canvas');
+
+function drawRegions(): void {
+  const canvas = $<HTMLCanvasElement>('regions');
+  const { ctx, w, h } = setupCanvas(canvas);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, w, h);
+  if (frame) {
+    const { size, classes, probs } = frame.grid;
+    gridCanvas.width = size;
+    gridCanvas.height = size;
+    const g = gridCanvas.getContext('2d')!;
+    const img = g.createImageData(size, size);
+    for (let i = 0; i < size * size; i++) {
+      let best = 0, pmax = -1;
+      for (let c = 0; c < classes; c++) if (probs[i * classes + c]! > pmax) { pmax = probs[i * classes + c]!; best = c; }
+      // Paler where the model is unsure: from white at chance level to 70 % colour at certainty.
+      const a = 0.12 + 0.58 * Math.max(0, (pmax - 1 / classes) / (1 - 1 / classes));
+      const [r, gg, b] = RGB[best]!;
+      img.data[4 * i] = 255 + (r - 255) * a;
+      img.data[4 * i + 1] = 255 + (gg - 255) * a;
+      img.data[4 * i + 2] = 255 + (b - 255) * a;
+      img.data[4 * i + 3] = 255;
+    }
+    g.putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(gridCanvas, 0, 0, w, h);
+  }
+  // Axes through the origin, faint.
+  ctx.strokeStyle = 'rgba(0,0,0,0.08)';
+  ctx.beginPath();
+  ctx.moveTo(w / 2, 0); ctx.lineTo(w / 2, h); ctx.moveTo(0, h / 2); ctx.lineTo(w, h / 2);
+  ctx.stroke();
+  if (!data) return;
+  const drawSplit = (xs: Float64Array, ys: Float64Array, test: boolean): void => {
+    for (let i = 0; i < ys.length; i++) {
+      const [px, py] = toPx(xs[2 * i]!, xs[2 * i + 1]!, w, h);
+      ctx.fillStyle = COLORS[ys[i]!]!;
+      ctx.beginPath();
+      if (test) {
+        // Test points: diamonds with a dark edge.
+        ctx.moveTo(px, py - 5.5); ctx.lineTo(px + 5.5, py); ctx.lineTo(px, py + 5.5); ctx.lineTo(px - 5.5, py); ctx.closePath();
+        ctx.fill();
+        ctx.strokeStyle = '#222';
+        ctx.lineWidth = 1.4;
+      } else {
+        ctx.arc(px, py, 4, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.strokeStyle = '#fff';
+        ctx.lineWidth = 1.2;
+      }
+      ctx.stroke();
+    }
+  };
+  drawSplit(data.train.x, data.train.y, false);
+  drawSplit(data.test.x, data.test.y, true);
+  if (selected !== null) {
+    const p = pointAt(selected);
+    if (p) {
+      const [px, py] = toPx(p[0], p[1], w, h);
+      ctx.strokeStyle = '#111';
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.arc(px, py, 10, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+  }
+}
+
+function pointAt(index: number): [number, number] | null {
+  if (!data) return null;
+  const nTrain = data.train.y.length;
+  const s = index < nTrain ? data.train : data.test, i = index < nTrain ? index : index - nTrain;
+  return i < s.y.length ? [s.x[2 * i]!, s.x[2 * i + 1]!] : null;
+}
+
+function onRegionsClick(e: MouseEvent): void {
+  if (!data) return;
+  const canvas = e.currentTarget as HTMLCanvasElement;
+  const r = canvas.getBoundingClientRect();
+  const mx = e.clientX - r.left, my = e.clientY - r.top;
+  let best = -1, bestD = 14 * 14;
+  const n = data.train.y.length + data.test.y.length;
+  for (let i = 0; i < n; i++) {
+    const [px, py] = toPx(...pointAt(i)!, r.width, r.height);
+    const d = (px - mx) ** 2 + (py - my) ** 2;
+    if (d < bestD) { bestD = d; best = i; }
+  }
+  selected = best >= 0 ? best : null;
+  conn.send({ type: 'inspect', index: selected });
+  if (selected === null) renderInspector(null);
+  requestDraw();
+}
+
+function fmt(v: number, digits = 3): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : v.toFixed(digits);
+}
+
+function bar(v: number, signed: boolean, color: string, max = 1): string {
+  const f = Math.max(-1, Math.min(1, v / max));
+  const style = signed
+    ? f >= 0 ? `left:50%;width:${(f * 50).toFixed(1)}%` : `left:${(50 + f * 50).toFixed(1)}%;width:${(-f * 50).toFixed(1)}%`
+    : `left:0;width:${(Math.max(0, f) * 100).toFixed(1)}%`;
+  return `<span class="bar${signed ? ' signed' : ''}"><i style="${style};background:${color}"></i></span>`;
+}
+
+function renderInspector(ins: Inspection | null): void {
+  const el = $('inspector');
+  if (!ins) {
+    el.dataset.index = '';
+    el.innerHTML = '<p class="note">Click a point on the map to see its logits, softmax p, the target y, its loss and the gradient ∂loss/∂logits (p − y for cross-entropy), live while training.</p>';
+    return;
+  }
+  el.dataset.index = String(ins.index);
+  const oneLogit = ins.logits.length === 1;
+  const gmax = Math.max(1, ...ins.grad.map(Math.abs));
+  const rows = ins.p.map((p, c) => {
+    const z = oneLogit ? (c === 1 ? ins.logits[0]! : NaN) : ins.logits[c]!;
+    const g = oneLogit ? (c === 1 ? ins.grad[0]! : NaN) : ins.grad[c]!;
+    return `<tr data-class="${c}"><td><span class="cls" style="background:${COLORS[c]}"></span> ${c}</td>` +
+      `<td class="logit" data-value="${z}">${Number.isNaN(z) ? '' : fmt(z, 2)}</td>` +
+      `<td class="p" data-value="${p}">${bar(p, false, COLORS[c]!)}<span class="num">${fmt(p)}</span></td>` +
+      `<td class="target" data-value="${ins.target[c]}">${fmt(ins.target[c]!, 2)}</td>` +
+      `<td class="grad" data-value="${g}">${Number.isNaN(g) ? '' : bar(g, true, g >= 0 ? '#c0392b' : '#1f5fbf', gmax) + `<span class="num">${fmt(g)}</span>`}</td></tr>`;
+  });
+  const gradName = frame?.loss === 'ce' || frame?.loss === 'bce' ? '∂L/∂z = p − y' : '∂L/∂z';
+  el.innerHTML =
+    `<p class="head">point #${ins.index} · <b>${ins.split}</b> · class <b>${ins.label}</b> · at (${fmt(ins.x[0], 2)}, ${fmt(ins.x[1], 2)})</p>` +
+    `<table><tr><th>class</th><th>${oneLogit ? 'logit z' : 'logit z'}</th><th>p = ${oneLogit ? 'σ(z)' : 'softmax(z)'}</th><th>y</th><th>${gradName}</th></tr>${rows.join('')}</table>` +
+    `<p class="head">loss of this point: <output id="inspect-loss" data-value="${ins.loss}">${fmt(ins.loss, 4)}</output></p>`;
+}
+
+function draw(): void {
+  drawRegions();
+  if (!frame) return;
+  const setOut = (id: string, v: number, text: string): void => {
+    const el = $(id);
+    el.dataset.value = String(v);
+    el.textContent = text;
+  };
+  setOut('epoch', frame.epoch, frame.epoch < 10 ? frame.epoch.toFixed(1) : String(Math.floor(frame.epoch)));
+  setOut('steps', frame.step, String(frame.step));
+  setOut('steps-per-second', frame.stepsPerSecond, String(Math.round(frame.stepsPerSecond)));
+  setOut('train-loss', frame.trainLoss, fmt(frame.trainLoss, 4));
+  setOut('test-loss', frame.testLoss, fmt(frame.testLoss, 4));
+  setOut('train-acc', frame.trainAcc, `${(frame.trainAcc * 100).toFixed(1)} %`);
+  setOut('test-acc', frame.testAcc, `${(frame.testAcc * 100).toFixed(1)} %`);
+  drawChart($<HTMLCanvasElement>('loss-chart'), {
+    xs: history.xs, log: true, markers, xLabel: 'epoch',
+    series: [{ color: '#0877bd', ys: history.trainLoss }, { color: '#f59322', ys: history.testLoss, dash: [4, 3] }],
+    yFormat: (v) => (v >= 1 ? String(v) : v.toExponential(0)),
+  });
+  drawChart($<HTMLCanvasElement>('acc-chart'), {
+    xs: history.xs, yRange: [0, 1], markers, xLabel: 'epoch',
+    series: [{ color: '#0877bd', ys: history.trainAcc }, { color: '#f59322', ys: history.testAcc, dash: [4, 3] }],
+    yFormat: (v) => `${Math.round(v * 100)}%`,
+  });
+  if (selected !== null && frame.inspect && frame.inspect.index === selected) renderInspector(frame.inspect);
+}
+
+// ---------- start ----------
+
+buildControls();
+syncControls();
+writeUrl();
+document.body.dataset.trainer = conn.mode;
+conn.send({ type: 'init', state });
+(window as unknown as Record<string, unknown>).xentPlayground = {
+  get state() { return state; },
+  get mode() { return conn.mode; },
+  get frame() { return frame; },
+  get data() { return data; },
+};

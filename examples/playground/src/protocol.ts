@@ -1,0 +1,57 @@
+// Messages between the page and the trainer (in a Web Worker, or on the page in time slices).
+import type { PlaygroundData } from './data.js';
+import type { State } from './state.js';
+
+export type ToTrainer =
+  | { type: 'init'; state: State }
+  | { type: 'update'; state: State }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'reset' }
+  | { type: 'inspect'; index: number | null };
+
+/** What the inspector shows for one point (index counts train points first, then test points). */
+export interface Inspection {
+  index: number;
+  split: 'train' | 'test';
+  x: [number, number];
+  label: number;
+  /** The model's outputs: k logits, or one for binary cross-entropy. */
+  logits: number[];
+  /** softmax(logits), or [1 − σ(z), σ(z)] for one logit. */
+  p: number[];
+  /** The target the loss compares with (one-hot, smoothed when label smoothing is on; [1 − y, y] for one logit). */
+  target: number[];
+  /** This point's loss. */
+  loss: number;
+  /** ∂loss/∂logits from autograd (equal to p − target for cross-entropy). */
+  grad: number[];
+}
+
+export interface Metrics {
+  trainLoss: number;
+  testLoss: number;
+  trainAcc: number;
+  testAcc: number;
+}
+
+export interface Frame extends Metrics {
+  type: 'frame';
+  playing: boolean;
+  step: number;
+  /** Completed passes over the training set, fractional. */
+  epoch: number;
+  stepsPerSecond: number;
+  /** The loss being trained on, and the model's output count. */
+  loss: State['loss'];
+  outputs: number;
+  /** Class probabilities on a size × size grid over the picture, row-major from the top-left, k per cell. */
+  grid: { size: number; classes: number; probs: Float32Array };
+  inspect: Inspection | null;
+}
+
+export type FromTrainer =
+  | { type: 'data'; data: PlaygroundData; generation: number }
+  | Frame
+  | { type: 'error'; message: string };

@@ -1,0 +1,142 @@
+// The playground's whole set-up: one plain object, kept in the URL's hash so that a link
+// reproduces it. Every field has a default, a range, and a short key in the URL.
+
+export const DATASETS = ['spiral', 'moons', 'circles', 'blobs', 'xor', 'gaussian'] as const;
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
+export const LOSSES = ['ce', 'mse-softmax', 'mse-raw', 'bce'] as const;
+export const SPEEDS = ['slow', 'normal', 'fast'] as const;
+
+export type Dataset = (typeof DATASETS)[number];
+export type ActivationName = (typeof ACTIVATIONS)[number];
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+export type LossName = (typeof LOSSES)[number];
+export type Speed = (typeof SPEEDS)[number];
+
+export interface State {
+  data: Dataset;
+  /** Classes for spiral, blobs and gaussian (2–5); moons, circles and xor have 2. */
+  classes: number;
+  noise: number;
+  points: number;
+  /** Fraction of the points held out for testing. */
+  testRatio: number;
+  seed: number;
+  /** Widths of the hidden layers (0–6 layers, each 1–64 wide). */
+  hidden: number[];
+  activation: ActivationName;
+  lr: number;
+  batch: number;
+  optimizer: OptimizerName;
+  weightDecay: number;
+  labelSmoothing: number;
+  loss: LossName;
+  speed: Speed;
+}
+
+export const DEFAULTS: Readonly<State> = Object.freeze({
+  data: 'spiral',
+  classes: 3,
+  noise: 0.1,
+  points: 300,
+  testRatio: 0.3,
+  seed: 1,
+  hidden: [16, 16],
+  activation: 'tanh',
+  lr: 0.1,
+  batch: 32,
+  optimizer: 'momentum',
+  weightDecay: 0,
+  labelSmoothing: 0,
+  loss: 'ce',
+  speed: 'normal',
+} satisfies State);
+
+export const LABELS = {
+  data: { spiral: 'spiral', moons: 'moons', circles: 'circles', blobs: 'blobs', xor: 'xor', gaussian: 'gaussian quantiles' },
+  activation: { relu: 'ReLU', tanh: 'tanh', sigmoid: 'sigmoid', gelu: 'GELU' },
+  optimizer: { sgd: 'SGD', momentum: 'SGD + momentum', adam: 'Adam' },
+  loss: { ce: 'cross-entropy on softmax', 'mse-softmax': 'MSE on softmax', 'mse-raw': 'MSE on raw outputs', bce: 'binary cross-entropy with logits' },
+  speed: { slow: 'slow (10 steps/s)', normal: 'normal (60 steps/s)', fast: 'as fast as it goes' },
+} as const;
+
+/** Steps per second the speed setting allows (Infinity: no limit). */
+export const STEPS_PER_SECOND: Record<Speed, number> = { slow: 10, normal: 60, fast: Infinity };
+
+/** Data sets whose class count the user chooses; the others always have two classes. */
+export function hasClassChoice(d: Dataset): boolean {
+  return d === 'spiral' || d === 'blobs' || d === 'gaussian';
+}
+
+/** Number of classes the data set will actually have. */
+export function classCount(s: State): number {
+  return hasClassChoice(s.data) ? s.classes : 2;
+}
+
+const KEYS: Record<keyof State, string> = {
+  data: 'data', classes: 'k', noise: 'noise', points: 'n', testRatio: 'test', seed: 'seed', hidden: 'hidden',
+  activation: 'act', lr: 'lr', batch: 'batch', optimizer: 'opt', weightDecay: 'wd', labelSmoothing: 'ls', loss: 'loss', speed: 'speed',
+};
+
+const clampNum = (v: number, lo: number, hi: number, int: boolean): number => {
+  const x = int ? Math.round(v) : v;
+  return Math.min(hi, Math.max(lo, x));
+};
+
+/** Puts every field into its range (out-of-range or unknown values fall back to the default). */
+export function normalise(s: Partial<State>): State {
+  const d = DEFAULTS;
+  const num = (v: unknown, dflt: number, lo: number, hi: number, int = false): number =>
+    typeof v === 'number' && Number.isFinite(v) ? clampNum(v, lo, hi, int) : dflt;
+  const pick = <T extends string>(v: unknown, all: readonly T[], dflt: T): T => (all.includes(v as T) ? (v as T) : dflt);
+  const hidden = Array.isArray(s.hidden) ? s.hidden.slice(0, 6).map((w) => num(w, 8, 1, 64, true)) : d.hidden.slice();
+  const out: State = {
+    data: pick(s.data, DATASETS, d.data),
+    classes: num(s.classes, d.classes, 2, 5, true),
+    noise: num(s.noise, d.noise, 0, 0.5),
+    points: num(s.points, d.points, 20, 1000, true),
+    testRatio: num(s.testRatio, d.testRatio, 0.1, 0.9),
+    seed: num(s.seed, d.seed, 0, 2 ** 31 - 1, true),
+    hidden,
+    activation: pick(s.activation, ACTIVATIONS, d.activation),
+    lr: num(s.lr, d.lr, 1e-5, 10),
+    batch: num(s.batch, d.batch, 1, 1000, true),
+    optimizer: pick(s.optimizer, OPTIMIZERS, d.optimizer),
+    weightDecay: num(s.weightDecay, d.weightDecay, 0, 1),
+    labelSmoothing: num(s.labelSmoothing, d.labelSmoothing, 0, 0.5),
+    loss: pick(s.loss, LOSSES, d.loss),
+    speed: pick(s.speed, SPEEDS, d.speed),
+  };
+  // Binary cross-entropy needs exactly two classes.
+  if (out.loss === 'bce' && classCount(out) !== 2) out.loss = 'ce';
+  return out;
+}
+
+/** The state as a URL hash ("#data=spiral&k=3&…"), every field written so a link never depends on defaults changing. */
+export function encodeState(s: State): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(KEYS) as (keyof State)[]) {
+    const v = s[key];
+    parts.push(`${KEYS[key]}=${encodeURIComponent(Array.isArray(v) ? v.join(',') : String(v)).replace(/%2C/g, ',')}`);
+  }
+  return '#' + parts.join('&');
+}
+
+/** Reads a state from a URL hash (or query); missing or bad fields take their defaults. */
+export function decodeState(hash: string): State {
+  const p = new URLSearchParams(hash.replace(/^[#?]/, ''));
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(KEYS) as (keyof State)[]) {
+    const v = p.get(KEYS[key]);
+    if (v === null) continue;
+    if (key === 'hidden') raw.hidden = v === '' ? [] : v.split(',').map(Number);
+    else if (typeof DEFAULTS[key] === 'number') raw[key] = v.trim() === '' ? NaN : Number(v);
+    else raw[key] = v;
+  }
+  return normalise(raw as Partial<State>);
+}
+
+/** Changes that need new data (and so a fresh model). */
+export const DATA_FIELDS: readonly (keyof State)[] = ['data', 'classes', 'noise', 'points', 'testRatio', 'seed'];
+/** Changes that need a fresh model on the same data. */
+export const MODEL_FIELDS: readonly (keyof State)[] = ['hidden', 'activation'];

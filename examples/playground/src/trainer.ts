@@ -1,0 +1,320 @@
+// The trainer: data, model, optimizer and loss from @xent/core and @xent/nn, driven by messages.
+// The same class runs inside the Web Worker and, when no worker can start, on the page in short
+// time slices, so the page never freezes either way.
+import {
+  Generator, Tensor, binaryCrossEntropyWithLogits, crossEntropy, mseLoss, noGrad, oneHot, sigmoid, softmax,
+} from '@xent/core';
+import { Adam, type Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
+import { EXTENT, type PlaygroundData, type Split, makeData } from './data.js';
+import type { Frame, FromTrainer, Inspection, Metrics, ToTrainer } from './protocol.js';
+import { DATA_FIELDS, MODEL_FIELDS, STEPS_PER_SECOND, type State } from './state.js';
+
+/** Grid cells per side of the decision-region picture. */
+export const GRID = 64;
+const SLICE_MS = 24;
+const FRAME_MS = 90;
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+function rows(split: Split, idx: ArrayLike<number>): { x: Tensor; y: Tensor } {
+  const n = idx.length, x = new Float64Array(n * 2), y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = idx[i]!;
+    x[2 * i] = split.x[2 * j]!;
+    x[2 * i + 1] = split.x[2 * j + 1]!;
+    y[i] = split.y[j]!;
+  }
+  return { x: new Tensor(x, [n, 2]), y: new Tensor(y, [n]) };
+}
+
+/**
+ * The loss of logits `z` against class labels `y`, as chosen in the playground: every variant
+ * is one of xent's own loss functions (label smoothing moves the target towards uniform).
+ */
+export function playgroundLoss(kind: State['loss'], z: Tensor, y: Tensor, classes: number, smoothing: number): Tensor {
+  if (kind === 'ce') return crossEntropy(z, y, { labelSmoothing: smoothing });
+  if (kind === 'bce') return binaryCrossEntropyWithLogits(z.reshape([-1]), y.mul(1 - smoothing).add(smoothing / 2));
+  const target = oneHot(y, classes).mul(1 - smoothing).add(smoothing / classes);
+  return kind === 'mse-softmax' ? mseLoss(softmax(z, 1), target) : mseLoss(z, target);
+}
+
+/** softmax over k logits, or [1 − σ, σ] for one. */
+function probabilities(z: Tensor): Tensor {
+  if (z.shape[1] === 1) {
+    const s = sigmoid(z);
+    return new Tensor(Float64Array.from({ length: 2 * s.size }, (_, i) => (i % 2 ? s.data[i >> 1]! : 1 - s.data[i >> 1]!)), [s.size, 2]);
+  }
+  return softmax(z, 1);
+}
+
+export class Trainer {
+  private state!: State;
+  private data!: PlaygroundData;
+  private model!: MLP;
+  private opt!: Optimizer;
+  private trainT!: { x: Tensor; y: Tensor };
+  private testT!: { x: Tensor; y: Tensor };
+  private grid!: Tensor;
+  private playing = false;
+  private step = 0;
+  private seen = 0;
+  private order: number[] = [];
+  private cursor = 0;
+  private shuffler = new Generator(0);
+  private inspectIndex: number | null = null;
+  private generation = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastFrame = 0;
+  private credit = 0;
+  private lastTick = 0;
+  private rate: { t: number; step: number }[] = [];
+
+  constructor(private readonly post: (msg: FromTrainer) => void, private readonly sliceMs = SLICE_MS) {}
+
+  /** Handles one message from the page; errors go back as an 'error' message. */
+  handle(msg: ToTrainer): void {
+    try {
+      switch (msg.type) {
+        case 'init':
+          this.state = msg.state;
+          this.rebuildData();
+          break;
+        case 'update':
+          this.update(msg.state);
+          break;
+        case 'play':
+          this.playing = true;
+          this.lastTick = now();
+          this.credit = 0;
+          this.schedule();
+          break;
+        case 'pause':
+          this.playing = false;
+          this.sendFrame();
+          break;
+        case 'step':
+          this.playing = false;
+          this.trainStep();
+          this.sendFrame();
+          break;
+        case 'reset':
+          this.rebuildModel();
+          break;
+        case 'inspect':
+          this.inspectIndex = msg.index;
+          this.sendFrame();
+          break;
+      }
+    } catch (e) {
+      this.playing = false;
+      this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private update(next: State): void {
+    const prev = this.state;
+    this.state = next;
+    const changed = (fields: readonly (keyof State)[]): boolean => fields.some((f) => JSON.stringify(prev[f]) !== JSON.stringify(next[f]));
+    if (changed(DATA_FIELDS)) return this.rebuildData();
+    if (changed(MODEL_FIELDS)) return this.rebuildModel();
+    if (prev.loss !== next.loss) this.switchLoss(prev.loss, next.loss);
+    else if (prev.optimizer !== next.optimizer) this.opt = this.makeOptimizer();
+    this.opt.lr = next.lr;
+    (this.opt as SGD | Adam).weightDecay = next.weightDecay;
+    if (prev.batch !== next.batch) this.cursor = this.order.length; // start a fresh shuffle with the new batch size
+    this.sendFrame();
+  }
+
+  private rebuildData(): void {
+    this.data = makeData(this.state);
+    const all = (s: Split): { x: Tensor; y: Tensor } => rows(s, Array.from({ length: s.y.length }, (_, i) => i));
+    this.trainT = all(this.data.train);
+    this.testT = all(this.data.test);
+    const g = new Float64Array(GRID * GRID * 2);
+    for (let r = 0; r < GRID; r++) {
+      for (let c = 0; c < GRID; c++) {
+        g[2 * (r * GRID + c)] = -EXTENT + ((c + 0.5) * 2 * EXTENT) / GRID;
+        g[2 * (r * GRID + c) + 1] = EXTENT - ((r + 0.5) * 2 * EXTENT) / GRID;
+      }
+    }
+    this.grid = new Tensor(g, [GRID * GRID, 2]);
+    this.inspectIndex = null;
+    this.generation++;
+    this.post({ type: 'data', data: this.data, generation: this.generation });
+    this.rebuildModel();
+  }
+
+  private outputs(loss = this.state.loss): number {
+    return loss === 'bce' ? 1 : this.data.classes;
+  }
+
+  private makeModel(outputs: number): MLP {
+    const s = this.state;
+    return new MLP([2, ...s.hidden, outputs], { activation: s.activation, generator: new Generator(s.seed * 31 + 17) });
+  }
+
+  private makeOptimizer(): Optimizer {
+    const s = this.state, params = this.model.parameters();
+    if (s.optimizer === 'adam') return new Adam(params, { lr: s.lr, weightDecay: s.weightDecay });
+    return new SGD(params, { lr: s.lr, momentum: s.optimizer === 'momentum' ? 0.9 : 0, weightDecay: s.weightDecay });
+  }
+
+  /** A fresh model (same seed: the same initial weights) and optimizer; the clock back to zero. */
+  private rebuildModel(): void {
+    this.model = this.makeModel(this.outputs());
+    this.opt = this.makeOptimizer();
+    this.step = 0;
+    this.seen = 0;
+    this.order = [];
+    this.cursor = 0;
+    this.shuffler = new Generator(this.state.seed + 1);
+    this.rate = [];
+    this.sendFrame();
+  }
+
+  /**
+   * Changes the loss without starting over. Between binary cross-entropy (one logit z) and the
+   * two-logit losses the output layer is rewritten so that the model's predictions stay the same:
+   * σ(z₁ − z₀) = softmax(z)₁, so z = z₁ − z₀ one way and z₁ = z/2, z₀ = −z/2 the other.
+   */
+  private switchLoss(from: State['loss'], to: State['loss']): void {
+    if ((from === 'bce') === (to === 'bce')) return;
+    const old = this.model;
+    const model = this.makeModel(this.outputs(to));
+    const src = old.parameters(), dst = model.parameters();
+    for (let i = 0; i < src.length - 2; i++) dst[i]!.data.set(src[i]!.data);
+    const oldHead = old.at(-1) as Linear, head = model.at(-1) as Linear;
+    const w = oldHead.weight.data, b = oldHead.bias!.data, nw = head.weight.data, nb = head.bias!.data, inF = oldHead.inFeatures;
+    for (let j = 0; j < inF; j++) {
+      if (to === 'bce') nw[j] = w[inF + j]! - w[j]!;
+      else {
+        nw[j] = -w[j]! / 2;
+        nw[inF + j] = w[j]! / 2;
+      }
+    }
+    if (to === 'bce') nb[0] = b[1]! - b[0]!;
+    else {
+      nb[0] = -b[0]! / 2;
+      nb[1] = b[0]! / 2;
+    }
+    this.model = model;
+    this.opt = this.makeOptimizer();
+  }
+
+  private nextBatch(): number[] {
+    const n = this.data.train.y.length, bs = Math.min(this.state.batch, n);
+    if (this.cursor + bs > this.order.length) {
+      this.order = Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = this.shuffler.int(0, i + 1);
+        [this.order[i], this.order[j]] = [this.order[j]!, this.order[i]!];
+      }
+      this.cursor = 0;
+    }
+    const idx = this.order.slice(this.cursor, this.cursor + bs);
+    this.cursor += bs;
+    return idx;
+  }
+
+  /** One optimizer step on one mini-batch. */
+  trainStep(): void {
+    const s = this.state;
+    const idx = this.nextBatch();
+    const { x, y } = rows(this.data.train, idx);
+    const loss = playgroundLoss(s.loss, this.model.forward(x), y, this.data.classes, s.labelSmoothing);
+    this.opt.zeroGrad();
+    loss.backward();
+    this.opt.step();
+    this.step++;
+    this.seen += idx.length;
+  }
+
+  private metrics(): Metrics {
+    return noGrad(() => {
+      const s = this.state, k = this.data.classes;
+      const one = (t: { x: Tensor; y: Tensor }): [number, number] => {
+        const z = this.model.forward(t.x);
+        const loss = playgroundLoss(s.loss, z, t.y, k, s.labelSmoothing).item();
+        return [loss, accuracy(z, t.y, z.shape[1] === 1 ? { threshold: 0 } : {})];
+      };
+      const [trainLoss, trainAcc] = one(this.trainT);
+      const [testLoss, testAcc] = one(this.testT);
+      return { trainLoss, testLoss, trainAcc, testAcc };
+    });
+  }
+
+  /** The inspector's numbers for one point: a forward pass, then autograd for ∂loss/∂logits. */
+  inspect(index: number): Inspection {
+    const s = this.state, k = this.data.classes, nTrain = this.data.train.y.length;
+    const split = index < nTrain ? this.data.train : this.data.test;
+    const i = index < nTrain ? index : index - nTrain;
+    if (i < 0 || i >= split.y.length) throw new RangeError(`inspect: no point ${index}`);
+    const { x, y } = rows(split, [i]);
+    const z = noGrad(() => this.model.forward(x));
+    const leaf = new Tensor(Float64Array.from(z.data), z.shape, true);
+    const loss = playgroundLoss(s.loss, leaf, y, k, s.labelSmoothing);
+    loss.backward();
+    const label = y.data[0]!, eps = s.labelSmoothing;
+    const target = z.shape[1] === 1
+      ? [1 - (label * (1 - eps) + eps / 2), label * (1 - eps) + eps / 2]
+      : Array.from({ length: k }, (_, c) => (c === label ? 1 - eps : 0) + eps / k);
+    return {
+      index, split: index < nTrain ? 'train' : 'test', x: [x.data[0]!, x.data[1]!], label,
+      logits: Array.from(z.data), p: Array.from(noGrad(() => probabilities(z)).data), target,
+      loss: loss.item(), grad: Array.from(leaf.grad!.data),
+    };
+  }
+
+  private stepsPerSecond(): number {
+    const t = now();
+    this.rate.push({ t, step: this.step });
+    while (this.rate.length > 2 && t - this.rate[0]!.t > 2000) this.rate.shift();
+    const first = this.rate[0]!;
+    return t - first.t > 200 ? ((this.step - first.step) * 1000) / (t - first.t) : 0;
+  }
+
+  /** Sends the current picture: metrics, decision regions, the inspected point. */
+  sendFrame(): void {
+    if (!this.model) return;
+    this.lastFrame = now();
+    const probs = noGrad(() => probabilities(this.model.forward(this.grid)));
+    const frame: Frame = {
+      type: 'frame', playing: this.playing, step: this.step, epoch: this.seen / this.data.train.y.length,
+      stepsPerSecond: this.playing ? this.stepsPerSecond() : 0, loss: this.state.loss, outputs: this.outputs(),
+      ...this.metrics(),
+      grid: { size: GRID, classes: probs.shape[1]!, probs: Float32Array.from(probs.data) },
+      inspect: this.inspectIndex === null ? null : this.inspect(this.inspectIndex),
+    };
+    this.post(frame);
+  }
+
+  private schedule(delayMs = 0): void {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.tick();
+    }, delayMs);
+  }
+
+  /** One time slice of training: as many steps as the speed allows and the slice holds, then a frame now and then. */
+  private tick(): void {
+    if (!this.playing) return;
+    try {
+      const t0 = now();
+      const perSecond = STEPS_PER_SECOND[this.state.speed];
+      const limited = Number.isFinite(perSecond);
+      // Limited speeds earn a step every 1/perSecond seconds (at most a few saved up).
+      if (limited) this.credit = Math.min(this.credit + ((t0 - this.lastTick) * perSecond) / 1000, 3);
+      this.lastTick = t0;
+      while (now() - t0 < this.sliceMs && (!limited || this.credit >= 1)) {
+        this.trainStep();
+        this.credit -= 1;
+      }
+      if (now() - this.lastFrame >= FRAME_MS) this.sendFrame();
+      this.schedule(limited ? Math.max(0, ((1 - this.credit) * 1000) / perSecond) : 0);
+    } catch (e) {
+      this.playing = false;
+      this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}

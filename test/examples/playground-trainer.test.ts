@@ -1,0 +1,142 @@
+// The playground's logic in Node: URL state, the loss wiring, the trainer (no browser needed).
+import { tensor } from '@xent/core';
+import { describe, expect, it } from 'vitest';
+import type { Frame, FromTrainer } from '../../examples/playground/src/protocol.js';
+import { DEFAULTS, type State, decodeState, encodeState, normalise } from '../../examples/playground/src/state.js';
+import { Trainer, playgroundLoss } from '../../examples/playground/src/trainer.js';
+
+const state = (patch: Partial<State> = {}): State => normalise({ ...DEFAULTS, hidden: [...DEFAULTS.hidden], ...patch });
+
+function start(s: State): { t: Trainer; msgs: FromTrainer[] } {
+  const msgs: FromTrainer[] = [];
+  const t = new Trainer((m) => msgs.push(m));
+  t.handle({ type: 'init', state: s });
+  return { t, msgs };
+}
+const lastFrame = (msgs: FromTrainer[]): Frame => msgs.filter((m): m is Frame => m.type === 'frame').at(-1)!;
+
+describe('playground state in the URL', () => {
+  it('round-trips every field through the hash', () => {
+    const s = state({ data: 'moons', noise: 0.25, points: 420, testRatio: 0.4, seed: 9, hidden: [3, 64, 1], activation: 'gelu', lr: 0.003, batch: 7, optimizer: 'adam', weightDecay: 0.01, labelSmoothing: 0.15, loss: 'bce', speed: 'fast' });
+    const hash = encodeState(s);
+    expect(hash).toContain('hidden=3,64,1');
+    expect(decodeState(hash)).toEqual(s);
+    expect(decodeState('')).toEqual(DEFAULTS);
+  });
+
+  it('puts bad or missing values back in range', () => {
+    const s = decodeState('#data=nope&k=9&hidden=100,0,5,5,5,5,5,5&lr=abc&loss=bce&noise=-1');
+    expect(s.data).toBe('spiral');
+    expect(s.classes).toBe(5);
+    expect(s.hidden).toEqual([64, 1, 5, 5, 5, 5]);
+    expect(s.lr).toBe(DEFAULTS.lr);
+    expect(s.noise).toBe(0);
+    // Binary cross-entropy needs two classes; a 5-class spiral falls back to cross-entropy.
+    expect(s.loss).toBe('ce');
+    expect(decodeState('#data=xor&loss=bce').loss).toBe('bce');
+    expect(decodeState('#hidden=').hidden).toEqual([]);
+  });
+});
+
+describe('playground losses', () => {
+  // By hand, for logits z = [2, 0, −1] and class 1: p = e^z / Σ e^z.
+  const z = [2, 0, -1];
+  const e = z.map(Math.exp), s = e.reduce((a, b) => a + b), p = e.map((v) => v / s);
+  it('computes each choice as its formula says', () => {
+    const zt = tensor([z]), y = tensor([1]);
+    expect(playgroundLoss('ce', zt, y, 3, 0).item()).toBeCloseTo(-Math.log(p[1]!), 12);
+    // Label smoothing 0.3: target (1 − ε)·onehot + ε/3.
+    const ts = [0.1, 0.8, 0.1];
+    expect(playgroundLoss('ce', zt, y, 3, 0.3).item()).toBeCloseTo(-ts.reduce((a, t, c) => a + t * Math.log(p[c]!), 0), 12);
+    expect(playgroundLoss('mse-softmax', zt, y, 3, 0).item()).toBeCloseTo(((p[0]! - 0) ** 2 + (p[1]! - 1) ** 2 + (p[2]! - 0) ** 2) / 3, 12);
+    expect(playgroundLoss('mse-raw', zt, y, 3, 0).item()).toBeCloseTo((4 + 1 + 1) / 3, 12);
+    // One logit z = 0.5, label 1: −log σ(0.5).
+    expect(playgroundLoss('bce', tensor([[0.5]]), tensor([1]), 2, 0).item()).toBeCloseTo(Math.log(1 + Math.exp(-0.5)), 12);
+  });
+});
+
+describe('playground trainer', () => {
+  it('sends the data, then frames with metrics and a probability grid', () => {
+    const { msgs } = start(state());
+    expect(msgs[0]!.type).toBe('data');
+    const data = (msgs[0] as Extract<FromTrainer, { type: 'data' }>).data;
+    expect(data.train.y.length + data.test.y.length).toBe(300);
+    expect(data.test.y.length).toBe(90);
+    for (const v of data.train.x) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+    const f = lastFrame(msgs);
+    expect(f.step).toBe(0);
+    expect(f.grid.probs.length).toBe(f.grid.size * f.grid.size * 3);
+    // Each cell's probabilities sum to 1.
+    for (let i = 0; i < 20; i++) expect(f.grid.probs[3 * i]! + f.grid.probs[3 * i + 1]! + f.grid.probs[3 * i + 2]!).toBeCloseTo(1, 5);
+  });
+
+  it('shows ∂loss/∂logits = p − y from autograd for cross-entropy (label smoothing included), and the chain rule through softmax for MSE', () => {
+    const { t, msgs } = start(state({ labelSmoothing: 0.1 }));
+    for (let i = 0; i < 30; i++) t.trainStep();
+    t.handle({ type: 'inspect', index: 5 });
+    const ins = lastFrame(msgs).inspect!;
+    expect(ins.index).toBe(5);
+    expect(ins.target[ins.label]).toBeCloseTo(0.9 + 0.1 / 3, 12);
+    ins.grad.forEach((g, c) => expect(g).toBeCloseTo(ins.p[c]! - ins.target[c]!, 12));
+    expect(ins.loss).toBeCloseTo(-ins.target.reduce((a, y, c) => a + y * Math.log(ins.p[c]!), 0), 10);
+
+    t.handle({ type: 'update', state: state({ labelSmoothing: 0, loss: 'mse-softmax' }) });
+    const m = lastFrame(msgs).inspect!;
+    // L = (1/K) Σ (p_j − y_j)²; ∂L/∂z_c = Σ_j (2/K)(p_j − y_j) p_j ([j = c] − p_c).
+    const K = m.p.length;
+    m.grad.forEach((g, c) => {
+      const want = m.p.reduce((a, pj, j) => a + (2 / K) * (pj - m.target[j]!) * pj * ((j === c ? 1 : 0) - m.p[c]!), 0);
+      expect(g).toBeCloseTo(want, 12);
+    });
+  });
+
+  it('switches to binary cross-entropy and back without changing what the model predicts', () => {
+    const { t, msgs } = start(state({ data: 'moons' }));
+    for (let i = 0; i < 50; i++) t.trainStep();
+    t.sendFrame();
+    const before = lastFrame(msgs);
+    t.handle({ type: 'update', state: state({ data: 'moons', loss: 'bce' }) });
+    const bce = lastFrame(msgs);
+    expect(bce.outputs).toBe(1);
+    expect(bce.step).toBe(50);
+    bce.grid.probs.forEach((v, i) => expect(v).toBeCloseTo(before.grid.probs[i]!, 5));
+    expect(bce.trainAcc).toBe(before.trainAcc);
+    t.handle({ type: 'inspect', index: 0 });
+    const ins = lastFrame(msgs).inspect!;
+    expect(ins.logits).toHaveLength(1);
+    expect(ins.grad[0]).toBeCloseTo(ins.p[1]! - ins.target[1]!, 12);
+    t.handle({ type: 'update', state: state({ data: 'moons', loss: 'ce' }) });
+    const back = lastFrame(msgs);
+    expect(back.outputs).toBe(2);
+    back.grid.probs.forEach((v, i) => expect(v).toBeCloseTo(before.grid.probs[i]!, 5));
+  });
+
+  it('keeps training through optimizer changes, and starts over on new data or a new architecture', () => {
+    const { t, msgs } = start(state());
+    for (let i = 0; i < 10; i++) t.trainStep();
+    t.handle({ type: 'update', state: state({ lr: 0.01, optimizer: 'adam', weightDecay: 0.001, batch: 32 }) });
+    expect(lastFrame(msgs).step).toBe(10);
+    t.handle({ type: 'update', state: state({ lr: 0.01, optimizer: 'adam', weightDecay: 0.001, batch: 32, hidden: [8] }) });
+    expect(lastFrame(msgs).step).toBe(0);
+    const nData = msgs.filter((m) => m.type === 'data').length;
+    t.handle({ type: 'update', state: state({ seed: 2 }) });
+    expect(msgs.filter((m) => m.type === 'data').length).toBe(nData + 1);
+  });
+
+  it('learns the default spiral: test accuracy above 90 % within 600 steps, and stays there', () => {
+    const { t, msgs } = start(state());
+    for (let i = 0; i < 600; i++) t.trainStep();
+    t.sendFrame();
+    expect(lastFrame(msgs).testAcc).toBeGreaterThan(0.9);
+    expect(lastFrame(msgs).epoch).toBeCloseTo((600 * 32) / 210, 9);
+    for (let i = 0; i < 400; i++) t.trainStep();
+    t.sendFrame();
+    expect(lastFrame(msgs).testAcc).toBeGreaterThan(0.9);
+  });
+
+  it('reports bad requests as error messages, not exceptions', () => {
+    const { t, msgs } = start(state());
+    t.handle({ type: 'inspect', index: 10_000 });
+    expect(msgs.at(-1)).toEqual({ type: 'error', message: 'inspect: no point 10000' });
+  });
+});
