@@ -3,7 +3,7 @@
 //   pnpm playground                 build, serve, print the address (PORT=… or --port … to choose; default 8080)
 //   pnpm playground build [dir]     write a static folder (default examples/playground/dist) that also
 //                                   works opened from disk (file://): one classic script, the worker inlined
-import { build, type Plugin } from 'esbuild';
+import { type BuildOptions, type Plugin, build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -13,7 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const src = join(here, 'src');
 export const DEFAULT_OUT = join(here, 'dist');
 
-const common = {
+const common: BuildOptions = {
   bundle: true,
   format: 'iife',
   platform: 'browser',
@@ -23,7 +23,7 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   write: false,
-} as const;
+};
 
 /**
  * Bundles the page into `outDir`: index.html, style.css and app.js. The worker is bundled first
@@ -32,7 +32,7 @@ const common = {
  */
 export async function buildPlayground(outDir = DEFAULT_OUT): Promise<string> {
   const worker = await build({ ...common, entryPoints: [join(src, 'worker.ts')] });
-  const workerCode = worker.outputFiles[0]!.text;
+  const workerCode = worker.outputFiles![0]!.text;
   const inlineWorker: Plugin = {
     name: 'inline-worker',
     setup(b) {
