@@ -1,4 +1,5 @@
 import { fastMatmul } from './fast-matmul.js';
+import { fastCrossEntropy, fastCrossEntropyBackward, fastSoftmax } from './fast-softmax.js';
 import { referenceKernels } from './reference.js';
 import type { Kernels } from './types.js';
 
@@ -12,6 +13,9 @@ export { referenceKernels } from './reference.js';
 export const fastKernels: Kernels = {
   ...referenceKernels,
   matmul: fastMatmul,
+  softmax: fastSoftmax,
+  crossEntropy: fastCrossEntropy,
+  crossEntropyBackward: fastCrossEntropyBackward,
 };
 
 let active: Kernels = fastKernels;

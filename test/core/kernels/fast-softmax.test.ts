@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { Generator, crossEntropy, kernels, tensor } from '@xent/core';
+import type { Storage } from '../../../packages/core/src/dtype.js';
+import { fastCrossEntropy, fastCrossEntropyBackward, fastSoftmax } from '../../../packages/core/src/kernels/fast-softmax.js';
+import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
+import type { CrossEntropyTarget } from '../../../packages/core/src/kernels/types.js';
+
+const gen = new Generator(9);
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+const randomArray = (T: Ctor, n: number, scale = 3): Storage => { const x = new T(n); for (let i = 0; i < n; i++) x[i] = scale * gen.normal(); return x; };
+const close = (a: Storage, b: Storage, tol: number, what: string): void => {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    if (!(Math.abs(a[i]! - b[i]!) <= tol * Math.max(1, Math.abs(b[i]!)))) throw new Error(`${what} at ${i}: fast ${a[i]} ≠ reference ${b[i]}`);
+  }
+};
+const tolOf = (T: Ctor): number => (T === Float32Array ? 2e-6 : 1e-13);
+
+// [outer, n, inner] layouts: 1-row, 1-column (a single class), odd, wide, and inner > 1 (the reference path).
+const layouts: [string, number, number, number][] = [
+  ['one row', 1, 7, 1], ['one class', 5, 1, 1], ['odd rows', 13, 11, 1], ['wide rows', 3, 1000, 1], ['classes in the middle (inner 4)', 3, 5, 4],
+];
+
+describe('fastSoftmax agrees with the reference kernel', () => {
+  for (const T of [Float64Array, Float32Array]) {
+    for (const [name, outer, n, inner] of layouts) {
+      for (const log of [false, true]) {
+        it(`${T.name} ${name}, ${log ? 'log-softmax' : 'softmax'}`, () => {
+          const x = randomArray(T, outer * n * inner);
+          const a = new T(x.length), b = new T(x.length);
+          fastSoftmax(x, outer, n, inner, log, a);
+          referenceKernels.softmax(x, outer, n, inner, log, b);
+          close(a, b, tolOf(T), 'softmax');
+        });
+      }
+    }
+  }
+  it('is stable for huge logits and handles −∞ like the reference', () => {
+    const x = new Float64Array([1000, 1000, -Infinity, 0, -Infinity, -Infinity]);
+    const a = new Float64Array(6), b = new Float64Array(6);
+    fastSoftmax(x, 2, 3, 1, false, a);
+    referenceKernels.softmax(x, 2, 3, 1, false, b);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(Array.from(a)).toEqual([0.5, 0.5, 0, 1, 0, 0]);
+  });
+});
+
+describe('fast cross-entropy kernels agree with the reference kernels', () => {
+  const target = (index: Int32Array | null, over: Partial<CrossEntropyTarget> = {}): CrossEntropyTarget =>
+    ({ index, probs: null, weight: null, smoothing: 0, ...over });
+
+  function both(T: Ctor, outer: number, c: number, inner: number, t: CrossEntropyTarget): void {
+    const x = randomArray(T, outer * c * inner);
+    const npos = outer * inner;
+    const run = (k: Pick<typeof referenceKernels, 'crossEntropy' | 'crossEntropyBackward'>) => {
+      const logp = new T(x.length), loss = new Float64Array(npos), denom = new Float64Array(npos), grad = new T(x.length);
+      const scale = new Float64Array(npos).map((_, i) => 0.5 + i / npos);
+      k.crossEntropy(x, outer, c, inner, t, logp, loss, denom);
+      k.crossEntropyBackward(logp, outer, c, inner, t, scale, grad);
+      return { logp, loss, denom, grad };
+    };
+    const f = run({ crossEntropy: fastCrossEntropy, crossEntropyBackward: fastCrossEntropyBackward });
+    const r = run(referenceKernels);
+    const tol = tolOf(T);
+    close(f.logp, r.logp, tol, 'logp');
+    close(f.loss, r.loss, tol, 'loss');
+    close(f.denom, r.denom, 0, 'denom');
+    close(f.grad, r.grad, tol, 'gradient');
+  }
+
+  const idx = (n: number, c: number): Int32Array => Int32Array.from({ length: n }, () => gen.int(0, c));
+  for (const T of [Float64Array, Float32Array]) {
+    it(`${T.name}: one row, one class, odd sizes, a batch of wide rows`, () => {
+      both(T, 1, 7, 1, target(idx(1, 7)));
+      both(T, 4, 1, 1, target(idx(4, 1)));
+      both(T, 13, 11, 1, target(idx(13, 11)));
+      both(T, 64, 1000, 1, target(idx(64, 1000)));
+    });
+    it(`${T.name}: ignored rows (negative index) cost nothing and get a zero gradient`, () => {
+      const ix = idx(9, 5); ix[2] = -1; ix[7] = -1;
+      both(T, 9, 5, 1, target(ix));
+    });
+    it(`${T.name}: the reference path for weights, smoothing, probabilities and inner > 1`, () => {
+      both(T, 6, 4, 1, target(idx(6, 4), { weight: new T([1, 2, 0.5, 3]) }));
+      both(T, 6, 4, 1, target(idx(6, 4), { smoothing: 0.1 }));
+      both(T, 3, 4, 5, target(idx(15, 4)));
+      const probs = new T(24).fill(0.25);
+      both(T, 6, 4, 1, target(null, { probs }));
+    });
+  }
+
+  it('the backward works from logp alone when the forward kept no probabilities', () => {
+    const x = new Float64Array([1, 2, 3, 0, 0, 0]);
+    const t = target(new Int32Array([2, 0]));
+    const logp = new Float64Array(6), a = new Float64Array(6), b = new Float64Array(6);
+    referenceKernels.crossEntropy(x, 2, 3, 1, t, logp, new Float64Array(2), new Float64Array(2)); // no probabilities kept
+    fastCrossEntropyBackward(logp, 2, 3, 1, t, new Float64Array([1, 1]), a);
+    referenceKernels.crossEntropyBackward(logp, 2, 3, 1, t, new Float64Array([1, 1]), b);
+    close(a, b, 1e-15, 'gradient');
+  });
+
+  it('are the defaults, and crossEntropy gives the worked-out value and gradient through them', () => {
+    expect(kernels().crossEntropy).toBe(fastCrossEntropy);
+    expect(kernels().softmax).toBe(fastSoftmax);
+    // logits [0, 0] with target 1: loss log 2, gradient (p − onehot)/N = [0.5, −0.5]
+    const z = tensor([[0, 0]], { requiresGrad: true });
+    const loss = crossEntropy(z, [1]);
+    expect(loss.item()).toBeCloseTo(Math.LN2, 14);
+    loss.backward();
+    expect(z.grad!.toArray()).toEqual([[0.5, -0.5]]);
+  });
+});
+
+describe('fast kernels keep the reference operation order where it matters', () => {
+  it('log-softmax of [1e300, 1e300] is exactly −log 2 (x − m first, then − log Σ)', () => {
+    const x = new Float64Array([1e300, 1e300]), out = new Float64Array(2);
+    fastSoftmax(x, 1, 2, 1, true, out);
+    expect(Array.from(out)).toEqual([-Math.LN2, -Math.LN2]);
+  });
+});
