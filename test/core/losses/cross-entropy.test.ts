@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type Tensor, crossEntropy, enableGrad, gradients, hessian, jacobian, logSoftmax, ones, rand, reshape, softmax, tensor, zeros, Generator,
+  type Kernels, type Tensor, crossEntropy, enableGrad, kernels, referenceKernels, setKernels, gradients, hessian, jacobian, logSoftmax, ones, rand, reshape, softmax, tensor, zeros, Generator,
 } from '@xent/core';
 import { expectClose, rn } from '../helpers.js';
 import { type CEOpts, type Red, analyticGrad, numericGrad, relErr, twinCrossEntropy } from './twins.js';
@@ -123,7 +123,10 @@ function makeTarget(shape: number[], kind: 'index' | 'probs', ignore: 'none' | '
   return { target: nest(ys, posShape), opts };
 }
 
-describe('crossEntropy: fused gradient = unfused twin = central differences (float64, relative 1e-9)', () => {
+for (const [kname, pick] of [['default kernels', () => kernels()], ['reference kernels', () => referenceKernels]] as const) describe(`crossEntropy: fused gradient = unfused twin = central differences (float64, relative 1e-9), ${kname}`, () => {
+  let prev: Kernels;
+  beforeAll(() => { prev = setKernels(pick()); });
+  afterAll(() => { setKernels(prev); });
   let seed = 100;
   for (const [name, shape] of layouts) {
     for (const kind of ['index', 'probs'] as const) {

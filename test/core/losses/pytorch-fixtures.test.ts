@@ -2,9 +2,10 @@
 // test/fixtures/gen-losses.py writes. The upstream gradient of a 'none' loss is random, so the
 // scale of every position is checked too.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type Tensor, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, klDiv, mseLoss, nllLoss, tensor,
+  type Kernels, type Tensor, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, kernels, klDiv, mseLoss, nllLoss,
+  referenceKernels, setKernels, tensor,
 } from '@xent/core';
 
 interface Case {
@@ -37,22 +38,28 @@ function close(a: number, b: number, tol: number): boolean {
   return Math.abs(a - b) <= tol * (1 + Math.abs(b));
 }
 
-describe(`losses against PyTorch ${fixture.torch} (${fixture.cases.length} cases)`, () => {
-  it('covers every function', () => {
-    expect(new Set(fixture.cases.map((c) => c.fn))).toEqual(new Set(['crossEntropy', 'nllLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'klDiv', 'mseLoss']));
-  });
-  for (const c of fixture.cases) {
-    it(`${c.fn} ${c.name}`, () => {
-      const x = tensor(c.input).reshape(c.shape).requiresGrad_();
-      const out = call(c, x);
-      expect(out.shape).toEqual(c.outShape);
-      const allIgnored = c.out.every((v) => Number.isNaN(num(v)));
-      // The one deliberate difference: every target ignored with 'mean' → 0 and a zero gradient (PyTorch: NaN).
-      const want = allIgnored ? c.out.map(() => 0) : c.out.map(num);
-      Array.from(out.data).forEach((v, i) => expect(close(v, want[i]!, 1e-12), `out[${i}] ${v} vs ${want[i]}`).toBe(true));
-      out.backward(tensor(c.upstream).reshape(c.outShape));
-      const wantGrad = allIgnored ? c.grad.map(() => 0) : c.grad.map(num);
-      Array.from(x.grad!.data).forEach((v, i) => expect(close(v, wantGrad[i]!, 1e-10), `grad[${i}] ${v} vs ${wantGrad[i]}`).toBe(true));
+// Run once with the default kernel set and once with the reference kernels (the oracle).
+for (const [kname, pick] of [['default kernels', () => kernels()], ['reference kernels', () => referenceKernels]] as const) {
+  describe(`losses against PyTorch ${fixture.torch} (${fixture.cases.length} cases), ${kname}`, () => {
+    let prev: Kernels;
+    beforeAll(() => { prev = setKernels(pick()); });
+    afterAll(() => { setKernels(prev); });
+    it('covers every function', () => {
+      expect(new Set(fixture.cases.map((c) => c.fn))).toEqual(new Set(['crossEntropy', 'nllLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'klDiv', 'mseLoss']));
     });
-  }
-});
+    for (const c of fixture.cases) it(`${c.fn} ${c.name}`, () => check(c));
+  });
+}
+
+function check(c: Case): void {
+  const x = tensor(c.input).reshape(c.shape).requiresGrad_();
+  const out = call(c, x);
+  expect(out.shape).toEqual(c.outShape);
+  const allIgnored = c.out.every((v) => Number.isNaN(num(v)));
+  // The one deliberate difference: every target ignored with 'mean' → 0 and a zero gradient (PyTorch: NaN).
+  const want = allIgnored ? c.out.map(() => 0) : c.out.map(num);
+  Array.from(out.data).forEach((v, i) => expect(close(v, want[i]!, 1e-12), `out[${i}] ${v} vs ${want[i]}`).toBe(true));
+  out.backward(tensor(c.upstream).reshape(c.outShape));
+  const wantGrad = allIgnored ? c.grad.map(() => 0) : c.grad.map(num);
+  Array.from(x.grad!.data).forEach((v, i) => expect(close(v, wantGrad[i]!, 1e-10), `grad[${i}] ${v} vs ${wantGrad[i]}`).toBe(true));
+}
