@@ -45,11 +45,11 @@ function counts(n: number, k: number): number[] {
 
 /**
  * k interleaved spiral arms (CS231n): arm j has radius r from 0 to 1 and angle 4j + 4r plus noise.
- * noise perturbs the angle (default 0.2).
+ * noise perturbs the angle (default 0.2); `classes` (or `k`) arms, 3 by default.
  * @example const { x, y } = spiral({ n: 300, classes: 3, seed: 0 });
  */
-export function spiral(opts: ToyOptions & { classes?: number } = {}): ToyData {
-  const n = checkN(opts.n ?? 300, 'spiral'), k = opts.classes ?? 3, noise = checkNoise(opts.noise ?? 0.2, 'spiral');
+export function spiral(opts: ToyOptions & { classes?: number; k?: number } = {}): ToyData {
+  const n = checkN(opts.n ?? 300, 'spiral'), k = opts.classes ?? opts.k ?? 3, noise = checkNoise(opts.noise ?? 0.2, 'spiral');
   if (!Number.isInteger(k) || k < 2) throw new RangeError(`spiral: classes must be an integer ≥ 2, got ${k}`);
   const g = new Generator(opts.seed ?? 0);
   const pts: number[][] = [], labels: number[] = [];

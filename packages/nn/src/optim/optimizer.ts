@@ -17,6 +17,7 @@ export function bufferLike(like: Storage): Storage {
  * The base of the optimizers: a list of parameters, a learning rate a scheduler may change, and
  * per-parameter state. Updates happen in place on `p.data`, outside any graph, as PyTorch.
  * Differences from PyTorch: one parameter group (no per-group options).
+ * @example class SignSGD extends Optimizer { step() { … p.data[i] -= this.lr * Math.sign(g[i]) … } }
  */
 export abstract class Optimizer {
   readonly params: Tensor[];

@@ -6,6 +6,7 @@ import { SGD } from './sgd.js';
  * The base of the learning-rate schedulers, with PyTorch's protocol: construction sets the epoch-0
  * rate, and each `step()` (after `optimizer.step()`) moves to the next epoch (or batch, for
  * OneCycleLR) and writes `optimizer.lr`. Rates follow PyTorch 1.13's chainable formulas exactly.
+ * @example const s = new StepLR(opt, { stepSize: 10 }); for (…) { train(); s.step(); }
  */
 export abstract class LRScheduler {
   readonly optimizer: Optimizer;

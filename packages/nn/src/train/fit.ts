@@ -129,6 +129,7 @@ export function fit(model: Module, opts: FitOptions): History {
   const ctx: TrainContext = { model, optimizer, stopTraining: false };
   const progress = new ProgressReporter(opts.output === undefined ? defaultSink() : opts.output, opts.verbose ?? 1, epochs, loader.length);
   const history: History = { epochs: 0, train: {}, val: {}, lr: [] };
+  const params = model.parameters(); // once: the tree does not change while training
   const push = (rec: Record<string, number[]>, logs: Record<string, number>): void => {
     for (const [k, v] of Object.entries(logs)) (rec[k] ??= []).push(v);
   };
@@ -142,7 +143,7 @@ export function fit(model: Module, opts: FitOptions): History {
       const meter = new Meter(metrics, threshold);
       let b = 0;
       for (const [xb, yb] of loader) {
-        model.zeroGrad();
+        for (let i = 0; i < params.length; i++) params[i]!.grad = null;
         optimizer.zeroGrad();
         const out = model.forward(xb);
         const l = callLoss(loss, out, yb);
@@ -150,12 +151,12 @@ export function fit(model: Module, opts: FitOptions): History {
         const value = l.data[0]!;
         if (!Number.isFinite(value)) throw new Error(`fit: the loss became ${value} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate or check the data`);
         l.backward();
-        if (opts.clipGradNorm !== undefined) clipGradNorm(model.parameters(), opts.clipGradNorm);
+        if (opts.clipGradNorm !== undefined) clipGradNorm(params, opts.clipGradNorm);
         optimizer.step();
         if (scheduler?.interval === 'batch') scheduler.step();
         const now = meter.add(value, out, yb);
         for (const cb of callbacks) cb.onBatchEnd?.(b, now, ctx);
-        progress.batch(epoch, b, xb.shape[0] ?? 1, meter.means()); // running means over the epoch so far
+        progress.batch(epoch, b, xb.shape[0] ?? 1, meter); // shows running means over the epoch so far
         b++;
       }
       if (scheduler && scheduler.interval !== 'batch') scheduler.step();

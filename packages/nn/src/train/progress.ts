@@ -9,7 +9,7 @@ export interface OutputSink {
   columns?: number;
 }
 
-/** The output sink used when none is given: Node's stdout when present, else null (silent). */
+/** The output sink used when none is given: Node's stdout when present, else null (silent). @example fit(model, { …, output: defaultSink() }); */
 export function defaultSink(): OutputSink | null {
   const proc = (globalThis as { process?: { stdout?: OutputSink } }).process;
   return proc?.stdout && typeof proc.stdout.write === 'function' ? proc.stdout : null;
@@ -44,8 +44,9 @@ export function formatValue(name: string, v: number): string {
 }
 
 /**
- * verbose 1 on a terminal: one line, redrawn in place (epoch, bar, batch, loss, accuracy, rate, time
+ * What fit prints. verbose 1 on a terminal: one line, redrawn in place (epoch, bar, batch, loss, accuracy, rate, time
  * left). verbose 1 elsewhere, or verbose 2: a short line per epoch. verbose 0: nothing.
+ * @example const p = new ProgressReporter(process.stdout, 1, epochs, batchesPerEpoch);
  */
 export class ProgressReporter {
   private readonly live: boolean;
@@ -61,7 +62,7 @@ export class ProgressReporter {
   }
 
   /** After every batch: redraws the live line at most every 100 ms (and on an epoch's last batch). */
-  batch(epoch: number, batch: number, batchSize: number, logs: Record<string, number>): void {
+  batch(epoch: number, batch: number, batchSize: number, running: { means(): Record<string, number> }): void {
     this.done++;
     this.samples += batchSize;
     if (!this.sink || !this.live) return;
@@ -74,7 +75,7 @@ export class ProgressReporter {
     const width = 20, filled = Math.round((width * (batch + 1)) / this.batchesPerEpoch);
     const bar = '='.repeat(Math.max(filled - 1, 0)) + (filled > 0 ? (filled === width ? '=' : '>') : '') + ' '.repeat(width - filled);
     const parts = [`epoch ${epoch + 1}/${this.epochs}`, `[${bar}]`, `${batch + 1}/${this.batchesPerEpoch}`];
-    for (const [k, v] of Object.entries(logs)) parts.push(`${k} ${formatValue(k, v)}`);
+    for (const [k, v] of Object.entries(running.means())) parts.push(`${k} ${formatValue(k, v)}`);
     parts.push(`${short(this.samples / Math.max(elapsed, 1e-9))} samples/s`, `ETA ${duration(left)}`);
     let line = parts.join('  ');
     const cols = this.sink.columns;
