@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Value, tensor } from '@xent/core';
+import { Generator, type Tensor, Value, tensor } from '@xent/core';
 
 // micrograd's own test programs (test/test_engine.py), with the numbers PyTorch gives there.
 describe('Value: micrograd test programs', () => {
@@ -158,5 +158,75 @@ describe('Value and Tensor give the same gradients', () => {
     expect(lt.item()).toBeCloseTo(lv.data, 13);
     xv.forEach((v, i) => expect(xt.grad!.data[i]).toBeCloseTo(v.grad, 12));
     wv.forEach((v, i) => expect(wt.grad!.data[i]).toBeCloseTo(v.grad, 12));
+  });
+});
+
+describe('Value and Tensor agree on random expressions', () => {
+  // Random expression trees over the ops both have; the same tree is built twice.
+  type Node = { op: string; args: Node[]; leaf?: number; k?: number };
+  const unary = ['exp', 'tanh', 'sigmoid', 'relu', 'neg', 'square', 'logabs'];
+  const binary = ['add', 'sub', 'mul', 'div'];
+
+  function randomTree(g: Generator, depth: number): Node {
+    if (depth === 0 || g.random() < 0.2) return { op: 'leaf', args: [], leaf: g.int(0, 3) };
+    if (g.random() < 0.45) return { op: unary[g.int(0, unary.length)]!, args: [randomTree(g, depth - 1)] };
+    if (g.random() < 0.15) return { op: 'powk', args: [randomTree(g, depth - 1)], k: g.int(2, 4) };
+    return { op: binary[g.int(0, binary.length)]!, args: [randomTree(g, depth - 1), randomTree(g, depth - 1)] };
+  }
+
+  function evalValue(n: Node, xs: Value[]): Value {
+    if (n.op === 'leaf') return xs[n.leaf!]!;
+    const [a, b] = n.args.map((c) => evalValue(c, xs)) as [Value, Value];
+    switch (n.op) {
+      case 'exp': return a.tanh().exp(); // keep magnitudes tame
+      case 'tanh': return a.tanh();
+      case 'sigmoid': return a.sigmoid();
+      case 'relu': return a.relu();
+      case 'neg': return a.neg();
+      case 'square': return a.mul(a);
+      case 'logabs': return a.mul(a).add(1).log();
+      case 'powk': return a.tanh().pow(n.k!);
+      case 'add': return a.add(b);
+      case 'sub': return a.sub(b);
+      case 'mul': return a.mul(b);
+      default: return a.div(b.mul(b).add(1));
+    }
+  }
+
+  function evalTensor(n: Node, xs: Tensor[]): Tensor {
+    if (n.op === 'leaf') return xs[n.leaf!]!;
+    const [a, b] = n.args.map((c) => evalTensor(c, xs)) as [Tensor, Tensor];
+    switch (n.op) {
+      case 'exp': return a.tanh().exp();
+      case 'tanh': return a.tanh();
+      case 'sigmoid': return a.sigmoid();
+      case 'relu': return a.relu();
+      case 'neg': return a.neg();
+      case 'square': return a.mul(a);
+      case 'logabs': return a.mul(a).add(1).log();
+      case 'powk': return a.tanh().pow(n.k!);
+      case 'add': return a.add(b);
+      case 'sub': return a.sub(b);
+      case 'mul': return a.mul(b);
+      default: return a.div(b.mul(b).add(1));
+    }
+  }
+
+  it('60 random expressions of depth ≤ 6: same value, same gradients', () => {
+    const g = new Generator(123);
+    for (let trial = 0; trial < 60; trial++) {
+      const tree = randomTree(g, 6);
+      const inputs = [g.normal(), g.normal(), g.normal()];
+      const vs = inputs.map((v) => new Value(v));
+      const out = evalValue(tree, vs);
+      if (out.children.length === 0 && out.op === 'leaf') continue;
+      out.backward();
+      const ts = inputs.map((v) => tensor(v, { requiresGrad: true }));
+      const outT = evalTensor(tree, ts);
+      if (!outT.requiresGrad) continue;
+      outT.backward();
+      expect(outT.item()).toBeCloseTo(out.data, 12);
+      ts.forEach((t, i) => expect(t.grad?.item() ?? 0).toBeCloseTo(vs[i]!.grad, 11));
+    }
   });
 });
