@@ -2,6 +2,7 @@ import { alloc } from './dtype.js';
 import { type GradSpace, enableGrad, isGradEnabled, runBackward } from './engine.js';
 import { zerosLike } from './ops/creation.js';
 import { add, cast } from './ops/elementwise.js';
+import { sumTo } from './ops/reduce.js';
 import { reshape, stack } from './ops/shape.js';
 import { fmt, sameShape } from './shape.js';
 import { Tensor, describe, record } from './tensor.js';
@@ -38,16 +39,9 @@ export function gradients(
   return inputs.map((x) => found.get(x) ?? zerosLike(x));
 }
 
+/** Undoes broadcasting once, by the same rule as the engine's own space. */
 function reshapeOrSum(g: Tensor, input: Tensor): Tensor {
-  // Same rule as the engine's own space: undo broadcasting once.
-  return g.size === input.size && g.ndim === input.ndim ? reshape(g, input.shape) : g.sum(leadAndOnes(g.shape, input.shape), true).reshape(input.shape);
-}
-
-function leadAndOnes(from: readonly number[], to: readonly number[]): number[] {
-  const lead = from.length - to.length;
-  const dims: number[] = [];
-  for (let i = 0; i < from.length; i++) if (i < lead || (to[i - lead] === 1 && from[i] !== 1)) dims.push(i);
-  return dims;
+  return g.size === input.size && g.ndim === input.ndim ? reshape(g, input.shape) : sumTo(g, input.shape);
 }
 
 /**
