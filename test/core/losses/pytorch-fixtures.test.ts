@@ -1,19 +1,19 @@
-// Values and gradients against PyTorch 1.13 (float64), from test/fixtures/losses.json, which
+// Values and gradients of the losses, softmax and logSoftmax against PyTorch 1.13 (float64), from test/fixtures/losses.json, which
 // test/fixtures/gen-losses.py writes. The upstream gradient of a 'none' loss is random, so the
 // scale of every position is checked too.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Kernels, type Tensor, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, kernels, klDiv, mseLoss, nllLoss,
-  referenceKernels, setKernels, tensor,
+  logSoftmax, referenceKernels, setKernels, softmax, tensor,
 } from '@xent/core';
 
 interface Case {
-  fn: string; name: string; shape: number[]; input: number[]; target: unknown; targetKind?: string;
+  fn: string; name: string; shape: number[]; input: (number | string)[]; target: unknown; targetKind?: string;
   opts: Record<string, unknown>; out: (number | string)[]; outShape: number[]; upstream: number[]; grad: (number | string)[];
 }
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/losses.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
-const num = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
+const num = (v: number | string): number => (typeof v === 'number' ? v : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : NaN); // Python's str() of inf / nan
 
 function call(c: Case, x: Tensor): Tensor {
   const o = { ...c.opts } as Record<string, unknown>;
@@ -28,6 +28,8 @@ function call(c: Case, x: Tensor): Tensor {
     case 'binaryCrossEntropyWithLogits': return binaryCrossEntropyWithLogits(x, t as Tensor, o);
     case 'klDiv': return klDiv(x, t as Tensor, o);
     case 'mseLoss': return mseLoss(x, t as Tensor, o);
+    case 'softmax': return softmax(x, o.dim as number);
+    case 'logSoftmax': return logSoftmax(x, o.dim as number);
     default: throw new Error(c.fn);
   }
 }
@@ -45,14 +47,14 @@ for (const [kname, pick] of [['default kernels', () => kernels()], ['reference k
     beforeAll(() => { prev = setKernels(pick()); });
     afterAll(() => { setKernels(prev); });
     it('covers every function', () => {
-      expect(new Set(fixture.cases.map((c) => c.fn))).toEqual(new Set(['crossEntropy', 'nllLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'klDiv', 'mseLoss']));
+      expect(new Set(fixture.cases.map((c) => c.fn))).toEqual(new Set(['crossEntropy', 'nllLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'klDiv', 'mseLoss', 'softmax', 'logSoftmax']));
     });
     for (const c of fixture.cases) it(`${c.fn} ${c.name}`, () => check(c));
   });
 }
 
 function check(c: Case): void {
-  const x = tensor(c.input).reshape(c.shape).requiresGrad_();
+  const x = tensor(c.input.map(num)).reshape(c.shape).requiresGrad_();
   const out = call(c, x);
   expect(out.shape).toEqual(c.outShape);
   const allIgnored = c.out.every((v) => Number.isNaN(num(v)));

@@ -22,11 +22,13 @@ export interface ClassLayout {
   posShape: number[];
 }
 
+/** `x` itself when it is a Tensor; otherwise an error naming the function and the argument. */
 export function checkTensor(x: unknown, fn: string, arg: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${fn}: ${arg} must be a Tensor, got ${describe(x)}`);
   return x;
 }
 
+/** Where the classes are in `input` ([C] → dim 0, [N, C, …] → dim 1) and the [outer, C, inner] view around them. */
 export function classLayout(input: Tensor, fn: string, arg = 'input'): ClassLayout {
   checkTensor(input, fn, arg);
   if (input.ndim === 0) throw new RangeError(`${fn}: ${arg} must have shape [C], [N, C] or [N, C, d1, …, dK], got a 0-d tensor`);
@@ -41,6 +43,7 @@ export function classLayout(input: Tensor, fn: string, arg = 'input'): ClassLayo
   };
 }
 
+/** Throws unless `r` is one of the allowed reductions. */
 export function checkReduction(r: unknown, fn: string, allowed: readonly string[] = ['mean', 'sum', 'none']): void {
   if (!allowed.includes(r as string)) {
     throw new TypeError(`${fn}: reduction must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(r)}`);
