@@ -121,6 +121,8 @@ describe('bad data, dtypes and sizes say what was expected', () => {
   });
 
   it('no silent NaN from a bad operand type', () => {
+    expect(() => zeros([2], { requiresGrad: true }).mul(2).backward([1, 1] as unknown as number)).toThrow(/^backward: the gradient must be a Tensor or a number, got an array$/);
+    expect(() => zeros([2, 2]).sum('1' as unknown as number)).toThrow(/^sum: dim must be a number or a list of numbers, got "1"$/);
     expect(() => mul(zeros([2]), null as unknown as number)).toThrow(/^mul: expected a Tensor or a number, got null$/);
     expect(() => arange(3).add([1, 2, 3] as unknown as number)).toThrow(/^add: expected a Tensor or a number, got an array$/);
   });

@@ -69,6 +69,7 @@ export function normDim(dim: number, ndim: number, op: string): number {
 /** Resolves `dim` (a number, a list, or undefined for all dims) to a sorted list of distinct dims. */
 export function normDims(dim: number | readonly number[] | undefined, ndim: number, op: string): number[] {
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof dim !== 'number' && !Array.isArray(dim)) throw new TypeError(`${op}: dim must be a number or a list of numbers, got ${JSON.stringify(dim)}`);
   const list = typeof dim === 'number' ? [dim] : dim;
   const out = list.map((d) => normDim(d, ndim, op));
   const set = new Set(out);

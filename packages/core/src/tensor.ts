@@ -91,6 +91,7 @@ export class Tensor implements GraphNode<Tensor> {
       if (this.size !== 1) throw new Error(`backward: the gradient can only be implied for a one-element output, got shape ${fmt(this.shape)}; pass a gradient of that shape`);
       seed = new Tensor(alloc(this.dtype, 1).fill(1), this.shape);
     } else {
+      if (!(grad instanceof Tensor) && typeof grad !== 'number') throw new TypeError(`backward: the gradient must be a Tensor or a number, got ${describe(grad)}`);
       seed = grad instanceof Tensor ? grad : new Tensor(alloc(this.dtype, this.size).fill(grad), this.shape);
       if (!sameShape(seed.shape, this.shape)) throw new RangeError(`backward: gradient shape ${fmt(seed.shape)} does not match output shape ${fmt(this.shape)}`);
     }
