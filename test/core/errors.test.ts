@@ -97,6 +97,10 @@ describe('bad data, dtypes and sizes say what was expected', () => {
     expect(() => zeros([2, -1])).toThrow(/^zeros: shape must be a list of non-negative integers, got \[2,-1\]$/);
     expect(() => arange(0, 1, 0)).toThrow(/^arange: step must be a finite non-zero number, got 0$/);
     expect(() => linspace(0, 1, 2.5)).toThrow(/^linspace: steps must be a non-negative integer, got 2.5$/);
+    expect(() => linspace(0, NaN, 3)).toThrow(/^linspace: start and end must be finite numbers, got 0 and NaN$/);
+    expect(() => arange(Infinity)).toThrow(/^arange: start and end must be finite numbers, got 0 and Infinity$/);
+    expect(() => zeros([2]).leakyRelu('0.1' as unknown as number)).toThrow(/^leakyRelu: slope must be a number, got string$/);
+    expect(() => zeros([2]).clamp(0, '1' as unknown as number)).toThrow(/^clamp: max must be a number or null, got string$/);
     expect(() => new Tensor(new Float64Array(3), [2, 2])).toThrow(/^Tensor: data has 3 elements but shape \[2, 2\] needs 4$/);
   });
 

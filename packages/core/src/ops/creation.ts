@@ -83,6 +83,7 @@ export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
 /** start, start + step, … below end (one argument: 0 … end − 1). @example arange(3); // [0, 1, 2] */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`arange: start and end must be finite numbers, got ${String(lo)} and ${String(hi)}`);
   if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be a finite non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const t = make(null, [n], opts, 'arange');
@@ -93,6 +94,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 /** `steps` evenly spaced values from start to end inclusive. @example linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1] */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`linspace: start and end must be finite numbers, got ${String(start)} and ${String(end)}`);
   const t = make(null, [steps], opts, 'linspace');
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) t.data[i] = i === steps - 1 && steps > 1 ? end : start + i * h;

@@ -137,6 +137,7 @@ export function relu(x: TensorLike): Tensor {
 /** x for x > 0, slope·x otherwise. @example leakyRelu(tensor([-1]), 0.1); // [-0.1] */
 export function leakyRelu(x: TensorLike, slope = 0.01): Tensor {
   const t = asTensor(x, undefined, 'leakyRelu');
+  if (typeof slope !== 'number') throw new TypeError(`leakyRelu: slope must be a number, got ${typeof slope}`);
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   kernels().unaryParam('leakyRelu', t.data, slope, out.data);
   return record('leakyRelu', [t], out, (g) => {
@@ -174,6 +175,9 @@ export function cos(x: TensorLike): Tensor {
 export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
   const t = asTensor(x, undefined, 'clamp');
   if ((min === undefined || min === null) && (max === undefined || max === null)) throw new TypeError('clamp: at least one of min and max must be given');
+  for (const [name, v] of [['min', min], ['max', max]] as const) {
+    if (v !== undefined && v !== null && typeof v !== 'number') throw new TypeError(`clamp: ${name} must be a number or null, got ${typeof v}`);
+  }
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   out.data.set(t.data);
   if (min !== undefined && min !== null) kernels().unaryParam('clampMin', out.data, min, out.data);
