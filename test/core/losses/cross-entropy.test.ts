@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type Kernels, type Tensor, crossEntropy, enableGrad, kernels, referenceKernels, setKernels, gradients, hessian, jacobian, logSoftmax, ones, rand, reshape, softmax, tensor, zeros, Generator,
+  Generator, type Kernels, type Tensor, crossEntropy, enableGrad, gradcheck, gradients, hessian, jacobian, kernels, logSoftmax,
+  ones, rand, referenceKernels, reshape, setKernels, softmax, tensor, zeros,
 } from '@xent/core';
 import { expectClose, rn } from '../helpers.js';
 import { type CEOpts, type Red, analyticGrad, numericGrad, relErr, twinCrossEntropy } from './twins.js';
@@ -153,6 +154,7 @@ for (const [kname, pick] of [['default kernels', () => kernels()], ['reference k
                 expect(relErr(gGraph, gFused)).toBeLessThan(1e-12);
                 expect(relErr(gFused, gNum)).toBeLessThan(1e-9);
                 expect(relErr(gFused, new Float64Array(gFused.length))).toBeGreaterThan(0); // not vacuous
+                expect(gradcheck(fused, [x])).toBe(true); // the whole Jacobian, every output element
               });
             }
           }

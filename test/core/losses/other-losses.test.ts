@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type Tensor, binaryCrossEntropy, binaryCrossEntropyWithLogits, hessian, klDiv, logSoftmax, mseLoss, nllLoss, softmax, tensor,
+  type Tensor, binaryCrossEntropy, binaryCrossEntropyWithLogits, gradcheck, hessian, klDiv, logSoftmax, mseLoss, nllLoss, softmax, tensor,
 } from '@xent/core';
 import { expectClose, rn, ru } from '../helpers.js';
 import { type Red, analyticGrad, numericGrad, relErr, twinBce, twinBceLogits, twinKlDiv, twinMse, twinNll } from './twins.js';
@@ -17,6 +17,7 @@ function threeWays(fused: (z: Tensor) => Tensor, twin: (z: Tensor) => Tensor, x:
   expect(relErr(analyticGrad(fused, x, v, true), g)).toBeLessThan(1e-12);
   expect(relErr(g, numericGrad(fused, x, v, step))).toBeLessThan(1e-9);
   expect(g.some((a) => a !== 0)).toBe(true);
+  expect(gradcheck(fused, [x])).toBe(true); // the whole Jacobian, every output element
 }
 
 describe('nllLoss', () => {
