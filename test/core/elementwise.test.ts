@@ -188,6 +188,13 @@ describe('gradients by formula', () => {
     expectClose(y.grad!, [0.25 * Math.log(0.5), 0.5 * Math.log(2), Math.sqrt(3) * Math.log(3)], 1e-15);
   });
 
+  it('pow with tensor exponents at x = 0 and y = 0: PyTorch gives d/dx = [0, 0, 0], d/dy = [0, 0, ln 2]', () => {
+    const x = tensor([0, 0, 2], { requiresGrad: true }), y = tensor([0, 2, 0], { requiresGrad: true });
+    pow(x, y).sum().backward();
+    expect(x.grad!.toArray()).toEqual([0, 0, 0]);
+    expect(y.grad!.toArray()).toEqual([0, 0, Math.LN2]);
+  });
+
   it('pow: 0ʸ has gradient 0 with respect to y (PyTorch), x⁰ has gradient 0 with respect to x', () => {
     const x = tensor([0, 0], { requiresGrad: true }), y = tensor([2, 3], { requiresGrad: true });
     pow(x, y).sum().backward();

@@ -60,7 +60,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = pair(a, b, 'pow');
   const out = zip(x, y, 'pow', 'pow');
   return record('pow', [x, y], out, (g) => [
-    mul(g, mul(y, pow(x, sub(y, 1)))), // ∂xʸ/∂x = y xʸ⁻¹
+    where(eq(y, 0), 0, mul(g, mul(y, pow(x, sub(y, 1))))), // ∂xʸ/∂x = y xʸ⁻¹ (0 where y = 0, even at x = 0, as PyTorch)
     where(eq(x, 0), 0, mul(g, mul(out, log(x)))), // ∂xʸ/∂y = xʸ log x (0 where x = 0, as PyTorch)
   ]);
 }
