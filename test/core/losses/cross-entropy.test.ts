@@ -96,6 +96,7 @@ describe('crossEntropy: values worked out by hand', () => {
     l.backward();
     expectClose(x.grad!, [[0, 0], [0, 0]], 0);
     expect(crossEntropy(x, [-100, -100], { reduction: 'sum', labelSmoothing: 0.2 }).item()).toBe(0);
+    expect(crossEntropy(x, [0, 0], { weight: [0, 1] }).item()).toBe(0); // Σ w_y = 0 as well
   });
 });
 

@@ -41,8 +41,8 @@ export interface CrossEntropyOptions {
  * reduction's scale, in one kernel pass (with createGraph, the same formula from differentiable ops,
  * so the Hessian of one sample is diag(p) − ppᵀ). The target and the weights get no gradient.
  *
- * Difference from PyTorch: when every target is ignored, 'mean' gives 0 and a zero gradient
- * (PyTorch gives NaN).
+ * Difference from PyTorch: when every target is ignored (or the kept targets' weights sum to 0),
+ * 'mean' gives 0 and a zero gradient (PyTorch gives NaN, 0/0).
  * @example crossEntropy(tensor([[2, 0, -1]]), [0]); // 0.1698 = −log softmax([2, 0, −1])₀
  */
 export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntropyOptions = {}): Tensor {
