@@ -14,18 +14,19 @@ export interface InformationOptions {
   base?: number;
 }
 
-/** Checks that `p` holds distributions along dim d: entries ≥ 0 summing to 1 (within 1e-4). */
+/** Checks that `p` holds distributions along dim d: entries ≥ 0 summing to 1 (within 1e-4, plus rounding for long float32 rows). */
 function checkDistribution(p: Tensor, d: number, fn: string, arg: string): void {
   checkTensor(p, fn, arg);
   const n = p.ndim === 0 ? 1 : p.shape[d]!, inner = sizeOf(p.shape.slice(d + 1)), outer = p.size / Math.max(n * inner, 1);
   for (let i = 0; i < p.size; i++) {
     if (!(p.data[i]! >= 0)) throw new RangeError(`${fn}: ${arg} is not a distribution along dim ${d}: found ${p.data[i]} at ${at(p.shape, i)} (entries must be ≥ 0)`);
   }
+  const tol = 1e-4 + n * (p.dtype === 'float32' ? 1.2e-7 : 2.3e-16);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let s = 0;
       for (let k = 0; k < n; k++) s += p.data[(o * n + k) * inner + i]!;
-      if (Math.abs(s - 1) > 1e-4) throw new RangeError(`${fn}: ${arg} is not a distribution along dim ${d}: entries at ${at(p.shape, o * n * inner + i)} along dim ${d} sum to ${s}, not 1`);
+      if (Math.abs(s - 1) > tol) throw new RangeError(`${fn}: ${arg} is not a distribution along dim ${d}: entries at ${at(p.shape, o * n * inner + i)} along dim ${d} sum to ${s}, not 1`);
     }
   }
 }
