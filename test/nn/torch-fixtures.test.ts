@@ -1,6 +1,7 @@
-import { Tensor } from '@xent/core';
+import { Tensor, tensor } from '@xent/core';
 import {
-  Adam, AdamW, CosineAnnealingLR, ExponentialLR, LinearLR, type LRScheduler, OneCycleLR, type Optimizer, SGD, StepLR, clipGradNorm,
+  Adam, AdamW, CosineAnnealingLR, CrossEntropyLoss, ExponentialLR, LinearLR, type LRScheduler, MLP, OneCycleLR, type Optimizer, SGD, StepLR,
+  clipGradNorm, fit,
 } from '@xent/nn';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,6 +80,23 @@ describe('clipGradNorm against PyTorch 1.13', () => {
       expect(clipGradNorm([a, b], c.maxNorm, c.normType === 'inf' ? Infinity : c.normType)).toBeCloseTo(c.total, 14);
       Array.from(a.grad.data).forEach((v, i) => expect(v).toBeCloseTo(c.aAfter[i]!, 14));
       Array.from(b.grad.data).forEach((v, i) => expect(v).toBeCloseTo(c.bAfter[i]!, 14));
+    });
+  }
+});
+
+describe('a whole training run against PyTorch 1.13', () => {
+  interface Run { optimizer: string; x: number[]; y: number[]; init: Record<string, number[]>; losses: number[]; final: Record<string, number[]> }
+  for (const run of (fx as unknown as { train: Run[] }).train) {
+    it(`MLP 2 → 5 → 3, full-batch cross-entropy, 10 ${run.optimizer} steps: same losses and weights, PyTorch's state dict names`, () => {
+      const model = new MLP([2, 5, 3]);
+      const state: Record<string, Tensor> = {};
+      for (const [name, p] of model.namedParameters()) state[name] = new Tensor(Float64Array.from(run.init[name]!), p.shape);
+      expect(Object.keys(state)).toEqual(Object.keys(run.init));
+      model.loadStateDict(state);
+      const optimizer = run.optimizer === 'Adam' ? new Adam(model.parameters(), { lr: 0.05 }) : new SGD(model.parameters(), { lr: 0.2, momentum: 0.9, nesterov: true });
+      const h = fit(model, { data: { x: new Tensor(Float64Array.from(run.x), [20, 2]), y: tensor(run.y) }, loss: new CrossEntropyLoss(), optimizer, epochs: 10, batchSize: 20, shuffle: false, verbose: 0 });
+      h.train.loss!.forEach((l, i) => expect(l).toBeCloseTo(run.losses[i]!, 13));
+      for (const [name, p] of model.namedParameters()) Array.from(p.data).forEach((v, i) => expect(v).toBeCloseTo(run.final[name]![i]!, 12));
     });
   }
 });
