@@ -72,6 +72,17 @@ describe('fit', () => {
     expect(Array.from(model.weight.data)).toEqual(snapshots[best]);
   });
 
+  it('trains float32 models on float32 data, keeping float32 weights and optimizer state', () => {
+    manualSeed(0);
+    const { x, y } = blobs({ n: 90, centers: 3, seed: 2 });
+    const model = new MLP([2, 8, 3], { dtype: 'float32' });
+    const optimizer = new Adam(model.parameters(), { lr: 0.05 });
+    const h = fit(model, { data: { x: x.to('float32'), y }, loss: new CrossEntropyLoss(), optimizer, epochs: 20, batchSize: 30, metrics: ['accuracy'], verbose: 0 });
+    expect(model.parameters().every((p) => p.dtype === 'float32')).toBe(true);
+    expect(optimizer.stateDict().state[0]!.buffers.expAvg).toHaveLength(16);
+    expect(h.train.accuracy!.at(-1)!).toBeGreaterThan(0.9);
+  });
+
   it('a non-finite loss is an error naming the epoch and batch, not a silent NaN', () => {
     const model = new Linear(1, 1);
     expect(() => fit(model, { data: { x: tensor([[1], [NaN]]), y: tensor([[0], [0]]) }, loss: new MSELoss(), optimizer: new SGD(model.parameters()), epochs: 1, verbose: 0 }))

@@ -1,4 +1,4 @@
-import { type Generator, type Tensor, defaultGenerator, flatten, mul, zeros } from '@xent/core';
+import { type DType, type Generator, type Tensor, defaultGenerator, flatten, mul, zeros } from '@xent/core';
 import { Module } from '../module.js';
 import { type ActivationName, activation } from './activations.js';
 import { Linear } from './linear.js';
@@ -88,6 +88,8 @@ export interface MLPOptions {
   /** Dropout probability after each hidden activation (0: none). */
   dropout?: number;
   generator?: Generator;
+  /** Parameter storage (default float64). */
+  dtype?: DType;
 }
 
 /**
@@ -102,7 +104,7 @@ export class MLP extends Sequential {
     const make = typeof act === 'function' ? act : () => activation(act);
     const layers: Module[] = [];
     for (let i = 0; i + 1 < sizes.length; i++) {
-      layers.push(new Linear(sizes[i]!, sizes[i + 1]!, { generator: opts.generator }));
+      layers.push(new Linear(sizes[i]!, sizes[i + 1]!, { generator: opts.generator, dtype: opts.dtype }));
       if (i + 2 < sizes.length) {
         layers.push(make());
         if (opts.dropout) layers.push(new Dropout(opts.dropout, { generator: opts.generator }));
