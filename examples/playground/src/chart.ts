@@ -41,6 +41,19 @@ function niceTicks(lo: number, hi: number, count: number): number[] {
   return out;
 }
 
+/** Ticks for a log axis spanning 10^lo … 10^hi: 1-2-5 steps when few decades, powers of ten otherwise. */
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  const decades = hi - lo;
+  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+    for (const m of decades > 2.5 ? [1] : decades > 1 ? [1, 3] : [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (Math.log10(v) >= lo && Math.log10(v) <= hi) out.push(Number(v.toPrecision(3)));
+    }
+  }
+  return out;
+}
+
 /** Draws the chart, replacing what the canvas held. */
 export function drawChart(canvas: HTMLCanvasElement, o: ChartOptions): void {
   const { ctx, w, h } = setupCanvas(canvas);
@@ -68,7 +81,7 @@ export function drawChart(canvas: HTMLCanvasElement, o: ChartOptions): void {
   ctx.lineWidth = 1;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  const yTicks = o.log ? niceTicks(Math.floor(lo), Math.ceil(hi), 4).filter((t) => t >= lo && t <= hi).map((t) => 10 ** t) : niceTicks(lo, hi, 4);
+  const yTicks = o.log ? logTicks(lo, hi) : niceTicks(lo, hi, 4);
   for (const t of yTicks) {
     const y = py(t);
     ctx.beginPath();

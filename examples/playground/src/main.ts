@@ -394,7 +394,7 @@ function renderInspector(ins: Inspection | null): void {
   const gradName = frame?.loss === 'ce' || frame?.loss === 'bce' ? '∂L/∂z = p − y' : '∂L/∂z';
   el.innerHTML =
     `<p class="head">point #${ins.index} · <b>${ins.split}</b> · class <b>${ins.label}</b> · at (${fmt(ins.x[0], 2)}, ${fmt(ins.x[1], 2)})</p>` +
-    `<table><tr><th>class</th><th>${oneLogit ? 'logit z' : 'logit z'}</th><th>p = ${oneLogit ? 'σ(z)' : 'softmax(z)'}</th><th>y</th><th>${gradName}</th></tr>${rows.join('')}</table>` +
+    `<table><tr><th>class</th><th>z</th><th>p = ${oneLogit ? 'σ(z)' : 'softmax(z)'}</th><th>y</th><th>${gradName}</th></tr>${rows.join('')}</table>` +
     `<p class="head">loss of this point: <output id="inspect-loss" data-value="${ins.loss}">${fmt(ins.loss, 4)}</output></p>`;
 }
 
@@ -416,7 +416,7 @@ function draw(): void {
   drawChart($<HTMLCanvasElement>('loss-chart'), {
     xs: history.xs, log: true, markers, xLabel: 'epoch',
     series: [{ color: '#0877bd', ys: history.trainLoss }, { color: '#f59322', ys: history.testLoss, dash: [4, 3] }],
-    yFormat: (v) => (v >= 1 ? String(v) : v.toExponential(0)),
+    yFormat: (v) => (v >= 1e-3 ? String(v) : v.toExponential(0)),
   });
   drawChart($<HTMLCanvasElement>('acc-chart'), {
     xs: history.xs, yRange: [0, 1], markers, xLabel: 'epoch',
