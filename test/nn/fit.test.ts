@@ -1,4 +1,4 @@
-import { type Tensor, manualSeed, tensor } from '@xent/core';
+import { type Tensor, manualSeed, oneHot, tensor } from '@xent/core';
 import {
   Adam, type Callback, CrossEntropyLoss, EarlyStopping, Linear, MLP, MSELoss, SGD, StepLR, blobs, evaluate, fit, predict, spiral,
 } from '@xent/nn';
@@ -81,6 +81,16 @@ describe('fit', () => {
     expect(model.parameters().every((p) => p.dtype === 'float32')).toBe(true);
     expect(optimizer.stateDict().state[0]!.buffers.expAvg).toHaveLength(16);
     expect(h.train.accuracy!.at(-1)!).toBeGreaterThan(0.9);
+  });
+
+  it('accuracy with class-probability targets counts their most likely class', () => {
+    manualSeed(0);
+    const { x, y } = blobs({ n: 60, centers: 3, seed: 2 });
+    const model = new MLP([2, 8, 3]);
+    const soft = oneHot(y, 3).mul(0.9).add(0.1 / 3);
+    const h = fit(model, { data: { x, y: soft }, loss: new CrossEntropyLoss(), optimizer: new Adam(model.parameters(), { lr: 0.05 }), epochs: 15, batchSize: 20, metrics: ['accuracy'], verbose: 0 });
+    expect(h.train.accuracy!.at(-1)!).toBeGreaterThan(0.9);
+    expect(() => fit(model, { data: { x: x.slice(0, 0, 0), y: y.slice(0, 0, 0) }, loss: new CrossEntropyLoss(), optimizer: new SGD(model.parameters()), epochs: 1 })).toThrow(/fit: data has no samples/);
   });
 
   it('a non-finite loss is an error naming the epoch and batch, not a silent NaN', () => {

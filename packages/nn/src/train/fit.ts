@@ -73,7 +73,8 @@ class Meter {
     if (loss !== null) now.loss = loss;
     for (const m of this.metrics) {
       if (m === 'accuracy') {
-        const p = toLabels(out, { threshold: this.threshold }), t = y.data;
+        // Class-probability targets [N, C] count their most likely class.
+        const p = toLabels(out, { threshold: this.threshold }), t = y.ndim === 2 && y.shape[1]! > 1 ? toLabels(y) : y.data;
         let ok = 0;
         for (let i = 0; i < p.length; i++) if (p[i] === t[i]) ok++;
         now.accuracy = ok / p.length;
@@ -121,6 +122,7 @@ export function fit(model: Module, opts: FitOptions): History {
   if (!optimizer || typeof optimizer.step !== 'function') throw new TypeError('fit: optimizer must be an Optimizer (SGD, Adam, AdamW)');
   const metrics = checkMetrics(opts.metrics ?? [], 'fit');
   const ds = toDataset(opts.data, 'fit');
+  if (ds.length === 0) throw new RangeError('fit: data has no samples');
   const generator = opts.seed !== undefined ? new Generator(opts.seed) : defaultGenerator();
   const loader = ds instanceof DataLoader ? ds : new DataLoader(ds, { batchSize: Math.min(opts.batchSize ?? 32, ds.length), shuffle: opts.shuffle ?? true, generator });
   const val = opts.valData === undefined ? null : toDataset(opts.valData, 'fit (valData)');
