@@ -13,7 +13,9 @@ interface OpCase { name: string; inputs: Arr[]; w: Arr; out: Arr; grads: (number
 const fx = JSON.parse(readFileSync(resolve(__dirname, 'fixtures/core.json'), 'utf8')) as {
   format: { shape: number[]; data: (number | string)[]; text: string }[];
   ops: OpCase[];
+  edges: EdgeCase[];
 };
+interface EdgeCase { name: string; x?: unknown; a?: (number | string)[]; b?: (number | string)[]; out: (number | string)[]; grad: (number | string)[]; gradB?: (number | string)[] }
 const num = (v: number | string): number => (typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity);
 const toTensor = (a: { shape: number[]; data: (number | string)[] }): Tensor => tensor(a.data.map(num), { shape: a.shape });
 
@@ -71,4 +73,61 @@ describe('PyTorch fixtures: printing', () => {
   it.each(fx.format.map((f, i) => [i, f.shape.join('×') || 'scalar', f] as const))('case %i (%s)', (_, __, f) => {
     expect(String(toTensor(f))).toBe(f.text);
   });
+});
+
+const unaryEdges: Record<string, (t: Tensor) => Tensor> = {
+  exp, log, sqrt, abs, tanh, sigmoid, relu, leakyRelu: (t) => leakyRelu(t, 0.1), softplus, gelu, erf, sin, cos,
+  square: (t) => t.square(), neg: (t) => t.neg(), clamp: (t) => clamp(t, -1, 1),
+  pow2: (t) => t.pow(2), 'pow0.5': (t) => t.pow(0.5), 'pow-1': (t) => t.pow(-1), pow0: (t) => t.pow(0),
+};
+const binaryEdges: Record<string, (a: Tensor, b: Tensor) => Tensor> = {
+  maximum, minimum, div: (a, b) => a.div(b), mul: (a, b) => a.mul(b), pow: (a, b) => a.pow(b), sub: (a, b) => a.sub(b),
+};
+const reduceEdges: Record<string, (t: Tensor) => Tensor> = {
+  amax1: (t) => max(t, 1), amin0: (t) => min(t, 0), amaxAll: (t) => max(t), logsumexp1: (t) => logsumexp(t, 1),
+  var1: (t) => variance(t, 1), std0: (t) => std(t, 0), mean1: (t) => t.mean(1),
+};
+
+/** Same value, with NaN matching NaN and infinities matching exactly. */
+function expectSame(actual: Tensor, expected: (number | string)[], what: string): void {
+  expect(actual.size, `${what}: size`).toBe(expected.length);
+  expected.forEach((e, i) => {
+    const v = num(e), a = actual.data[i]!;
+    if (Number.isNaN(v)) expect(a, `${what}[${i}]`).toBeNaN();
+    else if (!Number.isFinite(v)) expect(a, `${what}[${i}]`).toBe(v);
+    else expect(Math.abs(a - v), `${what}[${i}]: ${a} vs PyTorch ${v}`).toBeLessThanOrEqual(1e-15 * (1 + Math.abs(v)));
+  });
+}
+
+describe('PyTorch fixtures: special points (0, −0, ties, ±∞, NaN, huge and tiny values)', () => {
+  it('covers every case of the generator', () => {
+    expect(fx.edges.map((e) => e.name).sort()).toEqual([...Object.keys(unaryEdges), ...Object.keys(binaryEdges), ...Object.keys(reduceEdges)].sort());
+  });
+
+  for (const e of fx.edges) {
+    it(e.name, () => {
+      if (e.a) {
+        const a = tensor(e.a.map(num), { requiresGrad: true }), b = tensor(e.b!.map(num), { requiresGrad: true });
+        const y = binaryEdges[e.name]!(a, b);
+        expectSame(y, e.out, 'value');
+        y.sum().backward();
+        expectSame(a.grad!, e.grad, 'd/da');
+        expectSame(b.grad!, e.gradB!, 'd/db');
+        return;
+      }
+      const nested = e.x as (number | string)[] | (number | string)[][];
+      const x = Array.isArray(nested[0])
+        ? tensor((nested as (number | string)[][]).map((r) => r.map(num)), { requiresGrad: true })
+        : tensor((nested as (number | string)[]).map(num), { requiresGrad: true });
+      const f = unaryEdges[e.name] ?? reduceEdges[e.name]!;
+      const y = f(x);
+      expectSame(y, e.out, 'value');
+      if (!y.requiresGrad) {
+        expectSame(tensor(e.grad.map(() => 0)), e.grad, 'gradient (constant function)');
+        return;
+      }
+      y.sum().backward();
+      expectSame(x.grad ?? tensor(e.grad.map(() => 0)), e.grad, 'gradient');
+    });
+  }
 });

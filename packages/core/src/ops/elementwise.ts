@@ -54,7 +54,14 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number' && a instanceof Tensor) {
     const out = new Tensor(alloc(a.dtype, a.size), a.shape);
-    kernels().unaryParam('powScalar', a.data, b, out.data);
+    const k = kernels();
+    // As PyTorch, these exponents go through their own functions, which differ from JS's ** at
+    // −0 and ±∞ (e.g. (−∞)^0.5 is NaN as √(−∞), not +∞).
+    if (b === 0.5) k.unary('sqrt', a.data, out.data);
+    else if (b === -0.5) { k.unary('sqrt', a.data, out.data); k.unary('reciprocal', out.data, out.data); }
+    else if (b === 2) k.unary('square', a.data, out.data);
+    else if (b === -1) k.unary('reciprocal', a.data, out.data);
+    else k.unaryParam('powScalar', a.data, b, out.data);
     return record('pow', [a], out, (g) => [b === 0 ? null : mul(g, mul(pow(a, b - 1), b))]); // d xᵏ = k xᵏ⁻¹
   }
   const [x, y] = pair(a, b, 'pow');
@@ -94,12 +101,16 @@ export function sqrt(x: TensorLike): Tensor {
 /** |x|; its derivative at 0 is 0, as PyTorch. @example abs(tensor([-2])); // [2] */
 export function abs(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'abs');
-  return record('abs', [t], map(t, 'abs'), (g) => [mul(g, sign(t))]); // d|x| = sign x
+  return record('abs', [t], map(t, 'abs'), (g) => [mul(g, sign(t))]); // d|x| = sign x (0 at 0 and at NaN, as PyTorch)
 }
 
-/** sign(x) ∈ {−1, 0, 1}; not differentiable (its gradient is 0). @example sign(tensor([-3])); // [-1] */
+/** sign(x) = [x > 0] − [x < 0] ∈ {−1, 0, 1} (0 for NaN, as PyTorch); not differentiable. @example sign(tensor([-3])); // [-1] */
 export function sign(x: TensorLike): Tensor {
-  return map(asTensor(x, undefined, 'sign'), 'sign');
+  const t = asTensor(x, undefined, 'sign');
+  const out = zip(t, asTensor(0, t), 'gt', 'sign');
+  const neg = zip(t, asTensor(0, t), 'lt', 'sign');
+  kernels().binary('sub', out.data, [1], neg.data, [1], [out.size], out.data);
+  return out;
 }
 
 /** x². @example square(tensor([3])); // [9] */
@@ -131,7 +142,10 @@ export function softplus(x: TensorLike): Tensor {
 /** max(x, 0); derivative 0 at 0, as PyTorch. @example relu(tensor([-1, 2])); // [0, 2] */
 export function relu(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'relu');
-  return record('relu', [t], map(t, 'relu'), (g) => [mul(g, map(t, 'step'))]); // d relu = [x > 0]
+  // max(x, 0) as clamp: NaN stays NaN and −0 stays −0, as PyTorch.
+  const out = new Tensor(alloc(t.dtype, t.size), t.shape);
+  kernels().unaryParam('clampMin', t.data, 0, out.data);
+  return record('relu', [t], out, (g) => [where(le(out, 0), 0, g)]); // d relu = [relu(x) > 0] (1 at NaN, as PyTorch)
 }
 
 /** x for x > 0, slope·x otherwise. @example leakyRelu(tensor([-1]), 0.1); // [-0.1] */
@@ -193,8 +207,8 @@ export function clamp(x: TensorLike, min?: number | null, max?: number | null): 
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = pair(a, b, 'maximum');
   return record('maximum', [x, y], zip(x, y, 'maximum', 'maximum'), (g) => {
-    const half = mul(eq(x, y), 0.5);
-    return [mul(g, add(gt(x, y), half)), mul(g, add(lt(x, y), half))]; // 1 where it wins, ½ on a tie
+    const shared = where(eq(x, y), mul(g, 0.5), g);
+    return [where(lt(x, y), 0, shared), where(gt(x, y), 0, shared)]; // 1 where it wins, ½ on a tie, 1 to both at a NaN (PyTorch)
   });
 }
 
@@ -202,8 +216,8 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = pair(a, b, 'minimum');
   return record('minimum', [x, y], zip(x, y, 'minimum', 'minimum'), (g) => {
-    const half = mul(eq(x, y), 0.5);
-    return [mul(g, add(lt(x, y), half)), mul(g, add(gt(x, y), half))];
+    const shared = where(eq(x, y), mul(g, 0.5), g);
+    return [where(gt(x, y), 0, shared), where(lt(x, y), 0, shared)]; // as maximum, mirrored
   });
 }
 

@@ -1,6 +1,7 @@
 import { alloc } from '../dtype.js';
 import { type ReduceOp, kernels } from '../kernels/index.js';
 import { type Shape, fmt, normDim, normDims, reducedShape, sizeOf } from '../shape.js';
+import { noGrad } from '../engine.js';
 import { Tensor, record } from '../tensor.js';
 import { add, div, eq, exp, log, mul, sqrt, square, sub, where } from './elementwise.js';
 import { expand, reshape } from './shape.js';
@@ -90,10 +91,15 @@ export function logsumexp(x: Tensor, dim?: Dim, keepdim = false): Tensor {
 /** Variance over `dim` with Bessel's correction by default (correction = 1), as PyTorch. @example variance(tensor([1, 2, 3, 4])); // 1.6667 */
 export function variance(x: Tensor, dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor {
   const dims = normDims(dim, x.ndim, 'var');
+  const keepdim = opts.keepdim ?? false;
   let n = 1;
   for (const d of dims) n *= x.shape[d]!;
-  const dev = sub(x, mean(x, dims, true));
-  return div(sum(square(dev), dims, opts.keepdim ?? false), Math.max(n - (opts.correction ?? 1), 0));
+  const dof = Math.max(n - (opts.correction ?? 1), 0);
+  const out = noGrad(() => div(sum(square(sub(x, mean(x, dims, true))), dims, keepdim), dof));
+  // Fused backward, as PyTorch: Σ(x − x̄) = 0 removes the path through the mean, so ±∞ inputs
+  // give ±∞ (not NaN) gradients where x − x̄ is defined. x̄ is recomputed here so that the
+  // gradient is itself differentiable.
+  return record('var', [x], out, (g) => [mul(unreduce(g, x.shape, dims), mul(sub(x, mean(x, dims, true)), 2 / dof))]); // ∂var/∂xᵢ = 2(xᵢ − x̄)/(n − c)
 }
 
 /** Standard deviation: √var. @example std(tensor([1, 2, 3, 4])); // 1.2910 */
