@@ -1,0 +1,51 @@
+// Takes the README's screenshot of the playground: builds it, serves it, trains the default spiral
+// for a few seconds in Debian's chromium (playwright-core, no browser download), inspects a point.
+//
+//   node --conditions=source --import tsx examples/playground/screenshot.ts [out.png]
+//
+// Default output: docs/images/playground.png.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { buildPlayground, serveDir } from './serve.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const out = resolve(process.argv[2] ?? join(root, 'docs/images/playground.png'));
+const dir = mkdtempSync(join(tmpdir(), 'xent-shot-'));
+await buildPlayground(dir);
+const { server, url } = await serveDir(dir, 0);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1 });
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { xentPlayground?: { frame: unknown } }).xentPlayground?.frame != null);
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.getElementById('test-acc')!.dataset.value) > 0.95, null, { timeout: 30_000 });
+  await page.waitForTimeout(1500);
+  // Inspect the test point the model is least sure about (read off the decision-region grid): it shows the most telling bars.
+  const target = await page.evaluate(() => {
+    type Pg = { data: { test: { x: number[]; y: number[] } }; frame: { grid: { size: number; classes: number; probs: number[] } } };
+    const { data, frame } = (window as unknown as { xentPlayground: Pg }).xentPlayground;
+    const { size, classes, probs } = frame.grid;
+    let best = 0, bestP = Infinity;
+    for (let i = 0; i < data.test.y.length; i++) {
+      const [x, y] = [data.test.x[2 * i]!, data.test.x[2 * i + 1]!];
+      const c = Math.min(size - 1, Math.floor(((x + 1.2) / 2.4) * size)), r = Math.min(size - 1, Math.floor(((1.2 - y) / 2.4) * size));
+      const p = probs[(r * size + c) * classes + data.test.y[i]!]!;
+      if (p < bestP) { bestP = p; best = i; }
+    }
+    return [data.test.x[2 * best]!, data.test.x[2 * best + 1]!];
+  });
+  const box = (await page.locator('#regions').boundingBox())!;
+  await page.mouse.click(box.x + ((target[0]! + 1.2) / 2.4) * box.width, box.y + ((1.2 - target[1]!) / 2.4) * box.height);
+  await page.waitForTimeout(800);
+  mkdirSync(dirname(out), { recursive: true });
+  await page.screenshot({ path: out });
+  console.log(`wrote ${out}`);
+} finally {
+  await browser.close();
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+}
