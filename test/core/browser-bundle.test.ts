@@ -76,7 +76,7 @@ describe('browser bundle of packages/core/src/index.ts', () => {
   });
 
   const chromium = '/usr/bin/chromium';
-  it.skipIf(!existsSync(chromium))('runs in headless Chromium with the same results and the same random stream as Node', async () => {
+  it.skipIf(!existsSync(chromium))('runs in headless Chromium: the same random stream bit for bit, the same results to rounding', async () => {
     const { chromium: pw } = await import('playwright-core');
     const iife = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'iife', globalName: 'X', write: false, logLevel: 'silent' });
     const browser = await pw.launch({
@@ -89,7 +89,13 @@ describe('browser bundle of packages/core/src/index.ts', () => {
       await page.addScriptTag({ content: iife.outputFiles[0]!.text });
       const r = await page.evaluate(`(() => { ${PROGRAM} })()`) as Record<string, unknown>;
       const node = new Function('X', PROGRAM)(await import('@xent/core')) as Record<string, unknown>;
-      expect(r).toEqual(node); // bit for bit, randn included
+      // The random stream is bit for bit the same (integer maths, and a log of + − × ÷ only).
+      expect(r.randn).toEqual(node.randn);
+      // Math.exp/log/pow/… may differ in the last bit between engines (they do between Node 20
+      // and Debian's Chromium), so results that go through them agree to rounding only.
+      for (const k of ['g', 'da', 'db'] as const) expect(r[k] as number).toBeCloseTo(node[k] as number, 12);
+      (node.xgrad as number[][]).flat().forEach((v, i) => expect((r.xgrad as number[][]).flat()[i]).toBeCloseTo(v, 13));
+      expect([r.gradcheck, r.text]).toEqual([node.gradcheck, node.text]);
     } finally {
       await browser.close();
     }
