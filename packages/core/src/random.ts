@@ -137,7 +137,7 @@ export function manualSeed(seed: number): Generator {
   return defaultGen;
 }
 
-/** The default generator. */
+/** The generator used when no `generator` option is given (reseeded by `manualSeed`). @example defaultGenerator().random(); */
 export function defaultGenerator(): Generator {
   return defaultGen;
 }
