@@ -10,7 +10,7 @@ import { Adam, CosineAnnealingLR, CrossEntropyLoss, MLP, type OutputSink, accura
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { curvesSvg, regionsSvg } from './lib/svg-plot.js';
+import { historySvg, regionsSvg } from './lib/svg-plot.js';
 
 export interface DemoOptions {
   quick?: boolean;
@@ -90,10 +90,7 @@ export function runDemo(opts: DemoOptions = {}): DemoResult {
     points: x.data, labels: y.data, title: `spiral: decision regions (training accuracy ${(100 * acc).toFixed(1)} %)`,
     classify: (grid) => toLabels(predict(model, new Tensor(grid, [grid.length / 2, 2]))),
   }));
-  writeFileSync(curves, curvesSvg([
-    { title: 'loss (cross-entropy)', series: [{ label: 'train', values: history.train.loss! }], yMin: 0 },
-    { title: 'accuracy', series: [{ label: 'train', values: history.train.accuracy! }], yMin: 0, yMax: 1, legend: 'bottom', yFormat: (v) => `${Math.round(v * 100)}%` },
-  ]));
+  writeFileSync(curves, historySvg(history, { lossTitle: 'loss (cross-entropy)' }));
   const shown = (f: string): string => relative(process.cwd(), f) || f;
   say(`wrote ${shown(regions)} and ${shown(curves)}`);
   return { accuracy: acc, maxDiffComposed, maxDiffNumeric, files: [regions, curves] };

@@ -13,7 +13,7 @@ import { loadModelFile, saveModelFile } from '@xent/nn/node';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { curvesSvg } from '../lib/svg-plot.js';
+import { historySvg } from '../lib/svg-plot.js';
 
 export interface BreastCancerOptions {
   quick?: boolean;
@@ -52,10 +52,7 @@ export async function runBreastCancer(opts: BreastCancerOptions = {}): Promise<{
 
   mkdirSync(outDir, { recursive: true });
   const files = [join(outDir, 'training-curves.svg'), join(outDir, 'model.json')];
-  writeFileSync(files[0]!, curvesSvg([
-    { title: 'loss (binary cross-entropy)', series: [{ label: 'train', values: history.train.loss! }, { label: 'test', values: history.val.loss!, dashed: true }], yMin: 0 },
-    { title: 'accuracy', legend: 'bottom', series: [{ label: 'train', values: history.train.accuracy! }, { label: 'test', values: history.val.accuracy!, dashed: true }], yFormat: (v) => `${Math.round(v * 100)}%` },
-  ]));
+  writeFileSync(files[0]!, historySvg(history, { lossTitle: 'loss (binary cross-entropy)', valLabel: 'test' }));
   await saveModelFile(model, files[1]!, { meta: { sizes: [30, 16, 1], mean: Array.from(scaler.mean!), std: Array.from(scaler.std!) } });
 
   // Load into a fresh model, rebuild the scaler from the saved statistics, and compare predictions.

@@ -12,7 +12,7 @@ import {
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { curvesSvg, esc } from '../lib/svg-plot.js';
+import { esc, historySvg } from '../lib/svg-plot.js';
 
 export interface DigitsOptions {
   quick?: boolean;
@@ -71,10 +71,7 @@ export function runDigits(opts: DigitsOptions = {}): { testAccuracy: number; epo
 
   mkdirSync(outDir, { recursive: true });
   const files = [join(outDir, 'training-curves.svg'), join(outDir, 'mistakes.svg')];
-  writeFileSync(files[0]!, curvesSvg([
-    { title: 'loss', series: [{ label: 'train', values: history.train.loss! }, { label: 'validation', values: history.val.loss!, dashed: true }], yMin: 0 },
-    { title: 'accuracy', legend: 'bottom', series: [{ label: 'train', values: history.train.accuracy! }, { label: 'validation', values: history.val.accuracy!, dashed: true }], yFormat: (v) => `${Math.round(v * 100)}%` },
-  ]));
+  writeFileSync(files[0]!, historySvg(history, { lossTitle: 'loss (cross-entropy)' }));
   const wrong: Float64Array[] = [], captions: string[] = [];
   for (let i = 0; i < pred.length && wrong.length < 12; i++) {
     if (pred[i] === yTest.data[i]) continue;

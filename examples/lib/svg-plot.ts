@@ -107,7 +107,8 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
   const raw = (hi - lo) / count, mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.round(v / step) * step);
+  // Integer multiples of the step, rounded to 12 digits so 3 × 0.2 prints as 0.6.
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
   return out;
 }
 
@@ -154,4 +155,26 @@ export function curvesSvg(panels: Panel[], opts: { width?: number; height?: numb
   const body = panels.map((p, i) => panelSvg(p, i * w, 0, w, h)).join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w * panels.length}" height="${h}" viewBox="0 0 ${w * panels.length} ${h}" font-family="sans-serif">\n` +
     `<rect width="100%" height="100%" fill="#fff"/>\n${body}\n</svg>\n`;
+}
+
+/** The part of a training history the curves need (fit's History fits). */
+export interface CurveHistory {
+  train: Record<string, readonly number[] | undefined>;
+  val?: Record<string, readonly number[] | undefined>;
+}
+
+/**
+ * Loss and accuracy per epoch, training solid and validation dashed, as two panels.
+ * @example writeFileSync('curves.svg', historySvg(fit(model, { … }), { lossTitle: 'loss (cross-entropy)' }));
+ */
+export function historySvg(h: CurveHistory, opts: { lossTitle?: string; valLabel?: string } = {}): string {
+  const both = (key: string): Series[] => {
+    const s: Series[] = [{ label: 'train', values: h.train[key] ?? [] }];
+    const v = h.val?.[key];
+    if (v && v.length) s.push({ label: opts.valLabel ?? 'validation', values: v, dashed: true });
+    return s;
+  };
+  const panels: Panel[] = [{ title: opts.lossTitle ?? 'loss', series: both('loss'), yMin: 0 }];
+  if (h.train.accuracy) panels.push({ title: 'accuracy', legend: 'bottom', series: both('accuracy'), yMax: 1, yFormat: (v) => `${Math.round(v * 100)}%` });
+  return curvesSvg(panels);
 }

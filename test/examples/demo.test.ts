@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkGradient, composedCrossEntropy, runDemo } from '../../examples/demo.js';
+import { historySvg, regionsSvg, ticks } from '../../examples/lib/svg-plot.js';
 import { allText, findAll, parseXml } from './graph-xml.js';
 
 const root = resolve(__dirname, '../..');
@@ -43,6 +44,17 @@ describe('main demo', () => {
     expect(maxDiffComposed).toBeLessThan(1e-15);
     expect(maxDiffNumeric).toBeGreaterThan(0); // finite differences are never exact
     expect(maxDiffNumeric).toBeLessThan(1e-8);
+  });
+
+  it('svg-plot escapes text, merges region runs and picks round ticks', () => {
+    const svg = regionsSvg({ points: [0, 0, 1, 1], labels: [0, 1], title: 'a < b & "c"', resolution: 10, classify: (g) => Array.from({ length: g.length / 2 }, (_, i) => (g[2 * i]! < 0.5 ? 0 : 1)) });
+    const root = parseXml(svg);
+    expect(allText(root)).toContain('a < b & "c"');
+    expect(findAll(root, 'rect')).toHaveLength(1 + 10 * 2); // background + two runs per row
+    expect(ticks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(ticks(0.013, 0.9)).toEqual([0.2, 0.4, 0.6, 0.8]);
+    const curves = parseXml(historySvg({ train: { loss: [3, 2, 1], accuracy: [0.1, 0.5, 0.9] }, val: { loss: [3, 2.5, 2], accuracy: [0, 0.4, 0.8] } }));
+    expect(findAll(curves, 'polyline').map((p) => p.attrs['stroke-dasharray'] ?? 'solid')).toEqual(['solid', '6 4', 'solid', '6 4']);
   });
 
   it('runs as the command behind `pnpm demo`', () => {
