@@ -148,3 +148,34 @@ describe('dtypes', () => {
     expect(c.toArray()).toEqual([1.5, 2.5]);
   });
 });
+
+describe('float32 end to end', () => {
+  const x64 = tensor([[0.3, -1.2, 2.5], [1.7, 0.05, -0.4]]);
+  const x32 = x64.to('float32');
+  const ops: [string, (t: Tensor) => Tensor][] = [
+    ['exp', (t) => t.exp()], ['tanh', (t) => t.tanh()], ['sigmoid', (t) => t.sigmoid()], ['relu', (t) => t.relu()],
+    ['abs', (t) => t.abs()], ['sign', (t) => t.sign()], ['pow', (t) => t.pow(3)], ['sqrt∘abs', (t) => t.abs().sqrt()],
+    ['clamp', (t) => t.clamp(-1, 1)], ['maximum', (t) => t.maximum(0.1)], ['where', (t) => t.where(t.gt(0), 0)],
+    ['sum', (t) => t.sum(1)], ['mean', (t) => t.mean(0, true)], ['max', (t) => t.max(1)], ['var', (t) => t.var(1)],
+    ['logsumexp', (t) => t.logsumexp(1)], ['matmul', (t) => t.matmul(t.t())], ['permute', (t) => t.permute(1, 0)],
+    ['slice', (t) => t.slice(1, 0, 2)], ['gather', (t) => t.gather(1, [[0], [2]])], ['cat', (t) => t.cat([t], 1)],
+  ];
+  for (const [name, f] of ops) {
+    it(`${name}: float32 in, float32 out and gradient, values within float32 rounding`, () => {
+      const a = x32.detach().requiresGrad_();
+      const y = f(a);
+      expect(y.dtype).toBe('float32');
+      const y64 = f(x64);
+      Array.from(y.data).forEach((v, i) => expect(Math.abs(v - y64.data[i]!)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(y64.data[i]!))));
+      if (y.requiresGrad) {
+        y.sum().backward();
+        expect(a.grad!.dtype).toBe('float32');
+      }
+    });
+  }
+
+  it('argmax stays float64 (indices), comparisons follow the inputs', () => {
+    expect(x32.argmax(1).dtype).toBe('float64');
+    expect(x32.gt(0).dtype).toBe('float32');
+  });
+});
