@@ -113,6 +113,11 @@ describe('jacobian and hessian', () => {
     expectClose(H, xs.map((_, i) => xs.map((__, j) => (i === j ? s[i]! * (1 - s[i]!) : 0))), 1e-15);
   });
 
+  it('a linear function has a zero Hessian; a constant function a zero Jacobian', () => {
+    expect(hessian((x) => x.mul(tensor([1, 2, 3])).sum(), tensor([1, 1, 1])).toArray()).toEqual([[0, 0, 0], [0, 0, 0], [0, 0, 0]]);
+    expect(jacobian(() => tensor([1, 2]), tensor([5, 6, 7])).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+  });
+
   it('the Hessian of a matrix argument has shape [...x.shape, ...x.shape]', () => {
     expect(hessian((x) => x.square().sum(), rn([2, 2], 3)).shape).toEqual([2, 2, 2, 2]);
   });
