@@ -21,4 +21,5 @@ export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, MSELo
 export { fit, evaluate, predict, type FitOptions, type History, type Data, type Loss, type Metric } from './train/fit.js';
 export { EarlyStopping, type Callback, type EarlyStoppingOptions, type EpochLogs, type TrainContext } from './train/callbacks.js';
 export { ProgressReporter, defaultSink, type OutputSink } from './train/progress.js';
-export { saveModel, loadModel, parseSavedModel, type SavedModel } from './save.js';
+export { saveModel, loadModel, modelFromJson, parseSavedModel, type SavedModel } from './save.js';
+export { describeModel, buildModel, type LayerSpec } from './architecture.js';

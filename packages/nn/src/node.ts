@@ -3,7 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Module } from './module.js';
-import { loadModel, saveModel } from './save.js';
+import { loadModel, modelFromJson, saveModel } from './save.js';
 
 /**
  * Writes the model's parameters to a JSON file (creating its folder).
@@ -19,11 +19,21 @@ export async function saveModelFile(model: Module, path: string, opts: { meta?: 
  * @example await loadModelFile(model, 'out/spiral.json');
  */
 export async function loadModelFile(model: Module, path: string): Promise<unknown> {
-  let text: string;
+  return loadModel(model, await readText(path, 'loadModelFile'));
+}
+
+/**
+ * Rebuilds a model saved from stock layers (see modelFromJson) from a JSON file.
+ * @example const { model } = await modelFromFile('out/spiral/model.json');
+ */
+export async function modelFromFile(path: string): Promise<{ model: Module; meta: unknown }> {
+  return modelFromJson(await readText(path, 'modelFromFile'));
+}
+
+async function readText(path: string, where: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (e) {
-    throw new Error(`loadModelFile: cannot read ${path} (${(e as Error).message})`);
+    throw new Error(`${where}: cannot read ${path} (${(e as Error).message})`);
   }
-  return loadModel(model, text);
 }

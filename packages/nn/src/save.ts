@@ -1,13 +1,15 @@
 import { Tensor } from '@xent/core';
+import { type LayerSpec, buildModel, describeModel } from './architecture.js';
 import type { Module, StateDict } from './module.js';
 
 /* Saving and loading a model's parameters as JSON. Browser-safe: strings in, strings out
    (file helpers live in the './node' entry). */
 
-/** The JSON layout: a format tag, a version, and every parameter's shape, dtype and values. */
+/** The JSON layout: a format tag, a version, the architecture when it is made of stock layers, and every parameter's shape, dtype and values. */
 export interface SavedModel {
   format: 'xent-model';
   version: 1;
+  architecture?: LayerSpec;
   parameters: Record<string, { shape: number[]; dtype: 'float32' | 'float64'; data: number[] }>;
   /** Free-form information kept alongside (class names, the scaler, a note). */
   meta?: unknown;
@@ -20,7 +22,8 @@ export interface SavedModel {
 export function saveModel(model: Module, opts: { meta?: unknown; space?: number } = {}): string {
   const parameters: SavedModel['parameters'] = {};
   for (const [name, p] of model.namedParameters()) parameters[name] = { shape: p.shape.slice(), dtype: p.dtype, data: Array.from(p.data) };
-  const saved: SavedModel = { format: 'xent-model', version: 1, parameters };
+  const architecture = describeModel(model);
+  const saved: SavedModel = architecture ? { format: 'xent-model', version: 1, architecture, parameters } : { format: 'xent-model', version: 1, parameters };
   if (opts.meta !== undefined) saved.meta = opts.meta;
   return JSON.stringify(saved, null, opts.space);
 }
@@ -38,7 +41,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
  * '__proto__' or 'constructor' key is only ever a name (and an unexpected one).
  * @example const state = parseSavedModel(json); model.loadStateDict(state);
  */
-export function parseSavedModel(json: string | unknown): { state: StateDict; meta: unknown } {
+export function parseSavedModel(json: string | unknown): { state: StateDict; meta: unknown; architecture: unknown } {
   let doc: unknown = json;
   if (typeof json === 'string') {
     try {
@@ -73,7 +76,7 @@ export function parseSavedModel(json: string | unknown): { state: StateDict; met
     }
     state[name] = new Tensor(store, shape as number[]);
   }
-  return { state, meta: d.meta };
+  return { state, meta: d.meta, architecture: d.architecture };
 }
 
 /**
@@ -89,4 +92,27 @@ export function loadModel(model: Module, json: string | unknown): unknown {
     fail((e as Error).message.replace(/^loadStateDict: /, ''));
   }
   return meta;
+}
+
+/**
+ * Rebuilds a model saved from stock layers (Sequential, MLP, Linear, activations, Dropout, Flatten)
+ * with no code: its architecture, then its parameters, everything validated. Custom modules: build
+ * the model in code and use loadModel.
+ * @example const { model, meta } = modelFromJson(json);
+ */
+export function modelFromJson(json: string | unknown): { model: Module; meta: unknown } {
+  const { state, meta, architecture } = parseSavedModel(json);
+  if (architecture === undefined) fail('the file has no architecture (the model had custom modules): build the model in code and call loadModel(model, json)');
+  let model: Module;
+  try {
+    model = buildModel(architecture);
+  } catch (e) {
+    return fail((e as Error).message.replace(/^buildModel: /, ''));
+  }
+  try {
+    model.loadStateDict(state);
+  } catch (e) {
+    fail((e as Error).message.replace(/^loadStateDict: /, ''));
+  }
+  return { model, meta };
 }
