@@ -1,3 +1,4 @@
+import { fastBinary, fastReduce, fastUnaryParam, fastWhere } from './fast-elementwise.js';
 import { fastMatmul } from './fast-matmul.js';
 import { fastCrossEntropy, fastCrossEntropyBackward, fastSoftmax } from './fast-softmax.js';
 import { referenceKernels } from './reference.js';
@@ -12,6 +13,10 @@ export { referenceKernels } from './reference.js';
  */
 export const fastKernels: Kernels = {
   ...referenceKernels,
+  unaryParam: fastUnaryParam,
+  where: fastWhere,
+  binary: fastBinary,
+  reduce: fastReduce,
   matmul: fastMatmul,
   softmax: fastSoftmax,
   crossEntropy: fastCrossEntropy,

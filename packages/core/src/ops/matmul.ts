@@ -54,9 +54,10 @@ function mmChecked(a: Tensor, b: Tensor, transA: boolean, transB: boolean, shape
     b.data, batchOffsets(b.shape.slice(0, -2), batch, br * bc), transB,
     m, k, n, out.data,
   );
+  // An input that takes no gradient (a batch of data) costs no product in the backward.
   return record('matmul', [a, b], out, (g) => [
-    transA ? mm(b, g, transB, true) : mm(g, b, false, !transB), // ∂/∂A = G·Bᵀ
-    transB ? mm(g, a, true, transA) : mm(a, g, !transA, false), // ∂/∂B = Aᵀ·G
+    !a.requiresGrad ? null : transA ? mm(b, g, transB, true) : mm(g, b, false, !transB), // ∂/∂A = G·Bᵀ
+    !b.requiresGrad ? null : transB ? mm(g, a, true, transA) : mm(a, g, !transA, false), // ∂/∂B = Aᵀ·G
   ]);
 }
 
