@@ -117,6 +117,11 @@ describe('fit', () => {
     const last = tty.text.split('\r\x1b[2K').at(-1)!;
     expect(last).toMatch(/^epoch 3\/3 {2}\[=+\] {2}6\/6 {2}loss \d\.\d{4} {2}accuracy \d+\.\d% {2}[\d.]+k? samples\/s {2}ETA \d+s\n$/);
 
+    const withVal = sink(true);
+    const { x, y } = spiral({ n: 60, classes: 3, seed: 1 });
+    train(0, { verbose: 1, output: withVal, epochs: 2, valData: { x, y } });
+    expect(withVal.text.split('\r\x1b[2K').at(-1)).toMatch(/^epoch 2\/2 .* valLoss \d\.\d{4} {2}valAccuracy \d+\.\d% {2}.*ETA \d+s\n$/);
+
     const quiet = sink(true);
     train(0, { verbose: 0, output: quiet });
     expect(quiet.text).toBe('');

@@ -55,6 +55,9 @@ export class ProgressReporter {
   private done = 0;
   private samples = 0;
   private drawn = false;
+  private last: { epoch: number; batch: number; logs: Record<string, number> } | null = null;
+  /** The last epoch's validation numbers, shown on the live line. */
+  private val: Record<string, number> = {};
 
   constructor(private readonly sink: OutputSink | null, verbose: number, private readonly epochs: number, private readonly batchesPerEpoch: number) {
     this.live = verbose === 1 && !!sink?.isTTY;
@@ -69,28 +72,40 @@ export class ProgressReporter {
     const t = now();
     if (t - this.lastDraw < 100 && batch + 1 < this.batchesPerEpoch) return;
     this.lastDraw = t;
+    this.last = { epoch, batch, logs: running.means() };
+    this.draw(t);
+  }
+
+  /** After every epoch: the per-epoch line; when live, the validation numbers join the bar instead. */
+  epochEnd(epoch: number, logs: Record<string, number>): void {
+    if (!this.sink) return;
+    if (this.live) {
+      this.val = Object.fromEntries(Object.entries(logs).filter(([k]) => k.startsWith('val')));
+      if (Object.keys(this.val).length && this.last) this.draw(now());
+      return;
+    }
+    const parts = [`epoch ${String(epoch + 1).padStart(String(this.epochs).length)}/${this.epochs}`];
+    for (const [k, v] of Object.entries(logs)) if (k !== 'lr') parts.push(`${k} ${formatValue(k, v)}`);
+    parts.push(duration((now() - this.start) / 1000));
+    this.sink.write(parts.join('  ') + '\n');
+  }
+
+  /** Redraws the live line: epoch, bar, batch, running loss and metrics, last validation, rate, time left. */
+  private draw(t: number): void {
+    const { epoch, batch, logs } = this.last!;
     const elapsed = (t - this.start) / 1000;
     const total = this.epochs * this.batchesPerEpoch;
     const left = (elapsed / this.done) * (total - this.done);
     const width = 20, filled = Math.round((width * (batch + 1)) / this.batchesPerEpoch);
     const bar = '='.repeat(Math.max(filled - 1, 0)) + (filled > 0 ? (filled === width ? '=' : '>') : '') + ' '.repeat(width - filled);
     const parts = [`epoch ${epoch + 1}/${this.epochs}`, `[${bar}]`, `${batch + 1}/${this.batchesPerEpoch}`];
-    for (const [k, v] of Object.entries(running.means())) parts.push(`${k} ${formatValue(k, v)}`);
+    for (const [k, v] of Object.entries({ ...logs, ...this.val })) parts.push(`${k} ${formatValue(k, v)}`);
     parts.push(`${short(this.samples / Math.max(elapsed, 1e-9))} samples/s`, `ETA ${duration(left)}`);
     let line = parts.join('  ');
-    const cols = this.sink.columns;
+    const cols = this.sink!.columns;
     if (cols && line.length > cols - 1) line = line.slice(0, cols - 1);
-    this.sink.write(`\r\x1b[2K${line}`);
+    this.sink!.write(`\r\x1b[2K${line}`);
     this.drawn = true;
-  }
-
-  /** After every epoch: the per-epoch line when not live. */
-  epochEnd(epoch: number, logs: Record<string, number>): void {
-    if (!this.sink || this.live) return;
-    const parts = [`epoch ${String(epoch + 1).padStart(String(this.epochs).length)}/${this.epochs}`];
-    for (const [k, v] of Object.entries(logs)) if (k !== 'lr') parts.push(`${k} ${formatValue(k, v)}`);
-    parts.push(duration((now() - this.start) / 1000));
-    this.sink.write(parts.join('  ') + '\n');
   }
 
   /** Ends the live line so later output starts on a fresh one. */
