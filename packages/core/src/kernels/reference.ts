@@ -142,7 +142,7 @@ export const referenceKernels: Kernels = {
     const inner = nd ? shape[nd - 1]! : 1;
     forEachRow(shape, [cStrides, aStrides, bStrides], (offs, o) => {
       let ci = offs[0]!, ai = offs[1]!, bi = offs[2]!;
-      for (let j = 0; j < inner; j++, ci += sc, ai += sa, bi += sb) out[o + j] = c[ci] ? a[ai]! : b[bi]!;
+      for (let j = 0; j < inner; j++, ci += sc, ai += sa, bi += sb) out[o + j] = c[ci] !== 0 ? a[ai]! : b[bi]!; // nonzero (NaN too) is true, as bool() in PyTorch
     });
   },
 
@@ -208,7 +208,6 @@ export const referenceKernels: Kernels = {
         const ci = co + i * n;
         for (let p = 0; p < k; p++) {
           const av = a[ao + i * ars + p * acs]!;
-          if (av === 0) continue;
           const bp = bo + p * brs;
           if (bcs === 1) for (let j = 0; j < n; j++) out[ci + j] = out[ci + j]! + av * b[bp + j]!;
           else for (let j = 0; j < n; j++) out[ci + j] = out[ci + j]! + av * b[bp + j * bcs]!;
