@@ -18,7 +18,7 @@ await buildPlayground(dir);
 const { server, url } = await serveDir(dir, 0);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 try {
-  const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1 });
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { xentPlayground?: { frame: unknown } }).xentPlayground?.frame != null);
   await page.click('#play');

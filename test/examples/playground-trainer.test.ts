@@ -111,6 +111,24 @@ describe('playground trainer', () => {
     back.grid.probs.forEach((v, i) => expect(v).toBeCloseTo(before.grid.probs[i]!, 5));
   });
 
+  it('gives each training point’s pull ∂loss/∂z_true: p − 1 for cross-entropy, the same as its inspector for every loss', () => {
+    for (const [data, loss] of [['spiral', 'ce'], ['spiral', 'mse-softmax'], ['spiral', 'mse-raw'], ['moons', 'bce'], ['moons', 'ce']] as const) {
+      const { t, msgs } = start(state({ data, loss }));
+      for (let i = 0; i < 40; i++) t.trainStep();
+      const pts = t.pointGradients();
+      expect(pts.p.length).toBe(210);
+      if (loss === 'ce') pts.grad.forEach((g, i) => expect(g).toBeCloseTo(pts.p[i]! - 1, 6));
+      for (const i of [0, 7, 100]) {
+        t.handle({ type: 'inspect', index: i });
+        const ins = lastFrame(msgs).inspect!;
+        expect(pts.p[i]).toBeCloseTo(ins.p[ins.label]!, 6);
+        // One logit: the true class's logit is z for class 1 and −z for class 0.
+        const g = ins.logits.length === 1 ? (ins.label === 1 ? ins.grad[0]! : -ins.grad[0]!) : ins.grad[ins.label]!;
+        expect(pts.grad[i]).toBeCloseTo(g, 6);
+      }
+    }
+  });
+
   it('keeps training through optimizer changes, and starts over on new data or a new architecture', () => {
     const { t, msgs } = start(state());
     for (let i = 0; i < 10; i++) t.trainStep();

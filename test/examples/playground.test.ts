@@ -38,6 +38,16 @@ async function inspectorRows(page: Page): Promise<Row[]> {
   }));
 }
 
+/** How far the training points' ∂loss/∂z_true lie from cross-entropy's line p − 1, at most. */
+function pullOffLine(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const { points } = (window as unknown as { xentPlayground: { frame: { points: { p: Float32Array; grad: Float32Array } } } }).xentPlayground.frame;
+    let worst = 0;
+    for (let i = 0; i < points.p.length; i++) worst = Math.max(worst, Math.abs(points.grad[i]! - (points.p[i]! - 1)));
+    return worst;
+  });
+}
+
 async function firstFrame(page: Page): Promise<void> {
   await page.waitForFunction(() => (window as unknown as { xentPlayground?: { frame: unknown } }).xentPlayground?.frame != null, null, { timeout: 15_000 });
 }
@@ -125,6 +135,8 @@ describe.skipIf(!haveChromium)(title, () => {
         return Math.abs(v('.grad') - (v('.p') - v('.target'))) > 1e-6;
       });
     });
+    // The per-point pull chart: off cross-entropy's line p − 1 now.
+    expect(await pullOffLine(page)).toBeGreaterThan(0.01);
     const mse = await inspectorRows(page);
     const K = mse.length;
     mse.forEach((r, c) => {
@@ -143,6 +155,8 @@ describe.skipIf(!haveChromium)(title, () => {
     });
     const steps = await num(page, 'steps');
     await page.waitForFunction((s) => Number(document.getElementById('steps')!.dataset.value) > s, steps);
+    await page.waitForFunction(() => (window as unknown as { xentPlayground: { frame: { loss: string } } }).xentPlayground.frame.loss === 'ce');
+    expect(await pullOffLine(page)).toBeLessThan(1e-5);
     expect(errors).toEqual([]);
   });
 

@@ -2,13 +2,14 @@
 import { drawChart, setupCanvas } from './chart.js';
 import { connect } from './connect.js';
 import { EXTENT, type PlaygroundData } from './data.js';
-import type { Frame, FromTrainer, Inspection } from './protocol.js';
+import { COLORS, fmt, renderInspector } from './inspector.js';
+import type { Frame, FromTrainer } from './protocol.js';
+import { drawPointGradients } from './scatter.js';
 import {
   ACTIVATIONS, DATASETS, LABELS, LOSSES, OPTIMIZERS, SPEEDS, type State, classCount, decodeState, encodeState,
   hasClassChoice, normalise,
 } from './state.js';
 
-const COLORS = ['#f59322', '#0877bd', '#2ca02c', '#9467bd', '#d62728'];
 const RGB = COLORS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) as [number, number, number]);
 const LR_CHOICES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3];
 const WD_CHOICES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1];
@@ -233,7 +234,7 @@ function onMessage(msg: FromTrainer): void {
     data = msg.data;
     selected = null;
     clearHistory();
-    renderInspector(null);
+    renderInspector($('inspector'), null, state.loss);
     requestDraw();
     return;
   }
@@ -354,48 +355,8 @@ function onRegionsClick(e: MouseEvent): void {
   }
   selected = best >= 0 ? best : null;
   conn.send({ type: 'inspect', index: selected });
-  if (selected === null) renderInspector(null);
+  if (selected === null) renderInspector($('inspector'), null, state.loss);
   requestDraw();
-}
-
-function fmt(v: number, digits = 3): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : v.toFixed(digits);
-}
-
-function bar(v: number, signed: boolean, color: string, max = 1): string {
-  const f = Math.max(-1, Math.min(1, v / max));
-  const style = signed
-    ? f >= 0 ? `left:50%;width:${(f * 50).toFixed(1)}%` : `left:${(50 + f * 50).toFixed(1)}%;width:${(-f * 50).toFixed(1)}%`
-    : `left:0;width:${(Math.max(0, f) * 100).toFixed(1)}%`;
-  return `<span class="bar${signed ? ' signed' : ''}"><i style="${style};background:${color}"></i></span>`;
-}
-
-function renderInspector(ins: Inspection | null): void {
-  const el = $('inspector');
-  if (!ins) {
-    el.dataset.index = '';
-    el.innerHTML = '<p class="note">Click a point on the map to see its logits, softmax p, the target y, its loss and the gradient ∂loss/∂logits (p − y for cross-entropy), live while training.</p>';
-    return;
-  }
-  el.dataset.index = String(ins.index);
-  const oneLogit = ins.logits.length === 1;
-  const gmax = Math.max(1, ...ins.grad.map(Math.abs));
-  const rows = ins.p.map((p, c) => {
-    const z = oneLogit ? (c === 1 ? ins.logits[0]! : NaN) : ins.logits[c]!;
-    const g = oneLogit ? (c === 1 ? ins.grad[0]! : NaN) : ins.grad[c]!;
-    return `<tr data-class="${c}"><td><span class="cls" style="background:${COLORS[c]}"></span> ${c}</td>` +
-      `<td class="logit" data-value="${z}">${Number.isNaN(z) ? '' : fmt(z, 2)}</td>` +
-      `<td class="p" data-value="${p}">${bar(p, false, COLORS[c]!)}<span class="num">${fmt(p)}</span></td>` +
-      `<td class="target" data-value="${ins.target[c]}">${fmt(ins.target[c]!, 2)}</td>` +
-      `<td class="grad" data-value="${g}">${Number.isNaN(g) ? '' : bar(g, true, g >= 0 ? '#c0392b' : '#1f5fbf', gmax) + `<span class="num">${fmt(g)}</span>`}</td></tr>`;
-  });
-  const gradName = frame?.loss === 'ce' || frame?.loss === 'bce' ? '∂L/∂z = p − y' : '∂L/∂z';
-  el.innerHTML =
-    `<p class="head">point #${ins.index} · <b>${ins.split}</b> · class <b>${ins.label}</b> · at (${fmt(ins.x[0], 2)}, ${fmt(ins.x[1], 2)})</p>` +
-    `<table><tr><th>class</th><th>z</th><th>p = ${oneLogit ? 'σ(z)' : 'softmax(z)'}</th><th>y</th><th>${gradName}</th></tr>${rows.join('')}</table>` +
-    `<p class="head">loss of this point: <output id="inspect-loss" data-value="${ins.loss}">${fmt(ins.loss, 4)}</output></p>`;
 }
 
 function draw(): void {
@@ -423,7 +384,8 @@ function draw(): void {
     series: [{ color: '#0877bd', ys: history.trainAcc }, { color: '#f59322', ys: history.testAcc, dash: [4, 3] }],
     yFormat: (v) => `${Math.round(v * 100)}%`,
   });
-  if (selected !== null && frame.inspect && frame.inspect.index === selected) renderInspector(frame.inspect);
+  if (selected !== null && frame.inspect && frame.inspect.index === selected) renderInspector($('inspector'), frame.inspect, frame.loss);
+  if (data) drawPointGradients($<HTMLCanvasElement>('grad-chart'), frame.points, data.train.y, COLORS);
 }
 
 // ---------- start ----------

@@ -48,6 +48,12 @@ export interface Frame extends Metrics {
   outputs: number;
   /** Class probabilities on a size × size grid over the picture, row-major from the top-left, k per cell. */
   grid: { size: number; classes: number; probs: Float32Array };
+  /**
+   * For every training point: p, the probability of its true class, and g = ∂loss/∂z_true, the
+   * gradient of its own loss with respect to its true class's logit (from autograd). Cross-entropy
+   * gives g = p − 1 exactly; MSE on softmax flattens towards 0 as p → 0.
+   */
+  points: { p: Float32Array; grad: Float32Array };
   inspect: Inspection | null;
 }
 

@@ -243,6 +243,29 @@ export class Trainer {
     });
   }
 
+  /**
+   * Each training point's p(true class) and ∂(its own loss)/∂z_true: one backward pass over the
+   * whole training set, the mean's 1/N undone. With one logit z (binary cross-entropy) the true
+   * class's logit is z for class 1 and −z for class 0.
+   */
+  pointGradients(): { p: Float32Array; grad: Float32Array } {
+    const s = this.state, k = this.data.classes, { x, y } = this.trainT, n = y.size;
+    const z = noGrad(() => this.model.forward(x));
+    const leaf = new Tensor(Float64Array.from(z.data), z.shape, true);
+    playgroundLoss(s.loss, leaf, y, k, s.labelSmoothing).backward();
+    // Every loss here is a mean over the N points (mseLoss over N·K entries, i.e. over N per-point means): ×N gives one point's own.
+    const scale = n;
+    const probs = noGrad(() => probabilities(z)).data, g = leaf.grad!.data, outs = z.shape[1]!;
+    const width = outs === 1 ? 2 : k; // probabilities() gives [1 − σ, σ] for one logit
+    const p = new Float32Array(n), grad = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = y.data[i]!;
+      p[i] = probs[i * width + c]!;
+      grad[i] = (outs === 1 ? (c === 1 ? g[i]! : -g[i]!) : g[i * k + c]!) * scale;
+    }
+    return { p, grad };
+  }
+
   /** The inspector's numbers for one point: a forward pass, then autograd for ∂loss/∂logits. */
   inspect(index: number): Inspection {
     const s = this.state, k = this.data.classes, nTrain = this.data.train.y.length;
@@ -283,6 +306,7 @@ export class Trainer {
       stepsPerSecond: this.playing ? this.stepsPerSecond() : 0, loss: this.state.loss, outputs: this.outputs(),
       ...this.metrics(),
       grid: { size: GRID, classes: probs.shape[1]!, probs: Float32Array.from(probs.data) },
+      points: this.pointGradients(),
       inspect: this.inspectIndex === null ? null : this.inspect(this.inspectIndex),
     };
     this.post(frame);
