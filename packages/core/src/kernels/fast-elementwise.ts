@@ -52,18 +52,18 @@ export const fastWhere: Kernels['where'] = (c, cStrides, a, aStrides, b, bStride
     referenceKernels.where(c, cStrides, a, aStrides, b, bStrides, shape, out);
     return;
   }
-  // Select whole words with a mask (−1 where c is truthy, 0 elsewhere): exact for every value, no branch.
+  // Select whole words with a mask (−1 where c is nonzero, NaN included; 0 elsewhere): exact for every value, no branch.
   const wa = words(a), wb = words(b), wo = words(out);
   const k = wo.length / n; // words per element
   const sa = la === 'all' ? k : 0, sb = lb === 'all' ? k : 0;
   if (k === 1) {
     for (let i = 0; i < n; i++) {
-      const v = c[i]!, m = -((+(v !== 0)) & (+(v === v))); // truthy: nonzero and not NaN
+      const m = -(+(c[i]! !== 0)); // nonzero (NaN too) is true, as PyTorch's bool()
       wo[i] = (wa[i * sa]! & m) | (wb[i * sb]! & ~m);
     }
   } else {
     for (let i = 0, o = 0; i < n; i++, o += 2) {
-      const v = c[i]!, m = -((+(v !== 0)) & (+(v === v)));
+      const m = -(+(c[i]! !== 0));
       const ia = i * sa, ib = i * sb;
       wo[o] = (wa[ia]! & m) | (wb[ib]! & ~m);
       wo[o + 1] = (wa[ia + 1]! & m) | (wb[ib + 1]! & ~m);
