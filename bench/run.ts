@@ -125,7 +125,8 @@ function main(): void {
     machine, versions: versions(), workloads: wls, results,
   };
   const stamp = started.toISOString().replace(/[:.]/g, '-');
-  const base = quick ? 'latest-quick' : 'latest';
+  // A filtered run (--only, --runners) never replaces the full run's latest results.
+  const base = only || runnerNames ? 'latest-partial' : quick ? 'latest-quick' : 'latest';
   writeFileSync(path.join(outDir, `${base}.json`), JSON.stringify(doc, null, 2) + '\n');
   writeFileSync(path.join(outDir, `${stamp}-${doc.mode}.json`), JSON.stringify(doc, null, 2) + '\n');
   const md = markdown(doc);

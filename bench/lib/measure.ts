@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import type { RunResult, Workload } from './workloads.js';
 
 /** What a runner builds for one workload: one repetition, and what to report after. */
@@ -76,4 +77,9 @@ export async function main(runner: (flags: Record<string, string>) => string, pr
   } catch (e) {
     report({ key: wl.key, runner: name, ok: false, note: `failed: ${(e as Error).message?.split('\n')[0]}` });
   }
+}
+
+/** True when the module at `url` is the script node was started with (not imported by a test). */
+export function isMain(url: string): boolean {
+  return process.argv[1] !== undefined && url === pathToFileURL(process.argv[1]).href;
 }

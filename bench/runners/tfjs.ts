@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { accuracy, labels, mlpBatch, mlpLayers, normals, spiralFixture, widths } from '../lib/data.js';
-import { type Prepared, main } from '../lib/measure.js';
+import { type Prepared, isMain, main } from '../lib/measure.js';
 import type { Workload } from '../lib/workloads.js';
 
 // The union package's CommonJS bundle registers the gradients (tfjs-core's alone does not).
@@ -44,7 +44,7 @@ function forward(vars: V[], x: T): T {
 /** The built-in loss: softmaxCrossEntropy on one-hot targets (tfjs has no class-index variant), mean over the batch. */
 const loss = (logits: T, y: T, classes: number): T => tf.losses.softmaxCrossEntropy(tf.oneHot(y, classes), logits) as T;
 
-async function prepare(wl: Workload, flags: Record<string, string>): Promise<Prepared | string> {
+export async function prepare(wl: Workload, flags: Record<string, string>): Promise<Prepared | string> {
   await setup(flags.backend ?? 'cpu');
   const p = wl.params;
   switch (wl.id) {
@@ -93,4 +93,4 @@ async function prepare(wl: Workload, flags: Record<string, string>): Promise<Pre
   }
 }
 
-void main((f) => `tfjs-${f.backend ?? 'cpu'}`, prepare);
+if (isMain(import.meta.url)) void main((f) => `tfjs-${f.backend ?? 'cpu'}`, prepare);

@@ -2,7 +2,7 @@
 import * as core from '@xent/core';
 import { type DType, Tensor, Value, logSoftmax, mm, noGrad, relu, tensor } from '@xent/core';
 import { accuracy, labels, mlpBatch, mlpLayers, normals, spiralFixture, valuePoints, widths } from '../lib/data.js';
-import { type Prepared, main } from '../lib/measure.js';
+import { type Prepared, isMain, main } from '../lib/measure.js';
 import type { Workload } from '../lib/workloads.js';
 
 type CE = (logits: Tensor, target: Tensor) => Tensor;
@@ -62,7 +62,7 @@ function adam(params: Tensor[], lr: number): () => void {
   };
 }
 
-function prepare(wl: Workload, flags: Record<string, string>): Prepared {
+export function prepare(wl: Workload, flags: Record<string, string>): Prepared {
   const dtype = (flags.dtype ?? 'float32') as DType;
   const p = wl.params;
   const ce = crossEntropyFn();
@@ -148,4 +148,4 @@ function valueMlp(points: number): Prepared {
   };
 }
 
-void main((f) => `xent-${f.dtype ?? 'float32'}`, prepare);
+if (isMain(import.meta.url)) void main((f) => `xent-${f.dtype ?? 'float32'}`, prepare);

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { markdown } from '../../bench/lib/report.js';
+import { measure } from '../../bench/lib/measure.js';
+import { type RunResult, WORKLOADS, quickWorkloads, smokeWorkloads } from '../../bench/lib/workloads.js';
+import { prepare as prepareTfjs } from '../../bench/runners/tfjs.js';
+import { prepare as prepareXent } from '../../bench/runners/xent.js';
+
+// Each workload once at a tiny size, for xent (both dtypes) and tfjs-cpu: the benchmark code runs
+// and its results are well formed. Not a measurement (speed is measured only by `pnpm bench`).
+const smoke = smokeWorkloads();
+const results: RunResult[] = [];
+
+describe('bench smoke: every workload once at a tiny size', () => {
+  it('covers every workload id of the full run, and the quick set is a subset of it', () => {
+    expect(new Set(smoke.map((w) => w.id))).toEqual(new Set(WORKLOADS.map((w) => w.id)));
+    for (const q of quickWorkloads()) expect(WORKLOADS.some((w) => w.id === q.id)).toBe(true);
+    expect(WORKLOADS.filter((w) => w.id === 'w1-matmul').map((w) => w.params.n)).toEqual([64, 128, 256, 512, 1024]);
+    expect(WORKLOADS.every((w) => w.reps >= 5)).toBe(true);
+  });
+
+  for (const dtype of ['float32', 'float64']) {
+    for (const wl of smoke) {
+      it(`xent-${dtype} ${wl.id}`, async () => {
+        const r = await measure(`xent-${dtype}`, wl, await prepareXent(wl, { dtype }), 60_000);
+        results.push(r);
+        expect(r.ok, r.note).toBe(true);
+        expect(r.times).toHaveLength(1);
+        expect(r.median).toBeGreaterThan(0);
+        if (wl.id === 'w1-matmul') expect(r.gflops).toBeGreaterThan(0);
+        if (wl.id === 'w5-spiral') expect(r.accuracy).toBeGreaterThanOrEqual(0);
+      });
+    }
+  }
+
+  for (const wl of smoke.filter((w) => !w.id.startsWith('w4'))) {
+    it(`tfjs-cpu ${wl.id}`, async () => {
+      const prep = await prepareTfjs(wl, { backend: 'cpu' });
+      expect(typeof prep).not.toBe('string');
+      const r = await measure('tfjs-cpu', wl, prep as Exclude<typeof prep, string>, 60_000);
+      results.push(r);
+      expect(r.ok, r.note).toBe(true);
+      expect(r.median).toBeGreaterThan(0);
+    });
+  }
+
+  it('the report puts every result in the tables and states each target', () => {
+    const doc = {
+      date: new Date().toISOString(), mode: 'smoke',
+      machine: { cpu: 'test', cores: 2, memoryGB: 1, platform: 'test', loadavgAtStart: [0, 0, 0] },
+      versions: { node: process.version }, workloads: smoke, results,
+    };
+    const md = markdown(doc);
+    for (const wl of smoke) expect(md).toContain(`| ${wl.label} |`);
+    expect(md).toContain('vs tfjs-cpu');
+    expect(md).toMatch(/\| W1 n=256 float32: ≥ 4\.5× the GFLOP\/s of tfjs-cpu \| n\/a \| not measured \|/); // smoke sizes are not the targets' sizes
+  });
+});
