@@ -8,7 +8,7 @@ export interface OptimizerState {
   state: { step: number; buffers: Record<string, number[] | null> }[];
 }
 
-/** Zeroed storage of the same kind (float32 or float64) as `like`. */
+/** Zeroed storage of the same kind (float32 or float64) as `like`. @example bufferLike(p.data); // Float64Array of p.size zeros */
 export function bufferLike(like: Storage): Storage {
   return like instanceof Float32Array ? new Float32Array(like.length) : new Float64Array(like.length);
 }
@@ -105,7 +105,7 @@ export abstract class Optimizer {
   }
 }
 
-/** Checks a hyper-parameter: a finite number ≥ min (and ≤ max); the error names both. */
+/** Checks a hyper-parameter: a finite number ≥ min (and ≤ max); the error names both. @example checkNumber(0.9, 'SGD', 'momentum', 0); */
 export function checkNumber(v: unknown, where: string, name: string, min: number, max = Infinity): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
     throw new RangeError(`${where}: ${name} must be a finite number in [${min}, ${max}], got ${String(v)}`);

@@ -15,7 +15,7 @@ export function defaultSink(): OutputSink | null {
   return proc?.stdout && typeof proc.stdout.write === 'function' ? proc.stdout : null;
 }
 
-/** Milliseconds from a monotonic clock where there is one. */
+/** Milliseconds from a monotonic clock where there is one. @example const t0 = now(); */
 export function now(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
   return perf ? perf.now() : Date.now();
@@ -29,7 +29,7 @@ function short(n: number): string {
   return n.toFixed(0);
 }
 
-/** Seconds as '42s', '3m05s', '1h02m'. */
+/** Seconds as '42s', '3m05s', '1h02m'. @example duration(185); // '3m05s' */
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '-';
   const s = Math.max(0, Math.round(seconds));
@@ -38,7 +38,7 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** Formats a metric value: accuracy-like values in [0, 1] as percentages, others with 4 decimals. */
+/** Formats a metric value: accuracy-like values in [0, 1] as percentages, others with 4 decimals. @example formatValue('accuracy', 0.9731); // '97.3%' */
 export function formatValue(name: string, v: number): string {
   return /accuracy/i.test(name) && v >= 0 && v <= 1 ? `${(100 * v).toFixed(1)}%` : v.toFixed(4);
 }
