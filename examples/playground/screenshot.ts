@@ -29,9 +29,16 @@ try {
     type Pg = { data: { test: { x: number[]; y: number[] } }; frame: { grid: { size: number; classes: number; probs: number[] } } };
     const { data, frame } = (window as unknown as { xentPlayground: Pg }).xentPlayground;
     const { size, classes, probs } = frame.grid;
+    type Split = { x: number[]; y: number[] };
+    const all = [...(data as unknown as { train: Split }).train.x, ...data.test.x];
     let best = 0, bestP = Infinity;
     for (let i = 0; i < data.test.y.length; i++) {
       const [x, y] = [data.test.x[2 * i]!, data.test.x[2 * i + 1]!];
+      // Only points with no neighbour within 10 px (0.05 units), so that the click lands on them.
+      // (No helper functions in here: tsx would wrap them in a __name() the page does not have.)
+      let near = 0;
+      for (let j = 0; j < all.length; j += 2) if (Math.hypot(all[j]! - x, all[j + 1]! - y) < 0.05) near++;
+      if (near > 1) continue;
       const c = Math.min(size - 1, Math.floor(((x + 1.2) / 2.4) * size)), r = Math.min(size - 1, Math.floor(((1.2 - y) / 2.4) * size));
       const p = probs[(r * size + c) * classes + data.test.y[i]!]!;
       if (p < bestP) { bestP = p; best = i; }
