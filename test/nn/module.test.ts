@@ -26,6 +26,20 @@ describe('Module', () => {
     expect(nested.namedParameters().map(([n]) => n)).toEqual(['0.fc1.weight', '0.fc1.bias', '0.fc2.weight', '0.fc2.bias', '1.0.weight', '1.0.bias']);
   });
 
+  it('registers arrays of modules and of parameters as field.i (ModuleList, ParameterList)', () => {
+    class Stack extends Module {
+      blocks = [new Linear(2, 2), new Tanh(), new Linear(2, 1)];
+      scales = [new Parameter(zeros([1])), new Parameter(zeros([2]))];
+      forward(x: Tensor): Tensor { return this.blocks.reduce((h, b) => b.forward(h), x); }
+    }
+    const m = new Stack();
+    expect(m.namedParameters().map(([n]) => n)).toEqual(['scales.0', 'scales.1', 'blocks.0.weight', 'blocks.0.bias', 'blocks.2.weight', 'blocks.2.bias']);
+    expect(m.children()).toHaveLength(3);
+    m.eval();
+    expect(m.blocks[1]!.training).toBe(false);
+    expect(Object.keys(m.stateDict())).toHaveLength(6);
+  });
+
   it('lists a shared parameter once', () => {
     const a = new Linear(3, 3);
     const seq = new Sequential(a, a);

@@ -39,14 +39,12 @@ export abstract class Module {
     return '';
   }
 
-  /** Direct sub-modules with their field names, in declaration order. */
+  /**
+   * Direct sub-modules with their field names, in declaration order. A field holding an array of
+   * modules registers each as 'field.i' (what PyTorch's ModuleList does).
+   */
   namedChildren(): [string, Module][] {
-    const out: [string, Module][] = [];
-    for (const key of Object.keys(this)) {
-      const v = (this as unknown as Record<string, unknown>)[key];
-      if (v instanceof Module) out.push([key, v]);
-    }
-    return out;
+    return this.fields(Module);
   }
 
   /** Direct sub-modules. */
@@ -66,14 +64,20 @@ export abstract class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** Parameters held directly by this module (not its children). */
-  private ownParameters(): [string, Parameter][] {
-    const out: [string, Parameter][] = [];
+  /** Fields (and elements of array fields, named 'field.i') that are instances of `kind`. */
+  private fields<T>(kind: abstract new (...args: never[]) => T): [string, T][] {
+    const out: [string, T][] = [];
     for (const key of Object.keys(this)) {
       const v = (this as unknown as Record<string, unknown>)[key];
-      if (v instanceof Parameter) out.push([key, v]);
+      if (v instanceof kind) out.push([key, v]);
+      else if (Array.isArray(v)) v.forEach((e, i) => { if (e instanceof kind) out.push([`${key}.${i}`, e]); });
     }
     return out;
+  }
+
+  /** Parameters held directly by this module (not its children); arrays of them are named 'field.i'. */
+  private ownParameters(): [string, Parameter][] {
+    return this.fields(Parameter);
   }
 
   /**
