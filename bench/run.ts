@@ -47,9 +47,10 @@ export const RUNNERS: Runner[] = [
   { name: 'xent-float64', cmd: node('xent.ts', '--dtype', 'float64'), supports: () => true },
   { name: 'tfjs-cpu', cmd: node('tfjs.ts', '--backend', 'cpu'), supports: tensorOnly },
   { name: 'tfjs-wasm', cmd: node('tfjs.ts', '--backend', 'wasm'), supports: tensorOnly },
-  { name: 'jax-js-eager', cmd: node('jax.ts', '--mode', 'eager'), supports: tensorOnly },
+  { name: 'jax-js-eager', cmd: node('jax.ts', '--mode', 'eager'), supports: (wl) => tensorOnly(wl) && !(quick && wl.id === 'w5-spiral') },
   { name: 'jax-js-jit', cmd: node('jax.ts', '--mode', 'jit'), supports: tensorOnly },
-  { name: 'js-pytorch', cmd: node('js-pytorch.ts'), supports: tensorOnly },
+  // Nested-array tensors: seconds per run at the large sizes, so the quick set leaves those out.
+  { name: 'js-pytorch', cmd: node('js-pytorch.ts'), supports: (wl) => tensorOnly(wl) && !(quick && (wl.id === 'w5-spiral' || wl.key === 'w2-xent-4096x1000')) },
   {
     name: 'pytorch', cmd: [torch?.python ?? 'python3', path.join(here, 'runners', 'pytorch.py')], supports: tensorOnly,
     unavailable: () => (torch ? null : 'skipped: `import torch` fails in python3 (install Debian\'s python3-torch to include PyTorch)'),
@@ -73,8 +74,10 @@ function versions(): Record<string, string> {
 function runOne(r: Runner, wl: Workload, fixture: string): RunResult {
   const na = r.unavailable?.();
   if (na) return { key: wl.key, runner: r.name, ok: false, note: na };
-  const skipAfterMs = quick ? 3000 : 20000;
-  const res = spawnSync(r.cmd[0]!, [...r.cmd.slice(1), '--workload', JSON.stringify(wl), '--skipAfterMs', String(skipAfterMs), '--fixture', fixture], {
+  const skipAfterMs = quick ? 4000 : 20000;
+  const [exe, ...rest] = r.cmd;
+  const cmd = exe === process.execPath ? [exe, ...(wl.nodeFlags ?? []), ...rest] : r.cmd;
+  const res = spawnSync(cmd[0]!, [...cmd.slice(1), '--workload', JSON.stringify(wl), '--skipAfterMs', String(skipAfterMs), '--fixture', fixture], {
     encoding: 'utf8', timeout: (quick ? 60 : 300) * 1000, maxBuffer: 64 << 20, cwd: here,
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
   });

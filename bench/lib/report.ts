@@ -30,7 +30,14 @@ export const TARGETS: Target[] = [
   { what: 'W3 (a): ≥ 5× faster than tfjs-cpu', check: (g) => { const r = ratio(g('w3-mlp-a', 'tfjs-cpu'), g('w3-mlp-a', XENT)); return { value: fmtRatio(r), met: r === null ? null : r >= 5 }; } },
   { what: 'W3 (a): faster than tfjs-wasm', check: (g) => { const r = ratio(g('w3-mlp-a', 'tfjs-wasm'), g('w3-mlp-a', XENT)); return { value: fmtRatio(r), met: r === null ? null : r > 1 }; } },
   { what: 'W3 (b): ≥ 3× faster than tfjs-cpu', check: (g) => { const r = ratio(g('w3-mlp-b', 'tfjs-cpu'), g('w3-mlp-b', XENT)); return { value: fmtRatio(r), met: r === null ? null : r >= 3 }; } },
-  { what: 'W4: 2-16-16-1 Value MLP step < 30 ms', check: (g) => { const r = g('w4-value-mlp', XENT); return r?.ok ? { value: `${num(r.median!)} ms`, met: r.median! < 30 } : { value: 'n/a', met: null }; } },
+  {
+    what: 'W4: 2-16-16-1 Value MLP step < 30 ms (Node defaults)',
+    check: (g) => {
+      const r = g('w4-value-mlp', XENT), t = g('w4-value-mlp-gc32', XENT);
+      if (!r?.ok) return { value: 'n/a', met: null };
+      return { value: `${num(r.median!)} ms${t?.ok ? ` (${num(t.median!)} ms with --max-semi-space-size=32)` : ''}`, met: r.median! < 30 };
+    },
+  },
   { what: 'W4: 1,000,000-addition chain built + back-propagated < 1.5 s', check: (g) => { const r = g('w4-chain', XENT); return r?.ok ? { value: `${num(r.median!)} ms, peak ${num(r.peakMB!)} MB`, met: r.median! < 1500 } : { value: 'n/a', met: null }; } },
   {
     what: 'W5: faster than tfjs-cpu and tfjs-wasm, same accuracy',

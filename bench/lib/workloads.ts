@@ -24,6 +24,8 @@ export interface Workload {
   maxReps: number;
   /** In the quick set. */
   quick: boolean;
+  /** Extra flags for the Node processes that run it (a GC setting, say); none by default. */
+  nodeFlags?: string[];
 }
 
 const w = (key: string, id: WorkloadId, label: string, params: Record<string, number>, over: Partial<Workload> = {}): Workload => ({
@@ -42,6 +44,8 @@ export const WORKLOADS: Workload[] = [
     { unit: 'ms/step', warmup: 1, reps: 5, minTimeMs: 0, maxReps: 5, quick: true }),
   w('w4-value-mlp', 'w4-value-mlp', 'W4 Value MLP 2-16-16-1 step, 100 points', { points: 100 },
     { unit: 'ms/step', warmup: 3, quick: true, maxReps: 50 }),
+  w('w4-value-mlp-gc32', 'w4-value-mlp', 'W4 Value MLP step, Node --max-semi-space-size=32', { points: 100 },
+    { unit: 'ms/step', warmup: 3, quick: true, maxReps: 50, nodeFlags: ['--max-semi-space-size=32'] }),
   w('w4-chain', 'w4-chain', 'W4 chain of 1,000,000 additions + backward', { length: 1_000_000 },
     { warmup: 1, minTimeMs: 0, maxReps: 5, quick: true }),
   w('w5-spiral', 'w5-spiral', 'W5 spiral 2-64-64-3, Adam, 500 steps', { points: 300, classes: 3, hidden: 64, steps: 500, lr: 0.01 },
@@ -53,9 +57,9 @@ export function quickWorkloads(): Workload[] {
   return WORKLOADS.filter((x) => x.quick).map((x) => ({
     ...x,
     warmup: Math.min(x.warmup, 1),
-    reps: x.id === 'w5-spiral' || x.id === 'w4-chain' ? 3 : 5,
-    minTimeMs: Math.min(x.minTimeMs, 200),
-    maxReps: Math.min(x.maxReps, 10),
+    reps: 3,
+    minTimeMs: Math.min(x.minTimeMs, 100),
+    maxReps: Math.min(x.maxReps, 5),
     params: x.id === 'w3-mlp' ? { ...x.params, steps: 10 } : x.id === 'w5-spiral' ? { ...x.params, steps: 100 } : x.params,
     label: x.id === 'w5-spiral' ? x.label.replace('500 steps', '100 steps (quick)') : x.label,
   }));

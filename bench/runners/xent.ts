@@ -1,19 +1,9 @@
 /* xent's side of every workload, in float32 or float64 (--dtype). */
-import * as core from '@xent/core';
-import { type DType, Tensor, Value, logSoftmax, mm, noGrad, relu, tensor } from '@xent/core';
+import { type DType, Tensor, Value, crossEntropy, mm, noGrad, relu, tensor } from '@xent/core';
+import { Adam, Linear, ReLU, Sequential } from '@xent/nn';
 import { accuracy, labels, mlpBatch, mlpLayers, normals, spiralFixture, valuePoints, widths } from '../lib/data.js';
 import { type Prepared, isMain, main } from '../lib/measure.js';
 import type { Workload } from '../lib/workloads.js';
-
-type CE = (logits: Tensor, target: Tensor) => Tensor;
-
-/** Mean cross-entropy with class-index targets: the library's fused loss when it is there. */
-function crossEntropyFn(): CE {
-  const lib = (core as unknown as { crossEntropy?: CE }).crossEntropy;
-  if (lib) return (z, t) => lib(z, t);
-  // Fallback while the loss is not exported: the same loss composed from primitives.
-  return (z, t) => logSoftmax(z, -1).gather(1, t.reshape([-1, 1])).mean().neg();
-}
 
 const make = (data: ArrayLike<number>, shape: number[], dtype: DType, requiresGrad = false): Tensor => {
   const t = tensor(Array.from(data), { dtype }).reshape(shape).detach();
@@ -43,29 +33,10 @@ function sgd(params: Tensor[], lr: number): void {
   }
 }
 
-/** Adam with PyTorch's defaults (β = 0.9, 0.999, ε = 1e-8). */
-function adam(params: Tensor[], lr: number): () => void {
-  const m = params.map((p) => new Float64Array(p.size)), v = params.map((p) => new Float64Array(p.size));
-  let t = 0;
-  return () => {
-    t++;
-    const bc1 = 1 - 0.9 ** t, bc2 = Math.sqrt(1 - 0.999 ** t);
-    params.forEach((p, k) => {
-      const d = p.data, g = p.grad!.data, mk = m[k]!, vk = v[k]!;
-      for (let i = 0; i < d.length; i++) {
-        mk[i] = 0.9 * mk[i]! + 0.1 * g[i]!;
-        vk[i] = 0.999 * vk[i]! + 0.001 * g[i]! * g[i]!;
-        d[i] = d[i]! - (lr / bc1) * (mk[i]! / (Math.sqrt(vk[i]!) / bc2 + 1e-8));
-      }
-      p.grad = null;
-    });
-  };
-}
-
 export function prepare(wl: Workload, flags: Record<string, string>): Prepared {
   const dtype = (flags.dtype ?? 'float32') as DType;
   const p = wl.params;
-  const ce = crossEntropyFn();
+  const ce = (z: Tensor, t: Tensor): Tensor => crossEntropy(z, t); // the fused loss, mean over the batch
   switch (wl.id) {
     case 'w1-matmul': {
       const a = make(normals(p.n! * p.n!, 1), [p.n!, p.n!], dtype), b = make(normals(p.n! * p.n!, 2), [p.n!, p.n!], dtype);
@@ -99,15 +70,28 @@ export function prepare(wl: Workload, flags: Record<string, string>): Prepared {
       };
     }
     case 'w5-spiral': {
+      // What the demo does: @xent/nn's Linear/ReLU/Sequential, its Adam, the library's crossEntropy.
       const fx = spiralFixture(p);
       const x = make(fx.x, [fx.y.length, 2], dtype), y = tensor(fx.y);
       let acc = 0;
       return {
         run: () => {
-          const params = mlpParams(fx.layers, dtype);
-          const step = adam(params, p.lr!);
-          for (let i = 0; i < p.steps!; i++) { ce(forward(params, x), y).backward(); step(); }
-          acc = accuracy(noGrad(() => forward(params, x)).data, fx.y, p.classes!);
+          const linears = fx.layers.map((l) => {
+            const lin = new Linear(l.inF, l.outF, { dtype });
+            lin.weight.data.set(l.weight); // the shared initial weights, so every runner starts alike
+            lin.bias!.data.set(l.bias);
+            return lin;
+          });
+          const model = new Sequential(linears[0]!, new ReLU(), linears[1]!, new ReLU(), linears[2]!);
+          const opt = new Adam(model.parameters(), { lr: p.lr! });
+          for (let i = 0; i < p.steps!; i++) {
+            opt.zeroGrad();
+            const loss = ce(model.forward(x), y);
+            loss.backward();
+            loss.item(); // a teacher's loop reads the loss every step
+            opt.step();
+          }
+          acc = accuracy(noGrad(() => model.forward(x)).data, fx.y, p.classes!);
           return 1;
         },
         after: () => ({ accuracy: acc }),
