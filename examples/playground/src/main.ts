@@ -209,6 +209,7 @@ function shortLoss(l: State['loss']): string {
 
 function setPlaying(on: boolean): void {
   playing = on;
+  if (on) $('status').textContent = '';
   const b = $('play');
   b.textContent = on ? '❚❚ pause' : '▶ play';
   b.dataset.playing = String(on);
@@ -249,6 +250,13 @@ function onMessage(msg: FromTrainer): void {
     if (history.xs.length > 3000) for (const a of Object.values(history)) { const kept = a.filter((_, i) => i % 2 === 0 || i === a.length - 1); a.length = 0; a.push(...kept); }
   }
   frame = msg;
+  if (!Number.isFinite(msg.trainLoss) && playing) {
+    // Never a silent NaN: say what happened and stop.
+    setPlaying(false);
+    const st = $('status');
+    st.style.color = '';
+    st.textContent = `The training loss became ${msg.trainLoss} at step ${msg.step}: the steps are too big. Lower the learning rate and press reset.`;
+  }
   requestDraw();
 }
 

@@ -65,6 +65,8 @@ export class Trainer {
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastFrame = 0;
+  /** How long the last frame took to compute: big networks get fewer frames so that training keeps most of the time. */
+  private frameCost = 0;
   private credit = 0;
   private lastTick = 0;
   private rate: { t: number; step: number }[] = [];
@@ -299,7 +301,7 @@ export class Trainer {
   /** Sends the current picture: metrics, decision regions, the inspected point. */
   sendFrame(): void {
     if (!this.model) return;
-    this.lastFrame = now();
+    const t0 = now();
     const probs = noGrad(() => probabilities(this.model.forward(this.grid)));
     const frame: Frame = {
       type: 'frame', playing: this.playing, step: this.step, epoch: this.seen / this.data.train.y.length,
@@ -310,6 +312,8 @@ export class Trainer {
       inspect: this.inspectIndex === null ? null : this.inspect(this.inspectIndex),
     };
     this.post(frame);
+    this.lastFrame = now();
+    this.frameCost = this.lastFrame - t0;
   }
 
   private schedule(delayMs = 0): void {
@@ -334,7 +338,7 @@ export class Trainer {
         this.trainStep();
         this.credit -= 1;
       }
-      if (now() - this.lastFrame >= FRAME_MS) this.sendFrame();
+      if (now() - this.lastFrame >= Math.max(FRAME_MS, 2 * this.frameCost)) this.sendFrame();
       this.schedule(limited ? Math.max(0, ((1 - this.credit) * 1000) / perSecond) : 0);
     } catch (e) {
       this.playing = false;
