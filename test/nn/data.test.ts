@@ -51,6 +51,10 @@ describe('trainTestSplit and StandardScaler', () => {
     for (let c = 0; c < 3; c++) expect(Array.from(s.yTest.data).filter((v) => v === c)).toHaveLength(10);
     const rows = (t: Tensor): string[] => (t.toArray() as number[][]).map((r) => r.join(','));
     expect([...rows(s.xTrain), ...rows(s.xTest)].sort()).toEqual(rows(x).sort());
+    // Shares by largest remainder: 10 of 7, 2, 1 samples → quotas 3.5, 1, 0.5 → 4, 1, 0 (ties to the first class)
+    const ys = tensor([0, 0, 0, 0, 0, 0, 0, 1, 1, 2]);
+    const small = trainTestSplit(reshape(arange(10), [10, 1]), ys, { testSize: 5, stratify: true, seed: 0 });
+    expect([0, 1, 2].map((c) => Array.from(small.yTest.data).filter((v) => v === c).length)).toEqual([4, 1, 0]);
     expect(trainTestSplit(x, y, { seed: 2 }).xTest.toArray()).toEqual(trainTestSplit(x, y, { seed: 2 }).xTest.toArray());
     expect(trainTestSplit(x, y, { testSize: 15, shuffle: false }).yTest.toArray()).toEqual(new Array(15).fill(0));
     expect(() => trainTestSplit(x, y, { testSize: 150 })).toThrow(/testSize must be a fraction/);

@@ -147,16 +147,17 @@ export function trainTestSplit(x: Tensor, y: Tensor, opts: SplitOptions = {}): {
     for (let i = 0; i < n; i++) { const c = y.data[i]!; if (!byClass.has(c)) byClass.set(c, []); byClass.get(c)!.push(i); }
     test = []; train = [];
     const classes = [...byClass.keys()].sort((a, b) => a - b);
-    let given = 0;
+    // Each class's share of the test part is nTest·(its size)/n, rounded by largest remainder so the
+    // shares add up to nTest exactly.
+    const quota = classes.map((c) => (nTest * byClass.get(c)!.length) / n);
+    const shares = quota.map(Math.floor);
+    const byRemainder = classes.map((_, i) => i).sort((a, b) => quota[b]! - shares[b]! - (quota[a]! - shares[a]!) || a - b);
+    for (let r = nTest - shares.reduce((a, b) => a + b, 0), i = 0; r > 0; r--, i++) shares[byRemainder[i]!]!++;
     classes.forEach((c, ci) => {
       const members = byClass.get(c)!;
       const order = perm(members.length).map((i) => members[i]!);
-      // Largest-remainder rounding keeps the total at nTest.
-      const share = ci === classes.length - 1 ? nTest - given : Math.round((nTest * members.length) / n);
-      const k = Math.min(Math.max(share, 0), members.length);
-      given += k;
-      test.push(...order.slice(0, k));
-      train.push(...order.slice(k));
+      test.push(...order.slice(0, shares[ci]!));
+      train.push(...order.slice(shares[ci]!));
     });
     const mix = (a: number[]): number[] => perm(a.length).map((i) => a[i]!);
     test = mix(test); train = mix(train);
