@@ -75,6 +75,7 @@ class Meter {
       if (m === 'accuracy') {
         // Class-probability targets [N, C] count their most likely class.
         const p = toLabels(out, { threshold: this.threshold }), t = y.ndim === 2 && y.shape[1]! > 1 ? toLabels(y) : y.data;
+        if (p.length !== t.length) throw new RangeError(`accuracy: the model gives ${p.length} predictions but the batch has ${t.length} targets (output shape [${out.shape.join(', ')}], target shape [${y.shape.join(', ')}])`);
         let ok = 0;
         for (let i = 0; i < p.length; i++) if (p[i] === t[i]) ok++;
         now.accuracy = ok / p.length;
