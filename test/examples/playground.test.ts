@@ -196,6 +196,24 @@ describe.skipIf(!haveChromium)(title, () => {
     await other.close();
   });
 
+  it('without a worker (?worker=off) it trains on the page in time slices', async () => {
+    const p = await browser.newPage();
+    const pErrors = watchErrors(p);
+    await p.goto(`${url}?worker=off#speed=fast`);
+    await firstFrame(p);
+    expect(await p.evaluate(() => (window as unknown as { xentPlayground: { mode: string } }).xentPlayground.mode)).toBe('page');
+    await p.click('#play');
+    await p.waitForFunction(() => Number(document.getElementById('steps')!.dataset.value) > 100);
+    // The page still answers between slices: a click on pause takes effect.
+    await p.click('#play');
+    await p.waitForTimeout(300);
+    const a = await num(p, 'steps');
+    await p.waitForTimeout(400);
+    expect(await num(p, 'steps')).toBe(a);
+    expect(pErrors).toEqual([]);
+    await p.close();
+  });
+
   it('the static build works opened from disk (file://)', async () => {
     const disk = await browser.newPage();
     const diskErrors = watchErrors(disk);
