@@ -7,7 +7,7 @@ function recordEscape(s: string): string {
   return s.replace(/[\\{}|<>"]/g, (c) => `\\${c}`);
 }
 
-/** The fields of a node's record: name, data (value or shape), gradient. */
+/** The fields of a node's record: name, data (value or shape), gradient. @example nodeFields(traceGraph(v).nodes[0]); // ['a', 'data 2.0000', 'grad 0.0000'] */
 export function nodeFields(n: TracedNode): string[] {
   const fields: string[] = [];
   if (n.name) fields.push(n.name);
