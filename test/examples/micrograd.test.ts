@@ -48,6 +48,12 @@ describe('examples/micrograd', () => {
     expect(findAll(parseXml(svg), 'text').map(allText)).toContain('grad 0.2306 0.0768 -0.3073');
   });
 
+  it('the committed picture in docs/images is well-formed and shows the hand-worked gradients', () => {
+    const svg = parseXml(readFileSync(fileURLToPath(new URL('../../docs/images/micrograd-neuron.svg', import.meta.url)), 'utf8'));
+    const text = findAll(svg, 'text').map(allText);
+    for (const g of Object.values(byHand)) expect(text).toContain(`grad ${g.toFixed(4)}`);
+  });
+
   it('runs from the command line and writes .dot and .svg files', () => {
     const out = mkdtempSync(join(tmpdir(), 'xent-micrograd-'));
     try {
