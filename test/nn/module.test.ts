@@ -83,6 +83,16 @@ describe('Module', () => {
     expect(Array.from(b.fc1.bias!.data)).toEqual(before); // nothing changed
   });
 
+  it('summary() lists modules with their parameter counts', () => {
+    expect(new MLP([2, 16, 3]).summary()).toBe([
+      'module  type    parameters',
+      '0       Linear          48',
+      '1       ReLU             0',
+      '2       Linear          51',
+      'total                   99',
+    ].join('\n'));
+  });
+
   it('prints a PyTorch-like tree', () => {
     expect(String(new Sequential(new Linear(2, 3), new ReLU()))).toBe('Sequential(\n  (0): Linear(inFeatures=2, outFeatures=3, bias=true)\n  (1): ReLU()\n)');
   });

@@ -165,6 +165,18 @@ export abstract class Module {
     return { missingKeys, unexpectedKeys };
   }
 
+  /**
+   * A table of the modules below this one with their own parameter counts, and the total (Keras's summary()).
+   * @example console.log(new MLP([2, 16, 3]).summary());
+   */
+  summary(): string {
+    const rows = this.namedModules().filter(([name]) => name !== '').map(([name, m]) => [name, m.constructor.name, String(m.ownParameters().reduce((n, [, p]) => n + p.size, 0))]);
+    rows.unshift(['module', 'type', 'parameters']);
+    rows.push(['total', '', String(this.numParameters())]);
+    const w = [0, 1].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+    return rows.map((r) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padStart(10)}`.trimEnd()).join('\n');
+  }
+
   /** PyTorch-like printout of the module tree. */
   toString(): string {
     const kids = this.namedChildren();
