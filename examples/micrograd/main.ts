@@ -2,12 +2,12 @@
 // example), runs backward(), and writes the computation graph with every node's data and
 // gradient, as Graphviz text (.dot) and as an SVG that needs no Graphviz. Then the same neuron
 // with tanh spelled out from exp (a bigger graph, the same gradients), and a tensor version: a
-// softmax classifier's cross-entropy for one sample, written out from primitives.
+// softmax classifier's cross-entropy for one sample, written out from primitives and fused.
 //
 //   node --conditions=source --import tsx examples/micrograd/main.ts [out-dir]
 //
 // The default out-dir is examples/micrograd/out/.
-import { Tensor, Value, tensor, toDot, toSvg } from '@xent/core';
+import { Tensor, Value, crossEntropy, tensor, toDot, toSvg } from '@xent/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -55,20 +55,32 @@ export function classifier(): { loss: Tensor; names: Map<Tensor, string> } {
   return { loss, names: new Map<Tensor, string>([[x, 'x'], [W, 'W'], [b, 'b'], [y, 'y'], [logits, 'logits'], [logp, 'log p'], [loss, 'loss']]) };
 }
 
+/** The same classifier with xent's fused crossEntropy: one node instead of five, the same gradient p − y. */
+export function fusedClassifier(): { loss: Tensor; names: Map<Tensor, string> } {
+  const x = tensor([[1, -2]]);
+  const W = tensor([[0.5, -0.3, 0.1], [0.2, 0.4, -0.6]], { requiresGrad: true });
+  const b = tensor([0, 0.1, -0.1], { requiresGrad: true });
+  const logits = x.matmul(W).add(b).retainGrad();
+  const loss = crossEntropy(logits, [2]);
+  loss.backward();
+  return { loss, names: new Map<Tensor, string>([[x, 'x'], [W, 'W'], [b, 'b'], [logits, 'logits'], [loss, 'loss']]) };
+}
+
 export interface Picture {
   name: string;
   dot: string;
   svg: string;
 }
 
-/** The three graphs, each as DOT text and SVG. */
+/** The four graphs, each as DOT text and SVG. */
 export function pictures(): Picture[] {
   const a = neuron(false).o, b = neuron(true).o;
-  const c = classifier();
+  const c = classifier(), f = fusedClassifier();
   return [
     { name: 'neuron', dot: toDot(a), svg: toSvg(a, { title: 'o = tanh(x1·w1 + x2·w2 + b), after o.backward()' }) },
     { name: 'neuron-exp', dot: toDot(b), svg: toSvg(b, { title: 'the same neuron with tanh spelled out: o = (e²ⁿ − 1)/(e²ⁿ + 1)' }) },
     { name: 'classifier', dot: toDot(c.loss, { names: c.names }), svg: toSvg(c.loss, { names: c.names, title: 'loss = −log softmax(x W + b)[y], after loss.backward()' }) },
+    { name: 'classifier-fused', dot: toDot(f.loss, { names: f.names }), svg: toSvg(f.loss, { names: f.names, title: 'the same loss with the fused crossEntropy(x W + b, y): one node, the same p − y' }) },
   ];
 }
 

@@ -22,7 +22,7 @@ describe('examples/micrograd', () => {
 
   it('draws each graph as well-formed SVG showing the gradients, and as DOT', () => {
     const pics = pictures();
-    expect(pics.map((p) => p.name)).toEqual(['neuron', 'neuron-exp', 'classifier']);
+    expect(pics.map((p) => p.name)).toEqual(['neuron', 'neuron-exp', 'classifier', 'classifier-fused']);
     for (const p of pics) {
       const root = parseXml(p.svg);
       expect(root.name).toBe('svg');
@@ -44,8 +44,12 @@ describe('examples/micrograd', () => {
     const { names } = classifier();
     const logits = [...names].find(([, n]) => n === 'logits')![0];
     [0.1, -1, 1.2].forEach((v, i) => expect(logits.data[i]).toBeCloseTo(v, 12));
-    const svg = pictures()[2]!.svg;
-    expect(findAll(parseXml(svg), 'text').map(allText)).toContain('grad 0.2306 0.0768 -0.3073');
+    const [composed, fused] = [pictures()[2]!, pictures()[3]!];
+    for (const p of [composed, fused]) expect(findAll(parseXml(p.svg), 'text').map(allText)).toContain('grad 0.2306 0.0768 -0.3073');
+    // Fused: one crossEntropy node where the composed graph has logSoftmax, gather, neg and the mean.
+    expect(fused.dot).toContain('label="crossEntropy"');
+    expect(fused.dot).not.toContain('label="logSoftmax"');
+    expect(composed.dot).toContain('label="logSoftmax"');
   });
 
   it('the committed picture in docs/images is well-formed and shows the hand-worked gradients', () => {
@@ -62,7 +66,7 @@ describe('examples/micrograd', () => {
         encoding: 'utf8',
       });
       expect(stdout).toContain('d o / d x1 = -1.5000');
-      for (const name of ['neuron', 'neuron-exp', 'classifier']) {
+      for (const name of ['neuron', 'neuron-exp', 'classifier', 'classifier-fused']) {
         for (const ext of ['dot', 'svg']) expect(existsSync(join(out, `${name}.${ext}`))).toBe(true);
         parseXml(readFileSync(join(out, `${name}.svg`), 'utf8'));
       }
