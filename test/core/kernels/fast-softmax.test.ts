@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, crossEntropy, kernels, tensor } from '@xent/core';
 import type { Storage } from '../../../packages/core/src/dtype.js';
-import { fastCrossEntropy, fastCrossEntropyBackward, fastSoftmax } from '../../../packages/core/src/kernels/fast-softmax.js';
+import { expNonPositive, fastCrossEntropy, fastCrossEntropyBackward, fastSoftmax } from '../../../packages/core/src/kernels/fast-softmax.js';
 import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
 import type { CrossEntropyTarget } from '../../../packages/core/src/kernels/types.js';
 
@@ -116,5 +116,26 @@ describe('fast kernels keep the reference operation order where it matters', () 
     const x = new Float64Array([1e300, 1e300]), out = new Float64Array(2);
     fastSoftmax(x, 1, 2, 1, true, out);
     expect(Array.from(out)).toEqual([-Math.LN2, -Math.LN2]);
+  });
+});
+
+describe('expNonPositive: the kernels\' exponential for x − max ≤ 0', () => {
+  it('is within 2 ulp of Math.exp over the whole normal range [−708, 0]', () => {
+    let worst = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const v = -708 * gen.random() ** 3; // denser near 0, where softmax arguments live
+      worst = Math.max(worst, Math.abs(expNonPositive(v) / Math.exp(v) - 1));
+    }
+    expect(worst).toBeLessThanOrEqual(4.5e-16);
+  });
+  it('gives exact and limiting values: e⁰ = 1, −∞ → 0, underflow → 0, NaN → NaN', () => {
+    expect(expNonPositive(0)).toBe(1);
+    expect(expNonPositive(-0)).toBe(1);
+    expect(expNonPositive(-Infinity)).toBe(0);
+    expect(expNonPositive(-746)).toBe(0);
+    expect(expNonPositive(-745.2)).toBe(0);
+    expect(expNonPositive(NaN)).toBeNaN();
+    expect(expNonPositive(-1)).toBeCloseTo(Math.exp(-1), 15);
+    expect(expNonPositive(-745)).toBeGreaterThan(0); // the subnormal range still counts
   });
 });
