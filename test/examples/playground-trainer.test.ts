@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Frame, FromTrainer } from '../../examples/playground/src/protocol.js';
 import { DEFAULTS, type State, decodeState, encodeState, normalise } from '../../examples/playground/src/state.js';
 import { Trainer, playgroundLoss } from '../../examples/playground/src/trainer.js';
+import { allText, findAll, parseXml } from './graph-xml.js';
 
 const state = (patch: Partial<State> = {}): State => normalise({ ...DEFAULTS, hidden: [...DEFAULTS.hidden], ...patch });
 
@@ -150,6 +151,18 @@ describe('playground trainer', () => {
     for (let i = 0; i < 400; i++) t.trainStep();
     t.sendFrame();
     expect(lastFrame(msgs).testAcc).toBeGreaterThan(0.9);
+  });
+
+  it('draws one point’s loss as a computation graph (well-formed SVG) and leaves no gradient behind', () => {
+    const { t, msgs } = start(state({ hidden: [4] }));
+    t.handle({ type: 'graph', index: 3 });
+    const g = msgs.at(-1) as Extract<FromTrainer, { type: 'graph' }>;
+    expect(g.type).toBe('graph');
+    const texts = findAll(parseXml(g.svg), 'text').map(allText);
+    for (const name of ['x', '0.weight', '0.bias', '2.weight', '2.bias', 'logits', 'loss', 'crossEntropy', 'tanh']) expect(texts).toContain(name);
+    // The optimizer's next step must not see the picture's gradients.
+    const params = (t as unknown as { model: { parameters(): { grad: unknown }[] } }).model.parameters();
+    for (const p of params) expect(p.grad).toBeNull();
   });
 
   it('reports bad requests as error messages, not exceptions', () => {

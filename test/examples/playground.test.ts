@@ -160,8 +160,27 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(errors).toEqual([]);
   });
 
+  it('draws the computation graph of the inspected point’s loss, with the logits’ gradient p − y', async () => {
+    await page.click('[data-action=graph]');
+    await page.waitForSelector('#graph-overlay:not([hidden]) #graph-svg svg');
+    expect(await page.$eval('#play', (b) => (b as HTMLElement).dataset.playing)).toBe('false');
+    const graph = await page.$$eval('#graph-svg g.node', (gs) => gs.map((g) => Array.from(g.querySelectorAll('text')).map((t) => t.textContent ?? '')));
+    const ops = await page.$$eval('#graph-svg g.op text', (ts) => ts.map((t) => t.textContent));
+    expect(ops).toContain('crossEntropy');
+    expect(graph.map((cells) => cells[0])).toEqual(expect.arrayContaining(['x', '0.weight', '0.bias', 'logits', 'loss']));
+    const logits = graph.find((cells) => cells[0] === 'logits')!;
+    const shown = logits[logits.length - 1]!.replace(/^grad /, '').split(' ').map(Number);
+    // Training is paused, so the inspector shows the same state: its p − y are the graph's logit gradients.
+    await page.waitForTimeout(300);
+    const rows = await inspectorRows(page);
+    rows.forEach((r, c) => expect(shown[c]).toBeCloseTo(r.grad, 3));
+    await page.click('#graph-close');
+    expect(await page.$eval('#graph-overlay', (el) => (el as HTMLElement).hidden)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
   it('a shared URL restores the same set-up', async () => {
-    await page.click('#play'); // pause
+    if ((await page.$eval('#play', (b) => (b as HTMLElement).dataset.playing)) === 'true') await page.click('#play'); // pause
     await page.selectOption('#data', 'moons');
     await page.click('#layers-plus');
     await page.selectOption('#activation', 'gelu');

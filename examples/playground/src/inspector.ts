@@ -41,5 +41,6 @@ export function renderInspector(el: HTMLElement, ins: Inspection | null, loss: S
   el.innerHTML =
     `<p class="head">point #${ins.index} · <b>${ins.split}</b> · class <b>${ins.label}</b> · at (${fmt(ins.x[0], 2)}, ${fmt(ins.x[1], 2)})</p>` +
     `<table><tr><th>class</th><th>z</th><th>p = ${oneLogit ? 'σ(z)' : 'softmax(z)'}</th><th>y</th><th>${gradName}</th></tr>${rows.join('')}</table>` +
-    `<p class="head">loss of this point: <output id="inspect-loss" data-value="${ins.loss}">${fmt(ins.loss, 4)}</output></p>`;
+    `<p class="head">loss of this point: <output id="inspect-loss" data-value="${ins.loss}">${fmt(ins.loss, 4)}</output></p>` +
+    `<button type="button" data-action="graph" title="Draw this point's loss as a computation graph (xent's toSvg), with every gradient">computation graph of this loss ›</button>`;
 }

@@ -98,8 +98,16 @@ function buildControls(): void {
     navigator.clipboard?.writeText(location.href).then(done, () => flash(location.href));
   });
   $('regions').addEventListener('click', onRegionsClick);
+  $('inspector').addEventListener('click', (e) => {
+    if (selected !== null && (e.target as HTMLElement).closest('[data-action=graph]')) {
+      setPlaying(false);
+      conn.send({ type: 'graph', index: selected });
+    }
+  });
+  $('graph-close').addEventListener('click', () => { $('graph-overlay').hidden = true; });
   document.addEventListener('keydown', (e) => {
     const t = e.target as HTMLElement;
+    if (e.code === 'Escape') $('graph-overlay').hidden = true;
     if (e.code === 'Space' && !['INPUT', 'SELECT', 'BUTTON', 'TEXTAREA'].includes(t.tagName)) {
       e.preventDefault();
       setPlaying(!playing);
@@ -229,6 +237,12 @@ function onMessage(msg: FromTrainer): void {
     s.style.color = '';
     s.textContent = `Trainer: ${msg.message}`;
     setPlaying(false);
+    return;
+  }
+  if (msg.type === 'graph') {
+    // The SVG is xent's own output (names and numbers escaped by toSvg), so it goes in as markup.
+    $('graph-svg').innerHTML = msg.svg;
+    $('graph-overlay').hidden = false;
     return;
   }
   if (msg.type === 'data') {

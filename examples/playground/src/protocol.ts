@@ -9,7 +9,8 @@ export type ToTrainer =
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'reset' }
-  | { type: 'inspect'; index: number | null };
+  | { type: 'inspect'; index: number | null }
+  | { type: 'graph'; index: number };
 
 /** What the inspector shows for one point (index counts train points first, then test points). */
 export interface Inspection {
@@ -60,4 +61,5 @@ export interface Frame extends Metrics {
 export type FromTrainer =
   | { type: 'data'; data: PlaygroundData; generation: number }
   | Frame
+  | { type: 'graph'; index: number; svg: string }
   | { type: 'error'; message: string };

@@ -2,12 +2,12 @@
 // The same class runs inside the Web Worker and, when no worker can start, on the page in short
 // time slices, so the page never freezes either way.
 import {
-  Generator, Tensor, binaryCrossEntropyWithLogits, crossEntropy, mseLoss, noGrad, oneHot, sigmoid, softmax,
+  Generator, Tensor, binaryCrossEntropyWithLogits, crossEntropy, mseLoss, noGrad, oneHot, sigmoid, softmax, toSvg,
 } from '@xent/core';
 import { Adam, type Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
 import { EXTENT, type PlaygroundData, type Split, makeData } from './data.js';
 import type { Frame, FromTrainer, Inspection, Metrics, ToTrainer } from './protocol.js';
-import { DATA_FIELDS, MODEL_FIELDS, STEPS_PER_SECOND, type State } from './state.js';
+import { DATA_FIELDS, LABELS, MODEL_FIELDS, STEPS_PER_SECOND, type State } from './state.js';
 
 /** Grid cells per side of the decision-region picture. */
 export const GRID = 64;
@@ -105,6 +105,9 @@ export class Trainer {
         case 'inspect':
           this.inspectIndex = msg.index;
           this.sendFrame();
+          break;
+        case 'graph':
+          this.post({ type: 'graph', index: msg.index, svg: this.graph(msg.index) });
           break;
       }
     } catch (e) {
@@ -288,6 +291,29 @@ export class Trainer {
       logits: Array.from(z.data), p: Array.from(noGrad(() => probabilities(z)).data), target,
       loss: loss.item(), grad: Array.from(leaf.grad!.data),
     };
+  }
+
+  /**
+   * The computation graph of one point's loss, drawn by xent's toSvg after backward(): every
+   * parameter by its name ('0.weight', …), the logits with their gradient p − y (for cross-entropy).
+   */
+  graph(index: number): string {
+    const s = this.state, nTrain = this.data.train.y.length;
+    const split = index < nTrain ? this.data.train : this.data.test, i = index < nTrain ? index : index - nTrain;
+    if (i < 0 || i >= split.y.length) throw new RangeError(`graph: no point ${index}`);
+    const { x, y } = rows(split, [i]);
+    const names = new Map<Tensor, string>([[x, 'x']]);
+    for (const [name, p] of this.model.namedParameters()) names.set(p, name);
+    const z = this.model.forward(x).retainGrad();
+    const loss = playgroundLoss(s.loss, z, y, this.data.classes, s.labelSmoothing);
+    names.set(z, 'logits');
+    names.set(loss, 'loss');
+    // The parameters' .grad is borrowed for the picture and cleared again: the next step starts from zero anyway.
+    this.opt.zeroGrad();
+    loss.backward();
+    const svg = toSvg(loss, { names, title: `point #${index} (${index < nTrain ? 'train' : 'test'}, class ${y.data[0]}): ${LABELS.loss[s.loss]}, after loss.backward()` });
+    this.opt.zeroGrad();
+    return svg;
   }
 
   private stepsPerSecond(): number {
