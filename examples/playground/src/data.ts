@@ -39,7 +39,7 @@ function generate(s: State): { x: Tensor; y: Tensor } {
       // The shells are cut from the points' radius, so noise here jitters the points after labelling.
       const d = gaussianQuantiles({ n, classes: k, seed });
       const g = new Generator(seed + 7919);
-      for (let i = 0; i < d.x.size; i++) d.x.data[i] = d.x.data[i]! + noise * 2 * g.normal();
+      for (let i = 0; i < d.x.size; i++) d.x.data[i] = d.x.data[i]! + noise * g.normal();
       return d;
     }
   }
