@@ -202,7 +202,10 @@ describe('gradients by formula', () => {
     expect(x.grad!.toArray()).toEqual([0, 0]);
     const z = tensor([1.5, -2], { requiresGrad: true });
     pow(z, 0).sum().backward();
-    expect(z.grad?.toArray() ?? [0, 0]).toEqual([0, 0]);
+    expect(z.grad!.toArray()).toEqual([0, 0]); // zeros, as PyTorch (not a missing gradient)
+    const w = tensor([0, 3], { requiresGrad: true });
+    pow(w, 0).mul(Infinity).sum().backward(); // even where the upstream gradient is ∞: 0, not NaN
+    expect(w.grad!.toArray()).toEqual([0, 0]);
   });
 
   it('broadcast gradients are summed back to each input shape', () => {

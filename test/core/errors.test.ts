@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor, add, arange, cat, expand, full, gather, indexSelect, linspace, matmul, max, mm, mul, oneHot, reshape, scatterAdd,
-  stack, sum, tensor, where, zeros,
+  Tensor, Value, add, arange, argmax, cast, cat, clamp, dot, expand, full, gather, grad, hessian, indexSelect, jacobian, leakyRelu,
+  linspace, matmul, max, min, mm, mul, oneHot, outer, rand, randn, randperm, record, reshape, scatterAdd, stack, sum, tensor,
+  where, zeros,
 } from '@xent/core';
 
 // Bad input is a clear error that names the function, the argument and what was expected.
@@ -129,5 +130,65 @@ describe('bad data, dtypes and sizes say what was expected', () => {
     expect(() => zeros([2, 2]).sum('1' as unknown as number)).toThrow(/^sum: dim must be a number or a list of numbers, got "1"$/);
     expect(() => mul(zeros([2]), null as unknown as number)).toThrow(/^mul: expected a Tensor or a number, got null$/);
     expect(() => arange(3).add([1, 2, 3] as unknown as number)).toThrow(/^add: expected a Tensor or a number, got an array$/);
+  });
+});
+
+describe('more bad input: every argument checked, no silent NaN or silent default', () => {
+  it('an unknown dtype in cast, to and oneHot', () => {
+    expect(() => cast(zeros([2]), 'int8' as 'float32')).toThrow(/^cast: unknown dtype "int8"; expected 'float32' or 'float64'$/);
+    expect(() => zeros([2], { dtype: 'float32' }).to('float16' as 'float32')).toThrow(/^cast: unknown dtype "float16"/);
+    expect(() => oneHot([0], 2, { dtype: 'int32' as 'float32' })).toThrow(/^oneHot: unknown dtype "int32"/);
+  });
+
+  it('randperm, oneHot and the random functions check their sizes and generator', () => {
+    expect(() => randperm(2.5)).toThrow(/^randperm: n must be a non-negative integer, got 2.5$/); // was [NaN, 1, NaN]
+    expect(() => randperm(-1)).toThrow(/^randperm: n must be a non-negative integer, got -1$/);
+    expect(() => oneHot([0], 2.5)).toThrow(/^oneHot: numClasses must be a non-negative integer or -1 \(one more than the largest label\), got 2.5$/);
+    expect(() => oneHot([0], -2)).toThrow(/^oneHot: numClasses must be/);
+    expect(() => rand([2], { generator: {} as never })).toThrow(/^rand: generator must be a Generator \(new Generator\(seed\)\), got Object$/);
+    expect(() => randn([2], { generator: 7 as never })).toThrow(/^randn: generator must be a Generator/);
+    expect(() => randperm(3, { generator: 'x' as never })).toThrow(/^randperm: generator must be a Generator/);
+  });
+
+  it('a NaN bound or slope is an error, not a silent pass-through or NaN', () => {
+    expect(() => clamp(zeros([2]), NaN)).toThrow(/^clamp: min must be a number or null, got NaN$/);
+    expect(() => clamp(zeros([2]), 0, NaN)).toThrow(/^clamp: max must be a number or null, got NaN$/);
+    expect(() => leakyRelu(zeros([2]), NaN)).toThrow(/^leakyRelu: slope must be a number, got NaN$/);
+  });
+
+  it('Value refuses data that is not a number (a string would concatenate)', () => {
+    expect(() => new Value('2' as unknown as number)).toThrow(/^Value: data must be a number, got string$/);
+    expect(() => new Value(undefined as unknown as number)).toThrow(/^Value: data must be a number, got undefined$/);
+  });
+
+  it('non-tensors in lists and tensor arguments are named', () => {
+    expect(() => cat([zeros([2]), 1 as unknown as Tensor])).toThrow(/^cat: entry 1 of the list must be a Tensor, got number 1$/);
+    expect(() => stack([null as unknown as Tensor])).toThrow(/^stack: entry 0 of the list must be a Tensor, got null$/);
+    expect(() => scatterAdd(zeros([3]), 0, [0], [1] as unknown as Tensor)).toThrow(/^scatterAdd: src must be a Tensor, got an array$/);
+    expect(() => dot(zeros([2]), [1, 2] as unknown as Tensor)).toThrow(/^dot: the second argument must be a Tensor, got an array$/);
+    expect(() => jacobian(3 as never, zeros([2]))).toThrow(/^jacobian: the first argument must be a function of tensors, got number 3$/);
+    expect(() => jacobian((x) => x, [1, 2] as never)).toThrow(/^jacobian: x must be a Tensor, got an array$/);
+    expect(() => grad('f' as never)).toThrow(/^grad: the first argument must be a function of tensors/);
+    expect(() => hessian(null as never, zeros([2]))).toThrow(/^hessian: the first argument must be a function of tensors, got null$/);
+  });
+
+  it('outer takes vectors only, as PyTorch (it used to flatten matrices silently)', () => {
+    expect(() => outer(zeros([2, 2]), zeros([2]))).toThrow(/^outer: expected two 1-D tensors, got shapes \[2, 2\] and \[2\]$/);
+  });
+
+  it('max/min/argmax over a non-empty dim of a tensor with another empty dim give an empty result (PyTorch)', () => {
+    expect(max(zeros([2, 0]), 0).shape).toEqual([0]);
+    expect(min(zeros([0, 3, 2]), [1, 2]).shape).toEqual([0]);
+    expect(argmax(zeros([2, 0]), 0).shape).toEqual([0]);
+    expect(() => max(zeros([2, 0]), 1)).toThrow(/^max: cannot reduce dim 1 of size 0$/);
+    expect(() => argmax(zeros([2, 0]), 1)).toThrow(/^argmax: cannot reduce dim 1 of size 0$/);
+  });
+
+  it('an op whose backward returns a gradient of the wrong shape is an error, not silently reshaped', () => {
+    // A buggy op: the output has x's shape [2, 3] but the backward hands back a transposed [3, 2] gradient.
+    const bad = (x: Tensor): Tensor => record('badOp', [x], new Tensor(x.data.slice(), x.shape), (g) => [g.transpose(0, 1)]);
+    const x = zeros([2, 3], { requiresGrad: true });
+    expect(() => bad(x).sum().backward()).toThrow(/^badOp: gradient of shape \[3, 2\] does not reduce to the input shape \[2, 3\]$/);
+    expect(() => grad((z) => bad(z).sum())(zeros([2, 3]))).toThrow(/^badOp: gradient of shape \[3, 2\] does not reduce to the input shape \[2, 3\]$/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, gradcheck, mul, record, tensor } from '@xent/core';
+import { Tensor, gradcheck, gradients, mul, noGrad, record, tensor } from '@xent/core';
 
 /** A deliberately wrong op: y = x² with the derivative written as 3x instead of 2x. */
 function badSquare(x: Tensor): Tensor {
@@ -61,6 +61,21 @@ describe('gradcheck', () => {
   it('NaN on one side only is a failure', () => {
     const nanGrad = (x: Tensor): Tensor => record('nanGrad', [x], new Tensor(x.data.slice(), x.shape), (g) => [mul(g, NaN)]);
     expect(() => gradcheck(nanGrad, [tensor([1])])).toThrow(/is NaN analytically but (0\.9999\d*|1\.0000\d*) by central differences \(eps 0\.000001\); only one of them is NaN/);
+  });
+
+  it('∞ against a finite value, or +∞ against −∞, is a failure (the tolerance formula would give NaN and pass)', () => {
+    // y = x with its derivative written as +∞ (numerically 1).
+    const infGrad = (x: Tensor): Tensor => record('infGrad', [x], new Tensor(x.data.slice(), x.shape), (g) => [mul(g, Infinity)]);
+    expect(() => gradcheck(infGrad, [tensor([1])])).toThrow(/is Infinity analytically but (0\.9999\d*|1\.0000\d*) by central differences .*they differ and one of them is infinite/);
+    // f(x) = 1e300·x² at x = 1e10: central differences overflow to +∞; the analytic gradient written as −∞.
+    const negInf = (x: Tensor): Tensor => record('negInf', [x], noGrad(() => x.mul(x).mul(1e300)), (g) => [mul(g, -Infinity)]);
+    expect(gradcheck(negInf, [tensor([1e10])], { raiseException: false })).toBe(false);
+  });
+
+  it('the perturbed evaluations run with recording on, so f may differentiate inside (gradients of gradients)', () => {
+    // f(x) = ∂(Σ x³)/∂x = 3x², computed with gradients(): its Jacobian is diag(6x).
+    const f = (x: Tensor): Tensor => gradients(x.pow(3).sum(), [x], { createGraph: true })[0]!;
+    expect(gradcheck(f, [tensor([0.5, -1, 2])])).toBe(true);
   });
 
   it('rejects float32 inputs', () => {

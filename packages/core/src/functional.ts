@@ -27,8 +27,8 @@ export function gradients(
   const wanted = new Set(inputs);
   const space: GradSpace<Tensor, Tensor> = {
     add: (a, b) => add(a, b),
-    fit: (g, input) => {
-      const fitted = sameShape(g.shape, input.shape) ? g : reshapeOrSum(g, input);
+    fit: (g, input, op) => {
+      const fitted = sameShape(g.shape, input.shape) ? g : sumTo(g, input.shape, op); // undoes broadcasting, as the engine's space
       return fitted.dtype === input.dtype ? fitted : cast(fitted, input.dtype); // as the engine's own space
     },
     deliver: (node, g) => {
@@ -37,11 +37,6 @@ export function gradients(
   };
   runBackward<Tensor, Tensor>(output, seed, space, opts.createGraph ?? false);
   return inputs.map((x) => found.get(x) ?? zerosLike(x));
-}
-
-/** Undoes broadcasting once, by the same rule as the engine's own space. */
-function reshapeOrSum(g: Tensor, input: Tensor): Tensor {
-  return g.size === input.size && g.ndim === input.ndim ? reshape(g, input.shape) : sumTo(g, input.shape);
 }
 
 /**
@@ -53,6 +48,10 @@ function asInput(x: Tensor, nested: boolean): Tensor {
 }
 
 type Fn = (...args: Tensor[]) => Tensor;
+
+function checkFn(f: unknown, op: string): void {
+  if (typeof f !== 'function') throw new TypeError(`${op}: the first argument must be a function of tensors, got ${describe(f)}`);
+}
 
 /**
  * The gradient function of a scalar function (of its first argument, or of those in `argnums`).
@@ -66,6 +65,7 @@ export function grad(f: Fn, opts: { argnums?: number | readonly number[] } = {})
 
 /** Like `grad`, and returns the function's value too: [value, gradient]. @example valueAndGrad((x) => x.square().sum())(tensor([3])); // [9, [6]] */
 export function valueAndGrad(f: Fn, opts: { argnums?: number | readonly number[] } = {}): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
+  checkFn(f, 'grad');
   const argnums = opts.argnums ?? 0;
   const list = typeof argnums === 'number' ? [argnums] : argnums;
   return (...args) => {
@@ -90,6 +90,8 @@ export function valueAndGrad(f: Fn, opts: { argnums?: number | readonly number[]
  * @example jacobian((x) => x.mul(2), tensor([1, 2])); // [[2, 0], [0, 2]]
  */
 export function jacobian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
+  checkFn(f, 'jacobian');
+  if (!(x instanceof Tensor)) throw new TypeError(`jacobian: x must be a Tensor, got ${describe(x)}`);
   const nested = x.requiresGrad && isGradEnabled();
   return enableGrad(() => jacobianAt(f, x, nested));
 }
@@ -110,5 +112,6 @@ function jacobianAt(f: (x: Tensor) => Tensor, x: Tensor, nested: boolean): Tenso
 
 /** The Hessian of a scalar function: the Jacobian of its gradient, shape [...x.shape, ...x.shape]. @example hessian((x) => x.pow(3).sum(), tensor([1])); // [[6]] */
 export function hessian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
+  checkFn(f, 'hessian');
   return jacobian((z) => grad(f)(z) as Tensor, x);
 }

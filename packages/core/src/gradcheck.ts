@@ -1,6 +1,5 @@
 import { alloc } from './dtype.js';
 import { gradients } from './functional.js';
-import { noGrad } from './engine.js';
 import { Tensor } from './tensor.js';
 
 export interface GradcheckOptions {
@@ -35,24 +34,27 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly T
     const gs = y.requiresGrad ? gradients(y, xs, { gradOutput: e }) : xs.map((x) => new Tensor(alloc('float64', x.size), x.shape));
     rows.push(gs.map((g) => Float64Array.from(g.data)));
   }
-  noGrad(() => {
-    xs.forEach((x, k) => {
-      for (let i = 0; i < x.size; i++) {
-        const keep = x.data[i]!;
-        x.data[i] = keep + eps;
-        const plus = f(...xs).data.slice();
-        x.data[i] = keep - eps;
-        const minus = f(...xs).data.slice();
-        x.data[i] = keep;
-        for (let o = 0; o < base.length; o++) {
-          const numeric = (plus[o]! - minus[o]!) / (2 * eps);
-          const analytic = rows[o]![k]![i]!;
-          const bad = Number.isNaN(analytic) !== Number.isNaN(numeric);
-          const excess = bad ? Infinity : Math.abs(analytic - numeric) - (atol + rtol * Math.abs(numeric));
-          if (excess > worst.excess || (bad && worst.excess !== Infinity)) worst = { excess, input: k, index: i, output: o, analytic, numeric };
-        }
+  // The perturbed evaluations run in the caller's grad mode (not under noGrad), so that an `f` that
+  // differentiates inside (`gradients(...)`, a gradient of a gradient) evaluates the same function.
+  xs.forEach((x, k) => {
+    for (let i = 0; i < x.size; i++) {
+      const keep = x.data[i]!;
+      x.data[i] = keep + eps;
+      const plus = f(...xs).data.slice();
+      x.data[i] = keep - eps;
+      const minus = f(...xs).data.slice();
+      x.data[i] = keep;
+      for (let o = 0; o < base.length; o++) {
+        const numeric = (plus[o]! - minus[o]!) / (2 * eps);
+        const analytic = rows[o]![k]![i]!;
+        // Equal values (∞ = ∞, NaN with NaN) agree; otherwise a NaN or ∞ on either side is a mismatch
+        // (the tolerance formula would give NaN there and let it pass).
+        const same = Object.is(analytic, numeric) || analytic === numeric;
+        const bad = !same && !(Number.isFinite(analytic) && Number.isFinite(numeric));
+        const excess = same ? 0 : bad ? Infinity : Math.abs(analytic - numeric) - (atol + rtol * Math.abs(numeric));
+        if (excess > worst.excess || (bad && worst.excess !== Infinity)) worst = { excess, input: k, index: i, output: o, analytic, numeric };
       }
-    });
+    }
   });
   if (worst.excess <= 0) return true;
   const at = (t: Tensor, flat: number): string => {
@@ -64,7 +66,7 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly T
   const msg = `gradcheck: the gradient of output ${at(y, worst.output)} with respect to input ${worst.input} at ${at(xs[worst.input]!, worst.index)} ` +
     `is ${worst.analytic} analytically but ${worst.numeric} by central differences (eps ${eps}); ` +
     (worst.excess === Infinity
-      ? 'only one of them is NaN'
+      ? Number.isNaN(worst.analytic) !== Number.isNaN(worst.numeric) ? 'only one of them is NaN' : 'they differ and one of them is infinite'
       : `the difference ${Math.abs(worst.analytic - worst.numeric)} exceeds atol ${atol} + rtol ${rtol} × |numeric|`) +
     ` (op of the output: ${y.op})`;
   if (raiseException) throw new Error(msg);

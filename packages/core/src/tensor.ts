@@ -246,11 +246,9 @@ export function describe(x: unknown): string {
 const tensorSpace: GradSpace<Tensor, Tensor> = {
   add: (a, b) => ew.add(a, b),
   fit(g, input, op) {
-    let out = g;
-    if (!sameShape(g.shape, input.shape)) {
-      if (sizeOf(input.shape) === g.size && g.ndim === input.ndim) out = sh.reshape(g, input.shape);
-      else out = rd.sumTo(g, input.shape, op);
-    }
+    // A gradient bigger than its input came from broadcasting: sum it back. Any other shape is a
+    // bug in the op's backward and sumTo names it (never a silent reshape of a wrong gradient).
+    let out = sameShape(g.shape, input.shape) ? g : rd.sumTo(g, input.shape, op);
     if (out.dtype !== input.dtype) out = ew.cast(out, input.dtype);
     return out;
   },

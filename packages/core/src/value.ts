@@ -23,6 +23,8 @@ export class Value implements GraphNode<number> {
   label: string;
 
   constructor(data: number, node: OpNode<number, Value> | null = null, label = '') {
+    // A string would concatenate ('2' + 1 = '21') and undefined would turn into NaN: refuse both.
+    if (typeof data !== 'number') throw new TypeError(`Value: data must be a number, got ${data === null ? 'null' : typeof data}`);
     this.data = data;
     this._node = node;
     this.label = label;

@@ -1,5 +1,5 @@
 import { type DType, alloc, checkDType } from '../dtype.js';
-import { type Generator, defaultGenerator } from '../random.js';
+import { Generator, defaultGenerator } from '../random.js';
 import { type Shape, checkShape, fmt, sizeOf } from '../shape.js';
 import { Tensor, describe } from '../tensor.js';
 import { nestedToFlat } from './indexing.js';
@@ -108,9 +108,16 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   return t;
 }
 
+/** The generator to draw from: `opts.generator` (checked) or the default one. */
+function generatorOf(opts: RandomOptions, where: string): Generator {
+  const g = opts.generator ?? defaultGenerator();
+  if (!(g instanceof Generator)) throw new TypeError(`${where}: generator must be a Generator (new Generator(seed)), got ${describe(g)}`);
+  return g;
+}
+
 function fillRandom(shape: Shape, opts: RandomOptions, where: string, draw: (g: Generator) => number): Tensor {
   const t = make(null, checkShape(shape, where), opts, where);
-  const g = opts.generator ?? defaultGenerator();
+  const g = generatorOf(opts, where);
   for (let i = 0; i < t.size; i++) t.data[i] = draw(g);
   return t;
 }
@@ -133,8 +140,9 @@ export function randint(low: number, high: number, shape: Shape, opts: RandomOpt
 
 /** A random permutation of 0 … n − 1 (Fisher–Yates). @example randperm(5); */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, got ${String(n)}`);
+  const g = generatorOf(opts, 'randperm');
   const t = arange(n, undefined, 1, opts);
-  const g = opts.generator ?? defaultGenerator();
   for (let i = n - 1; i > 0; i--) {
     const j = g.int(0, i + 1);
     const tmp = t.data[i]!;

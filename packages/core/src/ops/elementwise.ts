@@ -1,4 +1,4 @@
-import { type DType, alloc, promote } from '../dtype.js';
+import { type DType, alloc, checkDType, promote } from '../dtype.js';
 import { type BinaryOp, type UnaryOp, kernels } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides } from '../shape.js';
 import { Tensor, type TensorLike, asTensor, record } from '../tensor.js';
@@ -62,7 +62,8 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     else if (b === 2) k.unary('square', a.data, out.data);
     else if (b === -1) k.unary('reciprocal', a.data, out.data);
     else k.unaryParam('powScalar', a.data, b, out.data);
-    return record('pow', [a], out, (g) => [b === 0 ? null : mul(g, mul(pow(a, b - 1), b))]); // d xᵏ = k xᵏ⁻¹
+    // x⁰ = 1 has gradient 0 everywhere, even where g is ±∞ (PyTorch gives zeros, not null or NaN).
+    return record('pow', [a], out, (g) => [b === 0 ? new Tensor(alloc(a.dtype, a.size), a.shape) : mul(g, mul(pow(a, b - 1), b))]); // d xᵏ = k xᵏ⁻¹
   }
   const [x, y] = pair(a, b, 'pow');
   const out = zip(x, y, 'pow', 'pow');
@@ -151,7 +152,7 @@ export function relu(x: TensorLike): Tensor {
 /** x for x > 0, slope·x otherwise. @example leakyRelu(tensor([-1]), 0.1); // [-0.1] */
 export function leakyRelu(x: TensorLike, slope = 0.01): Tensor {
   const t = asTensor(x, undefined, 'leakyRelu');
-  if (typeof slope !== 'number') throw new TypeError(`leakyRelu: slope must be a number, got ${typeof slope}`);
+  if (typeof slope !== 'number' || Number.isNaN(slope)) throw new TypeError(`leakyRelu: slope must be a number, got ${typeof slope === 'number' ? 'NaN' : typeof slope}`);
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   kernels().unaryParam('leakyRelu', t.data, slope, out.data);
   return record('leakyRelu', [t], out, (g) => {
@@ -190,7 +191,7 @@ export function clamp(x: TensorLike, min?: number | null, max?: number | null): 
   const t = asTensor(x, undefined, 'clamp');
   if ((min === undefined || min === null) && (max === undefined || max === null)) throw new TypeError('clamp: at least one of min and max must be given');
   for (const [name, v] of [['min', min], ['max', max]] as const) {
-    if (v !== undefined && v !== null && typeof v !== 'number') throw new TypeError(`clamp: ${name} must be a number or null, got ${typeof v}`);
+    if (v !== undefined && v !== null && (typeof v !== 'number' || Number.isNaN(v))) throw new TypeError(`clamp: ${name} must be a number or null, got ${typeof v === 'number' ? 'NaN' : typeof v}`);
   }
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   out.data.set(t.data);
@@ -257,6 +258,7 @@ export function clone(x: Tensor): Tensor {
 
 /** The same values stored as `dtype`; the gradient comes back in the input's dtype. @example cast(x, 'float32'); */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  checkDType(dtype, 'cast');
   if (x.dtype === dtype) return x;
   const out = new Tensor(alloc(dtype, x.size), x.shape);
   out.data.set(x.data);

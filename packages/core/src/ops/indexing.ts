@@ -1,6 +1,6 @@
-import { alloc, promote } from '../dtype.js';
+import { alloc, checkDType, promote } from '../dtype.js';
 import { type Shape, fmt, normDim, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, record } from '../tensor.js';
+import { Tensor, describe, record } from '../tensor.js';
 import { slice } from './shape.js';
 
 /** Integer indices: a tensor holding integers, a (nested) number array, or an Int32Array. */
@@ -124,6 +124,7 @@ function gatherIx(x: Tensor, d: number, ix: Index): Tensor {
 
 /** x with src added at the positions index names along dim (repeats add up). @example scatterAdd(zeros([3]), 0, [0, 0], tensor([1, 2])); // [3, 0, 0] */
 export function scatterAdd(x: Tensor, dim: number, index: IndexLike, src: Tensor): Tensor {
+  if (!(src instanceof Tensor)) throw new TypeError(`scatterAdd: src must be a Tensor, got ${describe(src)}`);
   const d = normDim(dim, x.ndim, 'scatterAdd');
   const ix = toIndex(index, 'scatterAdd');
   checkGatherShapes(ix, x.shape, d, 'scatterAdd');
@@ -166,9 +167,11 @@ function padTo(x: Tensor, shape: Shape): Tensor {
 /** One-hot rows: [..., numClasses] with a 1 at each label (numClasses −1: max label + 1). @example oneHot([0, 2], 3); // [[1, 0, 0], [0, 0, 1]] */
 export function oneHot(labels: IndexLike, numClasses = -1, opts: { dtype?: 'float32' | 'float64' } = {}): Tensor {
   const ix = toIndex(labels, 'oneHot', 'labels');
+  if (!Number.isInteger(numClasses) || numClasses < -1) throw new RangeError(`oneHot: numClasses must be a non-negative integer or -1 (one more than the largest label), got ${String(numClasses)}`);
+  const dtype = checkDType(opts.dtype ?? 'float64', 'oneHot');
   let c = numClasses;
   if (c === -1) c = ix.data.length ? Math.max(...Array.from(ix.data)) + 1 : 0;
-  const out = new Tensor(alloc(opts.dtype ?? 'float64', ix.data.length * c), [...ix.shape, c]);
+  const out = new Tensor(alloc(dtype, ix.data.length * c), [...ix.shape, c]);
   for (let i = 0; i < ix.data.length; i++) {
     const v = ix.data[i]!;
     if (v < 0 || v >= c) throw new RangeError(`oneHot: label ${v} at flat position ${i} is outside [0, ${c})`);

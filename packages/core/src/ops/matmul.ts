@@ -80,11 +80,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /** Dot product of two vectors. @example dot(tensor([1, 2]), tensor([3, 4])); // 11 */
 export function dot(a: Tensor, b: Tensor): Tensor {
+  checkTensors(a, b, 'dot');
   if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`dot: expected two 1-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   return matmul(a, b);
 }
 
 /** Outer product of two vectors. @example outer(tensor([1, 2]), tensor([3])); // [[3], [6]] */
 export function outer(a: Tensor, b: Tensor): Tensor {
+  checkTensors(a, b, 'outer');
+  if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected two 1-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   return mm(reshape(a, [-1, 1]), reshape(b, [1, -1]));
 }

@@ -36,7 +36,8 @@ export function mean(x: Tensor, dim?: Dim, keepdim = false): Tensor {
 
 function extreme(x: Tensor, dim: Dim, keepdim: boolean, op: 'max' | 'min'): Tensor {
   const dims = normDims(dim, x.ndim, op);
-  if (x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
+  // Reducing over a dim of size 0 has no extreme; other dims may be empty (the result is then empty too, as PyTorch).
+  if (dim === undefined && x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
   for (const d of dims) if (x.shape[d] === 0) throw new RangeError(`${op}: cannot reduce dim ${d} of size 0`);
   const out = reduceRaw(x, op, dims, keepdim);
   return record(op, [x], out, (g) => {
@@ -57,13 +58,14 @@ export function min(x: Tensor, dim?: Dim, keepdim = false): Tensor {
 }
 
 function argExtreme(x: Tensor, dim: number | undefined, keepdim: boolean, op: 'argmax' | 'argmin'): Tensor {
-  if (x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
   if (dim === undefined) {
+    if (x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
     const flat = new Tensor(x.data, [x.size]);
     const r = argExtreme(flat, 0, false, op);
     return keepdim ? reshape(r, x.shape.map(() => 1)) : r;
   }
   const d = normDim(dim, x.ndim, op);
+  if (x.ndim > 0 && x.shape[d] === 0) throw new RangeError(`${op}: cannot reduce dim ${d} of size 0`);
   const out = new Tensor(alloc('float64', sizeOf(reducedShape(x.shape, [d], false))), reducedShape(x.shape, [d], keepdim));
   kernels().argReduce(op, x.data, x.shape, d, out.data);
   return out;

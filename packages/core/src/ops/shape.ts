@@ -1,7 +1,7 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { type Shape, broadcastStrides, fmt, normDim, normDims, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, record } from '../tensor.js';
+import { Tensor, describe, record } from '../tensor.js';
 import { cast } from './elementwise.js';
 
 /* Shape ops. Storage is always contiguous: reshape shares it, the others copy through one
@@ -135,9 +135,17 @@ function scatterStrided(src: ArrayLike<number>, srcStrides: readonly number[], s
   }
 }
 
+/** Throws unless `tensors` is a non-empty array of Tensors; the error names the op and the bad entry. */
+function checkList(tensors: readonly Tensor[], op: string): void {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError(`${op}: expected a non-empty list of tensors`);
+  tensors.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TypeError(`${op}: entry ${i} of the list must be a Tensor, got ${describe(t)}`);
+  });
+}
+
 /** Joins tensors along an existing dim. @example cat([ones([2]), zeros([1])]); // [1, 1, 0] */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new RangeError('cat: expected a non-empty list of tensors');
+  checkList(tensors, 'cat');
   const first = tensors[0]!;
   if (first.ndim === 0) throw new RangeError('cat: 0-d tensors cannot be joined along a dim; use stack');
   const d = normDim(dim, first.ndim, 'cat');
@@ -167,7 +175,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /** Joins tensors along a new dim. @example stack([ones([2]), zeros([2])]); // shape [2, 2] */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new RangeError('stack: expected a non-empty list of tensors');
+  checkList(tensors, 'stack');
   const first = tensors[0]!;
   tensors.forEach((t, i) => {
     if (t.ndim !== first.ndim || t.shape.some((s, k) => s !== first.shape[k])) throw new RangeError(`stack: tensor ${i} has shape ${fmt(t.shape)} but tensor 0 has ${fmt(first.shape)}`);
