@@ -273,6 +273,8 @@ describe('crossEntropy: bad input names the function and the argument', () => {
     ['target shape fits neither form', () => crossEntropy(x, [0, 1, 2]), /crossEntropy: target of shape \[3\] fits neither class indices \(shape \[2\] for input \[2, 3\]\) nor class probabilities .*\[2, 3\]/],
     ['wrong probability shape', () => crossEntropy(x, zeros([3, 2])), /target of shape \[3, 2\] fits neither/],
     ['weight length', () => crossEntropy(x, [0, 1], { weight: [1, 2] }), /crossEntropy: weight must have C = 3 entries \(one per class\), got shape \[2\]/],
+    ['weight entries that are not numbers', () => crossEntropy(x, [0, 1], { weight: ['a', 1, 2] as never }), /^crossEntropy: weight\[0\] is "a"; expected a number$/],
+    ['NaN weight', () => crossEntropy(x, [0, 1], { weight: [1, NaN, 2] }), /^crossEntropy: weight\[1\] is NaN; expected a number$/],
     ['labelSmoothing > 1', () => crossEntropy(x, [0, 1], { labelSmoothing: 1.5 }), /crossEntropy: labelSmoothing must be a number in \[0, 1\], got 1.5/],
     ['labelSmoothing < 0', () => crossEntropy(x, [0, 1], { labelSmoothing: -0.1 }), /labelSmoothing must be a number in \[0, 1\]/],
     ['negative probability', () => crossEntropy(x, tensor([[0.5, 0.6, -0.1], [0, 1, 0]])), /crossEntropy: target probabilities must be non-negative numbers, found -0.1 at \[0, 2\]/],

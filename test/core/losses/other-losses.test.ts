@@ -144,6 +144,10 @@ describe('klDiv (input log-probabilities, as PyTorch)', () => {
   it('errors', () => {
     expect(() => klDiv(tensor([0]), tensor([1]), { reduction: 'avg' as never })).toThrow(/klDiv: reduction must be 'mean', 'sum', 'none', 'batchmean'/);
     expect(() => klDiv(tensor([0]), tensor([1, 0]))).toThrow(/klDiv: target shape \[2\] must equal input shape \[1\]/);
+    // A negative or NaN probability target would give a silent NaN (PyTorch's result): an error instead.
+    expect(() => klDiv(tensor([-1, -2]), tensor([1.5, -0.5]))).toThrow(/^klDiv: target must hold probabilities ≥ 0 \(or pass logTarget: true for log-probabilities\), found -0.5 at \[1\]$/);
+    expect(() => klDiv(tensor([[-1, -2]]), tensor([[NaN, 1]]))).toThrow(/^klDiv: target must hold probabilities ≥ 0 .*found NaN at \[0, 0\]$/);
+    expect(Number.isFinite(klDiv(tensor([-1, -2]), tensor([0.25, 0.75]).log(), { logTarget: true }).item())).toBe(true); // log-targets are negative
   });
 });
 

@@ -3,7 +3,7 @@ import { noGrad } from '../engine.js';
 import { fmt, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
-import { checkReduction, checkTensor } from './targets.js';
+import { at, checkReduction, checkTensor } from './targets.js';
 
 /**
  * Kullback–Leibler divergence with the input as log-probabilities, as PyTorch's `F.kl_div`:
@@ -11,7 +11,7 @@ import { checkReduction, checkTensor } from './targets.js';
  *   PyTorch gives NaN there).
  * Reductions: 'mean' (over every element, PyTorch's default), 'batchmean' (sum / size of dim 0, the
  * true KL per sample), 'sum', 'none'. Gradient w.r.t. the input: −t (−e^t with logTarget); the
- * target gets none.
+ * target gets none. A negative or NaN probability target is an error (PyTorch gives NaN).
  * @example klDiv(tensor([Math.log(0.5), Math.log(0.5)]), tensor([1, 0]), { reduction: 'sum' }); // log 2
  */
 export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: 'mean' | 'sum' | 'none' | 'batchmean'; logTarget?: boolean } = {}): Tensor {
@@ -21,6 +21,13 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: 'mean' 
   const { reduction = 'mean', logTarget = false } = opts;
   checkReduction(reduction, fn, ['mean', 'sum', 'none', 'batchmean']);
   if (!sameShape(input.shape, target.shape)) throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
+  // A negative probability (or a NaN) would turn into a silent NaN loss (PyTorch returns NaN): refuse it.
+  if (!logTarget) {
+    for (let i = 0; i < target.size; i++) {
+      const v = target.data[i]!;
+      if (!(v >= 0)) throw new RangeError(`${fn}: target must hold probabilities ≥ 0 (or pass logTarget: true for log-probabilities), found ${v} at ${at(target.shape, i)}`);
+    }
+  }
   const elems = noGrad(() => (logTarget
     ? where(eq(target, -Infinity), 0, mul(exp(target), sub(target, input))) // e^−∞ · (−∞ − x) → 0, not NaN
     : where(ne(target, 0), mul(target, sub(log(where(ne(target, 0), target, 1)), input)), 0))); // 0 · log 0 = 0

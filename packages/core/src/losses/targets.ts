@@ -59,11 +59,11 @@ export function parseWeight(w: Tensor | readonly number[] | undefined | null, c:
   if (shape.length !== 1 || shape[0] !== c) {
     throw new RangeError(`${fn}: weight must have C = ${c} entries (one per class), got shape ${fmt(shape)}`);
   }
-  const out = Float64Array.from(data as ArrayLike<number>);
-  out.forEach((v, k) => {
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${fn}: weight[${k}] is ${v}; expected a number`);
-  });
-  return out;
+  for (let k = 0; k < c; k++) {
+    const v = (data as ArrayLike<unknown>)[k];
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${fn}: weight[${k}] is ${typeof v === 'string' ? JSON.stringify(v) : String(v)}; expected a number`);
+  }
+  return Float64Array.from(data as ArrayLike<number>);
 }
 
 /** A flat position in `shape`, written as [i, j, …]. */
