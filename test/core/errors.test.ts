@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Tensor, Value, add, arange, argmax, cast, cat, clamp, dot, expand, full, gather, grad, hessian, indexSelect, jacobian, leakyRelu,
-  linspace, matmul, max, min, mm, mul, oneHot, outer, rand, randn, randperm, record, reshape, scatterAdd, stack, sum, tensor,
+  linspace, matmul, max, min, mm, mul, gradients, oneHot, outer, rand, randn, randperm, record, reshape, scatterAdd, stack, sum, tensor,
   where, zeros,
 } from '@xent/core';
 
@@ -170,6 +170,11 @@ describe('more bad input: every argument checked, no silent NaN or silent defaul
     expect(() => jacobian((x) => x, [1, 2] as never)).toThrow(/^jacobian: x must be a Tensor, got an array$/);
     expect(() => grad('f' as never)).toThrow(/^grad: the first argument must be a function of tensors/);
     expect(() => hessian(null as never, zeros([2]))).toThrow(/^hessian: the first argument must be a function of tensors, got null$/);
+    const y = zeros([2], { requiresGrad: true }).mul(2);
+    expect(() => gradients(y, [y], { gradOutput: [1, 1] as never })).toThrow(/^gradients: gradOutput must be a Tensor, got an array$/);
+    expect(() => gradients(y, y as never)).toThrow(/^gradients: inputs must be an array of Tensors, got Tensor$/);
+    expect(() => gradients(y, [y, 3 as never])).toThrow(/^gradients: inputs\[1\] must be a Tensor, got number 3$/);
+    expect(() => gradients(5 as never, [y])).toThrow(/^gradients: output must be a Tensor, got number 5$/);
   });
 
   it('outer takes vectors only, as PyTorch (it used to flatten matrices silently)', () => {

@@ -8,12 +8,14 @@
  * there, once) and accumulates.
  */
 
+/** What an op output remembers: the op's name, its inputs and the rule from d(output) to one d(input) each. */
 export interface OpNode<G, N> {
   readonly op: string;
   readonly inputs: readonly N[];
   readonly backward: (grad: G) => readonly (G | null | undefined)[];
 }
 
+/** Anything the engine can walk: a `Value` or a `Tensor`. */
 export interface GraphNode<G> {
   _node: OpNode<G, GraphNode<G>> | null;
   requiresGrad: boolean;
@@ -35,12 +37,12 @@ export interface GradSpace<G, N extends GraphNode<G>> {
 
 let gradEnabled = true;
 
-/** True while operations record the graph (the default; false inside `noGrad`). */
+/** True while operations record the graph (the default; false inside `noGrad`). @example noGrad(() => isGradEnabled()); // false */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs `fn` with graph recording switched on or off, restoring the mode after. */
+/** Runs `fn` with graph recording switched on or off, restoring the mode after. @example withGradMode(false, () => x.mul(2)); */
 export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = enabled;
@@ -64,6 +66,7 @@ export function enableGrad<T>(fn: () => T): T {
 /**
  * Nodes reachable from `root` that take part in the gradient, inputs before outputs.
  * Iterative post-order depth-first search: an explicit stack of nodes and child positions.
+ * @example topoSort(loss).map((n) => n.op); // ['leaf', 'mul', …, 'sum']
  */
 export function topoSort<G, N extends GraphNode<G>>(root: N): N[] {
   const order: N[] = [];
@@ -96,6 +99,7 @@ export function topoSort<G, N extends GraphNode<G>>(root: N): N[] {
 /**
  * Back-propagates `seed` from `root` through the graph. With `createGraph` the backward
  * functions run with recording on, so the gradients are themselves differentiable.
+ * @example runBackward(y, 1, valueSpace); // what Value.backward() does
  */
 export function runBackward<G, N extends GraphNode<G>>(
   root: N,

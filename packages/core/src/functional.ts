@@ -17,6 +17,12 @@ export function gradients(
   inputs: readonly Tensor[],
   opts: { gradOutput?: Tensor; createGraph?: boolean } = {},
 ): Tensor[] {
+  if (!(output instanceof Tensor)) throw new TypeError(`gradients: output must be a Tensor, got ${describe(output)}`);
+  if (!Array.isArray(inputs)) throw new TypeError(`gradients: inputs must be an array of Tensors, got ${describe(inputs)}`);
+  inputs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new TypeError(`gradients: inputs[${i}] must be a Tensor, got ${describe(x)}`);
+  });
+  if (opts.gradOutput !== undefined && !(opts.gradOutput instanceof Tensor)) throw new TypeError(`gradients: gradOutput must be a Tensor, got ${describe(opts.gradOutput)}`);
   if (!output.requiresGrad) return inputs.map((x) => zerosLike(x));
   const seed = opts.gradOutput ?? (() => {
     if (output.size !== 1) throw new Error(`gradients: the output has shape ${fmt(output.shape)}; pass gradOutput for a non-scalar output`);

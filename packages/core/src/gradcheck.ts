@@ -2,6 +2,7 @@ import { alloc } from './dtype.js';
 import { gradients } from './functional.js';
 import { Tensor } from './tensor.js';
 
+/** Options of `gradcheck`: the step and the tolerances (a mismatch is |analytic − numeric| > atol + rtol·|numeric|). */
 export interface GradcheckOptions {
   /** Step of the central difference. */
   eps?: number;

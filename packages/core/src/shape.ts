@@ -1,15 +1,16 @@
 /** Shape arithmetic shared by the ops and the kernels: sizes, strides, broadcasting, dims. */
 
+/** The size of each dim, outermost first ([] for a 0-d tensor). */
 export type Shape = readonly number[];
 
-/** Number of elements of a shape: the product of its dims (1 for a scalar). */
+/** Number of elements of a shape: the product of its dims (1 for a scalar). @example sizeOf([2, 3]); // 6 */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
 }
 
-/** Row-major (C-order) strides of a contiguous tensor. */
+/** Row-major (C-order) strides of a contiguous tensor: stride_i = Π_{j>i} shape_j. @example stridesOf([2, 3]); // [3, 1] */
 export function stridesOf(shape: Shape): number[] {
   const s = new Array<number>(shape.length);
   let acc = 1;
@@ -20,17 +21,22 @@ export function stridesOf(shape: Shape): number[] {
   return s;
 }
 
+/** True when both shapes have the same dims. @example sameShape([2, 3], [2, 3]); // true */
 export function sameShape(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
+/** A shape as text for messages. @example fmt([2, 3]); // '[2, 3]' */
 export function fmt(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
-/** numpy broadcasting of two shapes; the error names the op and both shapes. */
+/**
+ * numpy broadcasting of two shapes: align on the right, each dim equal or 1; the error names the op and both shapes.
+ * @example broadcastShapes([2, 1], [3], 'add'); // [2, 3]
+ */
 export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
@@ -57,7 +63,7 @@ export function broadcastStrides(from: Shape, to: Shape): number[] {
   return s;
 }
 
-/** Resolves a possibly negative dim against a rank; the error names the op, the dim and the rank. */
+/** Resolves a possibly negative dim against a rank (d < 0 → d + rank); the error names the op, the dim and the rank. @example normDim(-1, 3, 'sum'); // 2 */
 export function normDim(dim: number, ndim: number, op: string): number {
   const r = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -r || dim >= r) {
@@ -66,7 +72,7 @@ export function normDim(dim: number, ndim: number, op: string): number {
   return dim < 0 ? dim + r : dim;
 }
 
-/** Resolves `dim` (a number, a list, or undefined for all dims) to a sorted list of distinct dims. */
+/** Resolves `dim` (a number, a list, or undefined for all dims) to a sorted list of distinct dims. @example normDims([-1, 0], 3, 'sum'); // [0, 2] */
 export function normDims(dim: number | readonly number[] | undefined, ndim: number, op: string): number[] {
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
   if (typeof dim !== 'number' && !Array.isArray(dim)) throw new TypeError(`${op}: dim must be a number or a list of numbers, got ${JSON.stringify(dim)}`);
@@ -77,7 +83,7 @@ export function normDims(dim: number | readonly number[] | undefined, ndim: numb
   return out.sort((x, y) => x - y);
 }
 
-/** Shape after reducing `dims`, keeping them as 1 when `keepdim`. */
+/** Shape after reducing `dims`, keeping them as 1 when `keepdim`. @example reducedShape([2, 3], [1], true); // [2, 1] */
 export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
   const out: number[] = [];
   for (let i = 0; i < shape.length; i++) {
@@ -88,6 +94,7 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boo
   return out;
 }
 
+/** A copy of `shape` after checking it is a list of non-negative integers. @example checkShape([2, 3], 'zeros'); */
 export function checkShape(shape: unknown, op: string): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new TypeError(`${op}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);

@@ -9,7 +9,7 @@ import * as sh from './ops/shape.js';
 import * as sm from './ops/softmax.js';
 import { type Shape, fmt, sameShape, sizeOf } from './shape.js';
 
-/** Anything an op accepts where a tensor is expected: a tensor or a plain number. */
+/** Anything an op accepts where a tensor is expected: a tensor or a plain number. @example add(x, 1); // 1 is a TensorLike */
 export type TensorLike = Tensor | number;
 type Dim = number | readonly number[];
 type Nested = number | Nested[];
@@ -213,6 +213,7 @@ export class Tensor implements GraphNode<Tensor> {
  * needs a gradient. `backward` maps the output's gradient to one gradient per input (null for
  * an input with none) using differentiable tensor ops, which is what makes higher-order
  * gradients work. Broadcasting is undone by the engine, not by `backward`.
+ * @example const out = map(t, 'exp'); return record('exp', [t], out, (g) => [mul(g, out)]); // d eˣ = eˣ
  */
 export function record(op: string, inputs: readonly Tensor[], out: Tensor, backward: (g: Tensor) => readonly (Tensor | null)[]): Tensor {
   if (isGradEnabled()) {
@@ -227,7 +228,7 @@ export function record(op: string, inputs: readonly Tensor[], out: Tensor, backw
   return out;
 }
 
-/** A tensor from a number, kept in the dtype of `like` (as PyTorch does with Python scalars). */
+/** A tensor from a number, kept in the dtype of `like` (as PyTorch does with Python scalars). @example asTensor(2, x); // 0-d, x's dtype */
 export function asTensor(x: TensorLike, like?: Tensor, op = 'tensor'): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x !== 'number') throw new TypeError(`${op}: expected a Tensor or a number, got ${describe(x)}`);
@@ -236,6 +237,7 @@ export function asTensor(x: TensorLike, like?: Tensor, op = 'tensor'): Tensor {
   return t;
 }
 
+/** A short description of a value for error messages. @example describe([1]); // 'an array' */
 export function describe(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array';

@@ -4,15 +4,18 @@ import { type Shape, checkShape, fmt, sizeOf } from '../shape.js';
 import { Tensor, describe } from '../tensor.js';
 import { nestedToFlat } from './indexing.js';
 
+/** Options of the creation functions: the dtype (float64 by default) and whether the tensor requires a gradient. */
 export interface CreateOptions {
   dtype?: DType;
   requiresGrad?: boolean;
 }
+/** Creation options plus the generator to draw from (the default generator when absent). */
 export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
 type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
+/** What `tensor()` accepts: a number, a nested rectangular array of numbers, or a typed array. */
 export type TensorData = number | readonly unknown[] | NumericArray;
 
 function make(data: ArrayLike<number> | null, shape: Shape, opts: CreateOptions, where: string, fallback: DType = 'float64'): Tensor {
