@@ -92,12 +92,16 @@ export function report(steps: Step[] = walkthrough()): string {
   const out: string[] = ['Deriving ∂L/∂z for softmax + cross-entropy, step by step', ''];
   steps.forEach((s, k) => {
     out.push(s.title, `  (${NOTES[k] ?? ''})`, '');
-    out.push(`  loss L = −Σ t log p (crossEntropy): ${s.loss.toFixed(6)}`, '');
+    const many = s.logits.length > 1;
+    // Forward first (logits → p → loss), then the backward, step by step, for each row.
     s.logits.forEach((z, i) => {
-      const tag = s.logits.length > 1 ? ` (row ${i}, target class ${s.targets[i]})` : ` (target class ${s.targets[i]})`;
-      out.push(`  logits z${tag}: ${vec(z)}`);
+      out.push(`  logits z${many ? ` (row ${i}, target class ${s.targets[i]})` : ` (target class ${s.targets[i]})`}: ${vec(z)}`);
       out.push(`  softmax p = e^z / Σ e^z: ${vec(s.p[i]!)}`);
-      if (s.logits.length === 1 && !s.opts.labelSmoothing) out.push(`  −log p_y: ${num(-Math.log(s.p[i]![s.targets[i]!]!))}`);
+      if (!many && !s.opts.labelSmoothing) out.push(`  −log p_y: ${num(-Math.log(s.p[i]![s.targets[i]!]!))}`);
+    });
+    out.push(`  loss L = −Σ t log p (crossEntropy): ${s.loss.toFixed(6)}`, '');
+    s.logits.forEach((_, i) => {
+      if (many) out.push(`  row ${i}:`);
       out.push(`  target t: ${vec(s.t[i]!)}`);
       out.push('  softmax Jacobian ∂p/∂z, from jacobian(softmax, z):');
       for (const r of s.jacobian[i]!) out.push(`      ${vec(r)}`);

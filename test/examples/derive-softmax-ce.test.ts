@@ -32,6 +32,17 @@ describe('examples/derive-softmax-ce', () => {
     expect(sections[2]).toMatch(/class weights w = \[1, 2, 0.5\]/);
   });
 
+  it('every section walks forward then backward, in the order of the derivation', () => {
+    const order = ['logits z', 'softmax p', 'loss L', 'target t', 'softmax Jacobian', '∂L/∂p', 'chain rule', 'fused op', 'central differences', 'largest disagreement'];
+    for (const s of sections) {
+      const at = order.map((label) => s.split('\n').findIndex((l) => l.trimStart().startsWith(label)));
+      expect(at.every((v) => v >= 0)).toBe(true);
+      expect(at).toEqual([...at].sort((a, b) => a - b));
+    }
+    const first = sections[0]!.split('\n').map((l) => l.trimStart());
+    expect(first.findIndex((l) => l.startsWith('−log p_y'))).toBeLessThan(first.findIndex((l) => l.startsWith('softmax Jacobian')));
+  });
+
   it('section 1: logits, softmax, −log p_y, the Jacobian diag(p) − ppᵀ, −y/p, p − y', () => {
     const s = sections[0]!;
     near(numbers(lines(s, 'logits z')[0]!), z0);
