@@ -31,6 +31,22 @@ describe('gather and scatterAdd', () => {
     expect(t.gather(1, tensor([[0], [2]])).toArray()).toEqual([[1], [6]]);
   });
 
+  it('3-D gather and scatterAdd on every dim agree with the defining loops', () => {
+    // x[a][b][c] = 100a + 10b + c; index of shape [2, 2, 2] (smaller than x on the other dims).
+    const x = tensor([0, 1].map((a) => [0, 1, 2].map((b) => [0, 1, 2, 3].map((c) => 100 * a + 10 * b + c))));
+    const idx = [[[1, 0], [0, 2]], [[2, 1], [1, 1]]];
+    for (const d of [0, 1, 2]) {
+      const ok = (v: number): number => v % [2, 3, 4][d]!; // keep each index in range for its dim
+      const ix = idx.map((r) => r.map((q) => q.map(ok)));
+      const want = ix.map((r, a) => r.map((q, b) => q.map((v, c) => 100 * (d === 0 ? v : a) + 10 * (d === 1 ? v : b) + (d === 2 ? v : c))));
+      expect(gather(x, d, ix).toArray()).toEqual(want);
+      const acc = [0, 1].map(() => [0, 1, 2].map(() => [0, 0, 0, 0]));
+      ix.forEach((r, a) => r.forEach((q, b) => q.forEach((v, c) => { acc[d === 0 ? v : a]![d === 1 ? v : b]![d === 2 ? v : c]! += 1000 + a * 4 + b * 2 + c; })));
+      const src = tensor([0, 1].map((a) => [0, 1, 2].map((b) => [0, 1, 2, 3].map((c) => 1000 + a * 4 + b * 2 + c))));
+      expect(scatterAdd(zeros([2, 3, 4]), d, ix, src).toArray()).toEqual(acc);
+    }
+  });
+
   it('scatterAdd adds src at the indexed places; repeats accumulate', () => {
     expect(scatterAdd(zeros([3]), 0, [0, 0, 2], tensor([1, 2, 5])).toArray()).toEqual([3, 0, 5]);
     // self[i][index[i][j]] += src[i][j]

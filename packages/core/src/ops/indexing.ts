@@ -86,19 +86,24 @@ function indexAdd(g: Tensor, shape: Shape, d: number, pos: readonly number[]): T
   return record('indexAdd', [g], out, (gg) => [indexSelect(gg, d, pos)]);
 }
 
-/** Visits every index position: calls visit(flat position in index, offset in x for that position). */
-function walkIndex(ix: Index, xShape: Shape, d: number, op: string, visit: (i: number, xOff: number) => void): void {
+/**
+ * The flat offset, in a tensor of `shape`, that each index position addresses: the position's own
+ * coordinates, except on dim d (d ≥ 0) where the index value is read and range-checked. Computed once
+ * into a typed array, so the gather and scatter loops are plain array reads (no per-element callback).
+ */
+function indexOffsets(ix: Index, shape: Shape, d: number, op: string): Float64Array {
   const nd = ix.shape.length;
-  const xs = stridesOf(xShape);
-  const n = xShape[d]!;
+  const xs = stridesOf(shape);
+  const n = d >= 0 ? shape[d]! : 0;
   const pos = new Array<number>(nd).fill(0);
-  const total = sizeOf(ix.shape);
-  for (let i = 0; i < total; i++) {
+  const offs = new Float64Array(sizeOf(ix.shape));
+  for (let i = 0; i < offs.length; i++) {
     let off = 0;
     for (let k = 0; k < nd; k++) off += (k === d ? checkRange(ix.data[i]!, n, op, i) : pos[k]!) * xs[k]!;
-    visit(i, off);
+    offs[i] = off;
     for (let k = nd - 1; k >= 0; k--) { if (++pos[k]! < ix.shape[k]!) break; pos[k] = 0; }
   }
+  return offs;
 }
 
 function checkGatherShapes(ix: Index, xShape: Shape, d: number, op: string, other = 'input'): void {
@@ -118,7 +123,8 @@ export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
 
 function gatherIx(x: Tensor, d: number, ix: Index): Tensor {
   const out = new Tensor(alloc(x.dtype, sizeOf(ix.shape)), ix.shape);
-  walkIndex(ix, x.shape, d, 'gather', (i, off) => (out.data[i] = x.data[off]!));
+  const offs = indexOffsets(ix, x.shape, d, 'gather'), o = out.data, xd = x.data;
+  for (let i = 0; i < offs.length; i++) o[i] = xd[offs[i]!]!;
   return record('gather', [x], out, (g) => [scatterAddIx(new Tensor(alloc(g.dtype, x.size), x.shape), d, ix, g)]); // sends each gradient back to where it was read
 }
 
@@ -135,12 +141,10 @@ export function scatterAdd(x: Tensor, dim: number, index: IndexLike, src: Tensor
 function scatterAddIx(x: Tensor, d: number, ix: Index, src: Tensor): Tensor {
   const out = new Tensor(alloc(promote(x.dtype, src.dtype), x.size), x.shape);
   out.data.set(x.data);
-  const ss = stridesOf(src.shape), is = stridesOf(ix.shape);
-  walkIndex(ix, x.shape, d, 'scatterAdd', (i, off) => {
-    let si = 0, r = i;
-    for (let k = 0; k < is.length; k++) { const c = Math.floor(r / is[k]!); r -= c * is[k]!; si += c * ss[k]!; }
-    out.data[off]! += src.data[si]!;
-  });
+  // Index position i adds src at the same coordinates (src may be larger than the index) into x at offs[i].
+  const offs = indexOffsets(ix, x.shape, d, 'scatterAdd'), from = indexOffsets(ix, src.shape, -1, 'scatterAdd');
+  const o = out.data, sd = src.data;
+  for (let i = 0; i < offs.length; i++) o[offs[i]!] = o[offs[i]!]! + sd[from[i]!]!;
   return record('scatterAdd', [x, src], out, (g) => [g, gatherInto(g, d, ix, src.shape)]); // ∂/∂x = 1; ∂/∂src reads g back
 }
 
