@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Tensor, abs, add, cast, clamp, clone, cos, div, eq, erf, exp, ge, gelu, grad, gradcheck, gt, le, leakyRelu, log, lt, maximum,
-  minimum, mul, ne, neg, pow, relu, sigmoid, sign, sin, softplus, sqrt, square, sub, tanh, tensor, where,
+  gradients, minimum, mul, ne, neg, pow, relu, sigmoid, sign, sin, softplus, sqrt, square, sub, tanh, tensor, where,
 } from '@xent/core';
 import { expectClose, mapNested, rn, ru } from './helpers.js';
 
@@ -245,6 +245,18 @@ describe('gradcheck (float64 central differences), broadcast inputs', () => {
     ['where', (a, b) => where(gt(a, 0), a, b), A, B],
   ];
   for (const [name, f, a, b] of binary) it(name, () => expect(gradcheck(f, [a, b])).toBe(true));
+
+  // Second order with broadcasting: the gradients of Σ f(a, b)² w.r.t. both broadcast inputs, as a
+  // function of both (createGraph), so the engine's sum-back is itself differentiated.
+  for (const [name, f, a, b] of binary) {
+    it(`second order, broadcast: ${name}`, () => {
+      const h = (x: Tensor, y: Tensor): Tensor => {
+        const [gx, gy] = gradients(f(x, y).square().sum(), [x, y], { createGraph: true });
+        return gx!.square().sum().add(gy!.sum());
+      };
+      expect(gradcheck(h, [a, b])).toBe(true);
+    });
+  }
 });
 
 describe('second order: gradcheck of grad(f)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Tensor, dot, grad, gradcheck, matmul, mm, outer, tensor } from '@xent/core';
+import { type Tensor, dot, grad, gradcheck, gradients, matmul, mm, outer, tensor } from '@xent/core';
 import { expectClose, rn } from './helpers.js';
 
 /** Naive triple loop on nested arrays: the independent reference. */
@@ -104,6 +104,27 @@ describe('matmul gradients', () => {
     expect(gradcheck(dot, [rn([5], 13), rn([5], 14)])).toBe(true);
     expect(gradcheck(outer, [rn([3], 15), rn([2], 16)])).toBe(true);
   });
+
+  // Second order through every layout: the gradient of Σ (A·B)² with respect to both inputs, as a
+  // function of both (createGraph), against central differences.
+  for (const [name, sa, sb] of cases) {
+    it(`second order ${name}`, () => {
+      const f = (a: Tensor, b: Tensor): Tensor => {
+        const [ga, gb] = gradients(matmul(a, b).square().sum(), [a, b], { createGraph: true });
+        return ga!.sum().add(gb!.square().sum());
+      };
+      expect(gradcheck(f, [rn(sa, 17), rn(sb, 18)])).toBe(true);
+    });
+  }
+  for (const [ta, tb] of [[false, true], [true, false], [true, true]] as const) {
+    it(`second order mm transA=${ta} transB=${tb}`, () => {
+      const f = (a: Tensor, b: Tensor): Tensor => {
+        const [ga, gb] = gradients(mm(a, b, ta, tb).square().sum(), [a, b], { createGraph: true });
+        return ga!.square().sum().add(gb!.sum());
+      };
+      expect(gradcheck(f, [rn(ta ? [4, 3] : [3, 4], 19), rn(tb ? [2, 4] : [4, 2], 20)])).toBe(true);
+    });
+  }
 
   it('second order: gradcheck of grad of tanh(A·B)', () => {
     const b = rn([4, 2], 12);
