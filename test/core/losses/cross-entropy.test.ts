@@ -241,6 +241,14 @@ describe('crossEntropy: numerical stability (exact expected values)', () => {
     expect(g2!.data[1]).toBe(0);
   });
 
+  it('a −∞ logit with label smoothing has target mass ε/C: the loss is +∞ (PyTorch), the gradient there −ε/C', () => {
+    const x = tensor([[0, -Infinity, Math.log(3)]], { requiresGrad: true });
+    const l = crossEntropy(x, [2], { labelSmoothing: 0.3 });
+    expect(l.item()).toBe(Infinity);
+    l.backward();
+    expectClose(x.grad!, [[0.25 - 0.1, -0.1, 0.75 - 0.8]], 1e-15); // p − t̃ with p = [¼, 0, ¾], t̃ = [0.1, 0.1, 0.8]
+  });
+
   it('no NaN or Infinity in loss or gradient for any finite logits, float64 and float32', () => {
     const vals64 = [1e300, -1e300, 1e4, -1e4, 100, -100, 0, 1e-300];
     const vals32 = [1e37, -1e37, 1e8, -1e8, 100, -100, 0, 1e-30];
