@@ -43,7 +43,9 @@ describe('rebuilding saved models from their architecture', () => {
     ['a bad size', (d) => { d.architecture.layers[0].inFeatures = 0; }, /architecture\.layers\[0\]: inFeatures must be an integer ≥ 1, got 0/],
     ['a bad bias flag', (d) => { d.architecture.layers[0].bias = 'yes'; }, /bias must be true or false/],
     ['layers that are not a list', (d) => { d.architecture.layers = {}; }, /architecture: layers must be an array/],
-    ['sizes that disagree with the parameters', (d) => { d.architecture.layers[2].outFeatures = 4; }, /'2\.weight' has shape \[3, 4\] but the model's parameter has shape \[4, 4\]/],
+    ['sizes that disagree with the parameters', (d) => { d.architecture.layers[2].inFeatures = 3; }, /'2\.weight' has shape \[3, 4\] but the model's parameter has shape \[3, 3\]/],
+    // Counted before anything is built, so a tiny file cannot make the loader allocate a huge model.
+    ['layers larger than the values held', (d) => { d.architecture.layers[2].outFeatures = 1e6; }, /loadModel: the architecture needs 5000012 parameter values but the file holds only 27/],
   ];
   for (const [name, edit, err] of bad) {
     it(`rejects ${name}`, () => {

@@ -60,6 +60,12 @@ describe('trainTestSplit and StandardScaler', () => {
     expect(() => trainTestSplit(x, y, { testSize: 150 })).toThrow(/testSize must be a fraction/);
   });
 
+  it('names bad input: too few samples to split, non-finite features to standardise', () => {
+    expect(() => trainTestSplit(tensor([[1]]), tensor([0]))).toThrow(/trainTestSplit: need at least 2 samples to split, got 1/);
+    expect(() => new StandardScaler().fit(tensor([[1, 2], [3, NaN]]))).toThrow(/StandardScaler\.fit: x holds NaN at row 1, column 1; expected finite numbers/);
+    expect(() => new StandardScaler().fit(tensor([[Infinity, 2]]))).toThrow(/holds Infinity at row 0, column 0/);
+  });
+
   it('standardises with the training part’s mean and population std', () => {
     const train = tensor([[1, 10], [3, 10], [5, 10]]);
     const sc = new StandardScaler().fit(train);

@@ -1,6 +1,6 @@
 import { type Tensor, manualSeed, oneHot, tensor } from '@xent/core';
 import {
-  Adam, type Callback, CrossEntropyLoss, EarlyStopping, Linear, MLP, MSELoss, SGD, StepLR, blobs, evaluate, fit, predict, spiral,
+  Adam, type Callback, CrossEntropyLoss, DataLoader, EarlyStopping, Linear, MLP, MSELoss, SGD, StepLR, TensorDataset, blobs, evaluate, fit, predict, spiral,
 } from '@xent/nn';
 import { describe, expect, it } from 'vitest';
 
@@ -99,6 +99,25 @@ describe('fit', () => {
       .toThrow(/fit: the loss became NaN at epoch 1, batch 1/);
     expect(() => fit(model, { data: { x: tensor([[1]]), y: tensor([[0]]) }, loss: new MSELoss(), optimizer: new SGD(model.parameters()), epochs: 0 })).toThrow(/epochs must be a positive integer/);
     expect(() => fit(model, { data: 5 as never, loss: new MSELoss(), optimizer: new SGD(model.parameters()), epochs: 1 })).toThrow(/data must be a Dataset, a DataLoader/);
+  });
+
+  it('empty data, a loader with no batches and a bad batchSize are errors naming the function, never a hang or empty results', () => {
+    const { x, y } = blobs({ n: 12, centers: 3, seed: 0 });
+    const model = new MLP([2, 4, 3]);
+    const none = { x: x.slice(0, 0, 0), y: y.slice(0, 0, 0) };
+    const opts = { loss: new CrossEntropyLoss(), optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 1, verbose: 0 as const };
+    expect(() => evaluate(model, none)).toThrow(/evaluate: data has no samples/);
+    expect(() => fit(model, { ...opts, data: { x, y }, valData: none })).toThrow(/fit: valData has no samples/);
+    const starved = new DataLoader(new TensorDataset(x, y), { batchSize: 20, dropLast: true });
+    expect(() => fit(model, { ...opts, data: starved })).toThrow(/fit: the DataLoader gives no batches \(12 samples, batchSize 20, dropLast\)/);
+    expect(() => fit(model, { ...opts, data: { x, y }, valData: starved })).toThrow(/fit: valData gives no batches/);
+    expect(() => evaluate(model, starved)).toThrow(/evaluate: data gives no batches/);
+    expect(() => predict(model, x, { batchSize: 0 })).toThrow(/predict: batchSize must be a positive integer, got 0/); // was an endless loop
+    expect(() => predict(model, x, { batchSize: 2.5 })).toThrow(/predict: batchSize must be a positive integer/);
+    expect(() => evaluate(model, { x, y }, { batchSize: -1 })).toThrow(/evaluate: batchSize must be a positive integer, got -1/);
+    expect(() => fit(model, { ...opts, data: { x, y }, batchSize: 0 })).toThrow(/fit: batchSize must be a positive integer, got 0/);
+    expect(() => new EarlyStopping({ mode: 'up' as 'max' })).toThrow(/EarlyStopping: mode must be 'min', 'max' or 'auto', got "up"/);
+    expect(() => new EarlyStopping({ minDelta: NaN })).toThrow(/EarlyStopping: minDelta must be a finite number/);
   });
 
   it('progress: a line per epoch when not a terminal, a redrawn bar on a terminal, nothing with verbose 0', () => {

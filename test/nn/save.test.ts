@@ -60,6 +60,15 @@ describe('saveModel / loadModel', () => {
     expect(() => loadModel(net(1), '{"__proto__": {"format": "xent-model"}}')).toThrow(/format must be 'xent-model', got undefined/);
   });
 
+  it('refuses to save a NaN or infinite parameter (JSON would write null)', () => {
+    const m = new Linear(2, 1);
+    m.weight.data[1] = NaN;
+    expect(() => saveModel(m)).toThrow(/saveModel: parameter 'weight' holds NaN at index 1; JSON can store finite numbers only/);
+    m.weight.data[1] = 0;
+    m.bias!.data[0] = -Infinity;
+    expect(() => saveModel(m)).toThrow(/parameter 'bias' holds -Infinity at index 0/);
+  });
+
   it('file helpers in @xent/nn/node', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xent-save-'));
     try {

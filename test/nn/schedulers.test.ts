@@ -76,6 +76,14 @@ describe('schedulers (PyTorch values)', () => {
     expect(opt.betas[0]).toBeCloseTo(0.9, 14);
   });
 
+  it('OneCycleLR: an empty phase (pctStart · totalSteps = 1) is an error, not a NaN rate (PyTorch: ZeroDivisionError)', () => {
+    const opt = new SGD([param()], { lr: 1, momentum: 0.9 });
+    expect(() => new OneCycleLR(opt, { maxLr: 1, totalSteps: 10, pctStart: 0.1 })).toThrow(/OneCycleLR: phase 1 of the schedule is empty at step 0/);
+    expect(() => new OneCycleLR(opt, { maxLr: 1, totalSteps: 20, pctStart: 0.05, threePhase: true })).toThrow(/phase 1 of the schedule is empty/);
+    const s = new OneCycleLR(opt, { maxLr: 1, totalSteps: 10, pctStart: 0.15 }); // warm-up ends at step 0.5: fine
+    for (let i = 0; i < 9; i++) { s.step(); expect(Number.isFinite(opt.lr)).toBe(true); }
+  });
+
   it('state dicts resume the schedule; bad options are named', () => {
     const a = new StepLR(new SGD([param()], { lr: 1 }), { stepSize: 2, gamma: 0.5 });
     rates(a, 3);

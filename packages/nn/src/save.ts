@@ -16,12 +16,18 @@ export interface SavedModel {
 }
 
 /**
- * The model's parameters as a JSON string (float64 values keep every bit: JSON numbers round-trip).
+ * The model's parameters as a JSON string (float64 values keep every bit: JSON numbers round-trip);
+ * a NaN or infinite parameter is an error, since JSON cannot hold it.
  * @example const json = saveModel(model); loadModel(otherModel, json);
  */
 export function saveModel(model: Module, opts: { meta?: unknown; space?: number } = {}): string {
   const parameters: SavedModel['parameters'] = {};
-  for (const [name, p] of model.namedParameters()) parameters[name] = { shape: p.shape.slice(), dtype: p.dtype, data: Array.from(p.data) };
+  for (const [name, p] of model.namedParameters()) {
+    // JSON has no NaN or Infinity (JSON.stringify would write null): refuse rather than save a broken file.
+    const bad = p.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new RangeError(`saveModel: parameter '${name}' holds ${p.data[bad]} at index ${bad}; JSON can store finite numbers only`);
+    parameters[name] = { shape: p.shape.slice(), dtype: p.dtype, data: Array.from(p.data) };
+  }
   const architecture = describeModel(model);
   const saved: SavedModel = architecture ? { format: 'xent-model', version: 1, architecture, parameters } : { format: 'xent-model', version: 1, parameters };
   if (opts.meta !== undefined) saved.meta = opts.meta;
@@ -103,6 +109,9 @@ export function loadModel(model: Module, json: string | unknown): unknown {
 export function modelFromJson(json: string | unknown): { model: Module; meta: unknown } {
   const { state, meta, architecture } = parseSavedModel(json);
   if (architecture === undefined) fail('the file has no architecture (the model had custom modules): build the model in code and call loadModel(model, json)');
+  // Count before building, so that a file naming huge layers fails without allocating them.
+  const needed = valuesNeeded(architecture, 0), held = Object.values(state).reduce((n, t) => n + t.size, 0);
+  if (needed > held) fail(`the architecture needs ${needed} parameter values but the file holds only ${held}`);
   let model: Module;
   try {
     model = buildModel(architecture);
@@ -115,4 +124,15 @@ export function modelFromJson(json: string | unknown): { model: Module; meta: un
     fail((e as Error).message.replace(/^loadStateDict: /, ''));
   }
   return { model, meta };
+}
+
+/** Parameter values a layer description needs (Linear is the only stock layer with parameters); NaN when malformed. */
+function valuesNeeded(spec: unknown, depth: number): number {
+  if (!isPlainObject(spec) || depth > 64) return NaN;
+  if (spec.type === 'Linear') {
+    const { inFeatures: i, outFeatures: o, bias } = spec;
+    return Number.isInteger(i) && Number.isInteger(o) ? (i as number) * (o as number) + (bias === true ? (o as number) : 0) : NaN;
+  }
+  if (spec.type === 'Sequential') return Array.isArray(spec.layers) ? spec.layers.reduce((n: number, l: unknown) => n + valuesNeeded(l, depth + 1), 0) : NaN;
+  return 0;
 }

@@ -131,6 +131,7 @@ export interface SplitOptions {
 export function trainTestSplit(x: Tensor, y: Tensor, opts: SplitOptions = {}): { xTrain: Tensor; yTrain: Tensor; xTest: Tensor; yTest: Tensor } {
   const n = rows(x);
   if (rows(y) !== n) throw new RangeError(`trainTestSplit: x has ${n} samples but y has ${rows(y)}`);
+  if (n < 2) throw new RangeError(`trainTestSplit: need at least 2 samples to split, got ${n}`);
   const ts = opts.testSize ?? 0.25;
   const nTest = ts > 0 && ts < 1 ? Math.ceil(ts * n) : ts;
   if (!Number.isInteger(nTest) || nTest < 1 || nTest >= n) throw new RangeError(`trainTestSplit: testSize must be a fraction in (0, 1) or a count in [1, ${n - 1}], got ${ts}`);
@@ -186,6 +187,9 @@ export class StandardScaler {
     const [n, f] = x.shape as [number, number];
     if (n === 0) throw new RangeError('StandardScaler.fit: no samples');
     const mean = new Float64Array(f), sq = new Float64Array(f), d = x.data;
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isFinite(d[i]!)) throw new RangeError(`StandardScaler.fit: x holds ${d[i]} at row ${Math.floor(i / f)}, column ${i % f}; expected finite numbers`);
+    }
     for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) mean[j] += d[i * f + j]!;
     for (let j = 0; j < f; j++) mean[j] /= n;
     for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) { const v = d[i * f + j]! - mean[j]!; sq[j] += v * v; }

@@ -211,6 +211,8 @@ export class OneCycleLR extends LRScheduler {
     for (let i = 0; i < this.phases.length; i++) {
       const ph = this.phases[i]!;
       if (t <= ph.end || i === this.phases.length - 1) {
+        // PyTorch divides by zero here (ZeroDivisionError); a NaN rate would train silently.
+        if (ph.end === start) throw new RangeError(`OneCycleLR: phase ${i + 1} of the schedule is empty at step ${t} (pctStart · totalSteps = ${ph.end + 1}); choose pctStart or totalSteps so that pctStart · totalSteps ≠ 1`);
         const p = (t - start) / (ph.end - start);
         if (this.cycleMomentum) this.setMomentum(this.anneal(ph.startMom, ph.endMom, p));
         return this.anneal(ph.startLr, ph.endLr, p);

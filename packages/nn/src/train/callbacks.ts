@@ -57,9 +57,11 @@ export class EarlyStopping implements Callback {
     this.patience = opts.patience ?? 5;
     if (!Number.isInteger(this.patience) || this.patience < 0) throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${this.patience}`);
     this.minDelta = Math.abs(opts.minDelta ?? 0);
+    if (!Number.isFinite(this.minDelta)) throw new RangeError(`EarlyStopping: minDelta must be a finite number, got ${String(opts.minDelta)}`);
     this.restoreBestWeights = opts.restoreBestWeights ?? true;
     this.monitorOpt = opts.monitor;
     this.modeOpt = opts.mode ?? 'auto';
+    if (!['min', 'max', 'auto'].includes(this.modeOpt)) throw new RangeError(`EarlyStopping: mode must be 'min', 'max' or 'auto', got ${JSON.stringify(this.modeOpt)}`);
   }
 
   onTrainBegin(): void {

@@ -57,6 +57,16 @@ function toDataset(d: Data, where: string): Dataset | DataLoader {
   throw new TypeError(`${where}: data must be a Dataset, a DataLoader, { x, y } or [x, y] of Tensors`);
 }
 
+/** Samples in a dataset or behind a loader (a loader's own length counts batches). */
+function samples(d: Dataset | DataLoader): number {
+  return d instanceof DataLoader ? d.dataset.length : d.length;
+}
+
+function checkBatchSize(bs: unknown, where: string): number {
+  if (!Number.isInteger(bs) || (bs as number) < 1) throw new RangeError(`${where}: batchSize must be a positive integer, got ${String(bs)}`);
+  return bs as number;
+}
+
 function callLoss(loss: Loss, out: Tensor, y: Tensor): Tensor {
   return loss instanceof Module ? loss.forward(out, y) : loss(out, y);
 }
@@ -123,10 +133,13 @@ export function fit(model: Module, opts: FitOptions): History {
   if (!optimizer || typeof optimizer.step !== 'function') throw new TypeError('fit: optimizer must be an Optimizer (SGD, Adam, AdamW)');
   const metrics = checkMetrics(opts.metrics ?? [], 'fit');
   const ds = toDataset(opts.data, 'fit');
-  if (ds.length === 0) throw new RangeError('fit: data has no samples');
+  if (samples(ds) === 0) throw new RangeError('fit: data has no samples');
+  if (opts.batchSize !== undefined) checkBatchSize(opts.batchSize, 'fit');
   const generator = opts.seed !== undefined ? new Generator(opts.seed) : defaultGenerator();
   const loader = ds instanceof DataLoader ? ds : new DataLoader(ds, { batchSize: Math.min(opts.batchSize ?? 32, ds.length), shuffle: opts.shuffle ?? true, generator });
+  if (loader.length === 0) throw new RangeError(`fit: the DataLoader gives no batches (${samples(ds)} samples, batchSize ${loader.batchSize}, dropLast)`);
   const val = opts.valData === undefined ? null : toDataset(opts.valData, 'fit (valData)');
+  if (val && samples(val) === 0) throw new RangeError('fit: valData has no samples');
   const callbacks = opts.callbacks ?? [];
   const threshold = thresholdOf(loss);
   const ctx: TrainContext = { model, optimizer, stopTraining: false };
@@ -192,17 +205,20 @@ function evaluateInto(model: Module, data: Dataset | DataLoader, loss: Loss | un
   const loader = data instanceof DataLoader ? data : new DataLoader(data, { batchSize: batchSize ?? Math.max(data.length, 1) });
   const meter = new Meter(metrics, threshold);
   const was = model.training;
+  let batches = 0;
   model.eval();
   try {
     noGrad(() => {
       for (const [xb, yb] of loader) {
         const out = model.forward(xb);
         meter.add(loss ? callLoss(loss, out, yb).data[0]! : null, out, yb);
+        batches++;
       }
     });
   } finally {
     model.train(was);
   }
+  if (batches === 0) throw new RangeError(`${prefix ? 'fit: valData' : 'evaluate: data'} gives no batches (a DataLoader with dropLast and batchSize ${loader.batchSize} over ${loader.dataset.length} samples)`);
   return meter.means(prefix);
 }
 
@@ -212,7 +228,10 @@ function evaluateInto(model: Module, data: Dataset | DataLoader, loss: Loss | un
  */
 export function evaluate(model: Module, data: Data, opts: { loss?: Loss; metrics?: Metric[]; batchSize?: number } = {}): Record<string, number> {
   const metrics = checkMetrics(opts.metrics ?? ['accuracy'], 'evaluate');
-  return evaluateInto(model, toDataset(data, 'evaluate'), opts.loss, metrics, thresholdOf(opts.loss), '', opts.batchSize);
+  const ds = toDataset(data, 'evaluate');
+  if (samples(ds) === 0) throw new RangeError('evaluate: data has no samples');
+  if (opts.batchSize !== undefined) checkBatchSize(opts.batchSize, 'evaluate');
+  return evaluateInto(model, ds, opts.loss, metrics, thresholdOf(opts.loss), '', opts.batchSize);
 }
 
 /**
@@ -221,6 +240,7 @@ export function evaluate(model: Module, data: Data, opts: { loss?: Loss; metrics
  */
 export function predict(model: Module, x: Tensor, opts: { batchSize?: number } = {}): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError('predict: x must be a Tensor');
+  if (opts.batchSize !== undefined) checkBatchSize(opts.batchSize, 'predict');
   const was = model.training;
   model.eval();
   try {
