@@ -127,6 +127,14 @@ describe('logsumexp, var, std', () => {
     expectClose(std(tensor([1, 2, 3, 4])), Math.sqrt(5 / 3), 1e-15);
   });
 
+  it('variance with no degrees of freedom left is an error, not a silent NaN (PyTorch: NaN with a warning)', () => {
+    expect(() => variance(tensor([3]))).toThrow(/^var: 1 element with correction 1 leaves no degrees of freedom \(n − correction must be > 0; use correction: 0 for the population variance\)$/);
+    expect(() => std(tensor([[1, 2]]), 0)).toThrow(/^var: 1 element with correction 1 leaves no degrees of freedom/);
+    expect(() => variance(tensor([1, 2]), undefined, { correction: 2 })).toThrow(/^var: 2 elements with correction 2 leave no degrees of freedom/);
+    expect(() => variance(tensor([1, 2]), undefined, { correction: NaN })).toThrow(/^var: correction must be a finite number, got NaN$/);
+    expect(variance(tensor([3]), undefined, { correction: 0 }).item()).toBe(0);
+  });
+
   it('variance gradient: 2(x − x̄)/(n − 1)', () => {
     const x = tensor([1, 2, 4], { requiresGrad: true });
     variance(x).backward();

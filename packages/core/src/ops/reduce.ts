@@ -96,7 +96,11 @@ export function variance(x: Tensor, dim?: Dim, opts: { keepdim?: boolean; correc
   const keepdim = opts.keepdim ?? false;
   let n = 1;
   for (const d of dims) n *= x.shape[d]!;
-  const dof = Math.max(n - (opts.correction ?? 1), 0);
+  const correction = opts.correction ?? 1;
+  if (typeof correction !== 'number' || !Number.isFinite(correction)) throw new TypeError(`var: correction must be a finite number, got ${String(correction)}`);
+  // n − correction ≤ 0 has no variance (PyTorch returns NaN or ∞ with a warning): a clear error instead.
+  if (n - correction <= 0) throw new RangeError(`var: ${n} element${n === 1 ? '' : 's'} with correction ${correction} leave${n === 1 ? 's' : ''} no degrees of freedom (n − correction must be > 0; use correction: 0 for the population variance)`);
+  const dof = n - correction;
   const out = noGrad(() => div(sum(square(sub(x, mean(x, dims, true))), dims, keepdim), dof));
   // Fused backward, as PyTorch: Σ(x − x̄) = 0 removes the path through the mean, so ±∞ inputs
   // give ±∞ (not NaN) gradients where x − x̄ is defined. x̄ is recomputed here so that the
