@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type Tensor, argmax, argmin, grad, gradcheck, logsumexp, max, mean, min, std, sum, sumTo, tensor, variance, ones,
+  type Tensor, argmax, argmin, grad, gradcheck, logsumexp, max, mean, min, std, sum, sumTo, tensor, variance, ones, zeros,
 } from '@xent/core';
 import { expectClose, rn } from './helpers.js';
 
@@ -125,6 +125,12 @@ describe('logsumexp, var, std', () => {
     expectClose(t.var(), 5.5 / 7, 1e-15); // mean 2.25; Σ(x − 2.25)² = 1.5625 + 0.0625 + 0.5625 + 3.0625 + 4 × 0.0625
     expect(t.var(0, { keepdim: true }).shape).toEqual([1, 4]);
     expectClose(std(tensor([1, 2, 3, 4])), Math.sqrt(5 / 3), 1e-15);
+  });
+
+  it('a mean over 0 elements is an error, not a silent NaN (PyTorch: NaN); an empty result is fine', () => {
+    expect(() => mean(zeros([0]))).toThrow(/^mean: cannot average over 0 elements \(shape \[0\], dim all\)$/);
+    expect(() => mean(zeros([0, 3]), 0)).toThrow(/^mean: cannot average over 0 elements \(shape \[0, 3\], dim 0\)$/);
+    expect(mean(zeros([0, 3]), 1).shape).toEqual([0]);
   });
 
   it('variance with no degrees of freedom left is an error, not a silent NaN (PyTorch: NaN with a warning)', () => {

@@ -31,6 +31,8 @@ export function mean(x: Tensor, dim?: Dim, keepdim = false): Tensor {
   const dims = normDims(dim, x.ndim, 'mean');
   let n = 1;
   for (const d of dims) n *= x.shape[d]!;
+  // 0/0 would be a silent NaN (PyTorch's result); an empty result (another dim of size 0) is fine.
+  if (n === 0 && x.size === 0 && sizeOf(reducedShape(x.shape, dims, false)) > 0) throw new RangeError(`mean: cannot average over 0 elements (shape ${fmt(x.shape)}, dim ${dim === undefined ? 'all' : JSON.stringify(dim)})`);
   return div(sum(x, dims, keepdim), n);
 }
 
