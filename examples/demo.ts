@@ -12,6 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { historySvg, regionsSvg } from './lib/svg-plot.js';
 
+/** Options of runDemo: quick mode, where the pictures and the output go. */
 export interface DemoOptions {
   quick?: boolean;
   outDir?: string;
@@ -21,6 +22,7 @@ export interface DemoOptions {
   log?: (line: string) => void;
 }
 
+/** What runDemo measured and wrote. */
 export interface DemoResult {
   accuracy: number;
   maxDiffComposed: number;
@@ -28,14 +30,20 @@ export interface DemoResult {
   files: string[];
 }
 
-/** The loss written from primitives only: −mean over rows of Σ_c onehot · (z − m − log Σ e^(z − m)). */
+/**
+ * The loss written from primitives only: −mean over rows of Σ_c onehot · (z − m − log Σ e^(z − m)).
+ * @example composedCrossEntropy(logits, labels).item(); // = crossEntropy(logits, labels).item()
+ */
 export function composedCrossEntropy(z: Tensor, y: Tensor): Tensor {
   const m = max(z, 1, true).detach(); // a constant shift: changes nothing but the range of exp
   const logProbs = sub(sub(z, m), log(sum(exp(sub(z, m)), 1, true)));
   return neg(mean(sum(mul(logProbs, oneHot(y, z.shape[1]!)), 1)));
 }
 
-/** Largest difference between the fused gradient and (a) the composed twin's, (b) central differences. */
+/**
+ * Largest difference between the fused gradient and (a) the composed twin's, (b) central differences.
+ * @example const { maxDiffComposed, maxDiffNumeric } = checkGradient(predict(model, x), y);
+ */
 export function checkGradient(logits: Tensor, y: Tensor, eps = 1e-6): { maxDiffComposed: number; maxDiffNumeric: number } {
   const z1 = new Tensor(logits.data.slice(), logits.shape, true);
   crossEntropy(z1, y).backward();
@@ -59,6 +67,10 @@ export function checkGradient(logits: Tensor, y: Tensor, eps = 1e-6): { maxDiffC
   return { maxDiffComposed, maxDiffNumeric };
 }
 
+/**
+ * The main demo: trains the spiral classifier, checks the fused gradient, writes the two SVGs.
+ * @example const { accuracy, files } = runDemo({ quick: true, outDir: 'out' });
+ */
 export function runDemo(opts: DemoOptions = {}): DemoResult {
   const say = opts.log ?? ((line: string) => console.log(line));
   const outDir = opts.outDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'out');

@@ -15,12 +15,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { historySvg } from '../lib/svg-plot.js';
 
+/** Options of runBreastCancer: quick mode, where the files and the report go. */
 export interface BreastCancerOptions {
   quick?: boolean;
   outDir?: string;
   log?: (line: string) => void;
 }
 
+/**
+ * Trains the one-logit breast-cancer classifier, reports its test scores, saves it with its scaler and reloads it.
+ * @example const { testAccuracy, reloadedSame } = await runBreastCancer({ quick: true });
+ */
 export async function runBreastCancer(opts: BreastCancerOptions = {}): Promise<{ testAccuracy: number; reloadedSame: boolean; files: string[] }> {
   const say = opts.log ?? ((line: string) => console.log(line));
   const outDir = opts.outDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'breast-cancer');

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { esc, historySvg } from '../lib/svg-plot.js';
 
+/** Options of runDigits: fewer epochs, where the pictures go, where the report lines go. */
 export interface DigitsOptions {
   quick?: boolean;
   outDir?: string;
@@ -37,6 +38,11 @@ function digitsSvg(images: Float64Array[], captions: string[]): string {
     `<rect width="100%" height="100%" fill="#fff"/>\n<g shape-rendering="crispEdges">${parts.join('\n')}</g>\n</svg>\n`;
 }
 
+/**
+ * Trains the digits classifier with validation and early stopping, reports test accuracy, the
+ * confusion matrix and per-class precision/recall/F1, and writes the curves and the misread digits.
+ * @example const { testAccuracy } = runDigits({ quick: true, outDir: 'out/digits' });
+ */
 export function runDigits(opts: DigitsOptions = {}): { testAccuracy: number; epochs: number; files: string[] } {
   const say = opts.log ?? ((line: string) => console.log(line));
   const outDir = opts.outDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'digits');
@@ -73,13 +79,16 @@ export function runDigits(opts: DigitsOptions = {}): { testAccuracy: number; epo
   const files = [join(outDir, 'training-curves.svg'), join(outDir, 'mistakes.svg')];
   writeFileSync(files[0]!, historySvg(history, { lossTitle: 'loss (cross-entropy)' }));
   const wrong: Float64Array[] = [], captions: string[] = [];
-  for (let i = 0; i < pred.length && wrong.length < 12; i++) {
+  let misread = 0;
+  for (let i = 0; i < pred.length; i++) {
     if (pred[i] === yTest.data[i]) continue;
+    misread++;
+    if (wrong.length === 12) continue; // one row of pictures is enough
     wrong.push(Float64Array.from(xTest.data.subarray(i * 64, (i + 1) * 64)));
     captions.push(`${yTest.data[i]} → ${pred[i]}`);
   }
   writeFileSync(files[1]!, digitsSvg(wrong, captions));
-  say(`wrote ${files.join(' and ')} (${wrong.length} misread test digits: true → predicted)`);
+  say(`wrote ${files.join(' and ')} (${wrong.length === misread ? `the ${misread}` : `${wrong.length} of the ${misread}`} misread test digits: true → predicted)`);
   return { testAccuracy: test.accuracy!, epochs: history.epochs, files };
 }
 

@@ -5,7 +5,7 @@
 /** A qualitative palette (Tableau 10); class k uses PALETTE[k % 10]. */
 export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
-/** Escapes text for XML content and attribute values. */
+/** Escapes text for XML content and attribute values. @example esc('a < b'); // 'a &lt; b' */
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -13,12 +13,13 @@ export function esc(s: string): string {
 /** A number with at most 2 decimals, for compact coordinates. */
 const n2 = (v: number): string => String(Math.round(v * 100) / 100);
 
-/** Mixes a #rrggbb colour with white: t = 0 the colour, t = 1 white. */
+/** Mixes a #rrggbb colour with white: c + (255 − c)·t per channel (t = 0 the colour, t = 1 white). @example tint('#000000', 0.5); // '#808080' */
 export function tint(hex: string, t: number): string {
   const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   return `#${c.map((v) => Math.round(v + (255 - v) * t).toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** What regionsSvg draws: the points, their labels and a classifier of grid points. */
 export interface RegionsOptions {
   /** Points [n, 2] as a flat row-major array and their labels. */
   points: ArrayLike<number>;
@@ -79,6 +80,7 @@ export function regionsSvg(o: RegionsOptions): string {
     `<rect width="100%" height="100%" fill="#fff"/>${title}\n<g shape-rendering="crispEdges">${parts.join('')}</g>\n<g>${dots.join('')}</g>\n</svg>\n`;
 }
 
+/** One line of a chart: its label, values per epoch, colour and dash. */
 export interface Series {
   label: string;
   values: readonly number[];
@@ -87,6 +89,7 @@ export interface Series {
   dashed?: boolean;
 }
 
+/** One chart: a title, its lines and the y axis's range and format. */
 export interface Panel {
   title: string;
   series: Series[];
@@ -101,7 +104,7 @@ export interface Panel {
   legend?: 'top' | 'bottom';
 }
 
-/** 'Nice' tick values (1, 2, 5 × 10ᵏ steps) covering [lo, hi]. */
+/** 'Nice' tick values (1, 2, 5 × 10ᵏ steps) covering [lo, hi]. @example ticks(0, 1); // [0, 0.2, 0.4, 0.6, 0.8, 1] */
 export function ticks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count, mag = 10 ** Math.floor(Math.log10(raw));

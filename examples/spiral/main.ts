@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { curvesSvg, regionsSvg } from '../lib/svg-plot.js';
 
+/** Options of runSpiral: classes, epochs, quick mode, where the files and the report go. */
 export interface SpiralOptions {
   classes?: number;
   epochs?: number;
@@ -21,6 +22,10 @@ export interface SpiralOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Trains the spiral with the hand-written five-line loop and writes the regions, the loss curve and the model.
+ * @example const { accuracy } = await runSpiral({ classes: 5, outDir: 'out/spiral' });
+ */
 export async function runSpiral(opts: SpiralOptions = {}): Promise<{ accuracy: number; losses: number[]; files: string[] }> {
   const say = opts.log ?? ((line: string) => console.log(line));
   const classes = opts.classes ?? 3;

@@ -27,5 +27,9 @@ describe('examples/digits', () => {
     expect(shown).toBeGreaterThan(0);
     expect(findAll(mistakes, 'rect')).toHaveLength(1 + 64 * shown);
     expect(allText(mistakes)).toMatch(/\d → \d/);
+    // The report counts every misread digit (the confusion matrix's off-diagonal), not just the ones drawn.
+    const offDiagonal = cm.reduce((n, l, d) => n + l.trim().split(/\s+/).slice(1).map(Number).reduce((a, v, c) => a + (c === d ? 0 : v), 0), 0);
+    expect(text).toMatch(new RegExp(`\\((the ${offDiagonal}|${shown} of the ${offDiagonal}) misread test digits`));
+    expect(shown).toBe(Math.min(offDiagonal, 12));
   });
 });

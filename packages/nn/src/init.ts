@@ -4,6 +4,7 @@ import { type Generator, type Tensor, defaultGenerator } from '@xent/core';
 
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
 
+/** Options every initialiser takes: the random generator. */
 export interface InitOptions {
   /** Random stream; the default generator (see `manualSeed`) when omitted. */
   generator?: Generator;
@@ -66,6 +67,7 @@ export function xavierNormal(t: Tensor, opts: InitOptions & { gain?: number } = 
   return normal(t, 0, (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), opts);
 }
 
+/** The He initialisers' options, as PyTorch's: a (leaky relu slope), mode (fanIn or fanOut), nonlinearity. */
 export interface KaimingOptions extends InitOptions {
   /** Negative slope of the leaky relu that follows (PyTorch's `a`); 0 by default. */
   a?: number;

@@ -38,6 +38,7 @@ export class TensorDataset implements Dataset {
   }
 }
 
+/** DataLoader's options, as PyTorch's: batchSize (default 1), shuffle, dropLast, generator. */
 export interface DataLoaderOptions {
   batchSize?: number;
   /** Reshuffle the order at the start of every pass (default false). */
@@ -112,6 +113,7 @@ function stackItems(items: [Tensor, Tensor][]): [Tensor, Tensor] {
   return [join(0), join(1)];
 }
 
+/** trainTestSplit's options (scikit-learn's names in camelCase): testSize, shuffle, stratify, seed or generator. */
 export interface SplitOptions {
   /** Fraction (0 < f < 1) or number of samples in the test part; default 0.25. */
   testSize?: number;

@@ -9,6 +9,7 @@ export interface ToyData {
   numClasses: number;
 }
 
+/** Options every toy generator takes: n, noise and seed. */
 export interface ToyOptions {
   /** Points in total. */
   n?: number;

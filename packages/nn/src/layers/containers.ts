@@ -82,6 +82,7 @@ export class Sequential extends Module {
   }
 }
 
+/** MLP's options: the hidden activation, dropout, generator and dtype. */
 export interface MLPOptions {
   /** Between hidden layers (none after the last): a name or a factory. Default 'relu'. */
   activation?: ActivationName | (() => Module);

@@ -2,6 +2,7 @@ import { type DType, type Generator, type Tensor, add, mm, reshape, zeros } from
 import { kaimingUniform, uniform } from '../init.js';
 import { Module, Parameter } from '../module.js';
 
+/** Linear's options: bias, the generator of the initial weights, the dtype. */
 export interface LinearOptions {
   /** Add a learnable bias (default true). */
   bias?: boolean;

@@ -1,6 +1,7 @@
 import type { Tensor } from '@xent/core';
 import { Optimizer, checkNumber } from './optimizer.js';
 
+/** Adam's and AdamW's options, PyTorch's names in camelCase (lr 1e-3, betas [0.9, 0.999], eps 1e-8). */
 export interface AdamOptions {
   lr?: number;
   betas?: readonly [number, number];

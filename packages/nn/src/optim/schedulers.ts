@@ -138,6 +138,7 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/** OneCycleLR's options, PyTorch's names in camelCase; maxLr and the length (totalSteps, or epochs × stepsPerEpoch) are required. */
 export interface OneCycleOptions {
   maxLr: number;
   /** Total number of steps (batches); or give epochs and stepsPerEpoch. */

@@ -1,6 +1,7 @@
 import type { Tensor } from '@xent/core';
 import { Optimizer, checkNumber } from './optimizer.js';
 
+/** SGD's options, PyTorch's names in camelCase (all 0 / false by default, lr 1e-3). */
 export interface SGDOptions {
   lr?: number;
   momentum?: number;

@@ -22,6 +22,7 @@ export interface Callback {
   onTrainEnd?(ctx: TrainContext): void;
 }
 
+/** EarlyStopping's options (Keras's names): monitor, patience, minDelta, mode, restoreBestWeights. */
 export interface EarlyStoppingOptions {
   /** The log to watch; default 'valLoss' (or 'loss' when there is no validation data). */
   monitor?: string;

@@ -17,6 +17,7 @@ export type Loss = Module | ((output: Tensor, target: Tensor) => Tensor);
 /** 'accuracy', or a named function of (output, target) averaged over batches by their size. */
 export type Metric = 'accuracy' | { name: string; fn: (output: Tensor, target: Tensor) => number };
 
+/** What fit needs (data, loss, optimizer, epochs) and may take (validation, batches, schedule, metrics, callbacks, output). */
 export interface FitOptions {
   data: Data;
   valData?: Data;
