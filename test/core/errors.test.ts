@@ -107,7 +107,7 @@ describe('bad data, dtypes and sizes say what was expected', () => {
 
   it('indices: integers, in range, right rank', () => {
     expect(() => indexSelect(zeros([3]), 0, [1.5])).toThrow(/^indexSelect: index must hold integers, found 1.5 at flat position 0$/);
-    expect(() => gather(zeros([2, 3]), 1, [[3]])).toThrow(/^gather: index 3 at flat position 0 is out of range for a dim of size 3$/);
+    expect(() => gather(zeros([2, 3]), 1, [[3]])).toThrow(/^gather: index 3 at flat position 0 is out of range for a dim of size 3 \(expected 0 ≤ index < 3\)$/);
     expect(() => scatterAdd(zeros([2]), 0, [[0]], tensor([1]))).toThrow(/^scatterAdd: index has rank 2 but input has rank 1$/);
     expect(() => oneHot([3], 2)).toThrow(/^oneHot: label 3 at flat position 0 is outside \[0, 2\)$/);
   });

@@ -5,13 +5,19 @@ import { rn } from './helpers.js';
 const M = [[1, 2, 3], [4, 5, 6]];
 
 describe('indexSelect', () => {
-  it('picks rows or columns, repeats and negative indices allowed', () => {
+  it('picks rows or columns, repeats allowed', () => {
     const t = tensor(M);
     expect(indexSelect(t, 0, [1]).toArray()).toEqual([[4, 5, 6]]);
     expect(indexSelect(t, 1, [2, 0, 2]).toArray()).toEqual([[3, 1, 3], [6, 4, 6]]);
     expect(t.indexSelect(-1, tensor([1])).toArray()).toEqual([[2], [5]]);
     expect(indexSelect(t, 1, new Int32Array([0])).toArray()).toEqual([[1], [4]]);
-    expect(indexSelect(t, 0, [-1]).toArray()).toEqual([[4, 5, 6]]);
+  });
+
+  it('a negative index is an error, as in PyTorch (a −1 label must not silently pick the last entry)', () => {
+    const t = tensor(M);
+    expect(() => indexSelect(t, 0, [-1])).toThrow(/^indexSelect: index -1 at flat position 0 is out of range for a dim of size 2 \(expected 0 ≤ index < 2\)$/);
+    expect(() => gather(t, 1, [[0], [-1]])).toThrow(/^gather: index -1 at flat position 1 is out of range for a dim of size 3/);
+    expect(() => scatterAdd(zeros([3]), 0, [-3], tensor([1]))).toThrow(/^scatterAdd: index -3 at flat position 0 is out of range for a dim of size 3/);
   });
 
   it('gradient adds up at repeated indices', () => {

@@ -48,9 +48,10 @@ export function toIndex(index: IndexLike, op: string, arg = 'index'): Index {
   return out;
 }
 
+/** An index must lie in [0, n): negative indices are errors, as in PyTorch's gather/scatter/index_select (no silent wrap-around). */
 function checkRange(v: number, n: number, op: string, pos: number): number {
-  if (v < -n || v >= n) throw new RangeError(`${op}: index ${v} at flat position ${pos} is out of range for a dim of size ${n}`);
-  return v < 0 ? v + n : v;
+  if (v < 0 || v >= n) throw new RangeError(`${op}: index ${v} at flat position ${pos} is out of range for a dim of size ${n} (expected 0 ≤ index < ${n})`);
+  return v;
 }
 
 /** Picks entries along `dim` by a 1-D list of positions. @example indexSelect(tensor([[1, 2], [3, 4]]), 0, [1]); // [[3, 4]] */
