@@ -144,4 +144,15 @@ describe('clipGradNorm', () => {
     expect(Array.from(b.grad.data)).toEqual([4 * k]);
     expect(clipGradNorm([a, b], 1, Infinity)).toBeCloseTo(4 * k, 12);
   });
+  it('an infinite norm scales by 0 as PyTorch; a NaN norm is returned and leaves the gradients as they are (documented difference)', () => {
+    const a = new Tensor(new Float64Array(2), [2], true);
+    a.grad = tensor([Infinity, 1]);
+    expect(clipGradNorm([a], 1)).toBe(Infinity);
+    expect(Array.from(a.grad.data)).toEqual([NaN, 0]); // PyTorch: coefficient 1/(∞ + 1e-6) = 0
+    a.grad = tensor([NaN, 1]);
+    expect(clipGradNorm([a], 1)).toBeNaN();
+    expect(clipGradNorm([a], 1, Infinity)).toBeNaN();
+    expect(Array.from(a.grad.data)).toEqual([NaN, 1]);
+    expect(clipGradNorm([new Tensor(new Float64Array(1), [1], true)], 1)).toBe(0); // no gradients: norm 0, as PyTorch
+  });
 });

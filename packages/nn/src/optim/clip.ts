@@ -3,7 +3,8 @@ import type { Tensor } from '@xent/core';
 /**
  * Scales all gradients together, in place, so that their joint L2 norm is at most maxNorm
  * (PyTorch's clip_grad_norm_: coefficient maxNorm / (norm + 1e-6), clamped to 1). Returns the norm
- * before clipping. Parameters without a gradient are skipped.
+ * before clipping. Parameters without a gradient are skipped. A NaN norm is returned and the
+ * gradients are left as they are (PyTorch would scale them by NaN).
  * @example const norm = clipGradNorm(model.parameters(), 1.0);
  */
 export function clipGradNorm(parameters: Iterable<Tensor>, maxNorm: number, normType = 2): number {
