@@ -138,6 +138,7 @@ describe('logsumexp, var, std', () => {
     expect(() => std(tensor([[1, 2]]), 0)).toThrow(/^var: 1 element with correction 1 leaves no degrees of freedom/);
     expect(() => variance(tensor([1, 2]), undefined, { correction: 2 })).toThrow(/^var: 2 elements with correction 2 leave no degrees of freedom/);
     expect(() => variance(tensor([1, 2]), undefined, { correction: NaN })).toThrow(/^var: correction must be a finite number, got NaN$/);
+    expect(() => tensor([[1, 2]]).var(1, true as never)).toThrow(/^var: the options must be an object \{ keepdim\?, correction\? \}, got boolean true$/);
     expect(variance(tensor([3]), undefined, { correction: 0 }).item()).toBe(0);
   });
 

@@ -2,7 +2,7 @@ import { alloc } from '../dtype.js';
 import { type ReduceOp, kernels } from '../kernels/index.js';
 import { type Shape, fmt, normDim, normDims, reducedShape, sizeOf } from '../shape.js';
 import { noGrad } from '../engine.js';
-import { Tensor, record } from '../tensor.js';
+import { Tensor, describe, record } from '../tensor.js';
 import { add, div, eq, exp, log, mul, sqrt, square, sub, where } from './elementwise.js';
 import { expand, reshape } from './shape.js';
 
@@ -95,6 +95,8 @@ export function logsumexp(x: Tensor, dim?: Dim, keepdim = false): Tensor {
 /** Variance over `dim` with Bessel's correction by default (correction = 1), as PyTorch. @example variance(tensor([1, 2, 3, 4])); // 1.6667 */
 export function variance(x: Tensor, dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor {
   const dims = normDims(dim, x.ndim, 'var');
+  // PyTorch's positional var(dim, keepdim) would silently drop keepdim here: ask for the options object.
+  if (opts === null || typeof opts !== 'object') throw new TypeError(`var: the options must be an object { keepdim?, correction? }, got ${describe(opts)}`);
   const keepdim = opts.keepdim ?? false;
   let n = 1;
   for (const d of dims) n *= x.shape[d]!;
