@@ -118,6 +118,10 @@ describe('fit', () => {
     expect(() => fit(model, { ...opts, data: { x, y }, batchSize: 0 })).toThrow(/fit: batchSize must be a positive integer, got 0/);
     expect(() => new EarlyStopping({ mode: 'up' as 'max' })).toThrow(/EarlyStopping: mode must be 'min', 'max' or 'auto', got "up"/);
     expect(() => new EarlyStopping({ minDelta: NaN })).toThrow(/EarlyStopping: minDelta must be a finite number/);
+    expect(() => fit(model, { ...opts, data: { x, y }, metrics: 'accuracy' as never })).toThrow(/fit: metrics must be an array, such as \['accuracy'\], got "accuracy"/);
+    expect(() => fit(model, { ...opts, data: { x, y }, callbacks: new EarlyStopping() as never })).toThrow(/fit: callbacks must be an array/);
+    expect(() => fit(model, { ...opts, data: { x, y }, scheduler: 0.5 as never })).toThrow(/fit: scheduler must be an LRScheduler/);
+    expect(() => fit(model, { ...opts, data: { x, y }, verbose: 3 as never })).toThrow(/fit: verbose must be 0, 1 or 2, got 3/);
   });
 
   it('progress: a line per epoch when not a terminal, a redrawn bar on a terminal, nothing with verbose 0', () => {

@@ -105,6 +105,7 @@ class Meter {
 }
 
 function checkMetrics(metrics: Metric[], where: string): Metric[] {
+  if (!Array.isArray(metrics)) throw new TypeError(`${where}: metrics must be an array, such as ['accuracy'], got ${JSON.stringify(metrics)}`);
   for (const m of metrics) {
     if (m !== 'accuracy' && !(m && typeof m.name === 'string' && typeof m.fn === 'function')) {
       throw new TypeError(`${where}: a metric must be 'accuracy' or { name, fn }, got ${JSON.stringify(m)}`);
@@ -142,6 +143,9 @@ export function fit(model: Module, opts: FitOptions): History {
   const val = opts.valData === undefined ? null : toDataset(opts.valData, 'fit (valData)');
   if (val && samples(val) === 0) throw new RangeError('fit: valData has no samples');
   const callbacks = opts.callbacks ?? [];
+  if (!Array.isArray(callbacks) || callbacks.some((c) => c === null || typeof c !== 'object')) throw new TypeError('fit: callbacks must be an array of objects with onEpochEnd, onBatchEnd, … methods');
+  if (scheduler !== undefined && (scheduler === null || typeof scheduler.step !== 'function')) throw new TypeError('fit: scheduler must be an LRScheduler (StepLR, CosineAnnealingLR, OneCycleLR, …)');
+  if (opts.verbose !== undefined && opts.verbose !== 0 && opts.verbose !== 1 && opts.verbose !== 2) throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${String(opts.verbose)}`);
   const threshold = thresholdOf(loss);
   const ctx: TrainContext = { model, optimizer, stopTraining: false };
   const progress = new ProgressReporter(opts.output === undefined ? defaultSink() : opts.output, opts.verbose ?? 1, epochs, loader.length);
