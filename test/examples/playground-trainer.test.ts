@@ -1,5 +1,6 @@
 // The playground's logic in Node: URL state, the loss wiring, the trainer (no browser needed).
 import { tensor } from '@xent/core';
+import { Adam } from '@xent/nn';
 import { describe, expect, it } from 'vitest';
 import type { Frame, FromTrainer } from '../../examples/playground/src/protocol.js';
 import { DEFAULTS, type State, decodeState, encodeState, normalise } from '../../examples/playground/src/state.js';
@@ -140,6 +141,19 @@ describe('playground trainer', () => {
     const nData = msgs.filter((m) => m.type === 'data').length;
     t.handle({ type: 'update', state: state({ seed: 2 }) });
     expect(msgs.filter((m) => m.type === 'data').length).toBe(nData + 1);
+  });
+
+  it('applies a loss change and an optimizer change that arrive together (a link pasted into the open page)', () => {
+    const opt = (t: Trainer): unknown => (t as unknown as { opt: unknown }).opt;
+    for (const loss of ['mse-softmax', 'bce'] as const) {
+      const { t, msgs } = start(state({ data: 'moons', optimizer: 'sgd' }));
+      for (let i = 0; i < 5; i++) t.trainStep();
+      t.handle({ type: 'update', state: state({ data: 'moons', optimizer: 'adam', loss, lr: 0.01 }) });
+      expect(opt(t)).toBeInstanceOf(Adam);
+      expect((opt(t) as Adam).lr).toBe(0.01);
+      expect(lastFrame(msgs).loss).toBe(loss);
+      expect(lastFrame(msgs).step).toBe(5);
+    }
   });
 
   it('learns the default spiral: test accuracy above 90 % within 600 steps, and stays there', () => {

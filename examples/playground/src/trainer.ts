@@ -123,7 +123,8 @@ export class Trainer {
     if (changed(DATA_FIELDS)) return this.rebuildData();
     if (changed(MODEL_FIELDS)) return this.rebuildModel();
     if (prev.loss !== next.loss) this.switchLoss(prev.loss, next.loss);
-    else if (prev.optimizer !== next.optimizer) this.opt = this.makeOptimizer();
+    // A link pasted into the open page can change the loss and the optimizer at once: both must take effect.
+    if (prev.optimizer !== next.optimizer) this.opt = this.makeOptimizer();
     this.opt.lr = next.lr;
     (this.opt as SGD | Adam).weightDecay = next.weightDecay;
     if (prev.batch !== next.batch) this.cursor = this.order.length; // start a fresh shuffle with the new batch size
