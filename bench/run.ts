@@ -131,10 +131,11 @@ function main(): void {
   // A filtered run (--only, --runners) never replaces the full run's latest results.
   const base = only || runnerNames ? 'latest-partial' : quick ? 'latest-quick' : 'latest';
   writeFileSync(path.join(outDir, `${base}.json`), JSON.stringify(doc, null, 2) + '\n');
-  writeFileSync(path.join(outDir, `${stamp}-${doc.mode}.json`), JSON.stringify(doc, null, 2) + '\n');
+  const kind = base === 'latest-partial' ? 'partial' : doc.mode;
+  writeFileSync(path.join(outDir, `${stamp}-${kind}.json`), JSON.stringify(doc, null, 2) + '\n');
   const md = markdown(doc);
   writeFileSync(path.join(outDir, `${base}.md`), md);
-  console.log(`\n${md}\nwritten: bench/results/${base}.json, bench/results/${base}.md, bench/results/${stamp}-${doc.mode}.json`);
+  console.log(`\n${md}\nwritten: bench/results/${base}.json, bench/results/${base}.md, bench/results/${stamp}-${kind}.json`);
 }
 
 main();
