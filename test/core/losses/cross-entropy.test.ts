@@ -165,6 +165,55 @@ for (const [kname, pick] of [['default kernels', () => kernels()], ['reference k
   }
 });
 
+describe('crossEntropy: probability targets are differentiable, as in PyTorch', () => {
+  it('by hand: ∂L/∂T = −log p = [log 6, log 3, log 2] for logits log[1, 2, 3]; with ε and w: −(1 − ε)·w·log p', () => {
+    const T = tensor([0.5, 0, 0.5], { requiresGrad: true });
+    crossEntropy(tensor(L3), T).backward();
+    expectClose(T.grad!, [Math.log(6), Math.log(3), Math.LN2], 1e-15);
+    const U = tensor([[0.5, 0, 0.5], [0, 1, 0]], { requiresGrad: true });
+    crossEntropy(tensor([L3, L3]), U, { labelSmoothing: 0.4, weight: [1, 2, 3] }).backward(); // mean over 2 positions
+    const row = [Math.log(6), 2 * Math.log(3), 3 * Math.LN2].map((v) => (0.6 * v) / 2);
+    expectClose(U.grad!, [row, row], 1e-15);
+  });
+
+  let seed = 900;
+  for (const [name, shape] of layouts) {
+    for (const reduction of ['mean', 'sum', 'none'] as Red[]) {
+      for (const o of [{}, { labelSmoothing: 0.25 }, { weight: [0.5, 1.5, 1, 2].slice(0, shape[shape.length === 1 ? 0 : 1]), labelSmoothing: 0.1 }] as CEOpts[]) {
+        const s = seed++;
+        it(`three ways w.r.t. the target: ${name} ${reduction} ${JSON.stringify(o)}`, () => {
+          const x = rn(shape, s).mul(2);
+          const { target } = makeTarget(shape, 'probs', 'none', s);
+          const oo: CEOpts = { ...o, reduction };
+          const fused = (t: Tensor): Tensor => crossEntropy(x, t, oo);
+          const twin = (t: Tensor): Tensor => twinCrossEntropy(x, t, oo);
+          const T = target as Tensor;
+          const v = reduction === 'none' ? rn(fused(T).shape as number[], s + 1000) : undefined;
+          const gFused = analyticGrad(fused, T, v);
+          expect(relErr(gFused, analyticGrad(twin, T, v))).toBeLessThan(1e-12);
+          expect(relErr(analyticGrad(fused, T, v, true), gFused)).toBeLessThan(1e-12); // the createGraph path
+          expect(relErr(gFused, numericGrad(fused, T, v))).toBeLessThan(1e-9);
+          expect(relErr(gFused, new Float64Array(gFused.length))).toBeGreaterThan(0);
+          // mixed second derivatives ∂²L/∂x∂T and ∂²L/∂T∂x through createGraph, against central differences
+          expect(gradcheck((a, t) => enableGrad(() => {
+            const [ga, gt] = gradients(crossEntropy(a, t, oo).square().sum(), [a, t], { createGraph: true });
+            return ga!.square().sum().add(gt!.square().sum());
+          }), [x, T])).toBe(true);
+        });
+      }
+    }
+  }
+
+  it('the logits alone, or the target alone, may require a gradient', () => {
+    const x = tensor([L3], { requiresGrad: true }), T = tensor([[0.2, 0.3, 0.5]]);
+    crossEntropy(x, T).backward();
+    expectClose(x.grad!, [[1 / 6 - 0.2, 1 / 3 - 0.3, 0]], 1e-15);
+    const U = tensor([[0.2, 0.3, 0.5]], { requiresGrad: true });
+    crossEntropy(tensor([L3]), U).backward();
+    expectClose(U.grad!, [[Math.log(6), Math.log(3), Math.LN2]], 1e-15);
+  });
+});
+
 describe('crossEntropy and logSoftmax: second derivatives', () => {
   const x = tensor([0.3, -1.2, 2.0, 0.5]);
   const p = softmax(x).toArray() as number[];

@@ -2,10 +2,10 @@ import { alloc } from '../dtype.js';
 import { isGradEnabled } from '../engine.js';
 import { kernels } from '../kernels/index.js';
 import type { CrossEntropyTarget } from '../kernels/types.js';
-import { div, mul, sub } from '../ops/elementwise.js';
+import { add, div, mul, sub } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
-import { softmax } from '../ops/softmax.js';
+import { logSoftmax, softmax } from '../ops/softmax.js';
 import { sameShape } from '../shape.js';
 import { Tensor, record } from '../tensor.js';
 import {
@@ -39,7 +39,8 @@ export interface CrossEntropyOptions {
  *
  * Fused: log-softmax is computed once; the gradient w.r.t. the logits is (Σ t̃)·p − t̃ times the
  * reduction's scale, in one kernel pass (with createGraph, the same formula from differentiable ops,
- * so the Hessian of one sample is diag(p) − ppᵀ). The target and the weights get no gradient.
+ * so the Hessian of one sample is diag(p) − ppᵀ). Probability targets get their gradient too, as in
+ * PyTorch: −(1 − ε)·w_c·log p_c times the scale; class indices and the weights get none.
  *
  * Difference from PyTorch: when every target is ignored (or the kept targets' weights sum to 0),
  * 'mean' gives 0 and a zero gradient (PyTorch gives NaN, 0/0).
@@ -71,22 +72,58 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
   const out = reduction === 'none' ? filled(lossPos, L.posShape, input.dtype)
     : filled([reduction === 'sum' ? total : den === 0 ? 0 : total / den], [], input.dtype);
 
-  return record('crossEntropy', [input], out, (g) => {
+  // Probability targets are differentiable too, as in PyTorch: ∂loss/∂T_c = −(1 − ε)·w_c·log p_c (times the scale).
+  const T = probs ? (target as Tensor) : null;
+  return record('crossEntropy', T ? [input, T] : [input], out, (g) => {
     if (!isGradEnabled()) {
       // One fused pass: scale · ((Σ t̃)·p − t̃), the scale being ∂(reduction)/∂(position loss) · g.
       const scale = new Float64Array(npos);
       if (reduction === 'none') scale.set(g.data);
       else scale.fill(reduction === 'sum' ? g.data[0]! : den === 0 ? 0 : g.data[0]! / den);
-      const gx = new Tensor(alloc(input.dtype, input.size), input.shape);
-      kernels().crossEntropyBackward(logp, L.outer, L.c, L.inner, spec, scale, gx.data);
-      return [gx];
+      let gx: Tensor | null = null;
+      if (input.requiresGrad) {
+        gx = new Tensor(alloc(input.dtype, input.size), input.shape);
+        kernels().crossEntropyBackward(logp, L.outer, L.c, L.inner, spec, scale, gx.data);
+      }
+      return T ? [gx, T.requiresGrad ? targetGrad(logp, spec, L, scale, T) : null] : [gx];
     }
-    // createGraph: the same formula from differentiable ops, so that it can be differentiated again.
-    const t = smoothedTarget(spec, L, input);
+    // createGraph: the same formulas from differentiable ops, so that they can be differentiated again
+    // (through the target too when it requires a gradient).
+    const t = T && T.requiresGrad ? smoothedProbs(T, spec, L) : smoothedTarget(spec, L, input);
     const local = sub(mul(softmax(input, L.classDim), sum(t, L.classDim, true)), t); // (Σ t̃)·p − t̃
     const scale = reduction === 'none' ? reshape(g, keepShape(input.shape, L.classDim)) : reduction === 'sum' ? g : den === 0 ? mul(g, 0) : div(g, den);
-    return [mul(local, scale)];
+    const gx = mul(local, scale);
+    if (!T) return [gx];
+    return [gx, T.requiresGrad ? mul(mul(logSoftmax(input, L.classDim), classWeights(spec, L, -(1 - spec.smoothing), input)), scale) : null]; // ∂/∂T = −(1 − ε)·w·log p
   });
+}
+
+/** ∂loss/∂T = −(1 − ε)·w_c·log p_c·scale at every entry (0 where the scale is 0, even at a −∞ logit). */
+function targetGrad(logp: ArrayLike<number>, t: CrossEntropyTarget, L: ClassLayout, scale: Float64Array, T: Tensor): Tensor {
+  const out = new Tensor(alloc(T.dtype, T.size), T.shape);
+  for (let a = 0; a < L.outer; a++) {
+    for (let i = 0; i < L.inner; i++) {
+      const s = scale[a * L.inner + i]!;
+      if (s === 0) continue;
+      for (let k = 0; k < L.c; k++) {
+        const q = (a * L.c + k) * L.inner + i;
+        out.data[q] = -s * (1 - t.smoothing) * (t.weight ? t.weight[k]! : 1) * logp[q]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** factor·w_c as a constant of shape [1, C, 1, …] (or [C]), broadcasting over the positions. */
+function classWeights(t: CrossEntropyTarget, L: ClassLayout, factor: number, input: Tensor): Tensor {
+  const w = new Tensor(alloc(input.dtype, L.c), input.shape.map((_, d) => (d === L.classDim ? L.c : 1)));
+  for (let k = 0; k < L.c; k++) w.data[k] = factor * (t.weight ? t.weight[k]! : 1);
+  return w;
+}
+
+/** t̃ = w ⊙ ((1 − ε)·T + ε/C) from differentiable ops (createGraph with a target that requires a gradient). */
+function smoothedProbs(T: Tensor, t: CrossEntropyTarget, L: ClassLayout): Tensor {
+  return mul(add(mul(T, 1 - t.smoothing), t.smoothing / L.c), classWeights(t, L, 1, T));
 }
 
 /** t̃ as a constant tensor of the input's shape (see CrossEntropyTarget), for the createGraph path. */
