@@ -30,6 +30,7 @@ export async function runSpiral(opts: SpiralOptions = {}): Promise<{ accuracy: n
   const say = opts.log ?? ((line: string) => console.log(line));
   const classes = opts.classes ?? 3;
   const epochs = opts.epochs ?? (opts.quick ? 80 : 300);
+  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`spiral example: --epochs must be a positive integer, got ${epochs}`);
   const outDir = opts.outDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'spiral');
 
   manualSeed(0);

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBreastCancer } from '../../examples/breast-cancer/main.js';
 import { findAll, parseXml } from './graph-xml.js';
@@ -25,5 +26,16 @@ describe('examples/breast-cancer', () => {
     const saved = JSON.parse(readFileSync(r.files[1]!, 'utf8'));
     expect(Object.keys(saved.parameters)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
     expect(saved.meta.mean).toHaveLength(30);
+  });
+
+  it('runs with the command the README lists (plus its documented flags)', () => {
+    const root = resolve(__dirname, '../..');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const command = readme.match(/`(node [^`]*examples\/breast-cancer\/main\.ts)`/)?.[1];
+    expect(command).toBeDefined();
+    const [, ...args] = command!.split(' ');
+    const out = execFileSync(process.execPath, [...args, '--quick', '--out', join(dir, 'cli')], { cwd: root, encoding: 'utf8' });
+    expect(out).toMatch(/loaded it back: identical predictions/);
+    for (const f of ['training-curves.svg', 'model.json']) expect(existsSync(join(dir, 'cli', f))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDigits } from '../../examples/digits/main.js';
 import { allText, findAll, parseXml } from './graph-xml.js';
@@ -31,5 +32,16 @@ describe('examples/digits', () => {
     const offDiagonal = cm.reduce((n, l, d) => n + l.trim().split(/\s+/).slice(1).map(Number).reduce((a, v, c) => a + (c === d ? 0 : v), 0), 0);
     expect(text).toMatch(new RegExp(`\\((the ${offDiagonal}|${shown} of the ${offDiagonal}) misread test digits`));
     expect(shown).toBe(Math.min(offDiagonal, 12));
+  });
+
+  it('runs with the command the README lists (plus its documented flags)', () => {
+    const root = resolve(__dirname, '../..');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const command = readme.match(/`(node [^`]*examples\/digits\/main\.ts)`/)?.[1];
+    expect(command).toBeDefined();
+    const [, ...args] = command!.split(' ');
+    const out = execFileSync(process.execPath, [...args, '--quick', '--out', join(dir, 'cli')], { cwd: root, encoding: 'utf8' });
+    expect(out).toMatch(/test accuracy: \d+\.\d %/);
+    for (const f of ['training-curves.svg', 'mistakes.svg']) expect(existsSync(join(dir, 'cli', f))).toBe(true);
   });
 });
