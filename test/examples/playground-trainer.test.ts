@@ -4,6 +4,7 @@ import { Adam } from '@xent/nn';
 import { describe, expect, it } from 'vitest';
 import type { Frame, FromTrainer } from '../../examples/playground/src/protocol.js';
 import { DEFAULTS, type State, decodeState, encodeState, normalise } from '../../examples/playground/src/state.js';
+import { trueClassTarget } from '../../examples/playground/src/scatter.js';
 import { Trainer, playgroundLoss } from '../../examples/playground/src/trainer.js';
 import { allText, findAll, parseXml } from './graph-xml.js';
 
@@ -141,6 +142,19 @@ describe('playground trainer', () => {
     const nData = msgs.filter((m) => m.type === 'data').length;
     t.handle({ type: 'update', state: state({ seed: 2 }) });
     expect(msgs.filter((m) => m.type === 'data').length).toBe(nData + 1);
+  });
+
+  it('with label smoothing the points sit on the line the chart draws, p − trueClassTarget(k, ε), for cross-entropy and binary cross-entropy', () => {
+    // By hand: 3 classes, ε = 0.3: y_true = 0.7 + 0.1 = 0.8; two classes (BCE target y(1 − ε) + ε/2): 0.85.
+    expect(trueClassTarget(3, 0.3)).toBeCloseTo(0.8, 15);
+    expect(trueClassTarget(2, 0.3)).toBeCloseTo(0.85, 15);
+    expect(trueClassTarget(4, 0)).toBe(1);
+    for (const [data, loss, k] of [['spiral', 'ce', 3], ['moons', 'bce', 2]] as const) {
+      const { t } = start(state({ data, loss, labelSmoothing: 0.3 }));
+      for (let i = 0; i < 40; i++) t.trainStep();
+      const pts = t.pointGradients();
+      pts.grad.forEach((g, i) => expect(g).toBeCloseTo(pts.p[i]! - trueClassTarget(k, 0.3), 5));
+    }
   });
 
   it('applies a loss change and an optimizer change that arrive together (a link pasted into the open page)', () => {

@@ -215,6 +215,28 @@ describe.skipIf(!haveChromium)(title, () => {
     await other.close();
   });
 
+  it('a link pasted into the open page (only the hash changes) applies, is written back in canonical form, and leaving two classes under BCE says so', async () => {
+    await page.evaluate(() => { location.hash = '#data=xor&loss=bce&opt=sgd&lr=abc&hidden=5'; });
+    await page.waitForFunction(() => (window as unknown as { xentPlayground: { state: State } }).xentPlayground.state.data === 'xor');
+    const st = await page.evaluate(() => (window as unknown as { xentPlayground: { state: State } }).xentPlayground.state);
+    expect(st).toMatchObject({ data: 'xor', loss: 'bce', optimizer: 'sgd', lr: 0.1, hidden: [5] });
+    // The bad lr is gone from the address: it now says what the page runs.
+    const hash = await page.evaluate(() => location.hash);
+    expect(hash).toContain('lr=0.1&');
+    expect(hash).toContain('speed=');
+    expect(await page.$eval('#optimizer', (el) => (el as HTMLSelectElement).value)).toBe('sgd');
+    expect(await page.$eval('input[value="bce"]', (el) => (el as HTMLInputElement).checked)).toBe(true);
+    await page.waitForFunction(() => (window as unknown as { xentPlayground: { frame: { outputs: number } } }).xentPlayground.frame.outputs === 1);
+
+    // Three classes: binary cross-entropy no longer applies, and the page says what it did.
+    await page.selectOption('#data', 'spiral');
+    expect(await page.$eval('input[value="ce"]', (el) => (el as HTMLInputElement).checked)).toBe(true);
+    expect(await page.$eval('input[value="bce"]', (el) => (el as HTMLInputElement).disabled)).toBe(true);
+    expect(await page.$eval('#status', (el) => el.textContent)).toContain('Binary cross-entropy needs exactly two classes');
+    await page.waitForFunction(() => (window as unknown as { xentPlayground: { frame: { outputs: number } } }).xentPlayground.frame.outputs === 3);
+    expect(errors).toEqual([]);
+  });
+
   it('without a worker (?worker=off) it trains on the page in time slices', async () => {
     const p = await browser.newPage();
     const pErrors = watchErrors(p);

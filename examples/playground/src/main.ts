@@ -5,7 +5,7 @@ import type { PlaygroundData } from './data.js';
 import { COLORS, fmt, renderInspector } from './inspector.js';
 import type { Frame, FromTrainer } from './protocol.js';
 import { drawRegions, pointAt, toPx } from './regions.js';
-import { drawPointGradients } from './scatter.js';
+import { drawPointGradients, trueClassTarget } from './scatter.js';
 import {
   ACTIVATIONS, DATASETS, LABELS, LOSSES, OPTIMIZERS, SPEEDS, type State, classCount, decodeState, encodeState,
   hasClassChoice, normalise,
@@ -113,14 +113,8 @@ function buildControls(): void {
       setPlaying(!playing);
     }
   });
-  window.addEventListener('hashchange', () => {
-    const next = decodeState(location.hash);
-    if (encodeState(next) !== encodeState(state)) {
-      state = next;
-      syncControls();
-      conn.send({ type: 'update', state });
-    }
-  });
+  // A link pasted into the open page changes only the hash: apply it like a change made by hand.
+  window.addEventListener('hashchange', () => applyState(decodeState(location.hash)));
 }
 
 function flash(msg: string): void {
@@ -193,21 +187,30 @@ function syncControls(): void {
 
 /** Applies a change: normalise, show, put in the URL, tell the trainer. */
 function setState(patch: Partial<State>): void {
-  const prev = state;
   const next = normalise({ ...state, ...patch });
+  // Binary cross-entropy needs two classes: normalise falls back to cross-entropy, and the user is told.
+  if (state.loss === 'bce' && next.loss !== 'bce' && patch.loss === undefined) {
+    flash(`Binary cross-entropy needs exactly two classes: the loss is now ${LABELS.loss[next.loss]}.`);
+  }
+  applyState(next);
+}
+
+/** Makes `next` (already normalised) the set-up: controls, URL (rewritten in canonical form), trainer. */
+function applyState(next: State): void {
+  const prev = state;
+  if (encodeState(next) !== location.hash) writeUrl(next);
   if (encodeState(next) === encodeState(prev)) return;
   state = next;
   if (prev.loss !== next.loss && history.xs.length) markers.push({ x: history.xs[history.xs.length - 1]!, label: shortLoss(next.loss) });
   syncControls();
-  writeUrl();
   conn.send({ type: 'update', state });
 }
 
-function writeUrl(): void {
+function writeUrl(s: State = state): void {
   try {
-    window.history.replaceState(null, '', encodeState(state));
+    window.history.replaceState(null, '', encodeState(s));
   } catch {
-    location.hash = encodeState(state);
+    location.hash = encodeState(s);
   }
 }
 
@@ -329,7 +332,7 @@ function draw(): void {
     yFormat: (v) => `${Math.round(v * 100)}%`,
   });
   if (selected !== null && frame.inspect && frame.inspect.index === selected) renderInspector($('inspector'), frame.inspect, frame.loss);
-  if (data) drawPointGradients($<HTMLCanvasElement>('grad-chart'), frame.points, data.train.y, COLORS);
+  if (data) drawPointGradients($<HTMLCanvasElement>('grad-chart'), frame.points, data.train.y, COLORS, trueClassTarget(data.classes, state.labelSmoothing));
 }
 
 // ---------- start ----------

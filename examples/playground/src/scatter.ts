@@ -1,9 +1,20 @@
 // "Where the points sit on the gradient curve": every training point at (p of its true class,
-// ∂loss/∂z_true). Cross-entropy puts them all on the line p − 1 (drawn dashed for reference);
-// MSE on softmax bends it back to 0 at the left, where the confidently wrong points are.
+// ∂loss/∂z_true). Cross-entropy puts them all on the line p − y_true (drawn dashed for reference;
+// p − 1 without label smoothing); MSE on softmax bends it back to 0 at the left, where the
+// confidently wrong points are.
 import { setupCanvas } from './chart.js';
 
-export function drawPointGradients(canvas: HTMLCanvasElement, pts: { p: Float32Array; grad: Float32Array }, labels: Float64Array, colors: readonly string[]): void {
+/**
+ * The target of the true class, y_true = 1 − ε + ε/k with label smoothing ε over k classes (binary
+ * cross-entropy's smoothed target 1 − ε/2 is the same with k = 2): cross-entropy's pull is p − y_true.
+ * @example trueClassTarget(3, 0); // 1
+ */
+export function trueClassTarget(classes: number, smoothing: number): number {
+  return 1 - smoothing + smoothing / classes;
+}
+
+/** Draws every training point at (p of its true class, ∂loss/∂z_true), with cross-entropy's line p − `target` dashed. */
+export function drawPointGradients(canvas: HTMLCanvasElement, pts: { p: Float32Array; grad: Float32Array }, labels: Float64Array, colors: readonly string[], target = 1): void {
   const { ctx, w, h } = setupCanvas(canvas);
   const L = 46, R = 10, T = 10, B = 30;
   ctx.clearRect(0, 0, w, h);
@@ -57,14 +68,14 @@ export function drawPointGradients(canvas: HTMLCanvasElement, pts: { p: Float32A
   ctx.strokeStyle = '#1f5fbf';
   ctx.lineWidth = 1.2;
   ctx.beginPath();
-  ctx.moveTo(px(0), py(-1));
-  ctx.lineTo(px(1), py(0));
+  ctx.moveTo(px(0), py(-target));
+  ctx.lineTo(px(1), py(1 - target));
   ctx.stroke();
   ctx.restore();
   ctx.fillStyle = '#1f5fbf';
   ctx.textAlign = 'right';
   ctx.textBaseline = 'bottom';
-  ctx.fillText('cross-entropy: p − 1', px(1) - 4, py(-0.04) - 8);
+  ctx.fillText(`cross-entropy: p − ${target === 1 ? '1' : Number(target.toFixed(3))}`, px(1) - 4, py(-0.04) - 8);
 
   ctx.globalAlpha = 0.75;
   for (let i = 0; i < pts.p.length; i++) {
