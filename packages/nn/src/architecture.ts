@@ -7,6 +7,7 @@ import type { Module } from './module.js';
 /* A JSON description of models built from the stock layers, so that a saved file can rebuild its
    model with no code: Sequential (and MLP) trees of Linear, activations, Dropout, Flatten, Identity. */
 
+/** The JSON description of one stock layer (or a Sequential of them), as describeModel writes it. */
 export type LayerSpec =
   | { type: 'Linear'; inFeatures: number; outFeatures: number; bias: boolean; dtype: DType }
   | { type: 'ReLU' | 'Tanh' | 'Sigmoid' | 'GELU' | 'Identity' }

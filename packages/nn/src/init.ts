@@ -2,6 +2,7 @@ import { type Generator, type Tensor, defaultGenerator } from '@xent/core';
 
 /* Initialisers, as torch.nn.init: each fills a tensor in place (no graph) and returns it. */
 
+/** Nonlinearities calculateGain knows, PyTorch's names in camelCase. */
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
 
 /** Options every initialiser takes: the random generator. */

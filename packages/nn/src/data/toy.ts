@@ -3,6 +3,7 @@ import { Generator, Tensor } from '@xent/core';
 /* Toy classification sets in 2-D (gaussianQuantiles: any dim). Each takes n (points in total),
    noise and a seed, and returns x [n, d] and integer labels y [n] (float64), shuffled. */
 
+/** A toy set: points x [n, d], integer labels y [n] and the number of classes. */
 export interface ToyData {
   x: Tensor;
   y: Tensor;
