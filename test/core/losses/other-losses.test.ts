@@ -72,6 +72,7 @@ describe('binaryCrossEntropy', () => {
         const x = ru([3, 4], s, 0.2, 0.8), t = ru([3, 4], s + 1, 0, 1);
         const o = { reduction, ...(weighted ? { weight: ru([4], s + 2, 0.5, 1.5) } : {}) };
         threeWays((z) => binaryCrossEntropy(z, t, o), (z) => twinBce(z, t, o), x, s);
+        threeWays((u) => binaryCrossEntropy(x, u, o), (u) => twinBce(x, u, o), t, s + 500); // the target's gradient, as PyTorch
       });
     }
   }
@@ -108,6 +109,7 @@ describe('binaryCrossEntropyWithLogits', () => {
           const x = rn([3, 4], s).mul(3), t = ru([3, 4], s + 1, 0, 1);
           const o = { reduction, ...(weighted ? { weight: ru([4], s + 2, 0.5, 1.5) } : {}), ...(pos ? { posWeight: ru([4], s + 3, 0, 3) } : {}) };
           threeWays((z) => binaryCrossEntropyWithLogits(z, t, o), (z) => twinBceLogits(z, t, o), x, s);
+          threeWays((u) => binaryCrossEntropyWithLogits(x, u, o), (u) => twinBceLogits(x, u, o), t, s + 500); // the target's gradient, as PyTorch
         });
       }
     }
@@ -138,9 +140,18 @@ describe('klDiv (input log-probabilities, as PyTorch)', () => {
         const t = logTarget ? p.log() : p;
         const o = { reduction, logTarget };
         threeWays((z) => klDiv(z, t, o), (z) => twinKlDiv(z, t, o), x, s);
+        threeWays((u) => klDiv(x, u, o), (u) => twinKlDiv(x, u, o), t, s + 500, 1e-5); // the target's gradient, as PyTorch (small steps keep t > 0)
       });
     }
   }
+  it("the target's gradient by hand: log t + 1 − x, 0 where t = 0; e^t (t + 1 − x) with logTarget, 0 at t = −∞", () => {
+    const t = tensor([0.5, 0, 0.5], { requiresGrad: true });
+    klDiv(tensor([-1, -2, -3]), t, { reduction: 'sum' }).backward();
+    expectClose(t.grad!, [Math.log(0.5) + 2, 0, Math.log(0.5) + 4], 1e-15);
+    const u = tensor([Math.log(0.5), -Infinity], { requiresGrad: true });
+    klDiv(tensor([-1, -2]), u, { reduction: 'sum', logTarget: true }).backward();
+    expectClose(u.grad!, [0.5 * (Math.log(0.5) + 2), 0], 1e-15);
+  });
   it('errors', () => {
     expect(() => klDiv(tensor([0]), tensor([1]), { reduction: 'avg' as never })).toThrow(/klDiv: reduction must be 'mean', 'sum', 'none', 'batchmean'/);
     expect(() => klDiv(tensor([0]), tensor([1, 0]))).toThrow(/klDiv: target shape \[2\] must equal input shape \[1\]/);

@@ -31,8 +31,9 @@ function checkPair(fn: string, input: Tensor, target: Tensor, opts: BinaryOption
 /**
  * Binary cross-entropy of probabilities, as PyTorch's `F.binary_cross_entropy`:
  *   −w · (t · log x + (1 − t) · log(1 − x)), each log clamped at −100 (so x = 0 or 1 stays finite).
- * Gradient as PyTorch: w · (x − t) / max(x(1 − x), 1e-12). The input must lie in [0, 1]; the target
- * and the weight get no gradient.
+ * Gradient as PyTorch: w · (x − t) / max(x(1 − x), 1e-12); the target's: −w·(log x − log(1 − x)) with the
+ * logs clamped as in the loss (PyTorch: −w·logit(x), infinite at 0 and 1). The input must lie in [0, 1];
+ * the weight gets no gradient.
  * @example binaryCrossEntropy(tensor([0.8]), tensor([1])); // 0.2231 = −log 0.8
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryOptions = {}): Tensor {
@@ -47,9 +48,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryOp
     const l = neg(add(mul(target, clamp(log(input), -100)), mul(sub(1, target), clamp(log(sub(1, input)), -100))));
     return w ? mul(l, w) : l;
   });
-  return reduceLoss(fn, [input], elems, opts.reduction ?? 'mean', () => {
+  return reduceLoss(fn, [input, target], elems, opts.reduction ?? 'mean', () => {
     const d = div(sub(input, target), clamp(mul(input, sub(1, input)), EPS)); // (x − t) / max(x(1 − x), ε)
-    return [w ? mul(d, w) : d];
+    // ∂/∂t = −(log x − log(1 − x)), with the forward's clamps at −100 (PyTorch: −logit(x), unclamped)
+    const dt = target.requiresGrad ? neg(sub(clamp(log(input), -100), clamp(log(sub(1, input)), -100))) : null;
+    return [w ? mul(d, w) : d, dt && w ? mul(dt, w) : dt];
   });
 }
 
@@ -58,7 +61,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryOp
  *   w · ((1 − t)·x + (1 + (posWeight − 1)·t) · softplus(−x)),
  * finite for every finite x (softplus(−x) = max(−x, 0) + log1p(e^−|x|)). posWeight broadcasts
  * along the last dim (one per class). Gradient: w · ((1 − t) − (1 + (posWeight − 1)·t)·σ(−x)),
- * which is σ(x) − t without posWeight.
+ * which is σ(x) − t without posWeight; the target's: w · (−x + (posWeight − 1)·softplus(−x)), as PyTorch.
  * @example binaryCrossEntropyWithLogits(tensor([0]), tensor([1])); // 0.6931
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BinaryOptions & { posWeight?: Tensor | null } = {}): Tensor {
@@ -70,8 +73,9 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
     const l = add(mul(sub(1, target), input), mul(lw(), softplus(neg(input))));
     return w ? mul(l, w) : l;
   });
-  return reduceLoss(fn, [input], elems, opts.reduction ?? 'mean', () => {
+  return reduceLoss(fn, [input, target], elems, opts.reduction ?? 'mean', () => {
     const d = sub(sub(1, target), mul(lw(), sigmoid(neg(input)))); // d/dx = (1 − t) − lw·σ(−x)
-    return [w ? mul(d, w) : d];
+    const dt = !target.requiresGrad ? null : pw ? sub(mul(sub(pw, 1), softplus(neg(input))), input) : neg(input); // d/dt = −x + (posWeight − 1)·softplus(−x)
+    return [w ? mul(d, w) : d, dt && w ? mul(dt, w) : dt];
   });
 }

@@ -1,4 +1,4 @@
-import { eq, exp, log, mul, ne, neg, sub, where } from '../ops/elementwise.js';
+import { add, eq, exp, log, mul, ne, neg, sub, where } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { fmt, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -10,8 +10,8 @@ import { at, checkReduction, checkTensor } from './targets.js';
  *   t · (log t − input) per element (0 where t = 0), or with logTarget e^t · (t − input) (0 where t = −∞;
  *   PyTorch gives NaN there).
  * Reductions: 'mean' (over every element, PyTorch's default), 'batchmean' (sum / size of dim 0, the
- * true KL per sample), 'sum', 'none'. Gradient w.r.t. the input: −t (−e^t with logTarget); the
- * target gets none. A negative or NaN probability target is an error (PyTorch gives NaN).
+ * true KL per sample), 'sum', 'none'. Gradient w.r.t. the input: −t (−e^t with logTarget); w.r.t. the
+ * target, as PyTorch: log t + 1 − input (0 where t = 0), or e^t·(t + 1 − input) with logTarget. A negative or NaN probability target is an error (PyTorch gives NaN).
  * @example klDiv(tensor([Math.log(0.5), Math.log(0.5)]), tensor([1, 0]), { reduction: 'sum' }); // log 2
  */
 export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: 'mean' | 'sum' | 'none' | 'batchmean'; logTarget?: boolean } = {}): Tensor {
@@ -31,5 +31,10 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: 'mean' 
   const elems = noGrad(() => (logTarget
     ? where(eq(target, -Infinity), 0, mul(exp(target), sub(target, input))) // e^−∞ · (−∞ − x) → 0, not NaN
     : where(ne(target, 0), mul(target, sub(log(where(ne(target, 0), target, 1)), input)), 0))); // 0 · log 0 = 0
-  return reduceLoss(fn, [input], elems, reduction, () => [neg(logTarget ? exp(target) : target)]); // ∂/∂input = −t
+  return reduceLoss(fn, [input, target], elems, reduction, () => [
+    neg(logTarget ? exp(target) : target), // ∂/∂input = −t
+    !target.requiresGrad ? null : logTarget
+      ? where(eq(target, -Infinity), 0, mul(exp(target), add(sub(target, input), 1))) // ∂/∂t of e^t (t − x) = e^t (t − x + 1) (0 at t = −∞, not NaN)
+      : where(eq(target, 0), 0, add(sub(log(where(eq(target, 0), 1, target)), input), 1)), // ∂/∂t of t (log t − x) = log t + 1 − x (0 at t = 0, as PyTorch)
+  ]);
 }
