@@ -1,6 +1,6 @@
 import { type Tensor, manualSeed, oneHot, tensor } from '@xent/core';
 import {
-  Adam, type Callback, CrossEntropyLoss, DataLoader, EarlyStopping, Linear, MLP, MSELoss, SGD, StepLR, TensorDataset, blobs, evaluate, fit, predict, spiral,
+  Adam, BCEWithLogitsLoss, type Callback, CrossEntropyLoss, DataLoader, EarlyStopping, Linear, MLP, MSELoss, SGD, StepLR, TensorDataset, blobs, evaluate, fit, predict, spiral,
 } from '@xent/nn';
 import { describe, expect, it } from 'vitest';
 
@@ -99,6 +99,18 @@ describe('fit', () => {
       .toThrow(/fit: the loss became NaN at epoch 1, batch 1/);
     expect(() => fit(model, { data: { x: tensor([[1]]), y: tensor([[0]]) }, loss: new MSELoss(), optimizer: new SGD(model.parameters()), epochs: 0 })).toThrow(/epochs must be a positive integer/);
     expect(() => fit(model, { data: 5 as never, loss: new MSELoss(), optimizer: new SGD(model.parameters()), epochs: 1 })).toThrow(/data must be a Dataset, a DataLoader/);
+  });
+
+  it('evaluate: binary logits count as class 1 above 0 with BCEWithLogitsLoss or threshold 0, above 0.5 otherwise', () => {
+    const model = new Linear(1, 1);
+    model.weight.data[0] = 1;
+    model.bias!.data[0] = 0;
+    const x = tensor([[-1], [0.2], [0.7], [2]]), y = tensor([[0], [1], [1], [1]]); // logits = x
+    expect(evaluate(model, { x, y }).accuracy).toBe(0.75); // 0.2 is not above 0.5
+    expect(evaluate(model, { x, y }, { threshold: 0 }).accuracy).toBe(1);
+    expect(evaluate(model, { x, y }, { loss: new BCEWithLogitsLoss() }).accuracy).toBe(1);
+    expect(evaluate(model, { x, y }, { loss: new BCEWithLogitsLoss(), threshold: 1 }).accuracy).toBe(0.5);
+    expect(() => evaluate(model, { x, y }, { threshold: NaN })).toThrow(/evaluate: threshold must be a finite number, got NaN/);
   });
 
   it('empty data, a loader with no batches and a bad batchSize are errors naming the function, never a hang or empty results', () => {

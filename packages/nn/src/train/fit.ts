@@ -228,15 +228,17 @@ function evaluateInto(model: Module, data: Dataset | DataLoader, loss: Loss | un
 }
 
 /**
- * Loss and metrics of `model` over `data`, in eval mode and without a graph.
+ * Loss and metrics of `model` over `data`, in eval mode and without a graph. One-score (binary)
+ * outputs count as class 1 above `threshold`: by default 0 with BCEWithLogitsLoss, else 0.5.
  * @example evaluate(model, { x: xTest, y: yTest }, { loss: new CrossEntropyLoss(), metrics: ['accuracy'] }); // { loss, accuracy }
  */
-export function evaluate(model: Module, data: Data, opts: { loss?: Loss; metrics?: Metric[]; batchSize?: number } = {}): Record<string, number> {
+export function evaluate(model: Module, data: Data, opts: { loss?: Loss; metrics?: Metric[]; batchSize?: number; threshold?: number } = {}): Record<string, number> {
   const metrics = checkMetrics(opts.metrics ?? ['accuracy'], 'evaluate');
   const ds = toDataset(data, 'evaluate');
   if (samples(ds) === 0) throw new RangeError('evaluate: data has no samples');
   if (opts.batchSize !== undefined) checkBatchSize(opts.batchSize, 'evaluate');
-  return evaluateInto(model, ds, opts.loss, metrics, thresholdOf(opts.loss), '', opts.batchSize);
+  if (opts.threshold !== undefined && !Number.isFinite(opts.threshold)) throw new RangeError(`evaluate: threshold must be a finite number, got ${String(opts.threshold)}`);
+  return evaluateInto(model, ds, opts.loss, metrics, opts.threshold ?? thresholdOf(opts.loss), '', opts.batchSize);
 }
 
 /**
