@@ -80,7 +80,9 @@ describe('binaryCrossEntropy', () => {
     expect(() => binaryCrossEntropy(tensor([0.5, 1.5]), tensor([1, 0]))).toThrow(/binaryCrossEntropy: input must hold probabilities in \[0, 1\], found 1.5 at \[1\]/);
     expect(() => binaryCrossEntropy(tensor([NaN]), tensor([1]))).toThrow(/found NaN at \[0\]/);
     expect(() => binaryCrossEntropy(tensor([0.5]), tensor([1, 0]))).toThrow(/binaryCrossEntropy: target shape \[2\] must equal input shape \[1\]/);
-    expect(() => binaryCrossEntropy(tensor([0.5]), tensor([1]), { weight: tensor([1, 2]) })).toThrow(/binaryCrossEntropy/);
+    expect(() => binaryCrossEntropy(tensor([0.5]), tensor([1]), { weight: tensor([1, 2]) })).toThrow(/^binaryCrossEntropy: weight of shape \[2\] does not broadcast to the input shape \[1\]$/);
+    expect(() => binaryCrossEntropy(tensor([0.5, 0.5]), tensor([1, 0]), { weight: tensor([1, 2, 3]) })).toThrow(/^binaryCrossEntropy: weight of shape \[3\] does not broadcast to the input shape \[2\]$/);
+    expect(() => binaryCrossEntropyWithLogits(tensor([[0, 0]]), tensor([[1, 0]]), { posWeight: tensor([1, 2, 3]) })).toThrow(/^binaryCrossEntropyWithLogits: posWeight of shape \[3\] does not broadcast to the input shape \[1, 2\]$/);
   });
 });
 

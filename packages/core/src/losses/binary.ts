@@ -23,8 +23,9 @@ function checkPair(fn: string, input: Tensor, target: Tensor, opts: BinaryOption
   for (const [name, w] of [['weight', opts.weight], ['posWeight', (opts as { posWeight?: Tensor | null }).posWeight]] as const) {
     if (w === undefined || w === null) continue;
     checkTensor(w, fn, name);
-    const b = broadcastShapes(w.shape, input.shape, fn);
-    if (!sameShape(b, input.shape)) throw new RangeError(`${fn}: ${name} of shape ${fmt(w.shape)} does not broadcast to the input shape ${fmt(input.shape)}`);
+    let b: number[] | null = null;
+    try { b = broadcastShapes(w.shape, input.shape, fn); } catch { /* named below */ }
+    if (!b || !sameShape(b, input.shape)) throw new RangeError(`${fn}: ${name} of shape ${fmt(w.shape)} does not broadcast to the input shape ${fmt(input.shape)}`);
   }
 }
 
