@@ -3,6 +3,7 @@
 // own loss function and backward() gives its gradient with respect to the true class's logit.
 import { Tensor, crossEntropy, mseLoss, oneHot, softmax, tensor } from '@xent/core';
 
+/** Both losses and their gradients at one probability of the true class. */
 export interface CurvePoint {
   /** Probability of the true class, as xent's softmax computes it from the logits. */
   p: number;

@@ -1,6 +1,7 @@
 // A small SVG line-plot writer: panels with axes, ticks, a shaded band, lines and labels. Each panel
 // records its axis mapping in data-* attributes so that a test can read the plotted values back.
 
+/** One plotted line; `id` becomes the polyline's id (tests find it by that). */
 export interface Line {
   id: string;
   label: string;
@@ -10,6 +11,7 @@ export interface Line {
   ys: number[];
 }
 
+/** One panel: title, axes, ticks, an optional shaded band, lines and notes. */
 export interface Panel {
   title: string;
   xLabel: string;

@@ -66,6 +66,7 @@ export function fusedClassifier(): { loss: Tensor; names: Map<Tensor, string> } 
   return { loss, names: new Map<Tensor, string>([[x, 'x'], [W, 'W'], [b, 'b'], [logits, 'logits'], [loss, 'loss']]) };
 }
 
+/** One graph, as Graphviz text and as SVG. */
 export interface Picture {
   name: string;
   dot: string;

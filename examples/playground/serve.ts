@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const src = join(here, 'src');
+/** Where `pnpm playground build` writes by default (examples/playground/dist, git-ignored). */
 export const DEFAULT_OUT = join(here, 'dist');
 
 const common: BuildOptions = {

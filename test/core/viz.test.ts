@@ -1,6 +1,6 @@
 import { Tensor, Value, tensor, toDot, toSvg, traceGraph } from '@xent/core';
 import { describe, expect, it } from 'vitest';
-import { allText, findAll, parseXml } from '../examples/graph-xml.js';
+import { allText, findAll, parseDot, parseXml, recordFields } from '../examples/graph-xml.js';
 
 // L = (a·b + c)·f with a = 2, b = −3, c = 10, f = −2 (micrograd's lecture example).
 // By hand: e = a·b = −6, d = e + c = 4, L = d·f = −8;
@@ -91,6 +91,36 @@ describe('toDot', () => {
     expect(dot).toContain('label="matmul"');
     // An intermediate tensor keeps no gradient unless asked to.
     expect(dot).toMatch(/\{ -?\d\.\d{4} \| grad — \}/);
+  });
+
+  it('is valid DOT: every node declared, every record label parses back to its fields (checked without Graphviz)', () => {
+    const g = parseDot(toDot(lecture().L));
+    const records = [...g.nodes.values()].filter((a) => a.shape === 'record');
+    expect(records).toHaveLength(7);
+    const fields = records.map((a) => recordFields(a.label!));
+    for (const [name, [data, grad]] of Object.entries(expected)) expect(fields).toContainEqual([name, `data ${data}`, `grad ${grad}`]);
+    expect(g.edges).toHaveLength(9);
+    // Tensors: shapes, values and ‖g‖ survive too.
+    const W = tensor([[0.5, -1], [2, 0]], { requiresGrad: true });
+    const y = tensor([[1, 2]]).matmul(W).tanh().sum();
+    y.backward();
+    const tg = parseDot(toDot(y, { names: new Map([[W, 'W']]) }));
+    expect([...tg.nodes.values()].map((a) => a.label && a.shape === 'record' ? recordFields(a.label) : null)).toContainEqual(['W', '[2, 2] 0.5000 -1.0000 2.0000 0.0000', expect.stringMatching(/^grad /)]);
+    // The checker itself refuses broken text.
+    expect(() => parseDot('digraph xent {\n  n0 [label="x];\n}')).toThrow(/unterminated/);
+    expect(() => parseDot('digraph xent { n0 -> n1; }')).toThrow(/undeclared/);
+    expect(() => recordFields('{ a | b')).toThrow(/unbalanced/);
+  });
+
+  it('names with any character come back whole from a record label, and the op ellipses parse', () => {
+    const names = ['a"b', 'c{d}|e', '<f>', 'g\\', 'h\\"i', 'end\\', '\\N', 'x\\l', 'tab\tx', 'amp&lt;', 'uni ‖é—'];
+    let v = new Value(1, null, 'first');
+    for (const n of names) v = v.mul(new Value(2, null, n));
+    v.backward();
+    const g = parseDot(toDot(v));
+    const firsts = [...g.nodes.values()].filter((a) => a.shape === 'record').map((a) => recordFields(a.label!)[0]);
+    for (const n of names) expect(firsts).toContain(n);
+    expect([...g.nodes.values()].filter((a) => a.shape === 'ellipse').map((a) => a.label)).toEqual(names.map(() => 'mul'));
   });
 
   it('escapes names that would break a record label', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { classifier, neuron, pictures } from '../../examples/micrograd/main.js';
-import { allText, findAll, parseXml } from './graph-xml.js';
+import { allText, findAll, parseDot, parseXml, recordFields } from './graph-xml.js';
 
 // The lecture's neuron by hand: o = tanh(n) = 1/√2, so do/dn = 1 − o² = 0.5 and
 // do/dx1 = w1·0.5 = −1.5, do/dw1 = x1·0.5 = 1, do/dx2 = w2·0.5 = 0.5, do/dw2 = x2·0.5 = 0, do/db = 0.5.
@@ -27,6 +27,9 @@ describe('examples/micrograd', () => {
       const root = parseXml(p.svg);
       expect(root.name).toBe('svg');
       expect(p.dot).toMatch(/^digraph xent \{[\s\S]*\}\n$/);
+      // Valid DOT (checked without Graphviz): every record label parses, every edge joins declared nodes.
+      const g = parseDot(p.dot);
+      for (const a of g.nodes.values()) if (a.shape === 'record') expect(recordFields(a.label!).length).toBeGreaterThanOrEqual(2);
     }
     const neuronText = findAll(parseXml(pics[0]!.svg), 'text').map(allText);
     for (const [name, g] of Object.entries(byHand)) {

@@ -1,6 +1,7 @@
 // A small line chart on a canvas: a few series against epochs, optional log scale, vertical
 // markers where the loss was switched. No library: the picture is simple and must redraw fast.
 
+/** One line of a chart. */
 export interface Series {
   color: string;
   dash?: number[];
@@ -8,6 +9,7 @@ export interface Series {
   ys: number[];
 }
 
+/** What `drawChart` draws: x values, the series, and how to scale and label the y axis. */
 export interface ChartOptions {
   xs: number[];
   series: Series[];

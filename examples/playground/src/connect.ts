@@ -4,6 +4,7 @@ import workerSource from 'playground:worker-source';
 import type { FromTrainer, ToTrainer } from './protocol.js';
 import { Trainer } from './trainer.js';
 
+/** The page's end of the line to the trainer. */
 export interface Connection {
   send(msg: ToTrainer): void;
   /** Where training runs: 'worker' or 'page'. */
@@ -15,6 +16,7 @@ function onPage(onMessage: (msg: FromTrainer) => void): Trainer {
   return new Trainer((msg) => queueMicrotask(() => onMessage(msg)), 12);
 }
 
+/** Starts the trainer (in a Web Worker unless `preferWorker` is false or none can start) and returns how to talk to it. */
 export function connect(onMessage: (msg: FromTrainer) => void, preferWorker = true): Connection {
   if (!preferWorker || typeof Worker === 'undefined' || !workerSource) {
     const trainer = onPage(onMessage);

@@ -3,6 +3,7 @@ import { Generator, type Tensor } from '@xent/core';
 import { blobs, circles, gaussianQuantiles, moons, spiral, trainTestSplit, xor } from '@xent/nn';
 import { type State, classCount } from './state.js';
 
+/** One split of the data as flat arrays (cheap to send to the page). */
 export interface Split {
   /** Coordinates, row-major [n, 2], scaled so that the largest |coordinate| is 1. */
   x: Float64Array;
@@ -10,6 +11,7 @@ export interface Split {
   y: Float64Array;
 }
 
+/** The generated data: train and test splits and the number of classes. */
 export interface PlaygroundData {
   train: Split;
   test: Split;

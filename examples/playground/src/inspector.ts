@@ -2,8 +2,10 @@
 import type { Inspection } from './protocol.js';
 import type { State } from './state.js';
 
+/** One colour per class (up to five), shared by the map, the inspector and the charts. */
 export const COLORS = ['#f59322', '#0877bd', '#2ca02c', '#9467bd', '#d62728'];
 
+/** A number for display: fixed digits, or scientific notation when very small or very large. */
 export function fmt(v: number, digits = 3): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);

@@ -2,6 +2,7 @@
 import type { PlaygroundData } from './data.js';
 import type { State } from './state.js';
 
+/** Messages from the page to the trainer. */
 export type ToTrainer =
   | { type: 'init'; state: State }
   | { type: 'update'; state: State }
@@ -30,6 +31,7 @@ export interface Inspection {
   grad: number[];
 }
 
+/** Loss and accuracy on the training and the test split. */
 export interface Metrics {
   trainLoss: number;
   testLoss: number;
@@ -37,6 +39,7 @@ export interface Metrics {
   testAcc: number;
 }
 
+/** Everything the page draws after some training: sent a few times a second while playing. */
 export interface Frame extends Metrics {
   type: 'frame';
   playing: boolean;
@@ -58,6 +61,7 @@ export interface Frame extends Metrics {
   inspect: Inspection | null;
 }
 
+/** Messages from the trainer to the page. */
 export type FromTrainer =
   | { type: 'data'; data: PlaygroundData; generation: number }
   | Frame

@@ -6,6 +6,7 @@ import type { Frame } from './protocol.js';
 
 const RGB = COLORS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) as [number, number, number]);
 
+/** Data coordinates (in [−EXTENT, EXTENT]²) to canvas pixels of a w × h picture, y up. */
 export const toPx = (x: number, y: number, w: number, h: number): [number, number] => [((x + EXTENT) / (2 * EXTENT)) * w, ((EXTENT - y) / (2 * EXTENT)) * h];
 
 const gridCanvas = document.createElement('canvas');

@@ -1,18 +1,29 @@
 // The playground's whole set-up: one plain object, kept in the URL's hash so that a link
 // reproduces it. Every field has a default, a range, and a short key in the URL.
 
+/** The data sets, in the order the menu lists them. */
 export const DATASETS = ['spiral', 'moons', 'circles', 'blobs', 'xor', 'gaussian'] as const;
+/** The hidden layers' activations. */
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu'] as const;
+/** The optimizers ('momentum': SGD with momentum 0.9). */
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
+/** The losses: cross-entropy, MSE on softmax, MSE on raw outputs, binary cross-entropy with logits. */
 export const LOSSES = ['ce', 'mse-softmax', 'mse-raw', 'bce'] as const;
+/** Training speeds (see STEPS_PER_SECOND). */
 export const SPEEDS = ['slow', 'normal', 'fast'] as const;
 
+/** A data set's key. */
 export type Dataset = (typeof DATASETS)[number];
+/** An activation's key. */
 export type ActivationName = (typeof ACTIVATIONS)[number];
+/** An optimizer's key. */
 export type OptimizerName = (typeof OPTIMIZERS)[number];
+/** A loss's key. */
 export type LossName = (typeof LOSSES)[number];
+/** A speed's key. */
 export type Speed = (typeof SPEEDS)[number];
 
+/** The playground's whole set-up: what the URL holds. */
 export interface State {
   data: Dataset;
   /** Classes for spiral, blobs and gaussian (2–5); moons, circles and xor have 2. */
@@ -34,6 +45,7 @@ export interface State {
   speed: Speed;
 }
 
+/** The set-up of a bare link: a 3-class spiral, two hidden layers of 16, cross-entropy. */
 export const DEFAULTS: Readonly<State> = Object.freeze({
   data: 'spiral',
   classes: 3,
@@ -52,6 +64,7 @@ export const DEFAULTS: Readonly<State> = Object.freeze({
   speed: 'normal',
 } satisfies State);
 
+/** What the controls show for each key. */
 export const LABELS = {
   data: { spiral: 'spiral', moons: 'moons', circles: 'circles', blobs: 'blobs', xor: 'xor', gaussian: 'gaussian quantiles' },
   activation: { relu: 'ReLU', tanh: 'tanh', sigmoid: 'sigmoid', gelu: 'GELU' },

@@ -47,6 +47,10 @@ function probabilities(z: Tensor): Tensor {
   return softmax(z, 1);
 }
 
+/**
+ * Data, model, optimizer and loss for the playground, driven by `ToTrainer` messages; answers with
+ * `FromTrainer` messages through `post`. Training runs in time slices of `sliceMs` while playing.
+ */
 export class Trainer {
   private state!: State;
   private data!: PlaygroundData;

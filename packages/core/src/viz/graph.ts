@@ -1,7 +1,10 @@
 import { Tensor, describe } from '../tensor.js';
 import { Value } from '../value.js';
 
-/** Options shared by `traceGraph`, `toDot` and `toSvg`. */
+/**
+ * Options shared by `traceGraph`, `toDot` and `toSvg`.
+ * @example toSvg(loss, { names: new Map([[W, 'W']]), maxValues: 6 });
+ */
 export interface GraphOptions {
   /** Names to print on nodes (a `Value`'s own `.label` is used when it has one). */
   names?: ReadonlyMap<Value | Tensor, string>;
@@ -11,7 +14,10 @@ export interface GraphOptions {
   maxValues?: number;
 }
 
-/** One node of a traced graph: a value or tensor, the op that made it, and what to print. */
+/**
+ * One node of a traced graph: a value or tensor, the op that made it, and what to print.
+ * @example const n = traceGraph(new Value(2, null, 'a').mul(3)).nodes[0]; // { op: 'leaf', name: 'a', data: '2.0000', … }
+ */
 export interface TracedNode {
   /** Position in `nodes`, inputs before outputs. */
   readonly id: number;
@@ -36,7 +42,10 @@ export interface TracedNode {
   readonly ref: Value | Tensor;
 }
 
-/** A traced graph: nodes in topological order (inputs first); the root is the last node. */
+/**
+ * A traced graph: nodes in topological order (inputs first); the root is the last node.
+ * @example const g = traceGraph(y); g.nodes[g.root].ref === y; // true
+ */
 export interface TracedGraph {
   readonly nodes: readonly TracedNode[];
   readonly root: number;
