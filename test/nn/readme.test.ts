@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -11,8 +11,10 @@ const root = resolve(__dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('<!-- section:quickstart -->'), readme.indexOf('<!-- /section:quickstart -->'));
 const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-// Inside the repository, so that '@xent/nn' resolves as it does for the examples.
-const dir = mkdtempSync(join(root, 'test', 'nn', '.readme-'));
+// Inside the repository, so that '@xent/nn' resolves as it does for the examples (node_modules/.cache:
+// ignored by git and by tsc, should a run be interrupted before the clean-up).
+mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
+const dir = mkdtempSync(join(root, 'node_modules', '.cache', 'xent-readme-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('README quick start', () => {
