@@ -23,10 +23,12 @@ export class TensorDataset implements Dataset {
     if (rows(x) !== rows(y)) throw new RangeError(`TensorDataset: x has ${rows(x)} samples but y has ${rows(y)}`);
   }
 
+  /** Number of samples (x's first dim). */
   get length(): number {
     return this.x.shape[0]!;
   }
 
+  /** The i-th sample's input and target, without the sample dim. */
   get(i: number): [Tensor, Tensor] {
     if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new RangeError(`TensorDataset.get: index ${i} is out of range for ${this.length} samples`);
     return this.batch([i]).map((t) => new Tensor(t.data, t.shape.slice(1))) as [Tensor, Tensor];
@@ -184,6 +186,7 @@ export class StandardScaler {
   mean: Float64Array | null = null;
   std: Float64Array | null = null;
 
+  /** Learns each column's mean and population std from x [samples, features]; returns this. */
   fit(x: Tensor): this {
     if (x.ndim !== 2) throw new RangeError(`StandardScaler.fit: expected a 2-D tensor [samples, features], got shape [${x.shape.join(', ')}]`);
     const [n, f] = x.shape as [number, number];
@@ -201,6 +204,7 @@ export class StandardScaler {
     return this;
   }
 
+  /** (x − mean) / std per column, as a new tensor of x's dtype. */
   transform(x: Tensor): Tensor {
     if (!this.mean || !this.std) throw new Error('StandardScaler.transform: call fit first');
     const f = this.mean.length;
@@ -211,6 +215,7 @@ export class StandardScaler {
     return out;
   }
 
+  /** fit(x), then transform(x). */
   fitTransform(x: Tensor): Tensor {
     return this.fit(x).transform(x);
   }

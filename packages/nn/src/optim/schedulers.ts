@@ -45,10 +45,12 @@ export abstract class LRScheduler {
     return this.lastLr;
   }
 
+  /** Where the schedule is, to resume it: { lastEpoch, lastLr }. */
   stateDict(): { lastEpoch: number; lastLr: number } {
     return { lastEpoch: this.lastEpoch, lastLr: this.lastLr };
   }
 
+  /** Resumes from stateDict() and writes lastLr into the optimizer. */
   loadStateDict(sd: { lastEpoch: number; lastLr: number }): void {
     if (!Number.isInteger(sd?.lastEpoch) || typeof sd.lastLr !== 'number' || !Number.isFinite(sd.lastLr)) {
       throw new TypeError(`${this.constructor.name}.loadStateDict: expected { lastEpoch: integer, lastLr: finite number }`);
