@@ -204,6 +204,17 @@ describe('crossEntropy: probability targets are differentiable, as in PyTorch', 
     }
   }
 
+  it('a class of weight 0 (or ε = 1) at a −∞ logit gets target gradient 0, not 0·∞ = NaN, on both paths', () => {
+    for (const createGraph of [false, true]) {
+      for (const o of [{ weight: [1, 0, 1] }, { labelSmoothing: 1 }] as CEOpts[]) {
+        const T = tensor([[0.5, 0, 0.5]], { requiresGrad: true });
+        const [g] = gradients(crossEntropy(tensor([[0, -Infinity, 1]]), T, o), [T], { createGraph });
+        expect(Array.from(g!.data).every(Number.isFinite), `${createGraph} ${JSON.stringify(o)}`).toBe(true);
+        expect(g!.data[1]).toBe(0);
+      }
+    }
+  });
+
   it('the logits alone, or the target alone, may require a gradient', () => {
     const x = tensor([L3], { requiresGrad: true }), T = tensor([[0.2, 0.3, 0.5]]);
     crossEntropy(x, T).backward();

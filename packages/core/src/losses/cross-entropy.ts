@@ -2,7 +2,7 @@ import { alloc } from '../dtype.js';
 import { isGradEnabled } from '../engine.js';
 import { kernels } from '../kernels/index.js';
 import type { CrossEntropyTarget } from '../kernels/types.js';
-import { add, div, mul, sub } from '../ops/elementwise.js';
+import { add, div, eq, mul, sub, where } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
@@ -94,11 +94,13 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
     const scale = reduction === 'none' ? reshape(g, keepShape(input.shape, L.classDim)) : reduction === 'sum' ? g : den === 0 ? mul(g, 0) : div(g, den);
     const gx = mul(local, scale);
     if (!T) return [gx];
-    return [gx, T.requiresGrad ? mul(mul(logSoftmax(input, L.classDim), classWeights(spec, L, -(1 - spec.smoothing), input)), scale) : null]; // ∂/∂T = −(1 − ε)·w·log p
+    if (!T.requiresGrad) return [gx, null];
+    const cw = classWeights(spec, L, -(1 - spec.smoothing), input); // a class with coefficient 0 gets 0, even at a −∞ logit
+    return [gx, mul(where(eq(cw, 0), 0, mul(logSoftmax(input, L.classDim), cw)), scale)]; // ∂/∂T = −(1 − ε)·w·log p
   });
 }
 
-/** ∂loss/∂T = −(1 − ε)·w_c·log p_c·scale at every entry (0 where the scale is 0, even at a −∞ logit). */
+/** ∂loss/∂T = −(1 − ε)·w_c·log p_c·scale at every entry (0 where the scale or the coefficient is 0, even at a −∞ logit). */
 function targetGrad(logp: ArrayLike<number>, t: CrossEntropyTarget, L: ClassLayout, scale: Float64Array, T: Tensor): Tensor {
   const out = new Tensor(alloc(T.dtype, T.size), T.shape);
   for (let a = 0; a < L.outer; a++) {
@@ -106,8 +108,8 @@ function targetGrad(logp: ArrayLike<number>, t: CrossEntropyTarget, L: ClassLayo
       const s = scale[a * L.inner + i]!;
       if (s === 0) continue;
       for (let k = 0; k < L.c; k++) {
-        const q = (a * L.c + k) * L.inner + i;
-        out.data[q] = -s * (1 - t.smoothing) * (t.weight ? t.weight[k]! : 1) * logp[q]!;
+        const q = (a * L.c + k) * L.inner + i, c = (1 - t.smoothing) * (t.weight ? t.weight[k]! : 1);
+        out.data[q] = c === 0 ? 0 : -s * c * logp[q]!; // 0, not 0·∞, for a class of weight 0 at a −∞ logit
       }
     }
   }
