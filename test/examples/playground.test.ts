@@ -233,6 +233,11 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await page.$eval('input[value="ce"]', (el) => (el as HTMLInputElement).checked)).toBe(true);
     expect(await page.$eval('input[value="bce"]', (el) => (el as HTMLInputElement).disabled)).toBe(true);
     expect(await page.$eval('#status', (el) => el.textContent)).toContain('Binary cross-entropy needs exactly two classes');
+    // Seen wherever the page is scrolled: inside the window even when the window is short.
+    await page.setViewportSize({ width: 1400, height: 500 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    expect(await page.$eval('#status', (el) => { const r = el.getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; })).toBe(true);
+    await page.setViewportSize({ width: 1400, height: 1000 });
     await page.waitForFunction(() => (window as unknown as { xentPlayground: { frame: { outputs: number } } }).xentPlayground.frame.outputs === 3);
     expect(errors).toEqual([]);
   });
