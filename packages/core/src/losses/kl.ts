@@ -11,7 +11,8 @@ import { at, checkReduction, checkTensor } from './targets.js';
  *   PyTorch gives NaN there).
  * Reductions: 'mean' (over every element, PyTorch's default), 'batchmean' (sum / size of dim 0, the
  * true KL per sample), 'sum', 'none'. Gradient w.r.t. the input: −t (−e^t with logTarget); w.r.t. the
- * target, as PyTorch: log t + 1 − input (0 where t = 0), or e^t·(t + 1 − input) with logTarget. A negative or NaN probability target is an error (PyTorch gives NaN).
+ * target, as PyTorch: log t + 1 − input (0 where t = 0; PyTorch 1.13 gives NaN there), or e^t·(t + 1 − input)
+ * with logTarget. A negative or NaN probability target is an error (PyTorch gives NaN).
  * @example klDiv(tensor([Math.log(0.5), Math.log(0.5)]), tensor([1, 0]), { reduction: 'sum' }); // log 2
  */
 export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: 'mean' | 'sum' | 'none' | 'batchmean'; logTarget?: boolean } = {}): Tensor {
