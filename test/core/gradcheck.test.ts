@@ -78,6 +78,13 @@ describe('gradcheck', () => {
     expect(gradcheck(f, [tensor([0.5, -1, 2])])).toBe(true);
   });
 
+  it('bad arguments are named: f, the inputs, what f returns', () => {
+    expect(() => gradcheck(3 as never, [tensor([1])])).toThrow(/^gradcheck: f must be a function of tensors, got number 3$/);
+    expect(() => gradcheck((x) => x, tensor([1]) as never)).toThrow(/^gradcheck: inputs must be an array of Tensors, got Tensor$/);
+    expect(() => gradcheck((x) => x, [[1, 2]] as never)).toThrow(/^gradcheck: inputs\[0\] must be a Tensor, got an array$/);
+    expect(() => gradcheck(() => 5 as never, [tensor([1])])).toThrow(/^gradcheck: f must return a Tensor, got number 5$/);
+  });
+
   it('rejects float32 inputs', () => {
     expect(() => gradcheck((x) => x, [tensor([1], { dtype: 'float32' })])).toThrow(/gradcheck: inputs must be float64 for central differences to be accurate, got float32/);
   });

@@ -1,6 +1,6 @@
 import { alloc } from './dtype.js';
 import { gradients } from './functional.js';
-import { Tensor } from './tensor.js';
+import { Tensor, describe } from './tensor.js';
 
 /** Options of `gradcheck`: the step and the tolerances (a mismatch is |analytic − numeric| > atol + rtol·|numeric|). */
 export interface GradcheckOptions {
@@ -20,11 +20,15 @@ export interface GradcheckOptions {
  */
 export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = opts;
-  const xs = inputs.map((x) => {
+  if (typeof f !== 'function') throw new TypeError(`gradcheck: f must be a function of tensors, got ${describe(f)}`);
+  if (!Array.isArray(inputs)) throw new TypeError(`gradcheck: inputs must be an array of Tensors, got ${describe(inputs)}`);
+  const xs = inputs.map((x, i) => {
+    if (!(x instanceof Tensor)) throw new TypeError(`gradcheck: inputs[${i}] must be a Tensor, got ${describe(x)}`);
     if (x.dtype !== 'float64') throw new TypeError(`gradcheck: inputs must be float64 for central differences to be accurate, got ${x.dtype}`);
     return new Tensor(x.data.slice(), x.shape, true);
   });
   const y = f(...xs);
+  if (!(y instanceof Tensor)) throw new TypeError(`gradcheck: f must return a Tensor, got ${describe(y)}`);
   const base = y.data.slice();
   let worst = { excess: 0, input: -1, index: -1, output: -1, analytic: 0, numeric: 0 };
   // Analytic: one backward pass per output element, giving a row of each input's Jacobian.
