@@ -242,6 +242,25 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(errors).toEqual([]);
   });
 
+  it('on a narrow screen (a projector) each heading of the results stays on top of its own content', async () => {
+    const narrow = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    const narrowErrors = watchErrors(narrow);
+    await narrow.goto(url);
+    await firstFrame(narrow);
+    const pairs = await narrow.$$eval('#results h2', (hs) => hs.map((h) => {
+      const a = h.getBoundingClientRect(), b = h.nextElementSibling!.getBoundingClientRect();
+      return { heading: h.textContent, dx: Math.abs(a.left - b.left), gap: b.top - a.bottom };
+    }));
+    expect(pairs.map((p) => p.heading)).toEqual(['Training', 'Inspector', 'How hard each training point pulls']);
+    for (const p of pairs) {
+      expect(p.dx).toBeLessThan(2);
+      expect(p.gap).toBeGreaterThanOrEqual(0);
+      expect(p.gap).toBeLessThan(30);
+    }
+    expect(narrowErrors).toEqual([]);
+    await narrow.close();
+  });
+
   it('without a worker (?worker=off) it trains on the page in time slices', async () => {
     const p = await browser.newPage();
     const pErrors = watchErrors(p);
