@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor, Value, add, arange, argmax, cast, cat, clamp, dot, expand, full, gather, grad, hessian, indexSelect, jacobian, leakyRelu,
-  linspace, matmul, max, min, mm, mul, gradients, oneHot, outer, rand, randn, randperm, record, reshape, scatterAdd, stack, sum, tensor,
-  where, zeros,
+  Tensor, Value, add, arange, argmax, cast, cat, clamp, clone, dot, expand, flatten, full, gather, grad, hessian, indexSelect, jacobian,
+  leakyRelu, linspace, logSoftmax, logsumexp, matmul, max, mean, min, mm, mul, gradients, oneHot, outer, permute, rand, randn, randperm,
+  record, reshape, scatterAdd, slice, softmax, squeeze, stack, sum, tensor, transpose, unsqueeze, variance, where, zeros,
 } from '@xent/core';
 
 // Bad input is a clear error that names the function, the argument and what was expected.
@@ -175,6 +175,20 @@ describe('more bad input: every argument checked, no silent NaN or silent defaul
     expect(() => gradients(y, y as never)).toThrow(/^gradients: inputs must be an array of Tensors, got Tensor$/);
     expect(() => gradients(y, [y, 3 as never])).toThrow(/^gradients: inputs\[1\] must be a Tensor, got number 3$/);
     expect(() => gradients(5 as never, [y])).toThrow(/^gradients: output must be a Tensor, got number 5$/);
+  });
+
+  it('every op that takes a tensor names it when given something else (a plain array is the usual slip)', () => {
+    const arr = [[1, 2], [3, 4]] as unknown as Tensor;
+    const ops: [string, () => unknown][] = [
+      ['sum', () => sum(arr)], ['mean', () => mean(arr)], ['max', () => max(arr)], ['min', () => min(arr)],
+      ['argmax', () => argmax(arr)], ['logsumexp', () => logsumexp(arr)], ['var', () => variance(arr)],
+      ['reshape', () => reshape(arr, [4])], ['flatten', () => flatten(arr)], ['permute', () => permute(arr, [1, 0])],
+      ['transpose', () => transpose(arr)], ['squeeze', () => squeeze(arr)], ['unsqueeze', () => unsqueeze(arr, 0)],
+      ['expand', () => expand(arr, [2, 2])], ['slice', () => slice(arr, 0, 0, 1)], ['indexSelect', () => indexSelect(arr, 0, [0])],
+      ['gather', () => gather(arr, 0, [[0]])], ['scatterAdd', () => scatterAdd(arr, 0, [[0]], zeros([1, 1]))],
+      ['softmax', () => softmax(arr)], ['logSoftmax', () => logSoftmax(arr)], ['clone', () => clone(arr)], ['cast', () => cast(arr, 'float32')],
+    ];
+    for (const [name, f] of ops) expect(f, name).toThrow(new RegExp(`^${name}: input must be a Tensor, got an array$`));
   });
 
   it('outer takes vectors only, as PyTorch (it used to flatten matrices silently)', () => {

@@ -237,6 +237,12 @@ export function asTensor(x: TensorLike, like?: Tensor, op = 'tensor'): Tensor {
   return t;
 }
 
+/** `x` itself when it is a Tensor; otherwise an error naming the op and the argument. @example isTensorArg(x, 'sum'); */
+export function isTensorArg(x: unknown, op: string, arg = 'input'): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${arg} must be a Tensor, got ${describe(x)}`);
+  return x;
+}
+
 /** A short description of a value for error messages. @example describe([1]); // 'an array' */
 export function describe(x: unknown): string {
   if (x === null) return 'null';

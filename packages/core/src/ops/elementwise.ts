@@ -1,7 +1,7 @@
 import { type DType, alloc, checkDType, promote } from '../dtype.js';
 import { type BinaryOp, type UnaryOp, kernels } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides } from '../shape.js';
-import { Tensor, type TensorLike, asTensor, record } from '../tensor.js';
+import { Tensor, type TensorLike, asTensor, isTensorArg, record } from '../tensor.js';
 
 /* Elementwise ops with numpy broadcasting. Each op: the kernel call, then its derivative as
    differentiable tensor ops one line below. The engine undoes broadcasting afterwards. */
@@ -252,12 +252,14 @@ export const le = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'le');
 
 /** A copy with its own storage; the gradient passes through. @example clone(x); */
 export function clone(x: Tensor): Tensor {
+  isTensorArg(x, 'clone');
   const out = new Tensor(x.data.slice(), x.shape);
   return record('clone', [x], out, (g) => [g]); // d x = 1
 }
 
 /** The same values stored as `dtype`; the gradient comes back in the input's dtype. @example cast(x, 'float32'); */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  isTensorArg(x, 'cast');
   checkDType(dtype, 'cast');
   if (x.dtype === dtype) return x;
   const out = new Tensor(alloc(dtype, x.size), x.shape);

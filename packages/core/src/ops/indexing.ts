@@ -1,6 +1,6 @@
 import { alloc, checkDType, promote } from '../dtype.js';
 import { type Shape, fmt, normDim, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, describe, record } from '../tensor.js';
+import { Tensor, describe, isTensorArg, record } from '../tensor.js';
 import { slice } from './shape.js';
 
 /** Integer indices: a tensor holding integers, a (nested) number array, or an Int32Array. */
@@ -56,6 +56,7 @@ function checkRange(v: number, n: number, op: string, pos: number): number {
 
 /** Picks entries along `dim` by a 1-D list of positions. @example indexSelect(tensor([[1, 2], [3, 4]]), 0, [1]); // [[3, 4]] */
 export function indexSelect(x: Tensor, dim: number, index: IndexLike): Tensor {
+  isTensorArg(x, 'indexSelect');
   const d = normDim(dim, x.ndim, 'indexSelect');
   const ix = toIndex(index, 'indexSelect');
   if (ix.shape.length > 1) throw new RangeError(`indexSelect: index must be 1-D, got shape ${fmt(ix.shape)}`);
@@ -116,6 +117,7 @@ function checkGatherShapes(ix: Index, xShape: Shape, d: number, op: string, othe
 
 /** out[i][j] = x[i][index[i][j]] for dim 1 (and likewise for any dim), as PyTorch's gather. @example gather(tensor([[1, 2], [3, 4]]), 1, [[1], [0]]); // [[2], [3]] */
 export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
+  isTensorArg(x, 'gather');
   const d = normDim(dim, x.ndim, 'gather');
   const ix = toIndex(index, 'gather');
   checkGatherShapes(ix, x.shape, d, 'gather');
@@ -131,6 +133,7 @@ function gatherIx(x: Tensor, d: number, ix: Index): Tensor {
 
 /** x with src added at the positions index names along dim (repeats add up). @example scatterAdd(zeros([3]), 0, [0, 0], tensor([1, 2])); // [3, 0, 0] */
 export function scatterAdd(x: Tensor, dim: number, index: IndexLike, src: Tensor): Tensor {
+  isTensorArg(x, 'scatterAdd');
   if (!(src instanceof Tensor)) throw new TypeError(`scatterAdd: src must be a Tensor, got ${describe(src)}`);
   const d = normDim(dim, x.ndim, 'scatterAdd');
   const ix = toIndex(index, 'scatterAdd');

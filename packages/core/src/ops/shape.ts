@@ -1,7 +1,7 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { type Shape, broadcastStrides, fmt, normDim, normDims, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, describe, record } from '../tensor.js';
+import { Tensor, describe, isTensorArg, record } from '../tensor.js';
 import { cast } from './elementwise.js';
 
 /* Shape ops. Storage is always contiguous: reshape shares it, the others copy through one
@@ -9,6 +9,7 @@ import { cast } from './elementwise.js';
 
 /** The same data in a new shape; one dim may be −1. @example reshape(arange(6), [2, -1]); // shape [2, 3] */
 export function reshape(x: Tensor, shape: Shape): Tensor {
+  isTensorArg(x, 'reshape');
   const dims = shape.slice();
   const free = dims.indexOf(-1);
   if (free !== dims.lastIndexOf(-1)) throw new RangeError(`reshape: only one dim may be -1, got ${fmt(shape)}`);
@@ -24,6 +25,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 
 /** Merges dims startDim..endDim into one. @example flatten(zeros([2, 3, 4]), 1); // shape [2, 12] */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  isTensorArg(x, 'flatten');
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normDim(startDim, x.ndim, 'flatten'), e = normDim(endDim, x.ndim, 'flatten');
   if (s > e) throw new RangeError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
@@ -33,6 +35,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Reorders dims. @example permute(zeros([2, 3, 4]), [2, 0, 1]); // shape [4, 2, 3] */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  isTensorArg(x, 'permute');
   if (dims.length !== x.ndim) throw new RangeError(`permute: expected ${x.ndim} dims for a tensor of rank ${x.ndim}, got ${JSON.stringify(dims)}`);
   const p = dims.map((d) => normDim(d, x.ndim, 'permute'));
   if (new Set(p).size !== p.length) throw new RangeError(`permute: dims ${JSON.stringify(dims)} repeat a dim`);
@@ -47,6 +50,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** Swaps two dims. @example transpose(zeros([2, 3]), 0, 1); // shape [3, 2] */
 export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
+  isTensorArg(x, 'transpose');
   const a = normDim(dim0, x.ndim, 'transpose'), b = normDim(dim1, x.ndim, 'transpose');
   if (x.ndim < 2 || a === b) return x;
   const p = x.shape.map((_, i) => i);
@@ -56,12 +60,14 @@ export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
 
 /** Drops dims of size 1 (all of them, or those named). @example squeeze(zeros([1, 3, 1])); // shape [3] */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  isTensorArg(x, 'squeeze');
   const dims = dim === undefined ? x.shape.map((_, i) => i) : normDims(dim, x.ndim, 'squeeze');
   return reshape(x, x.shape.filter((d, i) => !(d === 1 && dims.includes(i))));
 }
 
 /** Inserts a dim of size 1 at `dim` (negative counts from the end of the result). @example unsqueeze(zeros([3]), 0); // shape [1, 3] */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  isTensorArg(x, 'unsqueeze');
   // The new dim may also go after the last one: dims range over the result's rank.
   if (!Number.isInteger(dim) || dim < -(x.ndim + 1) || dim > x.ndim) {
     throw new RangeError(`unsqueeze: dim ${dim} is out of range for a tensor of rank ${x.ndim} (expected an integer in [${-(x.ndim + 1)}, ${x.ndim}])`);
@@ -74,6 +80,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** Broadcasts to `shape` (−1 keeps a dim), copying; the engine sums the gradient back. @example expand(tensor([1, 2]), [3, 2]); */
 export function expand(x: Tensor, shape: Shape): Tensor {
+  isTensorArg(x, 'expand');
   if (shape.length < x.ndim) throw new RangeError(`expand: cannot expand shape ${fmt(x.shape)} to fewer dims ${fmt(shape)}`);
   const lead = shape.length - x.ndim;
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead]! : d));
@@ -89,6 +96,7 @@ export function expand(x: Tensor, shape: Shape): Tensor {
 
 /** Python-style slice along one dim: start, end (exclusive, negatives count from the end) and step > 0. @example slice(arange(10), 0, 2, 8, 3); // [2, 5] */
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+  isTensorArg(x, 'slice');
   if (x.ndim === 0) throw new RangeError('slice: a 0-d tensor has no dim to slice');
   const d = normDim(dim, x.ndim, 'slice');
   if (!Number.isInteger(step) || step <= 0) throw new RangeError(`slice: step must be a positive integer, got ${step}`);

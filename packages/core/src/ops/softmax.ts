@@ -1,7 +1,7 @@
 import { alloc } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { normDim, sizeOf } from '../shape.js';
-import { Tensor, record } from '../tensor.js';
+import { Tensor, isTensorArg, record } from '../tensor.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
 
@@ -20,6 +20,7 @@ function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
  * @example softmax(tensor([0, 0])); // [0.5, 0.5]
  */
 export function softmax(x: Tensor, dim = -1): Tensor {
+  isTensorArg(x, 'softmax');
   const d = normDim(dim, x.ndim, 'softmax');
   const y = softmaxRaw(x, d, false);
   return record('softmax', [x], y, (g) => [mul(y, sub(g, sum(mul(g, y), d, true)))]); // J g = y ⊙ (g − ⟨g, y⟩)
@@ -32,6 +33,7 @@ export function softmax(x: Tensor, dim = -1): Tensor {
  * @example logSoftmax(tensor([0, 0])); // [-0.6931, -0.6931]
  */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  isTensorArg(x, 'logSoftmax');
   const d = normDim(dim, x.ndim, 'logSoftmax');
   const y = softmaxRaw(x, d, true);
   return record('logSoftmax', [x], y, (g) => [sub(g, mul(exp(y), sum(g, d, true)))]); // J g = g − p Σ g, p = e^y
