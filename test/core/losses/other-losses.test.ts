@@ -164,6 +164,22 @@ describe('klDiv (input log-probabilities, as PyTorch)', () => {
   });
 });
 
+describe("a 'mean' over no elements is 0, not NaN (PyTorch: NaN), as crossEntropy's", () => {
+  it('mseLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv on empty inputs', () => {
+    const e = tensor([[]]).reshape([0, 2]);
+    for (const f of [
+      () => mseLoss(e, e), () => binaryCrossEntropy(e, e), () => binaryCrossEntropyWithLogits(e, e),
+      () => klDiv(e, e), () => klDiv(e, e, { reduction: 'batchmean' }), () => nllLoss(e, []),
+    ]) {
+      const l = f();
+      expect(l.item()).toBe(0);
+    }
+    const x = tensor([[]]).reshape([0, 2]).requiresGrad_();
+    mseLoss(x, e).backward();
+    expect(x.grad!.shape).toEqual([0, 2]);
+  });
+});
+
 describe('mseLoss', () => {
   it('by hand: mean((1, 2) − 0)² = 2.5', () => {
     expectClose(mseLoss(tensor([1, 2]), tensor([0, 0])), 2.5, 0);
