@@ -1,7 +1,8 @@
 // The playground's logic in Node: URL state, the loss wiring, the trainer (no browser needed).
-import { tensor } from '@xent/core';
-import { Adam } from '@xent/nn';
-import { describe, expect, it } from 'vitest';
+import { Generator, tensor } from '@xent/core';
+import { Adam, MLP } from '@xent/nn';
+import { describe, expect, it, vi } from 'vitest';
+import { BAND, GRID, GridPainter } from '../../examples/playground/src/grid.js';
 import type { Frame, FromTrainer } from '../../examples/playground/src/protocol.js';
 import { DEFAULTS, type State, decodeState, encodeState, normalise } from '../../examples/playground/src/state.js';
 import { trueClassTarget } from '../../examples/playground/src/scatter.js';
@@ -191,6 +192,37 @@ describe('playground trainer', () => {
     // The optimizer's next step must not see the picture's gradients.
     const params = (t as unknown as { model: { parameters(): { grad: unknown }[] } }).model.parameters();
     for (const p of params) expect(p.grad).toBeNull();
+  });
+
+  it('paints the decision regions band by band (for the page without a worker): the same picture as all at once', () => {
+    const model = new MLP([2, 8, 3], { generator: new Generator(5) });
+    const painter = new GridPainter();
+    const whole = painter.paint(model);
+    expect(whole.probs.length).toBe(GRID * GRID * 3);
+    // A zero budget paints one band per call: GRID / BAND calls, the last one returns the picture.
+    let calls = 1, picture = painter.paintSome(model, 0);
+    while (picture === null) { picture = painter.paintSome(model, 0); calls++; }
+    expect(calls).toBe(GRID / BAND);
+    picture.probs.forEach((v, i) => expect(v).toBeCloseTo(whole.probs[i]!, 6));
+    // A new model (say a new output layer) half-way starts the picture over.
+    for (let i = 0; i < 5; i++) expect(painter.paintSome(model, 0)).toBeNull();
+    const other = new MLP([2, 8, 1], { generator: new Generator(6) });
+    calls = 1;
+    while (painter.paintSome(other, 0) === null) calls++;
+    expect(calls).toBe(GRID / BAND);
+  });
+
+  it('trains in slices and sends whole pictures when painting in bands', async () => {
+    const msgs: FromTrainer[] = [];
+    const t = new Trainer((m) => msgs.push(m), { sliceMs: 2, paintInBands: true });
+    t.handle({ type: 'init', state: state({ speed: 'fast' }) });
+    t.handle({ type: 'play' });
+    await vi.waitFor(() => expect(msgs.filter((m): m is Frame => m.type === 'frame' && m.playing && m.step > 0).length).toBeGreaterThan(1), { timeout: 10_000 });
+    t.handle({ type: 'pause' });
+    for (const f of msgs.filter((m): m is Frame => m.type === 'frame')) {
+      expect(f.grid.probs.length).toBe(GRID * GRID * 3);
+      for (let i = 0; i < GRID * GRID; i += 97) expect(f.grid.probs[3 * i]! + f.grid.probs[3 * i + 1]! + f.grid.probs[3 * i + 2]!).toBeCloseTo(1, 5);
+    }
   });
 
   it('reports bad requests as error messages, not exceptions', () => {

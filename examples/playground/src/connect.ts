@@ -13,7 +13,7 @@ export interface Connection {
 
 function onPage(onMessage: (msg: FromTrainer) => void): Trainer {
   // Shorter slices than in the worker, so that drawing and input get their turn.
-  return new Trainer((msg) => queueMicrotask(() => onMessage(msg)), 12);
+  return new Trainer((msg) => queueMicrotask(() => onMessage(msg)), { sliceMs: 12, paintInBands: true });
 }
 
 /** Starts the trainer (in a Web Worker unless `preferWorker` is false or none can start) and returns how to talk to it. */

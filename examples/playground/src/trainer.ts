@@ -2,15 +2,14 @@
 // The same class runs inside the Web Worker and, when no worker can start, on the page in short
 // time slices, so the page never freezes either way.
 import {
-  Generator, Tensor, binaryCrossEntropyWithLogits, crossEntropy, mseLoss, noGrad, oneHot, sigmoid, softmax, toSvg,
+  Generator, Tensor, binaryCrossEntropyWithLogits, crossEntropy, mseLoss, noGrad, oneHot, softmax, toSvg,
 } from '@xent/core';
 import { Adam, type Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
-import { EXTENT, type PlaygroundData, type Split, makeData } from './data.js';
+import { type PlaygroundData, type Split, makeData } from './data.js';
+import { type GridPicture, GridPainter, probabilities } from './grid.js';
 import type { Frame, FromTrainer, Inspection, Metrics, ToTrainer } from './protocol.js';
 import { DATA_FIELDS, LABELS, MODEL_FIELDS, STEPS_PER_SECOND, type State } from './state.js';
 
-/** Grid cells per side of the decision-region picture. */
-export const GRID = 64;
 const SLICE_MS = 24;
 const FRAME_MS = 90;
 
@@ -38,15 +37,6 @@ export function playgroundLoss(kind: State['loss'], z: Tensor, y: Tensor, classe
   return kind === 'mse-softmax' ? mseLoss(softmax(z, 1), target) : mseLoss(z, target);
 }
 
-/** softmax over k logits, or [1 − σ, σ] for one. */
-function probabilities(z: Tensor): Tensor {
-  if (z.shape[1] === 1) {
-    const s = sigmoid(z);
-    return new Tensor(Float64Array.from({ length: 2 * s.size }, (_, i) => (i % 2 ? s.data[i >> 1]! : 1 - s.data[i >> 1]!)), [s.size, 2]);
-  }
-  return softmax(z, 1);
-}
-
 /**
  * Data, model, optimizer and loss for the playground, driven by `ToTrainer` messages; answers with
  * `FromTrainer` messages through `post`. Training runs in time slices of `sliceMs` while playing.
@@ -58,7 +48,7 @@ export class Trainer {
   private opt!: Optimizer;
   private trainT!: { x: Tensor; y: Tensor };
   private testT!: { x: Tensor; y: Tensor };
-  private grid!: Tensor;
+  private readonly painter = new GridPainter();
   private playing = false;
   private step = 0;
   private seen = 0;
@@ -75,7 +65,18 @@ export class Trainer {
   private lastTick = 0;
   private rate: { t: number; step: number }[] = [];
 
-  constructor(private readonly post: (msg: FromTrainer) => void, private readonly sliceMs = SLICE_MS) {}
+  private readonly sliceMs: number;
+  private readonly paintInBands: boolean;
+
+  /**
+   * `sliceMs`: how long one slice of training runs before the trainer lets others run. `paintInBands`:
+   * paint the decision regions a band of rows per slice (on the page, where a whole picture of a big
+   * network would block it for a noticeable time) instead of all at once (in the worker).
+   */
+  constructor(private readonly post: (msg: FromTrainer) => void, opts: { sliceMs?: number; paintInBands?: boolean } = {}) {
+    this.sliceMs = opts.sliceMs ?? SLICE_MS;
+    this.paintInBands = opts.paintInBands ?? false;
+  }
 
   /** Handles one message from the page; errors go back as an 'error' message. */
   handle(msg: ToTrainer): void {
@@ -140,14 +141,6 @@ export class Trainer {
     const all = (s: Split): { x: Tensor; y: Tensor } => rows(s, Array.from({ length: s.y.length }, (_, i) => i));
     this.trainT = all(this.data.train);
     this.testT = all(this.data.test);
-    const g = new Float64Array(GRID * GRID * 2);
-    for (let r = 0; r < GRID; r++) {
-      for (let c = 0; c < GRID; c++) {
-        g[2 * (r * GRID + c)] = -EXTENT + ((c + 0.5) * 2 * EXTENT) / GRID;
-        g[2 * (r * GRID + c) + 1] = EXTENT - ((r + 0.5) * 2 * EXTENT) / GRID;
-      }
-    }
-    this.grid = new Tensor(g, [GRID * GRID, 2]);
     this.inspectIndex = null;
     this.generation++;
     this.post({ type: 'data', data: this.data, generation: this.generation });
@@ -329,16 +322,16 @@ export class Trainer {
     return t - first.t > 200 ? ((this.step - first.step) * 1000) / (t - first.t) : 0;
   }
 
-  /** Sends the current picture: metrics, decision regions, the inspected point. */
-  sendFrame(): void {
+  /** Sends the current picture: metrics, decision regions (`grid`, or painted now), the inspected point. */
+  sendFrame(grid?: GridPicture): void {
     if (!this.model) return;
     const t0 = now();
-    const probs = noGrad(() => probabilities(this.model.forward(this.grid)));
+    const picture = grid ?? this.painter.paint(this.model);
     const frame: Frame = {
       type: 'frame', playing: this.playing, step: this.step, epoch: this.seen / this.data.train.y.length,
       stepsPerSecond: this.playing ? this.stepsPerSecond() : 0, loss: this.state.loss, outputs: this.outputs(),
       ...this.metrics(),
-      grid: { size: GRID, classes: probs.shape[1]!, probs: Float32Array.from(probs.data) },
+      grid: picture,
       points: this.pointGradients(),
       inspect: this.inspectIndex === null ? null : this.inspect(this.inspectIndex),
     };
@@ -369,7 +362,14 @@ export class Trainer {
         this.trainStep();
         this.credit -= 1;
       }
-      if (now() - this.lastFrame >= Math.max(FRAME_MS, 2 * this.frameCost)) this.sendFrame();
+      if (now() - this.lastFrame >= Math.max(FRAME_MS, 2 * this.frameCost)) {
+        if (!this.paintInBands) this.sendFrame();
+        else {
+          // A band or a few per slice; the frame goes out when the picture is complete.
+          const picture = this.painter.paintSome(this.model, this.sliceMs);
+          if (picture) this.sendFrame(picture);
+        }
+      }
       this.schedule(limited ? Math.max(0, ((1 - this.credit) * 1000) / perSecond) : 0);
     } catch (e) {
       this.playing = false;
