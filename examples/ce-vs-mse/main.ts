@@ -71,7 +71,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   console.log('   p     CE loss   MSE loss   ∂CE/∂z    ∂MSE/∂z   (from xent autograd)');
   for (const p of [0.01, 0.1, 0.5, 0.9, 0.99]) {
     const c = evaluateAt(p, classes);
-    console.log([c.p, c.ceLoss, c.mseLoss, c.ceGrad, c.mseGrad].map((v) => v.toFixed(4).padStart(8)).join('  '));
+    // + 0 after rounding: a tiny negative gradient prints as 0.0000, not -0.0000.
+    console.log([c.p, c.ceLoss, c.mseLoss, c.ceGrad, c.mseGrad].map((v) => (Number(v.toFixed(4)) + 0).toFixed(4).padStart(8)).join('  '));
   }
   console.log(`wrote ${out}`);
 }

@@ -84,6 +84,14 @@ describe('examples/ce-vs-mse', () => {
       expect(stdout).toContain(`wrote ${out}`);
       expect(existsSync(out)).toBe(true);
       checkPicture(readFileSync(out, 'utf8'), 2);
+      // The table it prints: five rows of numbers for p = 0.01 … 0.99; MSE's gradient at p = 0.99 with
+      // 5 classes is −2·0.99·0.01²/4 ≈ −5e-5, which rounds to zero and must not print as "-0.0000".
+      const five = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/ce-vs-mse/main.ts', join(dir, 'k5.svg'), '--classes', '5'], { cwd: ROOT, encoding: 'utf8' });
+      const rows = five.split('\n').filter((l) => /^\s+0\.\d{4}\s/.test(l));
+      expect(rows).toHaveLength(5);
+      expect(rows[4]!.trim().split(/\s+/).map(Number)).toEqual([0.99, Number((-Math.log(0.99)).toFixed(4)), 0, -0.01, 0]);
+      expect(five).not.toContain('-0.0000');
+      checkPicture(readFileSync(join(dir, 'k5.svg'), 'utf8'), 5);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
