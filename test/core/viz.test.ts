@@ -1,4 +1,4 @@
-import { Tensor, Value, tensor, toDot, toSvg, traceGraph } from '@xent/core';
+import { Tensor, Value, tensor, toDot, toSvg, traceGraph, zeros } from '@xent/core';
 import { describe, expect, it } from 'vitest';
 import { allText, findAll, parseDot, parseXml, recordFields } from '../examples/graph-xml.js';
 
@@ -121,6 +121,14 @@ describe('toDot', () => {
     const firsts = [...g.nodes.values()].filter((a) => a.shape === 'record').map((a) => recordFields(a.label!)[0]);
     for (const n of names) expect(firsts).toContain(n);
     expect([...g.nodes.values()].filter((a) => a.shape === 'ellipse').map((a) => a.label)).toEqual(names.map(() => 'mul'));
+  });
+
+  it('says "empty" for a tensor with no elements and for its gradient (not a blank field)', () => {
+    const e = zeros([0, 3], { requiresGrad: true });
+    const s = e.sum();
+    s.backward();
+    const fields = [...parseDot(toDot(s)).nodes.values()].filter((a) => a.shape === 'record').map((a) => recordFields(a.label!));
+    expect(fields).toContainEqual(['[0, 3] empty', 'grad empty']);
   });
 
   it('escapes names that would break a record label', () => {

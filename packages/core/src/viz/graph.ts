@@ -66,11 +66,13 @@ function shapeText(shape: readonly number[]): string {
 
 function describeTensor(t: Tensor, maxValues: number): string {
   if (t.size === 1 && t.ndim === 0) return formatNumber(t.data[0]!);
+  if (t.size === 0) return `${shapeText(t.shape)} empty`;
   if (t.size <= maxValues) return `${shapeText(t.shape)} ${Array.from(t.data, formatNumber).join(' ')}`;
   return `${shapeText(t.shape)} ${t.dtype}`;
 }
 
 function describeGrad(g: Tensor, maxValues: number): string {
+  if (g.size === 0) return 'empty';
   if (g.size <= maxValues) return g.ndim === 0 ? formatNumber(g.data[0]!) : Array.from(g.data, formatNumber).join(' ');
   let s = 0;
   for (let i = 0; i < g.size; i++) s += g.data[i]! * g.data[i]!;
