@@ -1,4 +1,6 @@
 // The playground's logic in Node: URL state, the loss wiring, the trainer (no browser needed).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Generator, tensor } from '@xent/core';
 import { Adam, MLP } from '@xent/nn';
 import { describe, expect, it, vi } from 'vitest';
@@ -39,6 +41,21 @@ describe('playground state in the URL', () => {
     expect(s.loss).toBe('ce');
     expect(decodeState('#data=xor&loss=bce').loss).toBe('bce');
     expect(decodeState('#hidden=').hidden).toEqual([]);
+  });
+});
+
+describe('playground controls and state agree', () => {
+  it('every slider on the page has the range that normalise keeps a field in', () => {
+    const html = readFileSync(fileURLToPath(new URL('../../examples/playground/src/index.html', import.meta.url)), 'utf8');
+    const fields: Record<string, keyof State> = { classes: 'classes', noise: 'noise', points: 'points', 'test-ratio': 'testRatio', batch: 'batch', 'label-smoothing': 'labelSmoothing' };
+    for (const [id, key] of Object.entries(fields)) {
+      const tag = new RegExp(`<input id="${id}" type="range" min="([\\d.]+)" max="([\\d.]+)"`).exec(html);
+      expect(tag, id).not.toBeNull();
+      const [lo, hi] = [Number(tag![1]), Number(tag![2])];
+      expect(normalise({ ...DEFAULTS, [key]: -1e9 })[key], id).toBe(lo);
+      expect(normalise({ ...DEFAULTS, [key]: 1e9 })[key], id).toBe(hi);
+    }
+    expect(decodeState('#batch=500').batch).toBe(128);
   });
 });
 

@@ -113,7 +113,7 @@ export function normalise(s: Partial<State>): State {
     hidden,
     activation: pick(s.activation, ACTIVATIONS, d.activation),
     lr: num(s.lr, d.lr, 1e-5, 10),
-    batch: num(s.batch, d.batch, 1, 1000, true),
+    batch: num(s.batch, d.batch, 1, 128, true), // the slider's range: a link cannot ask for more than the page can show
     optimizer: pick(s.optimizer, OPTIMIZERS, d.optimizer),
     weightDecay: num(s.weightDecay, d.weightDecay, 0, 1),
     labelSmoothing: num(s.labelSmoothing, d.labelSmoothing, 0, 0.5),
