@@ -3,7 +3,7 @@ import type { RunResult, Workload } from './workloads.js';
 export interface ResultsDoc {
   date: string;
   mode: string;
-  machine: { cpu: string; cores: number; memoryGB: number; platform: string; loadavgAtStart: number[] };
+  machine: { cpu: string; cores: number; memoryGB: number; platform: string; loadavgAtStart: number[]; niceness?: number };
   versions: Record<string, string>;
   workloads: Workload[];
   results: RunResult[];
@@ -68,7 +68,7 @@ export function markdown(doc: ResultsDoc): string {
   const get = (key: string, runner: string): RunResult | undefined => doc.results.find((r) => r.key === key && r.runner === runner);
   const lines: string[] = [];
   const m = doc.machine;
-  lines.push(`Run of ${doc.date.slice(0, 16).replace('T', ' ')} UTC (${doc.mode}), ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.platform}, load average at start ${m.loadavgAtStart.join(' / ')}.`);
+  lines.push(`Run of ${doc.date.slice(0, 16).replace('T', ' ')} UTC (${doc.mode}), ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.platform}, load average at start ${m.loadavgAtStart.join(' / ')}${m.niceness ? `, runners at niceness ${m.niceness}` : ''}.`);
   lines.push(`Versions: ${Object.entries(doc.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   lines.push('');
   lines.push('**Time**, median [min–max] over the timed repetitions, in ms (ms per step for W3 and the W4 Value MLP); W1 adds GFLOP/s, W5 the training accuracy reached.');
