@@ -238,6 +238,12 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     expect(await page.$eval('#status', (el) => { const r = el.getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; })).toBe(true);
     await page.setViewportSize({ width: 1400, height: 1000 });
+
+    // Copy link where there is no clipboard (plain http from another machine): the link is shown to copy by hand.
+    await page.evaluate(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true }));
+    await page.click('#share');
+    const href = await page.evaluate(() => location.href);
+    expect(await page.$eval('#status', (el) => el.textContent)).toContain(href);
     await page.waitForFunction(() => (window as unknown as { xentPlayground: { frame: { outputs: number } } }).xentPlayground.frame.outputs === 3);
     expect(errors).toEqual([]);
   });

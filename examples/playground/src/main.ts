@@ -95,7 +95,11 @@ function buildControls(): void {
   });
   $('share').addEventListener('click', () => {
     const done = (): void => flash('Link copied: it restores this set-up.');
-    navigator.clipboard?.writeText(location.href).then(done, () => flash(location.href));
+    // No clipboard (a page served over plain http to other machines) or no permission: show the link to copy by hand.
+    const byHand = (): void => flash(`Copy this link, it restores this set-up: ${location.href}`, 15_000);
+    const copying = navigator.clipboard?.writeText(location.href);
+    if (copying) copying.then(done, byHand);
+    else byHand();
   });
   $('regions').addEventListener('click', onRegionsClick);
   $('inspector').addEventListener('click', (e) => {
@@ -117,11 +121,11 @@ function buildControls(): void {
   window.addEventListener('hashchange', () => applyState(decodeState(location.hash)));
 }
 
-function flash(msg: string): void {
+function flash(msg: string, ms = 3000): void {
   const s = $('status');
   s.style.color = '#1f5fbf';
   s.textContent = msg;
-  setTimeout(() => { if (s.textContent === msg) s.textContent = ''; }, 3000);
+  setTimeout(() => { if (s.textContent === msg) s.textContent = ''; }, ms);
 }
 
 /** Writes the state into every control (after a change, a link, or normalisation). */
