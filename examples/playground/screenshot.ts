@@ -16,7 +16,7 @@ const out = resolve(process.argv[2] ?? join(root, 'docs/images/playground.png'))
 const dir = mkdtempSync(join(tmpdir(), 'xent-shot-'));
 await buildPlayground(dir);
 const { server, url } = await serveDir(dir, 0);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'] });
 try {
   const page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1 });
   await page.goto(url);
