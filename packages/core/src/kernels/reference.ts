@@ -1,4 +1,5 @@
 import type { Storage } from '../dtype.js';
+import { sizeOf, stridesOf } from '../shape.js';
 import type { BinaryOp, CrossEntropyTarget, Kernels, ReduceOp, UnaryOp } from './types.js';
 
 /* Plain TypeScript kernels over flat typed arrays. Each loop is monomorphic: the op is chosen
@@ -106,6 +107,20 @@ function isContiguous(strides: readonly number[], shape: readonly number[]): boo
 }
 
 const allZero = (s: readonly number[]): boolean => s.every((v) => v === 0);
+
+/**
+ * Merges neighbouring dims k, k+1 of a strided view when strides[k] = strides[k+1]·shape[k+1] (one
+ * run of memory), so row loops run as long as possible. Returns the merged shape and strides.
+ */
+function coalesce(shape: readonly number[], strides: readonly number[]): [number[], number[]] {
+  const cs = [shape[0]!], st = [strides[0]!];
+  for (let k = 1; k < shape.length; k++) {
+    const last = cs.length - 1;
+    if (st[last] === strides[k]! * shape[k]!) { cs[last] = cs[last]! * shape[k]!; st[last] = strides[k]!; }
+    else { cs.push(shape[k]!); st.push(strides[k]!); }
+  }
+  return [cs, st];
+}
 
 export const referenceKernels: Kernels = {
   unary(op: UnaryOp, x, out) {
@@ -225,6 +240,69 @@ export const referenceKernels: Kernels = {
       let xi = offset + offs[0]!;
       for (let j = 0; j < inner; j++, xi += s) out[o + j] = x[xi]!;
     });
+  },
+
+  scatterStrided(src, shape, out, offset, strides) {
+    if (sizeOf(shape) === 0) return;
+    const nd = shape.length;
+    if (nd === 0) { out[offset] = src[0]!; return; }
+    // Dims that out also holds contiguously merge into longer rows (a cat along dim d writes whole blocks).
+    const [cs, st] = coalesce(shape, strides);
+    const inner = cs[cs.length - 1]!, s = st[st.length - 1]!;
+    forEachRow(cs, [st], (offs, r) => {
+      let oi = offset + offs[0]!;
+      for (let j = 0; j < inner; j++, oi += s) out[oi] = src[r + j]!;
+    });
+  },
+
+  gather(x, xShape, dim, index, indexShape, out) {
+    const nd = indexShape.length;
+    if (out.length === 0) return;
+    if (nd === 0) { out[0] = x[0]!; return; }
+    const xs = stridesOf(xShape), sd = xs[dim]!;
+    xs[dim] = 0; // the coordinate on dim comes from the index, not from the position
+    const inner = indexShape[nd - 1]!, s = xs[nd - 1]!;
+    forEachRow(indexShape, [xs], (offs, p) => {
+      let xi = offs[0]!;
+      for (let j = 0; j < inner; j++, xi += s) out[p + j] = x[xi + index[p + j]! * sd]!;
+    });
+  },
+
+  scatterAdd(src, srcShape, dim, index, indexShape, out, outShape) {
+    const nd = indexShape.length;
+    if (index.length === 0) return;
+    if (nd === 0) { out[0] = out[0]! + src[0]!; return; }
+    const os = stridesOf(outShape), sd = os[dim]!, ss = stridesOf(srcShape);
+    os[dim] = 0; // as in gather: dim's coordinate is the index
+    const inner = indexShape[nd - 1]!, so = os[nd - 1]!, si = ss[nd - 1]!;
+    forEachRow(indexShape, [os, ss], (offs, p) => {
+      let oi = offs[0]!, sj = offs[1]!;
+      for (let j = 0; j < inner; j++, oi += so, sj += si) { const q = oi + index[p + j]! * sd; out[q] = out[q]! + src[sj]!; }
+    });
+  },
+
+  indexSelect(x, outer, n, inner, index, out) {
+    const m = index.length;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < m; j++) {
+        const from = (o * n + index[j]!) * inner, to = (o * m + j) * inner;
+        for (let i = 0; i < inner; i++) out[to + i] = x[from + i]!;
+      }
+    }
+  },
+
+  indexAdd(src, outer, n, inner, index, out) {
+    const m = index.length;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < m; j++) {
+        const from = (o * m + j) * inner, to = (o * n + index[j]!) * inner;
+        for (let i = 0; i < inner; i++) out[to + i] = out[to + i]! + src[from + i]!;
+      }
+    }
+  },
+
+  oneHot(index, c, out) {
+    for (let i = 0; i < index.length; i++) out[i * c + index[i]!] = 1;
   },
 
   softmax(x, outer, n, inner, log, out) {

@@ -62,6 +62,27 @@ export interface Kernels {
   /** Copies x (read with `strides` over `shape`) into contiguous out: permute, expand, slice. */
   copyStrided(x: Storage, offset: number, strides: readonly number[], shape: readonly number[], out: Storage): void;
   /**
+   * Strided write, the counterpart of copyStrided: out[offset + Σ_k c_k·strides[k]] = src[c] for every
+   * coordinate c of `shape`, src contiguous of `shape` (unslice, cat, padding).
+   */
+  scatterStrided(src: Storage, shape: readonly number[], out: Storage, offset: number, strides: readonly number[]): void;
+  /**
+   * out[p] = x[p with its coordinate on `dim` replaced by index[p]] for every position p of `indexShape`
+   * (x contiguous of xShape, same rank; out contiguous of indexShape; every index already in range).
+   */
+  gather(x: Storage, xShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], out: Storage): void;
+  /**
+   * out[p with its coordinate on `dim` replaced by index[p]] += src[p] for every position p of `indexShape`
+   * (src of srcShape read at p's coordinates; out of outShape holds what is added to): gather's adjoint.
+   */
+  scatterAdd(src: Storage, srcShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], out: Storage, outShape: readonly number[]): void;
+  /** out[o, j, i] = x[o, index[j], i], x viewed as [outer, n, inner] and out as [outer, index.length, inner]. */
+  indexSelect(x: Storage, outer: number, n: number, inner: number, index: Int32Array, out: Storage): void;
+  /** out[o, index[j], i] += src[o, j, i], out viewed as [outer, n, inner] and src as [outer, index.length, inner]: indexSelect's adjoint. */
+  indexAdd(src: Storage, outer: number, n: number, inner: number, index: Int32Array, out: Storage): void;
+  /** out[i·c + index[i]] = 1 for every i (out is [index.length, c], zeroed by the caller; indices in [0, c)). */
+  oneHot(index: Int32Array, c: number, out: Storage): void;
+  /**
    * Softmax (or log-softmax) of x viewed as [outer, n, inner] along the middle axis, computed
    * stably as (x − max) − log Σ e^(x − max).
    */

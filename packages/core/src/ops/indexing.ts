@@ -1,4 +1,5 @@
 import { alloc, checkDType, promote } from '../dtype.js';
+import { kernels } from '../kernels/index.js';
 import { type Shape, fmt, normDim, sizeOf, stridesOf } from '../shape.js';
 import { Tensor, describe, isTensorArg, record } from '../tensor.js';
 import { slice } from './shape.js';
@@ -54,58 +55,40 @@ function checkRange(v: number, n: number, op: string, pos: number): number {
   return v;
 }
 
+/** Range-checks every index against a dim of size n (flat order, first bad one named) and hands them to the kernels as Int32Array positions. */
+function positions(data: ArrayLike<number>, n: number, op: string): Int32Array {
+  const pos = new Int32Array(data.length);
+  for (let i = 0; i < pos.length; i++) pos[i] = checkRange(data[i]!, n, op, i);
+  return pos;
+}
+
+/** A dim's size; a 0-d tensor counts as size 1 along its one nominal dim, as in PyTorch. */
+const dimSize = (shape: Shape, d: number): number => (shape.length === 0 ? 1 : shape[d]!);
+
 /** Picks entries along `dim` by a 1-D list of positions. @example indexSelect(tensor([[1, 2], [3, 4]]), 0, [1]); // [[3, 4]] */
 export function indexSelect(x: Tensor, dim: number, index: IndexLike): Tensor {
   isTensorArg(x, 'indexSelect');
   const d = normDim(dim, x.ndim, 'indexSelect');
   const ix = toIndex(index, 'indexSelect');
   if (ix.shape.length > 1) throw new RangeError(`indexSelect: index must be 1-D, got shape ${fmt(ix.shape)}`);
-  const n = x.ndim === 0 ? 1 : x.shape[d]!;
-  const pos = Array.from(ix.data, (v, i) => checkRange(v, n, 'indexSelect', i));
+  // A 0-d result has room for one entry (PyTorch: "Index to scalar can have only 1 value").
+  if (x.ndim === 0 && ix.data.length !== 1) throw new RangeError(`indexSelect: a 0-d input takes exactly one index, got ${ix.data.length}`);
+  const n = dimSize(x.shape, d);
+  const pos = positions(ix.data, n, 'indexSelect');
   const outer = sizeOf(x.shape.slice(0, d)), inner = sizeOf(x.shape.slice(d + 1));
   const shape = x.shape.slice();
   if (x.ndim > 0) shape[d] = pos.length;
   const out = new Tensor(alloc(x.dtype, sizeOf(shape)), shape);
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < pos.length; j++) {
-      out.data.set(x.data.subarray((o * n + pos[j]!) * inner, (o * n + pos[j]! + 1) * inner), (o * pos.length + j) * inner);
-    }
-  }
+  kernels().indexSelect(x.data, outer, n, inner, pos, out.data);
   return record('indexSelect', [x], out, (g) => [indexAdd(g, x.shape, d, pos)]); // each picked entry gets its gradient back
 }
 
 /** Zeros of `shape` plus g's slices added at positions `pos` along d: the adjoint of indexSelect. */
-function indexAdd(g: Tensor, shape: Shape, d: number, pos: readonly number[]): Tensor {
+function indexAdd(g: Tensor, shape: Shape, d: number, pos: Int32Array): Tensor {
   const out = new Tensor(alloc(g.dtype, sizeOf(shape)), shape);
-  const n = shape.length === 0 ? 1 : shape[d]!;
   const outer = sizeOf(shape.slice(0, d)), inner = sizeOf(shape.slice(d + 1));
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < pos.length; j++) {
-      const src = (o * pos.length + j) * inner, dst = (o * n + pos[j]!) * inner;
-      for (let i = 0; i < inner; i++) out.data[dst + i]! += g.data[src + i]!;
-    }
-  }
+  kernels().indexAdd(g.data, outer, dimSize(shape, d), inner, pos, out.data);
   return record('indexAdd', [g], out, (gg) => [indexSelect(gg, d, pos)]);
-}
-
-/**
- * The flat offset, in a tensor of `shape`, that each index position addresses: the position's own
- * coordinates, except on dim d (d ≥ 0) where the index value is read and range-checked. Computed once
- * into a typed array, so the gather and scatter loops are plain array reads (no per-element callback).
- */
-function indexOffsets(ix: Index, shape: Shape, d: number, op: string): Float64Array {
-  const nd = ix.shape.length;
-  const xs = stridesOf(shape);
-  const n = d >= 0 ? shape[d]! : 0;
-  const pos = new Array<number>(nd).fill(0);
-  const offs = new Float64Array(sizeOf(ix.shape));
-  for (let i = 0; i < offs.length; i++) {
-    let off = 0;
-    for (let k = 0; k < nd; k++) off += (k === d ? checkRange(ix.data[i]!, n, op, i) : pos[k]!) * xs[k]!;
-    offs[i] = off;
-    for (let k = nd - 1; k >= 0; k--) { if (++pos[k]! < ix.shape[k]!) break; pos[k] = 0; }
-  }
-  return offs;
 }
 
 function checkGatherShapes(ix: Index, xShape: Shape, d: number, op: string, other = 'input'): void {
@@ -121,14 +104,14 @@ export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
   const d = normDim(dim, x.ndim, 'gather');
   const ix = toIndex(index, 'gather');
   checkGatherShapes(ix, x.shape, d, 'gather');
-  return gatherIx(x, d, ix);
+  return gatherAt(x, d, positions(ix.data, dimSize(x.shape, d), 'gather'), ix.shape);
 }
 
-function gatherIx(x: Tensor, d: number, ix: Index): Tensor {
-  const out = new Tensor(alloc(x.dtype, sizeOf(ix.shape)), ix.shape);
-  const offs = indexOffsets(ix, x.shape, d, 'gather'), o = out.data, xd = x.data;
-  for (let i = 0; i < offs.length; i++) o[i] = xd[offs[i]!]!;
-  return record('gather', [x], out, (g) => [scatterAddIx(new Tensor(alloc(g.dtype, x.size), x.shape), d, ix, g)]); // sends each gradient back to where it was read
+/** gather with range-checked positions laid out over `ixShape`. */
+function gatherAt(x: Tensor, d: number, pos: Int32Array, ixShape: Shape): Tensor {
+  const out = new Tensor(alloc(x.dtype, sizeOf(ixShape)), ixShape);
+  kernels().gather(x.data, x.shape, d, pos, ixShape, out.data);
+  return record('gather', [x], out, (g) => [scatterAddAt(new Tensor(alloc(g.dtype, x.size), x.shape), d, pos, ixShape, g)]); // sends each gradient back to where it was read
 }
 
 /** x with src added at the positions index names along dim (repeats add up). @example scatterAdd(zeros([3]), 0, [0, 0], tensor([1, 2])); // [3, 0, 0] */
@@ -139,22 +122,21 @@ export function scatterAdd(x: Tensor, dim: number, index: IndexLike, src: Tensor
   const ix = toIndex(index, 'scatterAdd');
   checkGatherShapes(ix, x.shape, d, 'scatterAdd');
   checkGatherShapes(ix, src.shape, -1, 'scatterAdd', 'src');
-  return scatterAddIx(x, d, ix, src);
+  return scatterAddAt(x, d, positions(ix.data, dimSize(x.shape, d), 'scatterAdd'), ix.shape, src);
 }
 
-function scatterAddIx(x: Tensor, d: number, ix: Index, src: Tensor): Tensor {
+/** scatterAdd with range-checked positions laid out over `ixShape`. */
+function scatterAddAt(x: Tensor, d: number, pos: Int32Array, ixShape: Shape, src: Tensor): Tensor {
   const out = new Tensor(alloc(promote(x.dtype, src.dtype), x.size), x.shape);
   out.data.set(x.data);
-  // Index position i adds src at the same coordinates (src may be larger than the index) into x at offs[i].
-  const offs = indexOffsets(ix, x.shape, d, 'scatterAdd'), from = indexOffsets(ix, src.shape, -1, 'scatterAdd');
-  const o = out.data, sd = src.data;
-  for (let i = 0; i < offs.length; i++) o[offs[i]!] = o[offs[i]!]! + sd[from[i]!]!;
-  return record('scatterAdd', [x, src], out, (g) => [g, gatherInto(g, d, ix, src.shape)]); // ∂/∂x = 1; ∂/∂src reads g back
+  // Index position p adds src at the same coordinates (src may be larger than the index) into x.
+  kernels().scatterAdd(src.data, src.shape, d, pos, ixShape, out.data, x.shape);
+  return record('scatterAdd', [x, src], out, (g) => [g, gatherInto(g, d, pos, ixShape, src.shape)]); // ∂/∂x = 1; ∂/∂src reads g back
 }
 
 /** gather of g by index, placed in a tensor of src's shape (index may be smaller than src). */
-function gatherInto(g: Tensor, d: number, ix: Index, srcShape: Shape): Tensor {
-  const picked = gatherIx(g, d, ix);
+function gatherInto(g: Tensor, d: number, pos: Int32Array, ixShape: Shape, srcShape: Shape): Tensor {
+  const picked = gatherAt(g, d, pos, ixShape);
   if (sizeOf(srcShape) === picked.size) return picked;
   return padTo(picked, srcShape);
 }
@@ -162,12 +144,7 @@ function gatherInto(g: Tensor, d: number, ix: Index, srcShape: Shape): Tensor {
 /** x written into the leading corner of zeros of `shape` (x fits in every dim). */
 function padTo(x: Tensor, shape: Shape): Tensor {
   const out = new Tensor(alloc(x.dtype, sizeOf(shape)), shape);
-  const os = stridesOf(shape), xs = stridesOf(x.shape);
-  for (let i = 0; i < x.size; i++) {
-    let oi = 0, r = i;
-    for (let k = 0; k < xs.length; k++) { const c = Math.floor(r / xs[k]!); r -= c * xs[k]!; oi += c * os[k]!; }
-    out.data[oi] = x.data[i]!;
-  }
+  kernels().scatterStrided(x.data, x.shape, out.data, 0, stridesOf(shape)); // x's coordinates, out's strides
   // The adjoint of padding is cropping back to x's shape, one slice per dim.
   return record('pad', [x], out, (g) => [x.shape.reduce((t, n, k) => (n === shape[k] ? t : slice(t, k, 0, n)), g)]);
 }
@@ -178,12 +155,18 @@ export function oneHot(labels: IndexLike, numClasses = -1, opts: { dtype?: 'floa
   if (!Number.isInteger(numClasses) || numClasses < -1) throw new RangeError(`oneHot: numClasses must be a non-negative integer or -1 (one more than the largest label), got ${String(numClasses)}`);
   const dtype = checkDType(opts.dtype ?? 'float64', 'oneHot');
   let c = numClasses;
-  if (c === -1) c = ix.data.length ? Math.max(...Array.from(ix.data)) + 1 : 0;
-  const out = new Tensor(alloc(dtype, ix.data.length * c), [...ix.shape, c]);
-  for (let i = 0; i < ix.data.length; i++) {
+  if (c === -1) {
+    // A loop, not Math.max(...labels): spreading a long label list overflows the call stack.
+    c = 0;
+    for (let i = 0; i < ix.data.length; i++) if (ix.data[i]! + 1 > c) c = ix.data[i]! + 1;
+  }
+  const pos = new Int32Array(ix.data.length);
+  for (let i = 0; i < pos.length; i++) {
     const v = ix.data[i]!;
     if (v < 0 || v >= c) throw new RangeError(`oneHot: label ${v} at flat position ${i} is outside [0, ${c})`);
-    out.data[i * c + v] = 1;
+    pos[i] = v;
   }
+  const out = new Tensor(alloc(dtype, ix.data.length * c), [...ix.shape, c]);
+  kernels().oneHot(pos, c, out.data);
   return out;
 }

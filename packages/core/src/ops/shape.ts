@@ -4,8 +4,8 @@ import { type Shape, broadcastStrides, fmt, normDim, normDims, sizeOf, stridesOf
 import { Tensor, describe, isTensorArg, record } from '../tensor.js';
 import { cast } from './elementwise.js';
 
-/* Shape ops. Storage is always contiguous: reshape shares it, the others copy through one
-   strided-copy kernel. */
+/* Shape ops. Storage is always contiguous: reshape shares it, the others copy through the
+   strided-copy kernel (a strided read) or its counterpart scatterStrided (a strided write). */
 
 /** The same data in a new shape; one dim may be −1. @example reshape(arange(6), [2, -1]); // shape [2, 3] */
 export function reshape(x: Tensor, shape: Shape): Tensor {
@@ -123,24 +123,11 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
 function unslice(g: Tensor, shape: Shape, d: number, start: number, step: number): Tensor {
   const out = new Tensor(alloc(g.dtype, sizeOf(shape)), shape);
   const strides = stridesOf(shape);
-  const gs = stridesOf(g.shape);
-  // Read g contiguously, write strided: copy through the kernel from out's view into g's shape.
+  // Read g contiguously, write strided: the slice's own view of out, written through.
   const writeStrides = strides.slice();
   writeStrides[d] = strides[d]! * step;
-  scatterStrided(g.data, gs, g.shape, out.data, start * strides[d]!, writeStrides);
+  kernels().scatterStrided(g.data, g.shape, out.data, start * strides[d]!, writeStrides);
   return record('unslice', [g], out, (gg) => [slice(gg, d, start, start + (g.shape[d]! - 1) * step + 1, step)]);
-}
-
-function scatterStrided(src: ArrayLike<number>, srcStrides: readonly number[], shape: Shape, dst: Float32Array | Float64Array, offset: number, dstStrides: readonly number[]): void {
-  const nd = shape.length;
-  const total = sizeOf(shape);
-  const idx = new Array<number>(nd).fill(0);
-  for (let i = 0; i < total; i++) {
-    let o = offset, si = 0;
-    for (let k = 0; k < nd; k++) { o += idx[k]! * dstStrides[k]!; si += idx[k]! * srcStrides[k]!; }
-    dst[o] = src[si]!;
-    for (let k = nd - 1; k >= 0; k--) { if (++idx[k]! < shape[k]!) break; idx[k] = 0; }
-  }
 }
 
 /** Throws unless `tensors` is a non-empty array of Tensors; the error names the op and the bad entry. */
@@ -166,14 +153,12 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const shape = first.shape.slice();
   shape[d] = tensors.reduce((s, t) => s + t.shape[d]!, 0);
   const out = new Tensor(alloc(dtype, sizeOf(shape)), shape);
-  const outer = first.shape.slice(0, d).reduce((p, v) => p * v, 1);
-  const inner = first.shape.slice(d + 1).reduce((p, v) => p * v, 1);
-  const row = shape[d]! * inner;
-  let off = 0;
+  // Each input is a strided write into its block of out: out's strides, starting `at` rows along d.
+  const os = stridesOf(shape);
+  let at = 0;
   for (const t of tensors) {
-    const len = t.shape[d]! * inner;
-    for (let o = 0; o < outer; o++) out.data.set(t.data.subarray(o * len, (o + 1) * len), o * row + off);
-    off += len;
+    kernels().scatterStrided(t.data, t.shape, out.data, at * os[d]!, os);
+    at += t.shape[d]!;
   }
   return record('cat', tensors, out, (g) => {
     let at = 0;
