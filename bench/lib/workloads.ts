@@ -56,7 +56,7 @@ export const WORKLOADS: Workload[] = [
 export function quickWorkloads(): Workload[] {
   return WORKLOADS.filter((x) => x.quick).map((x) => ({
     ...x,
-    warmup: Math.min(x.warmup, 1),
+    warmup: Math.min(x.warmup, 2),
     reps: 3,
     minTimeMs: Math.min(x.minTimeMs, 100),
     maxReps: Math.min(x.maxReps, 5),
