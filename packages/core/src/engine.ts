@@ -12,7 +12,8 @@
 export interface OpNode<G, N> {
   readonly op: string;
   readonly inputs: readonly N[];
-  readonly backward: (grad: G) => readonly (G | null | undefined)[];
+  /** The vector–Jacobian product: d(output) in, one d(input) out per input (null: none). */
+  vjp(grad: G): readonly (G | null | undefined)[];
 }
 
 /** Anything the engine can walk: a `Value` or a `Tensor`. */
@@ -72,12 +73,13 @@ export function topoSort<G, N extends GraphNode<G>>(root: N): N[] {
   const order: N[] = [];
   const stamp = ++epoch;
   root._mark = stamp;
+  const none: readonly N[] = [];
   const nodes: N[] = [root];
+  const kids: (readonly N[])[] = [(root._node?.inputs ?? none) as readonly N[]];
   const next: number[] = [0];
   while (nodes.length > 0) {
     const top = nodes.length - 1;
-    const node = nodes[top]!;
-    const inputs = (node._node?.inputs ?? []) as readonly N[];
+    const inputs = kids[top]!;
     const i = next[top]!;
     if (i < inputs.length) {
       next[top] = i + 1;
@@ -85,12 +87,13 @@ export function topoSort<G, N extends GraphNode<G>>(root: N): N[] {
       if (child.requiresGrad && child._mark !== stamp) {
         child._mark = stamp;
         nodes.push(child);
+        kids.push((child._node?.inputs ?? none) as readonly N[]);
         next.push(0);
       }
     } else {
-      nodes.pop();
+      order.push(nodes.pop()!);
+      kids.pop();
       next.pop();
-      order.push(node);
     }
   }
   return order;
@@ -130,7 +133,7 @@ function propagate<G, N extends GraphNode<G>>(order: readonly N[], space: GradSp
     space.deliver(node, grad);
     const op = node._node;
     if (op === null) continue;
-    const grads = op.backward(grad);
+    const grads = op.vjp(grad);
     const inputs = op.inputs as readonly N[];
     for (let j = 0; j < inputs.length; j++) {
       const input = inputs[j]!;

@@ -219,7 +219,7 @@ export function record(op: string, inputs: readonly Tensor[], out: Tensor, backw
   if (isGradEnabled()) {
     for (const t of inputs) {
       if (t.requiresGrad) {
-        out._node = { op, inputs, backward };
+        out._node = { op, inputs, vjp: backward };
         out.requiresGrad = true;
         break;
       }

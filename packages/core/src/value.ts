@@ -9,11 +9,37 @@ function operand(x: unknown, op: string): Value | number {
 }
 
 /**
+ * The scalar ops, tinygrad-style: each one's forward `f` and its derivative `df` side by side.
+ * `df(g, a, b, out)` maps d(out) = g to [d(a), d(b)]; `b` is the second operand (a Value's data or a
+ * plain number) and `out` the result, which several derivatives reuse.
+ */
+interface Rule {
+  readonly name: string;
+  readonly f: (a: number, b: number) => number;
+  readonly df: (g: number, a: number, b: number, out: number) => number[];
+}
+const rule = (name: string, f: Rule['f'], df: Rule['df']): Rule => ({ name, f, df });
+const RULES = {
+  add: rule('add', (a, b) => a + b, (g) => [g, g]), // d(a+b) = da + db
+  sub: rule('sub', (a, b) => a - b, (g) => [g, -g]), // d(a−b) = da − db
+  mul: rule('mul', (a, b) => a * b, (g, a, b) => [g * b, g * a]), // d(ab) = b da + a db
+  div: rule('div', (a, b) => a / b, (g, a, b) => [g / b, (-g * a) / (b * b)]), // d(a/b) = da/b − a db/b²
+  pow: rule('pow', (a, k) => a ** k, (g, a, k) => [g * k * a ** (k - 1)]), // d aᵏ = k aᵏ⁻¹ da
+  neg: rule('neg', (a) => -a, (g) => [-g]), // d(−a) = −da
+  exp: rule('exp', (a) => Math.exp(a), (g, _a, _b, e) => [g * e]), // d eᵃ = eᵃ da
+  log: rule('log', (a) => Math.log(a), (g, a) => [g / a]), // d log a = da / a
+  tanh: rule('tanh', (a) => Math.tanh(a), (g, _a, _b, t) => [g * (1 - t * t)]), // d tanh = (1 − tanh²) da
+  relu: rule('relu', (a) => (a > 0 ? a : 0), (g, a) => [a > 0 ? g : 0]), // d relu = [a > 0] da
+  sigmoid: rule('sigmoid', (a) => 1 / (1 + Math.exp(-a)), (g, _a, _b, s) => [g * s * (1 - s)]), // d σ = σ(1 − σ) da
+} as const;
+
+/**
  * A scalar that remembers how it was computed, micrograd-style: `.data`, `.grad`, `.op`.
- * It runs on the same engine as `Tensor`.
+ * It runs on the same engine as `Tensor`: an op output is its own graph node (its rule, its one or
+ * two inputs), so a node costs one object, which keeps million-node graphs light.
  * @example const a = new Value(2); const b = a.mul(a).add(1); b.backward(); a.grad; // 4
  */
-export class Value implements GraphNode<number> {
+export class Value implements GraphNode<number>, OpNode<number, Value> {
   data: number;
   grad = 0;
   requiresGrad = true;
@@ -21,6 +47,11 @@ export class Value implements GraphNode<number> {
   _pending: number | undefined = undefined;
   _mark = 0;
   label: string;
+  private _rule: Rule | null = null;
+  private _a: Value | null = null;
+  private _b: Value | null = null;
+  // Tagged, not a double field: most nodes never hold a constant, so none pays for a number box.
+  private _k: number | undefined = undefined;
 
   constructor(data: number, node: OpNode<number, Value> | null = null, label = '') {
     // A string would concatenate ('2' + 1 = '21') and undefined would turn into NaN: refuse both.
@@ -32,71 +63,77 @@ export class Value implements GraphNode<number> {
 
   /** The op that made this value ('leaf' for an input). */
   get op(): string {
-    return this._node?.op ?? 'leaf';
+    const node = this._node;
+    return node === null ? 'leaf' : node === this ? this._rule!.name : node.op;
   }
 
-  /** The values this one was computed from. */
+  /** The values this one was computed from (the engine reads them as `inputs`). */
+  get inputs(): readonly Value[] {
+    const node = this._node;
+    if (node === null) return [];
+    if (node !== this) return node.inputs;
+    return this._b === null ? [this._a!] : [this._a!, this._b];
+  }
   get children(): readonly Value[] {
-    return this._node?.inputs ?? [];
+    return this.inputs;
   }
 
-  /** Makes an op output: the data, and the backward rule mapping d(out) to one d(input) each. */
+  /** For the engine: d(this) → one gradient per input, by this op's rule. */
+  vjp(g: number): number[] {
+    const b = this._b;
+    return this._rule!.df(g, this._a!.data, b === null ? (this._k ?? 0) : b.data, this.data);
+  }
+
+  /** Applies a rule to this value and a second operand (a Value, a number constant, or none). */
+  private apply(r: Rule, other: Value | number | null): Value {
+    const b = other === null ? 0 : typeof other === 'number' ? other : other.data;
+    const out = new Value(r.f(this.data, b));
+    out._node = out;
+    out._rule = r;
+    out._a = this;
+    if (other instanceof Value) out._b = other;
+    else if (other !== null) out._k = b;
+    return out;
+  }
+
+  /** A custom op: its data, name, inputs, and the rule from d(out) to one d(input) each. @example Value.make(Math.sin(x.data), 'sin', [x], (g) => [g * Math.cos(x.data)]); */
   static make(data: number, op: string, inputs: Value[], backward: (g: number) => number[]): Value {
-    return new Value(data, { op, inputs, backward });
+    return new Value(data, { op, inputs, vjp: backward });
   }
 
-  // The four primitives (with pow and the activations), each with its derivative beside it.
   add(other: Num): Value {
-    other = operand(other, 'add');
-    if (typeof other === 'number') return Value.make(this.data + other, 'add', [this], (g) => [g]); // d(x+c) = dx
-    const o = other;
-    return Value.make(this.data + o.data, 'add', [this, o], (g) => [g, g]); // d(a+b) = da + db
+    return this.apply(RULES.add, operand(other, 'add'));
+  }
+  sub(other: Num): Value {
+    return this.apply(RULES.sub, operand(other, 'sub'));
   }
   mul(other: Num): Value {
-    other = operand(other, 'mul');
-    if (typeof other === 'number') return Value.make(this.data * other, 'mul', [this], (g) => [g * other]); // d(cx) = c dx
-    const o = other;
-    return Value.make(this.data * o.data, 'mul', [this, o], (g) => [g * o.data, g * this.data]); // d(ab) = b da + a db
+    return this.apply(RULES.mul, operand(other, 'mul'));
+  }
+  div(other: Num): Value {
+    return this.apply(RULES.div, operand(other, 'div'));
   }
   pow(k: number): Value {
     if (typeof k !== 'number') throw new TypeError(`Value.pow: the exponent must be a number, got ${(k as unknown) instanceof Value ? 'a Value' : typeof k}`);
-    return Value.make(this.data ** k, 'pow', [this], (g) => [g * k * this.data ** (k - 1)]); // d xᵏ = k xᵏ⁻¹
-  }
-  exp(): Value {
-    const e = Math.exp(this.data);
-    return Value.make(e, 'exp', [this], (g) => [g * e]); // d eˣ = eˣ
-  }
-  log(): Value {
-    return Value.make(Math.log(this.data), 'log', [this], (g) => [g / this.data]); // d log x = 1/x
-  }
-  tanh(): Value {
-    const t = Math.tanh(this.data);
-    return Value.make(t, 'tanh', [this], (g) => [g * (1 - t * t)]); // d tanh = 1 − tanh²
-  }
-  relu(): Value {
-    const r = this.data > 0 ? this.data : 0;
-    return Value.make(r, 'relu', [this], (g) => [this.data > 0 ? g : 0]); // d relu = [x > 0]
-  }
-  sigmoid(): Value {
-    const s = 1 / (1 + Math.exp(-this.data));
-    return Value.make(s, 'sigmoid', [this], (g) => [g * s * (1 - s)]); // d σ = σ(1 − σ)
-  }
-
-  // Subtraction, negation and division are ops of their own (not sugar over add and mul),
-  // so every node in a drawn graph carries the name of what the user wrote.
-  sub(other: Num): Value {
-    other = operand(other, 'sub');
-    if (typeof other === 'number') return Value.make(this.data - other, 'sub', [this], (g) => [g]); // d(x−c) = dx
-    return Value.make(this.data - other.data, 'sub', [this, other], (g) => [g, -g]); // d(a−b) = da − db
+    return this.apply(RULES.pow, k);
   }
   neg(): Value {
-    return Value.make(-this.data, 'neg', [this], (g) => [-g]); // d(−x) = −dx
+    return this.apply(RULES.neg, null);
   }
-  div(other: Num): Value {
-    other = operand(other, 'div');
-    if (typeof other === 'number') return Value.make(this.data / other, 'div', [this], (g) => [g / other]); // d(x/c) = dx/c
-    const o = other;
-    return Value.make(this.data / o.data, 'div', [this, o], (g) => [g / o.data, (-g * this.data) / (o.data * o.data)]); // d(a/b) = da/b − a db/b²
+  exp(): Value {
+    return this.apply(RULES.exp, null);
+  }
+  log(): Value {
+    return this.apply(RULES.log, null);
+  }
+  tanh(): Value {
+    return this.apply(RULES.tanh, null);
+  }
+  relu(): Value {
+    return this.apply(RULES.relu, null);
+  }
+  sigmoid(): Value {
+    return this.apply(RULES.sigmoid, null);
   }
 
   /** Back-propagates from this value (seed 1), accumulating into every `.grad` as micrograd does. */
