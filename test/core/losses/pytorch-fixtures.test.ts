@@ -1,5 +1,5 @@
-// Values and gradients of the losses, softmax and logSoftmax against PyTorch 1.13 (float64), from test/fixtures/losses.json, which
-// test/fixtures/gen-losses.py writes. The upstream gradient of a 'none' loss is random, so the
+// Values and gradients of the losses, softmax and logSoftmax against PyTorch 1.13 (float64), from test/core/fixtures/losses.json, which
+// test/core/fixtures/gen-losses.py writes. The upstream gradient of a 'none' loss is random, so the
 // scale of every position is checked too.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ interface Case {
   fn: string; name: string; shape: number[]; input: (number | string)[]; target: unknown; targetKind?: string;
   opts: Record<string, unknown>; out: (number | string)[]; outShape: number[]; upstream: number[]; grad: (number | string)[];
 }
-const fixture = JSON.parse(readFileSync(new URL('../../fixtures/losses.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/losses.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
 const num = (v: number | string): number => (typeof v === 'number' ? v : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : NaN); // Python's str() of inf / nan
 
 function call(c: Case, x: Tensor): Tensor {
