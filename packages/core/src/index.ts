@@ -33,3 +33,4 @@ export { mseLoss } from './losses/mse.js';
 export { entropy, crossEntropyBetween, klDivergence, type InformationOptions } from './losses/information.js';
 export type { Reduction, ClassTarget } from './losses/targets.js';
 export type { CrossEntropyTarget } from './kernels/types.js';
+export { linear } from './ops/linear.js';

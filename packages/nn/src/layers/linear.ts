@@ -1,4 +1,4 @@
-import { type DType, type Generator, type Tensor, add, mm, reshape, zeros } from '@xent/core';
+import { type DType, type Generator, type Tensor, linear, zeros } from '@xent/core';
 import { kaimingUniform, uniform } from '../init.js';
 import { Module, Parameter } from '../module.js';
 
@@ -42,10 +42,7 @@ export class Linear extends Module {
     if (x.ndim === 0 || last !== this.inFeatures) {
       throw new RangeError(`Linear.forward: expected input with last dim ${this.inFeatures}, got shape [${x.shape.join(', ')}]`);
     }
-    const x2 = x.ndim === 2 ? x : reshape(x, [-1, this.inFeatures]);
-    let y = mm(x2, this.weight, false, true);
-    if (this.bias) y = add(y, this.bias);
-    return x.ndim === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.outFeatures]);
+    return linear(x, this.weight, this.bias); // one op, one allocation: the bias is added in place
   }
 
   override extraRepr(): string {
