@@ -163,3 +163,14 @@ export const fastReduce: Kernels['reduce'] = (op, x, shape, reduced, out) => {
     referenceKernels.reduce(op, x, shape, reduced, out);
   }
 };
+
+export const fastActivationGrad: Kernels['activationGrad'] = (op, x, g, alpha, out) => {
+  if (op !== 'relu' || g.constructor !== out.constructor) { referenceKernels.activationGrad(op, x, g, alpha, out); return; }
+  // Keep g's words where x ≤ 0 is false (x > 0 or NaN), all-zero words (+0) elsewhere: no branch, exact.
+  const n = out.length, wg = words(g), wo = words(out);
+  if (wo.length === n) {
+    for (let i = 0; i < n; i++) wo[i] = wg[i]! & ((+(x[i]! <= 0)) - 1);
+  } else {
+    for (let i = 0, o = 0; i < n; i++, o += 2) { const m = (+(x[i]! <= 0)) - 1; wo[o] = wg[o]! & m; wo[o + 1] = wg[o + 1]! & m; }
+  }
+};

@@ -1,4 +1,4 @@
-import { fastBinary, fastReduce, fastUnaryParam, fastWhere } from './fast-elementwise.js';
+import { fastActivationGrad, fastBinary, fastReduce, fastUnaryParam, fastWhere } from './fast-elementwise.js';
 import { fastMatmul } from './fast-matmul.js';
 import { fastCrossEntropy, fastCrossEntropyBackward, fastSoftmax } from './fast-softmax.js';
 import { referenceKernels } from './reference.js';
@@ -15,6 +15,7 @@ export const fastKernels: Kernels = {
   ...referenceKernels,
   unaryParam: fastUnaryParam,
   where: fastWhere,
+  activationGrad: fastActivationGrad,
   binary: fastBinary,
   reduce: fastReduce,
   matmul: fastMatmul,

@@ -1,5 +1,6 @@
 import type { Storage } from '../dtype.js';
 import { sizeOf, stridesOf } from '../shape.js';
+import { referenceGradKernels } from './reference-grad.js';
 import type { BinaryOp, CrossEntropyTarget, Kernels, ReduceOp, UnaryOp } from './types.js';
 
 /* Plain TypeScript kernels over flat typed arrays. Each loop is monomorphic: the op is chosen
@@ -123,6 +124,7 @@ function coalesce(shape: readonly number[], strides: readonly number[]): [number
 }
 
 export const referenceKernels: Kernels = {
+  ...referenceGradKernels,
   unary(op: UnaryOp, x, out) {
     maps[op](x, out, out.length);
   },

@@ -40,6 +40,13 @@ export interface Kernels {
   /** out[i] = f(x[i], alpha) for the parametrised maps: leakyRelu (alpha = slope), powScalar (alpha = exponent). */
   unaryParam(op: 'leakyRelu' | 'leakyReluGrad' | 'powScalar' | 'clampMin' | 'clampMax', x: Storage, alpha: number, out: Storage): void;
   /**
+   * Fused activation backward in one pass (g, x and out contiguous, of one size; `out` may be `g`):
+   *   relu:      out[i] = x[i] ≤ 0 ? 0 : g[i]          (g passes where x is NaN, as PyTorch)
+   *   leakyRelu: out[i] = x[i] > 0 ? g[i] : alpha·g[i]  (alpha·g where x is NaN)
+   * For relu, x may be the input or the output (they agree on the sign test).
+   */
+  activationGrad(op: 'relu' | 'leakyRelu', x: Storage, g: Storage, alpha: number, out: Storage): void;
+  /**
    * Broadcast binary op: a and b are read with strides over `shape` (0 for a broadcast dim),
    * out is contiguous of `shape`.
    */

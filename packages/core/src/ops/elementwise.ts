@@ -1,6 +1,7 @@
 import { type DType, alloc, checkDType, promote } from '../dtype.js';
+import { isGradEnabled } from '../engine.js';
 import { type BinaryOp, type UnaryOp, kernels } from '../kernels/index.js';
-import { broadcastShapes, broadcastStrides } from '../shape.js';
+import { broadcastShapes, broadcastStrides, sameShape } from '../shape.js';
 import { Tensor, type TensorLike, asTensor, isTensorArg, record } from '../tensor.js';
 
 /* Elementwise ops with numpy broadcasting. Each op: the kernel call, then its derivative as
@@ -146,8 +147,21 @@ export function relu(x: TensorLike): Tensor {
   // max(x, 0) as clamp: NaN stays NaN and −0 stays −0, as PyTorch.
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   kernels().unaryParam('clampMin', t.data, 0, out.data);
-  return record('relu', [t], out, (g) => [where(le(out, 0), 0, g)]); // d relu = [relu(x) > 0] (1 at NaN, as PyTorch)
+  return record('relu', [t], out, (g) => {
+    // Recording (createGraph): the differentiable composed form, so that higher orders work.
+    if (isGradEnabled() || !fusable(g, out)) return [where(le(out, 0), 0, g)]; // d relu = [relu(x) > 0] (1 at NaN, as PyTorch)
+    return [activationGrad('relu', out, g, 0)]; // the same select in one kernel, no mask tensor
+  });
 }
+
+/** The fused backward kernel's result for g (same shape and dtype as x): what the composed form computes. */
+function activationGrad(op: 'relu' | 'leakyRelu', x: Tensor, g: Tensor, alpha: number): Tensor {
+  const d = new Tensor(alloc(g.dtype, g.size), g.shape);
+  kernels().activationGrad(op, x.data, g.data, alpha, d.data);
+  return d;
+}
+
+const fusable = (g: Tensor, x: Tensor): boolean => g.dtype === x.dtype && sameShape(g.shape, x.shape);
 
 /** x for x > 0, slope·x otherwise. @example leakyRelu(tensor([-1]), 0.1); // [-0.1] */
 export function leakyRelu(x: TensorLike, slope = 0.01): Tensor {
@@ -156,6 +170,7 @@ export function leakyRelu(x: TensorLike, slope = 0.01): Tensor {
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   kernels().unaryParam('leakyRelu', t.data, slope, out.data);
   return record('leakyRelu', [t], out, (g) => {
+    if (!isGradEnabled() && fusable(g, t)) return [activationGrad('leakyRelu', t, g, slope)]; // one kernel, no mask tensor
     const m = new Tensor(alloc(t.dtype, t.size), t.shape);
     kernels().unaryParam('leakyReluGrad', t.data, slope, m.data);
     return [mul(g, m)]; // d = 1 for x > 0, slope otherwise
