@@ -1,5 +1,5 @@
 /* xent's side of every workload, in float32 or float64 (--dtype). */
-import { type DType, Tensor, Value, crossEntropy, mm, noGrad, relu, tensor } from '@xent/core';
+import { type DType, Tensor, Value, crossEntropy, linear, mm, noGrad, relu, tensor } from '@xent/core';
 import { Adam, Linear, ReLU, Sequential } from '@xent/nn';
 import { accuracy, labels, mlpBatch, mlpLayers, normals, spiralFixture, valuePoints, widths } from '../lib/data.js';
 import { type Prepared, isMain, main } from '../lib/measure.js';
@@ -19,7 +19,7 @@ function mlpParams(layers: { inF: number; outF: number; weight: ArrayLike<number
 function forward(params: Tensor[], x: Tensor): Tensor {
   let h = x;
   for (let i = 0; i < params.length; i += 2) {
-    h = mm(h, params[i]!, false, true).add(params[i + 1]!); // x Wᵀ + b
+    h = linear(h, params[i]!, params[i + 1]!); // x Wᵀ + b, the bias added in place: one allocation per layer
     if (i + 2 < params.length) h = relu(h);
   }
   return h;
