@@ -7,7 +7,8 @@ import * as mm from './ops/matmul.js';
 import * as rd from './ops/reduce.js';
 import * as sh from './ops/shape.js';
 import * as sm from './ops/softmax.js';
-import { type Shape, fmt, sameShape, sizeOf } from './shape.js';
+import { kernels } from './kernels/index.js';
+import { type Shape, fmt, sameShape, sizeOf, stridesOf } from './shape.js';
 
 /** Anything an op accepts where a tensor is expected: a tensor or a plain number. @example add(x, 1); // 1 is a TensorLike */
 export type TensorLike = Tensor | number;
@@ -22,6 +23,12 @@ type Nested = number | Nested[];
 export class Tensor implements GraphNode<Tensor> {
   data: Storage;
   readonly shape: readonly number[];
+  /**
+   * The gradient `backward` accumulated here (leaves and `retainGrad` tensors), or null. Without
+   * createGraph a later backward adds into this tensor IN PLACE (as PyTorch's `.grad`) when
+   * backward allocated it and shape and dtype match: copy it (`clone()`) to keep it across
+   * backward calls. With createGraph, or into a tensor you assigned yourself, it adds out of place.
+   */
   grad: Tensor | null = null;
   requiresGrad: boolean;
   _node: OpNode<Tensor, Tensor> | null = null;
@@ -107,9 +114,18 @@ export class Tensor implements GraphNode<Tensor> {
     return this._retain;
   }
 
-  /** Sets `.grad` to null. */
-  zeroGrad(): void {
-    this.grad = null;
+  /**
+   * Sets `.grad` to null (`setToNone`, the default, as PyTorch 2), or with `{ setToNone: false }`
+   * fills it with zeros, in place when backward allocated it, so the next backward adds into the
+   * same buffer with no allocation. A null `.grad` stays null either way.
+   * @example p.zeroGrad({ setToNone: false }); // p.grad is the same tensor, all 0
+   */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const g = this.grad;
+    if ((options.setToNone ?? true) || !g) { this.grad = null; return; }
+    if (ownedGrads.has(g)) { g.data.fill(0); return; }
+    this.grad = new Tensor(alloc(g.dtype, g.size), g.shape); // never zero a tensor we did not allocate (a graph node, a shared seed)
+    ownedGrads.add(this.grad);
   }
 
   /** Sets `requiresGrad` on a leaf (in place, as PyTorch's `requires_grad_`). */
@@ -251,6 +267,12 @@ export function describe(x: unknown): string {
   return `${typeof x} ${String(x)}`;
 }
 
+/**
+ * The `.grad` tensors backward allocated itself: only these are added into in place (a `.grad` set
+ * under createGraph may be a graph tensor, the seed, or one tensor shared by two leaves).
+ */
+const ownedGrads = new WeakSet<Tensor>();
+
 const tensorSpace: GradSpace<Tensor, Tensor> = {
   add: (a, b) => ew.add(a, b),
   fit(g, input, op) {
@@ -262,9 +284,17 @@ const tensorSpace: GradSpace<Tensor, Tensor> = {
   },
   deliver(node, g) {
     if (!(node.isLeaf || node.retainsGrad)) return;
-    // Without createGraph the stored gradient gets storage of its own, so that optimizers may
-    // update it in place even when one gradient tensor reached two leaves.
-    if (isGradEnabled()) node.grad = node.grad ? ew.add(node.grad, g) : g;
-    else node.grad = node.grad ? ew.add(node.grad, g) : ew.clone(g);
+    if (isGradEnabled()) { node.grad = node.grad ? ew.add(node.grad, g) : g; return; } // createGraph: differentiable, out of place
+    const acc = node.grad;
+    if (acc && ownedGrads.has(acc) && acc.dtype === g.dtype && sameShape(acc.shape, g.shape)) {
+      // Into the existing buffer, as PyTorch's AccumulateGrad: no allocation per backward.
+      const st = stridesOf(acc.shape);
+      kernels().binary('add', acc.data, st, g.data, st, acc.shape, acc.data);
+      return;
+    }
+    // Otherwise storage of its own, so that optimizers may update it in place even when one
+    // gradient tensor reached two leaves.
+    node.grad = acc ? ew.add(acc, g) : ew.clone(g);
+    ownedGrads.add(node.grad);
   },
 };

@@ -107,9 +107,13 @@ export abstract class Module {
     return this.parameters().reduce((n, p) => n + p.size, 0);
   }
 
-  /** Clears every parameter's gradient (sets it to null, as PyTorch's default set_to_none). */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /**
+   * Clears every parameter's gradient: sets it to null (`setToNone`, the default, as PyTorch 2), or
+   * with `{ setToNone: false }` fills it with zeros in place so the next backward reuses the buffer.
+   * @example model.zeroGrad({ setToNone: false });
+   */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    for (const p of this.parameters()) p.zeroGrad(options);
   }
 
   /** Sets training mode on this module and all below it. */

@@ -51,9 +51,14 @@ export abstract class Optimizer {
   /** Sets the hyper-parameters back from a state dict. */
   protected abstract setHyper(h: Record<string, unknown>): void;
 
-  /** Clears the gradients of the parameters (sets them to null). */
-  zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+  /**
+   * Clears the gradients of the parameters: sets them to null (`setToNone`, the default, as PyTorch 2),
+   * or with `{ setToNone: false }` fills them with zeros in place so the next backward reuses the
+   * buffers. A zero gradient is not a missing one: the optimizer steps a parameter that has one.
+   * @example opt.zeroGrad({ setToNone: false });
+   */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    for (const p of this.params) p.zeroGrad(options);
   }
 
   /** The buffer `name` of parameter i, created zeroed when missing. */
