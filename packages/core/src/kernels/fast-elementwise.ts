@@ -6,7 +6,8 @@ import type { BinaryOp, Kernels } from './types.js';
  * Fast paths for the elementwise work a training step does between its matrix products:
  *   - ReLU (clamp at 0), its mask (x ≤ 0) and the select of its backward (where) without a
  *     data-dependent branch: a ReLU's input is positive half the time at random, and a
- *     mispredicted branch per element costs more than the arithmetic;
+ *     mispredicted branch per element costs more than the arithmetic; the fused ReLU backward
+ *     (activationGrad) the same way, one select of g's words by x ≤ 0;
  *   - add/sub/mul/div on contiguous operands, a scalar, or a bias row repeated down the rows,
  *     each as one flat loop instead of a walk over strided rows;
  *   - sums over the leading dims (a bias gradient), the trailing dims, or everything.
