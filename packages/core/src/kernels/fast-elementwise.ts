@@ -165,6 +165,7 @@ export const fastReduce: Kernels['reduce'] = (op, x, shape, reduced, out) => {
   }
 };
 
+/** Fused activation backward: ReLU's as a branch-free select of g's words, leakyRelu's from the reference. @example fastActivationGrad('relu', x, g, 0, out); */
 export const fastActivationGrad: Kernels['activationGrad'] = (op, x, g, alpha, out) => {
   if (op !== 'relu' || g.constructor !== out.constructor) { referenceKernels.activationGrad(op, x, g, alpha, out); return; }
   // Keep g's words where x ≤ 0 is false (x > 0 or NaN), all-zero words (+0) elsewhere: no branch, exact.

@@ -3,6 +3,7 @@ import type { Kernels } from './types.js';
 /* Reference kernels for fused backward passes: one loop where the composed form would run a mask
    kernel, allocate the mask and multiply (or select) in a second kernel. */
 
+/** The reference fused-backward kernels, spread into referenceKernels. @example referenceGradKernels.activationGrad('relu', x, g, 0, out); */
 export const referenceGradKernels: Pick<Kernels, 'activationGrad'> = {
   activationGrad(op, x, g, alpha, out) {
     const n = out.length;
