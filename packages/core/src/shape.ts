@@ -54,6 +54,7 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
 /**
  * Strides for reading a tensor of shape `from` as if it had the broadcast shape `to`:
  * a broadcast dim gets stride 0, so the same element is read again.
+ * @example broadcastStrides([3], [2, 3]); // [0, 1]
  */
 export function broadcastStrides(from: Shape, to: Shape): number[] {
   const src = stridesOf(from);

@@ -10,6 +10,7 @@ export { referenceKernels } from './reference.js';
 /**
  * The default kernels: the reference set with the hot ones replaced by faster pure-TypeScript
  * versions (fast-*.ts). The reference kernels stay the oracle the fast ones are tested against.
+ * @example setKernels(fastKernels); // back to the default set
  */
 export const fastKernels: Kernels = {
   ...referenceKernels,
@@ -26,7 +27,7 @@ export const fastKernels: Kernels = {
 
 let active: Kernels = fastKernels;
 
-/** The kernels every op calls. */
+/** The kernels every op calls (the fast set unless `setKernels` changed it). @example kernels().matmul === fastKernels.matmul; // true by default */
 export function kernels(): Kernels {
   return active;
 }

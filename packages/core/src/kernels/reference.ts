@@ -30,7 +30,11 @@ const rows: Record<BinaryOp, Row> = {
 
 type Map1 = (x: Storage, o: Storage, n: number) => void;
 
-/** erf to about 1e-14: the Maclaurin series below |x| = 3, the erfc continued fraction above. */
+/**
+ * erf to about 1e-14: the Maclaurin series (2/√π) Σ (−1)ⁿ x²ⁿ⁺¹ / (n! (2n + 1)) below |x| = 3,
+ * the erfc continued fraction above.
+ * @example erf(0.5); // 0.5204998778130465
+ */
 export function erf(x: number): number {
   const z = Math.abs(x);
   if (z < 3) {
@@ -123,6 +127,11 @@ function coalesce(shape: readonly number[], strides: readonly number[]): [number
   return [cs, st];
 }
 
+/**
+ * The reference kernels: plain loops over flat typed arrays, the oracle every faster kernel is
+ * tested against (out[i] = f(a[i], b[i]) and its strided, reduced and matrix relatives).
+ * @example setKernels(referenceKernels); // run every op on the reference loops
+ */
 export const referenceKernels: Kernels = {
   ...referenceGradKernels,
   unary(op: UnaryOp, x, out) {

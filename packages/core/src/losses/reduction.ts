@@ -6,6 +6,7 @@ import { Tensor, record } from '../tensor.js';
  * Reduces per-element losses (a tensor outside the graph) and records one node whose backward is
  * g·(∂(reduction)/∂element)·local, `local` giving ∂element/∂input per input as differentiable
  * tensor ops (null for no gradient). 'batchmean' divides the sum by the size of dim 0; a mean over nothing is 0.
+ * @example reduceLoss('mseLoss', [x], squares, 'mean', () => [mul(diff, 2)]); // mean of (x − t)², gradient 2(x − t)/n
  */
 export function reduceLoss(
   op: string, inputs: readonly Tensor[], elems: Tensor, reduction: 'mean' | 'sum' | 'none' | 'batchmean',

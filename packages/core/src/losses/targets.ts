@@ -22,13 +22,13 @@ export interface ClassLayout {
   posShape: number[];
 }
 
-/** `x` itself when it is a Tensor; otherwise an error naming the function and the argument. */
+/** `x` itself when it is a Tensor; otherwise an error naming the function and the argument. @example checkTensor(logits, 'crossEntropy', 'input'); */
 export function checkTensor(x: unknown, fn: string, arg: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${fn}: ${arg} must be a Tensor, got ${describe(x)}`);
   return x;
 }
 
-/** Where the classes are in `input` ([C] → dim 0, [N, C, …] → dim 1) and the [outer, C, inner] view around them. */
+/** Where the classes are in `input` ([C] → dim 0, [N, C, …] → dim 1) and the [outer, C, inner] view around them. @example classLayout(zeros([4, 3, 5]), 'crossEntropy'); // { classDim: 1, outer: 4, c: 3, inner: 5, posShape: [4, 5] } */
 export function classLayout(input: Tensor, fn: string, arg = 'input'): ClassLayout {
   checkTensor(input, fn, arg);
   if (input.ndim === 0) throw new RangeError(`${fn}: ${arg} must have shape [C], [N, C] or [N, C, d1, …, dK], got a 0-d tensor`);
@@ -43,14 +43,14 @@ export function classLayout(input: Tensor, fn: string, arg = 'input'): ClassLayo
   };
 }
 
-/** Throws unless `r` is one of the allowed reductions. */
+/** Throws unless `r` is one of the allowed reductions. @example checkReduction('sum', 'mseLoss'); // fine; 'avg' throws */
 export function checkReduction(r: unknown, fn: string, allowed: readonly string[] = ['mean', 'sum', 'none']): void {
   if (!allowed.includes(r as string)) {
     throw new TypeError(`${fn}: reduction must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(r)}`);
   }
 }
 
-/** Class weights as a Float64Array of C entries (null when absent). */
+/** Class weights as a Float64Array of C entries (null when absent). @example parseWeight([1, 2, 0.5], 3, 'crossEntropy'); // Float64Array [1, 2, 0.5] */
 export function parseWeight(w: Tensor | readonly number[] | undefined | null, c: number, fn: string): Float64Array | null {
   if (w === undefined || w === null) return null;
   const data = w instanceof Tensor ? w.data : Array.isArray(w) ? w : null;
@@ -66,7 +66,7 @@ export function parseWeight(w: Tensor | readonly number[] | undefined | null, c:
   return Float64Array.from(data as ArrayLike<number>);
 }
 
-/** A flat position in `shape`, written as [i, j, …]. */
+/** A flat position in `shape`, written as [i, j, …]. @example at([2, 3], 4); // '[1, 1]' */
 export function at(shape: Shape, flat: number): string {
   const idx: number[] = [];
   for (let d = shape.length - 1; d >= 0; d--) {
@@ -79,6 +79,7 @@ export function at(shape: Shape, flat: number): string {
 /**
  * Class indices for `layout`, one per position, with ignored positions (target = ignoreIndex)
  * written as −1. Checks the shape, that each index is an integer and that it lies in [0, C).
+ * @example parseClassIndex([0, -100, 2], classLayout(zeros([3, 4]), 'nllLoss'), -100, 'nllLoss', [3, 4], false); // Int32Array [0, -1, 2]
  */
 export function parseClassIndex(target: ClassTarget, layout: ClassLayout, ignoreIndex: number, fn: string, inputShape: Shape, probsAllowed: boolean): Int32Array {
   let data: ArrayLike<number>, shape: Shape;
@@ -104,7 +105,7 @@ export function parseClassIndex(target: ClassTarget, layout: ClassLayout, ignore
   return out;
 }
 
-/** Probability targets: non-negative numbers (a NaN or a negative value is an error). */
+/** Probability targets: non-negative numbers (a NaN or a negative value is an error). @example checkProbTarget(tensor([0.2, 0.8]), 'crossEntropy'); */
 export function checkProbTarget(target: Tensor, fn: string): Storage {
   const d = target.data;
   for (let i = 0; i < d.length; i++) {
@@ -114,14 +115,14 @@ export function checkProbTarget(target: Tensor, fn: string): Storage {
   return d;
 }
 
-/** A tensor of `shape` in `dtype` holding `values`. */
+/** A tensor of `shape` in `dtype` holding `values`. @example filled([1, 2], [2], 'float32'); */
 export function filled(values: ArrayLike<number>, shape: Shape, dtype: Tensor['dtype']): Tensor {
   const out = new Tensor(alloc(dtype, sizeOf(shape)), shape);
   out.data.set(values);
   return out;
 }
 
-/** The shape with 1 at `dim` (for broadcasting a per-position value over the classes). */
+/** The shape with 1 at `dim` (for broadcasting a per-position value over the classes). @example keepShape([4, 3, 5], 1); // [4, 1, 5] */
 export function keepShape(shape: Shape, dim: number): number[] {
   return shape.map((s, i) => (i === dim ? 1 : s));
 }

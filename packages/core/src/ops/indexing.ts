@@ -12,7 +12,7 @@ interface Index {
   shape: number[];
 }
 
-/** Flattens nested number arrays into data and shape, checking that they are rectangular. */
+/** Flattens nested number arrays into data and shape, checking that they are rectangular. @example nestedToFlat([[1, 2], [3, 4]], 'tensor', 'data'); // { data: [1, 2, 3, 4], shape: [2, 2] } */
 export function nestedToFlat(value: unknown, op: string, arg: string): { data: number[]; shape: number[] } {
   const shape: number[] = [];
   let probe: unknown = value;
@@ -36,7 +36,7 @@ export function nestedToFlat(value: unknown, op: string, arg: string): { data: n
   return { data, shape };
 }
 
-/** Reads indices and checks that they are integers; the error names the op and the argument. */
+/** Reads indices and checks that they are integers; the error names the op and the argument. @example toIndex([[0], [2]], 'gather'); // { data: [0, 2], shape: [2, 1] } */
 export function toIndex(index: IndexLike, op: string, arg = 'index'): Index {
   let out: Index;
   if (index instanceof Tensor) out = { data: index.data, shape: index.shape.slice() };
