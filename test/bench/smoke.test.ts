@@ -49,8 +49,14 @@ describe('bench smoke: every workload once at a tiny size', () => {
       machine: { cpu: 'test', cores: 2, memoryGB: 1, platform: 'test', loadavgAtStart: [0, 0, 0] },
       versions: { node: process.version }, workloads: smoke, results,
     };
+    // Every run above reported (xent in two dtypes for each workload, tfjs-cpu for the tensor ones), so the table is not empty.
+    expect(results).toHaveLength(2 * smoke.length + smoke.filter((w) => !w.id.startsWith('w4')).length);
     const md = markdown(doc);
-    for (const wl of smoke) expect(md).toContain(`| ${wl.label} |`);
+    for (const wl of smoke) {
+      const row = md.split('\n').find((l) => l.startsWith(`| ${wl.label} | `));
+      expect(row, wl.label).toBeDefined();
+      expect(row!.split(' | ')[1], `${wl.label}: xent-float32 time cell`).toMatch(/^[0-9.e-]+ \[[0-9.e-]+–[0-9.e-]+\]/);
+    }
     expect(md).toContain('vs tfjs-cpu');
     expect(md).toMatch(/\| W1 n=256 float32: ≥ 4\.5× the GFLOP\/s of tfjs-cpu \| n\/a \| not measured \|/); // smoke sizes are not the targets' sizes
   });
