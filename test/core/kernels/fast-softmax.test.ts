@@ -139,3 +139,41 @@ describe('expNonPositive: the kernels\' exponential for x − max ≤ 0', () => 
     expect(expNonPositive(-745)).toBeGreaterThan(0); // the subnormal range still counts
   });
 });
+
+describe('fast softmax and cross-entropy kernels on special rows agree with the reference (NaN, ±∞)', () => {
+  // Rows: all −∞; one +∞; a NaN; the target's logit −∞ (infinite loss); −∞ on a non-target class; huge finite values.
+  const rows = [
+    [-Infinity, -Infinity, -Infinity], [Infinity, 0, 1], [0, NaN, 1], [-Infinity, 2, 3], [1, -Infinity, 3], [1e308, -1e308, 0],
+  ];
+  const x = Float64Array.from(rows.flat());
+  const sameOrBothNaN = (a: Storage, b: Storage, what: string): void => {
+    for (let i = 0; i < b.length; i++) {
+      const ok = Object.is(a[i], b[i]) || (Number.isNaN(a[i]!) && Number.isNaN(b[i]!)) || Math.abs(a[i]! - b[i]!) <= 1e-15 * Math.max(1, Math.abs(b[i]!));
+      if (!ok) throw new Error(`${what} at ${i}: fast ${a[i]} ≠ reference ${b[i]}`);
+    }
+  };
+  for (const log of [false, true]) {
+    it(`${log ? 'log-softmax' : 'softmax'}`, () => {
+      const a = new Float64Array(x.length), b = new Float64Array(x.length);
+      fastSoftmax(x, rows.length, 3, 1, log, a);
+      referenceKernels.softmax(x, rows.length, 3, 1, log, b);
+      sameOrBothNaN(a, b, log ? 'log-softmax' : 'softmax');
+    });
+  }
+  it('cross-entropy forward and backward', () => {
+    const t: CrossEntropyTarget = { index: new Int32Array([0, 1, 2, 0, 0, 2]), probs: null, weight: null, smoothing: 0 };
+    const go = (k: Pick<typeof referenceKernels, 'crossEntropy' | 'crossEntropyBackward'>) => {
+      const logp = new Float64Array(x.length), loss = new Float64Array(rows.length), denom = new Float64Array(rows.length), grad = new Float64Array(x.length);
+      k.crossEntropy(x, rows.length, 3, 1, t, logp, loss, denom);
+      k.crossEntropyBackward(logp, rows.length, 3, 1, t, new Float64Array(rows.length).fill(0.5), grad);
+      return { logp, loss, grad };
+    };
+    const f = go({ crossEntropy: fastCrossEntropy, crossEntropyBackward: fastCrossEntropyBackward }), r = go(referenceKernels);
+    sameOrBothNaN(f.logp, r.logp, 'logp');
+    sameOrBothNaN(f.loss, r.loss, 'loss');
+    sameOrBothNaN(f.grad, r.grad, 'gradient');
+    expect(f.loss[3]).toBe(Infinity); // the target's logit is −∞: p_y = 0
+    expect(f.grad[13]).toBe(0); // −∞ on a class that is not the target: p = 0 there, so no gradient
+    expect(Array.from(f.grad.subarray(9, 18)).every(Number.isFinite)).toBe(true); // rows with a −∞ logit keep finite gradients
+  });
+});

@@ -34,7 +34,7 @@ export function expNonPositive(v: number): number {
 /** From the forward, for the backward of the same call: e = exp(x − max) per row and 1/Σe; freed with the logp array. */
 const kept = new WeakMap<Storage, { e: Storage; inv: Float64Array }>();
 
-/** Largest entry of x[o..o+n); 0 when the row is all −∞ (or holds +∞), as the reference. */
+/** Largest entry of x[o..o+n), or 0 when the row is all −∞ (so that x − m is −∞, not NaN), as the reference; a +∞ stays (its row is NaN, as the reference's). */
 function rowMax(x: Storage, o: number, n: number): number {
   let m = -Infinity;
   for (let j = 0; j < n; j++) { const v = x[o + j]!; if (v > m) m = v; }
