@@ -1,6 +1,8 @@
 import type { Storage } from '../dtype.js';
-import { sizeOf, stridesOf } from '../shape.js';
+import { sizeOf } from '../shape.js';
 import { referenceGradKernels } from './reference-grad.js';
+import { referenceIndexingKernels } from './reference-indexing.js';
+import { forEachRow } from './strided.js';
 import type { BinaryOp, CrossEntropyTarget, Kernels, ReduceOp, UnaryOp } from './types.js';
 
 /* Plain TypeScript kernels over flat typed arrays. Each loop is monomorphic: the op is chosen
@@ -82,26 +84,6 @@ const maps: Record<UnaryOp, Map1> = {
   erf: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = erf(x[i]!); },
 };
 
-/** Walks every row (last axis) of `shape`, giving each operand's offset at the row's start. */
-function forEachRow(shape: readonly number[], strides: (readonly number[])[], visit: (offsets: number[], outOffset: number) => void): void {
-  const nd = shape.length;
-  const inner = nd === 0 ? 1 : shape[nd - 1]!;
-  let outer = 1;
-  for (let d = 0; d < nd - 1; d++) outer *= shape[d]!;
-  const idx = new Array<number>(Math.max(nd - 1, 0)).fill(0);
-  const offs = strides.map(() => 0);
-  for (let r = 0; r < outer; r++) {
-    visit(offs, r * inner);
-    for (let d = nd - 2; d >= 0; d--) {
-      idx[d]!++;
-      for (let t = 0; t < strides.length; t++) offs[t]! += strides[t]![d]!;
-      if (idx[d]! < shape[d]!) break;
-      for (let t = 0; t < strides.length; t++) offs[t]! -= strides[t]![d]! * shape[d]!;
-      idx[d] = 0;
-    }
-  }
-}
-
 function isContiguous(strides: readonly number[], shape: readonly number[]): boolean {
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -134,6 +116,7 @@ function coalesce(shape: readonly number[], strides: readonly number[]): [number
  */
 export const referenceKernels: Kernels = {
   ...referenceGradKernels,
+  ...referenceIndexingKernels,
   unary(op: UnaryOp, x, out) {
     maps[op](x, out, out.length);
   },
@@ -264,56 +247,6 @@ export const referenceKernels: Kernels = {
       let oi = offset + offs[0]!;
       for (let j = 0; j < inner; j++, oi += s) out[oi] = src[r + j]!;
     });
-  },
-
-  gather(x, xShape, dim, index, indexShape, out) {
-    const nd = indexShape.length;
-    if (out.length === 0) return;
-    if (nd === 0) { out[0] = x[0]!; return; }
-    const xs = stridesOf(xShape), sd = xs[dim]!;
-    xs[dim] = 0; // the coordinate on dim comes from the index, not from the position
-    const inner = indexShape[nd - 1]!, s = xs[nd - 1]!;
-    forEachRow(indexShape, [xs], (offs, p) => {
-      let xi = offs[0]!;
-      for (let j = 0; j < inner; j++, xi += s) out[p + j] = x[xi + index[p + j]! * sd]!;
-    });
-  },
-
-  scatterAdd(src, srcShape, dim, index, indexShape, out, outShape) {
-    const nd = indexShape.length;
-    if (index.length === 0) return;
-    if (nd === 0) { out[0] = out[0]! + src[0]!; return; }
-    const os = stridesOf(outShape), sd = os[dim]!, ss = stridesOf(srcShape);
-    os[dim] = 0; // as in gather: dim's coordinate is the index
-    const inner = indexShape[nd - 1]!, so = os[nd - 1]!, si = ss[nd - 1]!;
-    forEachRow(indexShape, [os, ss], (offs, p) => {
-      let oi = offs[0]!, sj = offs[1]!;
-      for (let j = 0; j < inner; j++, oi += so, sj += si) { const q = oi + index[p + j]! * sd; out[q] = out[q]! + src[sj]!; }
-    });
-  },
-
-  indexSelect(x, outer, n, inner, index, out) {
-    const m = index.length;
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < m; j++) {
-        const from = (o * n + index[j]!) * inner, to = (o * m + j) * inner;
-        for (let i = 0; i < inner; i++) out[to + i] = x[from + i]!;
-      }
-    }
-  },
-
-  indexAdd(src, outer, n, inner, index, out) {
-    const m = index.length;
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < m; j++) {
-        const from = (o * m + j) * inner, to = (o * n + index[j]!) * inner;
-        for (let i = 0; i < inner; i++) out[to + i] = out[to + i]! + src[from + i]!;
-      }
-    }
-  },
-
-  oneHot(index, c, out) {
-    for (let i = 0; i < index.length; i++) out[i * c + index[i]!] = 1;
   },
 
   softmax(x, outer, n, inner, log, out) {
