@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Generator, randn } from '@xent/core';
+import { evaluateInChromium, haveChromium } from '../chromium.js';
 
 // @xent/core must run anywhere: no runtime dependencies, no Node built-ins, no DOM.
 const entry = resolve(__dirname, '../../packages/core/src/index.ts');
@@ -75,29 +76,16 @@ describe('browser bundle of packages/core/src/index.ts', () => {
     expect(new X.Value(3).mul(2).data).toBe(6);
   });
 
-  const chromium = '/usr/bin/chromium';
-  it.skipIf(!existsSync(chromium))('runs in headless Chromium: the same random stream bit for bit, the same results to rounding', async () => {
-    const { chromium: pw } = await import('playwright-core');
+  it.skipIf(!haveChromium)('runs in headless Chromium: the same random stream bit for bit, the same results to rounding', async () => {
     const iife = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'iife', globalName: 'X', write: false, logLevel: 'silent' });
-    const browser = await pw.launch({
-      executablePath: chromium,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    try {
-      const page = await browser.newPage();
-      await page.setContent('<!doctype html><title>xent</title>');
-      await page.addScriptTag({ content: iife.outputFiles[0]!.text });
-      const r = await page.evaluate(`(() => { ${PROGRAM} })()`) as Record<string, unknown>;
-      const node = new Function('X', PROGRAM)(await import('@xent/core')) as Record<string, unknown>;
-      // The random stream is bit for bit the same (integer maths, and a log of + − × ÷ only).
-      expect(r.randn).toEqual(node.randn);
-      // Math.exp/log/pow/… may differ in the last bit between engines (they do between Node 20
-      // and Debian's Chromium), so results that go through them agree to rounding only.
-      for (const k of ['g', 'da', 'db'] as const) expect(r[k] as number).toBeCloseTo(node[k] as number, 12);
-      (node.xgrad as number[][]).flat().forEach((v, i) => expect((r.xgrad as number[][]).flat()[i]).toBeCloseTo(v, 13));
-      expect([r.gradcheck, r.text]).toEqual([node.gradcheck, node.text]);
-    } finally {
-      await browser.close();
-    }
+    const r = await evaluateInChromium(iife.outputFiles[0]!.text, PROGRAM);
+    const node = new Function('X', PROGRAM)(await import('@xent/core')) as Record<string, unknown>;
+    // The random stream is bit for bit the same (integer maths, and a log of + − × ÷ only).
+    expect(r.randn).toEqual(node.randn);
+    // Math.exp/log/pow/… may differ in the last bit between engines (they do between Node 20
+    // and Debian's Chromium), so results that go through them agree to rounding only.
+    for (const k of ['g', 'da', 'db'] as const) expect(r[k] as number).toBeCloseTo(node[k] as number, 12);
+    (node.xgrad as number[][]).flat().forEach((v, i) => expect((r.xgrad as number[][]).flat()[i]).toBeCloseTo(v, 13));
+    expect([r.gradcheck, r.text]).toEqual([node.gradcheck, node.text]);
   });
 });

@@ -6,14 +6,13 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { haveChromium, launchChromium } from '../chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlayground, serveDir } from '../../examples/playground/serve.js';
 import type { PlaygroundData } from '../../examples/playground/src/data.js';
 import type { State } from '../../examples/playground/src/state.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const title = haveChromium
   ? 'playground in Chromium'
@@ -64,10 +63,7 @@ describe.skipIf(!haveChromium)(title, () => {
     outDir = mkdtempSync(join(tmpdir(), 'xent-playground-'));
     await buildPlayground(outDir);
     ({ server, url } = await serveDir(outDir, 0));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     errors = watchErrors(page);
   });

@@ -1,7 +1,7 @@
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evaluateInChromium, haveChromium } from '../chromium.js';
 
 const root = resolve(__dirname, '../..');
 
@@ -43,35 +43,22 @@ describe('@xent/nn is browser-safe', () => {
     expect(out.outputFiles[0]!.text).toMatch(/from "node:fs\/promises"/);
   });
 
-  const chromium = '/usr/bin/chromium';
   // Not bit for bit: Chromium's V8 rounds Math.exp, Math.log, ** differently from Node 20's in the last
   // bit (a few % of arguments), so runs agree to ~1e-12 across engines and exactly within one engine.
-  it.skipIf(!existsSync(chromium))('trains, saves and loads in headless Chromium with the same results as in Node', async () => {
-    const { chromium: pw } = await import('playwright-core');
+  it.skipIf(!haveChromium)('trains, saves and loads in headless Chromium with the same results as in Node', async () => {
     const iife = await build({
       stdin: { contents: "export * from '@xent/core'; export * from '@xent/nn';", resolveDir: root, loader: 'ts' },
       bundle: true, write: false, format: 'iife', globalName: 'X', platform: 'browser', conditions: ['source'], logLevel: 'silent',
     });
-    const browser = await pw.launch({
-      executablePath: chromium,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    try {
-      const page = await browser.newPage();
-      await page.setContent('<!doctype html><title>xent nn</title>');
-      await page.addScriptTag({ content: iife.outputFiles[0]!.text });
-      const inBrowser = await page.evaluate(`(() => { ${PROGRAM} })()`) as Record<string, unknown>;
-      const X = { ...(await import('@xent/core')), ...(await import('@xent/nn')) };
-      const inNode = new Function('X', PROGRAM)(X) as Record<string, unknown>;
-      const close = (a: number[], b: number[]): void => { expect(a).toHaveLength(b.length); a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 10)); };
-      close(inBrowser.loss as number[], inNode.loss as number[]);
-      close(inBrowser.weights as number[], inNode.weights as number[]);
-      expect(inBrowser.accuracy).toBe(inNode.accuracy);
-      expect(inBrowser.irisRows).toBe(150);
-      expect(inNode.irisRows).toBe(150);
-      expect((inNode.loss as number[]).at(-1)).toBeLessThan((inNode.loss as number[])[0]!);
-    } finally {
-      await browser.close();
-    }
+    const inBrowser = await evaluateInChromium(iife.outputFiles[0]!.text, PROGRAM);
+    const X = { ...(await import('@xent/core')), ...(await import('@xent/nn')) };
+    const inNode = new Function('X', PROGRAM)(X) as Record<string, unknown>;
+    const close = (a: number[], b: number[]): void => { expect(a).toHaveLength(b.length); a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 10)); };
+    close(inBrowser.loss as number[], inNode.loss as number[]);
+    close(inBrowser.weights as number[], inNode.weights as number[]);
+    expect(inBrowser.accuracy).toBe(inNode.accuracy);
+    expect(inBrowser.irisRows).toBe(150);
+    expect(inNode.irisRows).toBe(150);
+    expect((inNode.loss as number[]).at(-1)).toBeLessThan((inNode.loss as number[])[0]!);
   });
 });

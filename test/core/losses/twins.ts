@@ -23,18 +23,28 @@ export function twinCrossEntropy(x: Tensor, target: number | unknown[] | Tensor,
     t = mul(add(mul(target, 1 - eps), eps / C), w); // w ⊙ ((1 − ε)T + ε/C)
     den = x.size / C;
   } else {
-    const ign = o.ignoreIndex ?? -100;
-    const posShape = x.shape.filter((_, i) => i !== cd);
-    const ys = flatNested(target);
-    const keep = unsqueeze(reshape(tensor(ys.map((v) => (v === ign ? 0 : 1))), posShape), cd);
-    let oh = reshape(oneHot(ys.map((v) => (v === ign ? 0 : v)), C), [...posShape, C]);
-    if (x.ndim > 1) oh = permute(oh, [0, x.ndim - 1, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 1)]);
+    const { oh, keep } = classMasks(x, target, o.ignoreIndex ?? -100);
     const wy = sum(mul(oh, w), cd, true); // w_y at each position
     t = mul(add(mul(mul(oh, wy), 1 - eps), mul(w, eps / C)), keep);
     den = sum(mul(wy, keep));
   }
   const perPos = neg(sum(mul(t, logp), cd));
   return reduce(perPos, o.reduction ?? 'mean', den);
+}
+
+/**
+ * Class-index targets as masks over the logits x (classes on dim 1, or 0 for 1-D): `oh` one-hot with
+ * the classes on that dim, `keep` 0 at ignored positions and 1 elsewhere (1 on the class dim).
+ */
+function classMasks(x: Tensor, target: unknown, ignoreIndex: number): { oh: Tensor; keep: Tensor } {
+  const cd = x.ndim === 1 ? 0 : 1;
+  const C = x.shape[cd]!;
+  const posShape = x.shape.filter((_, i) => i !== cd);
+  const ys = flatNested(target);
+  const keep = unsqueeze(reshape(tensor(ys.map((v) => (v === ignoreIndex ? 0 : 1))), posShape), cd);
+  let oh = reshape(oneHot(ys.map((v) => (v === ignoreIndex ? 0 : v)), C), [...posShape, C]);
+  if (x.ndim > 1) oh = permute(oh, [0, x.ndim - 1, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 1)]);
+  return { oh, keep };
 }
 
 function reduce(perPos: Tensor, r: Red | 'batchmean', den: Tensor | number): Tensor {
@@ -47,12 +57,7 @@ function reduce(perPos: Tensor, r: Red | 'batchmean', den: Tensor | number): Ten
 export function twinNll(x: Tensor, target: unknown[] | number, o: { weight?: number[]; ignoreIndex?: number; reduction?: Red } = {}): Tensor {
   const cd = x.ndim === 1 ? 0 : 1;
   const C = x.shape[cd]!;
-  const ign = o.ignoreIndex ?? -100;
-  const posShape = x.shape.filter((_, i) => i !== cd);
-  const ys = flatNested(target);
-  const keep = unsqueeze(reshape(tensor(ys.map((v) => (v === ign ? 0 : 1))), posShape), cd);
-  let oh = reshape(oneHot(ys.map((v) => (v === ign ? 0 : v)), C), [...posShape, C]);
-  if (x.ndim > 1) oh = permute(oh, [0, x.ndim - 1, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 1)]);
+  const { oh, keep } = classMasks(x, target, o.ignoreIndex ?? -100);
   const w = reshape(o.weight ? tensor(o.weight) : ones([C]), x.shape.map((_, i) => (i === cd ? C : 1)));
   const m = mul(mul(oh, w), keep);
   return reduce(neg(sum(mul(m, x), cd)), o.reduction ?? 'mean', sum(m));

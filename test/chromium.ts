@@ -1,0 +1,33 @@
+// Shared by the browser tests (not a test file itself): Debian's chromium driven by playwright-core,
+// never a browser download.
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+
+/** Debian's chromium, which .ci/run installs when it is missing. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const haveChromium = existsSync(CHROMIUM);
+
+/** Headless, sandbox-free (root), and quiet on a machine whose network is closed. */
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+
+/** Starts the browser. @example const browser = await launchChromium(); */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+/**
+ * Loads `script` (an IIFE bundle defining the global X) into a blank page and returns what the
+ * function body `program` returns there.
+ * @example await evaluateInChromium(iife, 'return X.tensor([1]).item();'); // 1
+ */
+export async function evaluateInChromium(script: string, program: string): Promise<Record<string, unknown>> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.setContent('<!doctype html><title>xent</title>');
+    await page.addScriptTag({ content: script });
+    return (await page.evaluate(`(() => { ${program} })()`)) as Record<string, unknown>;
+  } finally {
+    await browser.close();
+  }
+}
