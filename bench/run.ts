@@ -15,7 +15,10 @@ import { type RunResult, WORKLOADS, type Workload, quickWorkloads } from './lib/
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const opt = (name: string): string | undefined => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+const opt = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
 const only = opt('--only') ? new RegExp(opt('--only')!) : null;
 
 export interface Runner {
@@ -28,8 +31,14 @@ export interface Runner {
   unavailable?: () => string | null;
 }
 
-const node = (file: string, ...extra: string[]): string[] =>
-  [process.execPath, '--conditions=source', '--import', 'tsx', path.join(here, 'runners', file), ...extra];
+const node = (file: string, ...extra: string[]): string[] => [
+  process.execPath,
+  '--conditions=source',
+  '--import',
+  'tsx',
+  path.join(here, 'runners', file),
+  ...extra,
+];
 const tensorOnly = (wl: Workload): boolean => !wl.id.startsWith('w4');
 
 /** A python3 with `import torch` working: the one on PATH, else Debian's. Never installs anything. */
@@ -47,13 +56,24 @@ export const RUNNERS: Runner[] = [
   { name: 'xent-float64', cmd: node('xent.ts', '--dtype', 'float64'), supports: () => true },
   { name: 'tfjs-cpu', cmd: node('tfjs.ts', '--backend', 'cpu'), supports: tensorOnly },
   { name: 'tfjs-wasm', cmd: node('tfjs.ts', '--backend', 'wasm'), supports: tensorOnly },
-  { name: 'jax-js-eager', cmd: node('jax.ts', '--mode', 'eager'), supports: (wl) => tensorOnly(wl) && !(quick && wl.id === 'w5-spiral') },
+  {
+    name: 'jax-js-eager',
+    cmd: node('jax.ts', '--mode', 'eager'),
+    supports: (wl) => tensorOnly(wl) && !(quick && wl.id === 'w5-spiral'),
+  },
   { name: 'jax-js-jit', cmd: node('jax.ts', '--mode', 'jit'), supports: tensorOnly },
   // Nested-array tensors: seconds per run at the large sizes, so the quick set leaves those out.
-  { name: 'js-pytorch', cmd: node('js-pytorch.ts'), supports: (wl) => tensorOnly(wl) && !(quick && (wl.id === 'w5-spiral' || wl.key === 'w2-xent-4096x1000')) },
   {
-    name: 'pytorch', cmd: [torch?.python ?? 'python3', path.join(here, 'runners', 'pytorch.py')], supports: tensorOnly,
-    unavailable: () => (torch ? null : 'skipped: `import torch` fails in python3 (install Debian\'s python3-torch to include PyTorch)'),
+    name: 'js-pytorch',
+    cmd: node('js-pytorch.ts'),
+    supports: (wl) => tensorOnly(wl) && !(quick && (wl.id === 'w5-spiral' || wl.key === 'w2-xent-4096x1000')),
+  },
+  {
+    name: 'pytorch',
+    cmd: [torch?.python ?? 'python3', path.join(here, 'runners', 'pytorch.py')],
+    supports: tensorOnly,
+    unavailable: () =>
+      torch ? null : "skipped: `import torch` fails in python3 (install Debian's python3-torch to include PyTorch)",
   },
 ];
 
@@ -63,11 +83,19 @@ function versions(): Record<string, string> {
     try {
       const dir = path.join(here, 'node_modules', pkg, 'package.json');
       v[pkg] = (JSON.parse(readFileSync(dir, 'utf8')) as { version: string }).version;
-    } catch { v[pkg] = 'not installed'; }
+    } catch {
+      v[pkg] = 'not installed';
+    }
   }
-  v['@xent/core'] = (JSON.parse(readFileSync(path.join(here, '..', 'packages', 'core', 'package.json'), 'utf8')) as { version: string }).version;
+  v['@xent/core'] = (
+    JSON.parse(readFileSync(path.join(here, '..', 'packages', 'core', 'package.json'), 'utf8')) as { version: string }
+  ).version;
   if (torch) v.torch = torch.version;
-  try { v.xentCommit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim(); } catch { /* not a clone */ }
+  try {
+    v.xentCommit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim();
+  } catch {
+    /* not a clone */
+  }
   return v;
 }
 
@@ -77,10 +105,17 @@ function runOne(r: Runner, wl: Workload, fixture: string): RunResult {
   const skipAfterMs = quick ? 4000 : 20000;
   const [exe, ...rest] = r.cmd;
   const cmd = exe === process.execPath ? [exe, ...(wl.nodeFlags ?? []), ...rest] : r.cmd;
-  const res = spawnSync(cmd[0]!, [...cmd.slice(1), '--workload', JSON.stringify(wl), '--skipAfterMs', String(skipAfterMs), '--fixture', fixture], {
-    encoding: 'utf8', timeout: (quick ? 60 : 300) * 1000, maxBuffer: 64 << 20, cwd: here,
-    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
-  });
+  const res = spawnSync(
+    cmd[0]!,
+    [...cmd.slice(1), '--workload', JSON.stringify(wl), '--skipAfterMs', String(skipAfterMs), '--fixture', fixture],
+    {
+      encoding: 'utf8',
+      timeout: (quick ? 60 : 300) * 1000,
+      maxBuffer: 64 << 20,
+      cwd: here,
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+    },
+  );
   const last = res.stdout?.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(last) as RunResult;
@@ -92,7 +127,12 @@ function runOne(r: Runner, wl: Workload, fixture: string): RunResult {
 
 function fmtLine(r: RunResult): string {
   if (!r.ok) return `${r.runner.padEnd(14)} ${r.note}`;
-  const extra = [r.gflops !== undefined ? `${r.gflops.toFixed(2)} GFLOP/s` : '', r.accuracy !== undefined ? `acc ${(r.accuracy * 100).toFixed(1)}%` : ''].filter(Boolean).join(', ');
+  const extra = [
+    r.gflops !== undefined ? `${r.gflops.toFixed(2)} GFLOP/s` : '',
+    r.accuracy !== undefined ? `acc ${(r.accuracy * 100).toFixed(1)}%` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${r.runner.padEnd(14)} ${r.median!.toFixed(3)} [${r.min!.toFixed(3)}–${r.max!.toFixed(3)}]  peak ${r.peakMB!.toFixed(0)} MB ${extra}`;
 }
 
@@ -101,7 +141,11 @@ function fmtLine(r: RunResult): string {
  * disturbs the timings less; needs root (or CAP_SYS_NICE), and is skipped without it.
  */
 function raisePriority(): number {
-  try { os.setPriority(-10); } catch { /* not permitted: run at normal priority */ }
+  try {
+    os.setPriority(-10);
+  } catch {
+    /* not permitted: run at normal priority */
+  }
   return os.getPriority();
 }
 
@@ -119,7 +163,9 @@ function main(): void {
   writeFileSync(fixture, JSON.stringify(spiralFixture(w5.params)));
 
   const results: RunResult[] = [];
-  console.log(`xent benchmarks (${quick ? 'quick' : 'full'}): ${wls.length} workloads × ${runners.length} runners, one process each\n`);
+  console.log(
+    `xent benchmarks (${quick ? 'quick' : 'full'}): ${wls.length} workloads × ${runners.length} runners, one process each\n`,
+  );
   for (const wl of wls) {
     console.log(`${wl.label} (${wl.unit}, median [min–max])`);
     for (const r of runners) {
@@ -130,12 +176,21 @@ function main(): void {
     }
   }
   const machine = {
-    cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGB: Math.round(os.totalmem() / 2 ** 30),
-    platform: `${os.platform()} ${os.release()}`, loadavgAtStart: os.loadavg().map((x) => +x.toFixed(2)), niceness,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()}`,
+    loadavgAtStart: os.loadavg().map((x) => +x.toFixed(2)),
+    niceness,
   };
   const doc = {
-    date: started.toISOString(), finished: new Date().toISOString(), mode: quick ? 'quick' : 'full',
-    machine, versions: versions(), workloads: wls, results,
+    date: started.toISOString(),
+    finished: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine,
+    versions: versions(),
+    workloads: wls,
+    results,
   };
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   // A filtered run (--only, --runners) never replaces the full run's latest results.
@@ -145,7 +200,9 @@ function main(): void {
   writeFileSync(path.join(outDir, `${stamp}-${kind}.json`), JSON.stringify(doc, null, 2) + '\n');
   const md = markdown(doc);
   writeFileSync(path.join(outDir, `${base}.md`), md);
-  console.log(`\n${md}\nwritten: bench/results/${base}.json, bench/results/${base}.md, bench/results/${stamp}-${kind}.json`);
+  console.log(
+    `\n${md}\nwritten: bench/results/${base}.json, bench/results/${base}.md, bench/results/${stamp}-${kind}.json`,
+  );
 }
 
 main();

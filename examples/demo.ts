@@ -6,7 +6,18 @@
 //   pnpm demo --quick         fewer epochs (used by the tests)
 //   pnpm demo --out <dir>     where the SVGs go (default out/ at the repository root)
 import { Tensor, crossEntropy, exp, log, manualSeed, max, mean, mul, neg, noGrad, oneHot, sub, sum } from '@xent/core';
-import { Adam, CosineAnnealingLR, CrossEntropyLoss, MLP, type OutputSink, accuracy, fit, predict, spiral, toLabels } from '@xent/nn';
+import {
+  Adam,
+  CosineAnnealingLR,
+  CrossEntropyLoss,
+  MLP,
+  type OutputSink,
+  accuracy,
+  fit,
+  predict,
+  spiral,
+  toLabels,
+} from '@xent/nn';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,13 +55,19 @@ export function composedCrossEntropy(z: Tensor, y: Tensor): Tensor {
  * Largest difference between the fused gradient and (a) the composed twin's, (b) central differences.
  * @example const { maxDiffComposed, maxDiffNumeric } = checkGradient(predict(model, x), y);
  */
-export function checkGradient(logits: Tensor, y: Tensor, eps = 1e-6): { maxDiffComposed: number; maxDiffNumeric: number } {
+export function checkGradient(
+  logits: Tensor,
+  y: Tensor,
+  eps = 1e-6,
+): { maxDiffComposed: number; maxDiffNumeric: number } {
   const z1 = new Tensor(logits.data.slice(), logits.shape, true);
   crossEntropy(z1, y).backward();
   const z2 = new Tensor(logits.data.slice(), logits.shape, true);
   composedCrossEntropy(z2, y).backward();
-  const fused = z1.grad!.data, composed = z2.grad!.data;
-  let maxDiffComposed = 0, maxDiffNumeric = 0;
+  const fused = z1.grad!.data,
+    composed = z2.grad!.data;
+  let maxDiffComposed = 0,
+    maxDiffNumeric = 0;
   const z = new Tensor(logits.data.slice(), logits.shape);
   noGrad(() => {
     for (let i = 0; i < z.size; i++) {
@@ -81,10 +98,18 @@ export function runDemo(opts: DemoOptions = {}): DemoResult {
   const model = new MLP([2, 64, 64, 3]);
   const optimizer = new Adam(model.parameters(), { lr: 0.02 });
   say('xent demo: a softmax classifier on the spiral (300 points, 3 classes)');
-  say(`model: MLP 2 → 64 → 64 → 3 (${model.numParameters()} parameters), Adam with cosine annealing, cross-entropy, ${epochs} epochs`);
+  say(
+    `model: MLP 2 → 64 → 64 → 3 (${model.numParameters()} parameters), Adam with cosine annealing, cross-entropy, ${epochs} epochs`,
+  );
   const history = fit(model, {
-    data: { x, y }, loss: new CrossEntropyLoss(), optimizer, scheduler: new CosineAnnealingLR(optimizer, { tMax: epochs }),
-    epochs, batchSize: 30, metrics: ['accuracy'], output: opts.output,
+    data: { x, y },
+    loss: new CrossEntropyLoss(),
+    optimizer,
+    scheduler: new CosineAnnealingLR(optimizer, { tMax: epochs }),
+    epochs,
+    batchSize: 30,
+    metrics: ['accuracy'],
+    output: opts.output,
   });
 
   const logits = predict(model, x);
@@ -92,16 +117,24 @@ export function runDemo(opts: DemoOptions = {}): DemoResult {
   say(`final training accuracy: ${(100 * acc).toFixed(1)} %`);
 
   const { maxDiffComposed, maxDiffNumeric } = checkGradient(logits, y);
-  say(`gradient of the fused softmax–cross-entropy at the trained logits [${logits.shape.join(', ')}], mean over rows:`);
+  say(
+    `gradient of the fused softmax–cross-entropy at the trained logits [${logits.shape.join(', ')}], mean over rows:`,
+  );
   say(`  largest |fused − composed from primitives| = ${maxDiffComposed.toExponential(2)}`);
   say(`  largest |fused − central differences|      = ${maxDiffNumeric.toExponential(2)}`);
 
   mkdirSync(outDir, { recursive: true });
-  const regions = join(outDir, 'decision-regions.svg'), curves = join(outDir, 'training-curves.svg');
-  writeFileSync(regions, regionsSvg({
-    points: x.data, labels: y.data, title: `spiral: decision regions (training accuracy ${(100 * acc).toFixed(1)} %)`,
-    classify: (grid) => toLabels(predict(model, new Tensor(grid, [grid.length / 2, 2]))),
-  }));
+  const regions = join(outDir, 'decision-regions.svg'),
+    curves = join(outDir, 'training-curves.svg');
+  writeFileSync(
+    regions,
+    regionsSvg({
+      points: x.data,
+      labels: y.data,
+      title: `spiral: decision regions (training accuracy ${(100 * acc).toFixed(1)} %)`,
+      classify: (grid) => toLabels(predict(model, new Tensor(grid, [grid.length / 2, 2]))),
+    }),
+  );
   writeFileSync(curves, historySvg(history, { lossTitle: 'loss (cross-entropy)' }));
   const shown = (f: string): string => relative(process.cwd(), f) || f;
   say(`wrote ${shown(regions)} and ${shown(curves)}`);

@@ -28,11 +28,26 @@ await build({
 // Declarations: tsc over this package's sources only, emitting into dist/.
 const tsconfig = join(pkgDir, 'tsconfig.build.json');
 mkdirSync(join(pkgDir, 'dist'), { recursive: true });
-writeFileSync(tsconfig, JSON.stringify({
-  extends: relative(pkgDir, join(root, 'tsconfig.base.json')),
-  compilerOptions: { rootDir: 'src', outDir: 'dist', emitDeclarationOnly: true, declaration: true, noEmit: false, customConditions: ['source'], types: [] },
-  include: ['src'],
-}, null, 2));
+writeFileSync(
+  tsconfig,
+  JSON.stringify(
+    {
+      extends: relative(pkgDir, join(root, 'tsconfig.base.json')),
+      compilerOptions: {
+        rootDir: 'src',
+        outDir: 'dist',
+        emitDeclarationOnly: true,
+        declaration: true,
+        noEmit: false,
+        customConditions: ['source'],
+        types: [],
+      },
+      include: ['src'],
+    },
+    null,
+    2,
+  ),
+);
 try {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], { stdio: 'inherit' });
 } finally {

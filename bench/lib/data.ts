@@ -14,7 +14,8 @@ export function rng(seed: number): { uniform(): number; normal(): number } {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const normal = (): number => {
-    const u = 1 - uniform(), v = uniform();
+    const u = 1 - uniform(),
+      v = uniform();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   };
   return { uniform, normal };
@@ -37,14 +38,21 @@ export function labels(n: number, classes: number, seed: number): Int32Array {
 }
 
 /** One dense layer in PyTorch's layout: weight [out, in] row-major, bias [out]; U(±1/√in) as torch.nn.Linear. */
-export interface Layer { inF: number; outF: number; weight: Float64Array; bias: Float64Array }
+export interface Layer {
+  inF: number;
+  outF: number;
+  weight: Float64Array;
+  bias: Float64Array;
+}
 
 /** Initial layers of an MLP with the given widths (e.g. [2, 64, 64, 3]). */
 export function mlpLayers(widths: readonly number[], seed: number): Layer[] {
   const g = rng(seed);
   const layers: Layer[] = [];
   for (let l = 0; l + 1 < widths.length; l++) {
-    const inF = widths[l]!, outF = widths[l + 1]!, bound = 1 / Math.sqrt(inF);
+    const inF = widths[l]!,
+      outF = widths[l + 1]!,
+      bound = 1 / Math.sqrt(inF);
     const weight = new Float64Array(outF * inF).map(() => (2 * g.uniform() - 1) * bound);
     const bias = new Float64Array(outF).map(() => (2 * g.uniform() - 1) * bound);
     layers.push({ inF, outF, weight, bias });
@@ -66,9 +74,16 @@ export function mlpBatch(p: Record<string, number>): { x: Float64Array; y: Int32
  * CS231n's spiral (as the demo's): class j has points at radius r ∈ [0, 1] and angle
  * 4j + 4r + 0.2·noise; plus the initial 2-h-h-classes layers. The same for every runner.
  */
-export function spiralFixture(p: Record<string, number>): { x: number[]; y: number[]; layers: { inF: number; outF: number; weight: number[]; bias: number[] }[] } {
-  const n = p.points!, k = p.classes!, g = rng(7);
-  const x: number[] = [], y: number[] = [];
+export function spiralFixture(p: Record<string, number>): {
+  x: number[];
+  y: number[];
+  layers: { inF: number; outF: number; weight: number[]; bias: number[] }[];
+} {
+  const n = p.points!,
+    k = p.classes!,
+    g = rng(7);
+  const x: number[] = [],
+    y: number[] = [];
   for (let j = 0; j < k; j++) {
     const m = Math.floor(n / k) + (j < n % k ? 1 : 0);
     for (let i = 0; i < m; i++) {
@@ -78,7 +93,12 @@ export function spiralFixture(p: Record<string, number>): { x: number[]; y: numb
       y.push(j);
     }
   }
-  const layers = mlpLayers([2, p.hidden!, p.hidden!, k], 8).map((l) => ({ inF: l.inF, outF: l.outF, weight: [...l.weight], bias: [...l.bias] }));
+  const layers = mlpLayers([2, p.hidden!, p.hidden!, k], 8).map((l) => ({
+    inF: l.inF,
+    outF: l.outF,
+    weight: [...l.weight],
+    bias: [...l.bias],
+  }));
   return { x, y, layers };
 }
 
@@ -96,9 +116,11 @@ export function accuracy(logits: ArrayLike<number>, y: ArrayLike<number>, k: num
 /** W4: 100 points in the plane with targets ±1 (inside or outside the unit circle). */
 export function valuePoints(n: number): { x: number[][]; y: number[] } {
   const g = rng(21);
-  const x: number[][] = [], y: number[] = [];
+  const x: number[][] = [],
+    y: number[] = [];
   for (let i = 0; i < n; i++) {
-    const a = 2 * g.uniform() - 1, b = 2 * g.uniform() - 1;
+    const a = 2 * g.uniform() - 1,
+      b = 2 * g.uniform() - 1;
     x.push([a, b]);
     y.push(a * a + b * b < 0.5 ? 1 : -1);
   }

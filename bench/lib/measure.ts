@@ -32,7 +32,13 @@ export async function measure(runner: string, wl: Workload, prep: Prepared, skip
     await prep.run();
     const dt = performance.now() - t0;
     if (dt > skipAfterMs) {
-      return { key: wl.key, runner, ok: false, peakMB: peakMB(), note: `skipped: one warm-up run took ${(dt / 1000).toFixed(1)} s (limit ${(skipAfterMs / 1000).toFixed(0)} s)` };
+      return {
+        key: wl.key,
+        runner,
+        ok: false,
+        peakMB: peakMB(),
+        note: `skipped: one warm-up run took ${(dt / 1000).toFixed(1)} s (limit ${(skipAfterMs / 1000).toFixed(0)} s)`,
+      };
     }
   }
   let total = 0;
@@ -45,7 +51,14 @@ export async function measure(runner: string, wl: Workload, prep: Prepared, skip
   }
   const med = median(times);
   const res: RunResult = {
-    key: wl.key, runner, ok: true, times, median: med, min: Math.min(...times), max: Math.max(...times), peakMB: peakMB(),
+    key: wl.key,
+    runner,
+    ok: true,
+    times,
+    median: med,
+    min: Math.min(...times),
+    max: Math.max(...times),
+    peakMB: peakMB(),
     ...prep.after?.(),
   };
   if (wl.id === 'w1-matmul') res.gflops = (2 * wl.params.n! ** 3) / (med * 1e6);
@@ -67,12 +80,18 @@ export function report(r: RunResult): void {
 }
 
 /** Runs a runner's main with the common protocol: parse, prepare, measure, report; errors become a failed result. */
-export async function main(runner: (flags: Record<string, string>) => string, prepare: (wl: Workload, flags: Record<string, string>) => Promise<Prepared | string> | Prepared | string): Promise<void> {
+export async function main(
+  runner: (flags: Record<string, string>) => string,
+  prepare: (wl: Workload, flags: Record<string, string>) => Promise<Prepared | string> | Prepared | string,
+): Promise<void> {
   const { wl, flags, skipAfterMs } = args();
   const name = runner(flags);
   try {
     const prep = await prepare(wl, flags);
-    if (typeof prep === 'string') { report({ key: wl.key, runner: name, ok: false, note: prep }); return; }
+    if (typeof prep === 'string') {
+      report({ key: wl.key, runner: name, ok: false, note: prep });
+      return;
+    }
     report(await measure(name, wl, prep, skipAfterMs));
   } catch (e) {
     report({ key: wl.key, runner: name, ok: false, note: `failed: ${(e as Error).message?.split('\n')[0]}` });

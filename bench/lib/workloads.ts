@@ -3,8 +3,7 @@
  * (xent, tfjs, jax-js, js-pytorch, PyTorch) implements the same ids with the same parameters.
  */
 
-export type WorkloadId =
-  | 'w1-matmul' | 'w2-xent' | 'w3-mlp' | 'w4-value-mlp' | 'w4-chain' | 'w5-spiral';
+export type WorkloadId = 'w1-matmul' | 'w2-xent' | 'w3-mlp' | 'w4-value-mlp' | 'w4-chain' | 'w5-spiral';
 
 export interface Workload {
   /** Unique key of this instance, e.g. "w1-matmul-256". */
@@ -28,28 +27,81 @@ export interface Workload {
   nodeFlags?: string[];
 }
 
-const w = (key: string, id: WorkloadId, label: string, params: Record<string, number>, over: Partial<Workload> = {}): Workload => ({
-  key, id, label, params, unit: 'ms', warmup: 2, reps: 5, minTimeMs: 1000, maxReps: 100, quick: false, ...over,
+const w = (
+  key: string,
+  id: WorkloadId,
+  label: string,
+  params: Record<string, number>,
+  over: Partial<Workload> = {},
+): Workload => ({
+  key,
+  id,
+  label,
+  params,
+  unit: 'ms',
+  warmup: 2,
+  reps: 5,
+  minTimeMs: 1000,
+  maxReps: 100,
+  quick: false,
+  ...over,
 });
 
 /** The full list (`pnpm bench`). */
 export const WORKLOADS: Workload[] = [
   ...[64, 128, 256, 512, 1024].map((n) =>
-    w(`w1-matmul-${n}`, 'w1-matmul', `W1 matmul n=${n}`, { n }, { quick: n === 256, maxReps: n <= 128 ? 200 : 50 })),
+    w(`w1-matmul-${n}`, 'w1-matmul', `W1 matmul n=${n}`, { n }, { quick: n === 256, maxReps: n <= 128 ? 200 : 50 }),
+  ),
   w('w2-xent-256x10', 'w2-xent', 'W2 softmax CE fwd+bwd [256, 10]', { batch: 256, classes: 10 }, { maxReps: 200 }),
-  w('w2-xent-4096x1000', 'w2-xent', 'W2 softmax CE fwd+bwd [4096, 1000]', { batch: 4096, classes: 1000 }, { quick: true, maxReps: 30 }),
-  w('w3-mlp-a', 'w3-mlp', 'W3a train step 2-64-64-3, batch 256', { in: 2, hidden: 64, layers: 2, out: 3, batch: 256, steps: 50, lr: 0.1 },
-    { unit: 'ms/step', warmup: 1, reps: 5, minTimeMs: 0, maxReps: 5, quick: true }),
-  w('w3-mlp-b', 'w3-mlp', 'W3b train step 784-256-10, batch 128', { in: 784, hidden: 256, layers: 1, out: 10, batch: 128, steps: 50, lr: 0.1 },
-    { unit: 'ms/step', warmup: 1, reps: 5, minTimeMs: 0, maxReps: 5, quick: true }),
-  w('w4-value-mlp', 'w4-value-mlp', 'W4 Value MLP 2-16-16-1 step, 100 points', { points: 100 },
-    { unit: 'ms/step', warmup: 3, quick: true, maxReps: 50 }),
-  w('w4-value-mlp-gc32', 'w4-value-mlp', 'W4 Value MLP step, Node --max-semi-space-size=32', { points: 100 },
-    { unit: 'ms/step', warmup: 3, quick: true, maxReps: 50, nodeFlags: ['--max-semi-space-size=32'] }),
-  w('w4-chain', 'w4-chain', 'W4 chain of 1,000,000 additions + backward', { length: 1_000_000 },
-    { warmup: 1, minTimeMs: 0, maxReps: 5, quick: true }),
-  w('w5-spiral', 'w5-spiral', 'W5 spiral 2-64-64-3, Adam, 500 steps', { points: 300, classes: 3, hidden: 64, steps: 500, lr: 0.01 },
-    { warmup: 1, minTimeMs: 0, maxReps: 5, quick: true }),
+  w(
+    'w2-xent-4096x1000',
+    'w2-xent',
+    'W2 softmax CE fwd+bwd [4096, 1000]',
+    { batch: 4096, classes: 1000 },
+    { quick: true, maxReps: 30 },
+  ),
+  w(
+    'w3-mlp-a',
+    'w3-mlp',
+    'W3a train step 2-64-64-3, batch 256',
+    { in: 2, hidden: 64, layers: 2, out: 3, batch: 256, steps: 50, lr: 0.1 },
+    { unit: 'ms/step', warmup: 1, reps: 5, minTimeMs: 0, maxReps: 5, quick: true },
+  ),
+  w(
+    'w3-mlp-b',
+    'w3-mlp',
+    'W3b train step 784-256-10, batch 128',
+    { in: 784, hidden: 256, layers: 1, out: 10, batch: 128, steps: 50, lr: 0.1 },
+    { unit: 'ms/step', warmup: 1, reps: 5, minTimeMs: 0, maxReps: 5, quick: true },
+  ),
+  w(
+    'w4-value-mlp',
+    'w4-value-mlp',
+    'W4 Value MLP 2-16-16-1 step, 100 points',
+    { points: 100 },
+    { unit: 'ms/step', warmup: 3, quick: true, maxReps: 50 },
+  ),
+  w(
+    'w4-value-mlp-gc32',
+    'w4-value-mlp',
+    'W4 Value MLP step, Node --max-semi-space-size=32',
+    { points: 100 },
+    { unit: 'ms/step', warmup: 3, quick: true, maxReps: 50, nodeFlags: ['--max-semi-space-size=32'] },
+  ),
+  w(
+    'w4-chain',
+    'w4-chain',
+    'W4 chain of 1,000,000 additions + backward',
+    { length: 1_000_000 },
+    { warmup: 1, minTimeMs: 0, maxReps: 5, quick: true },
+  ),
+  w(
+    'w5-spiral',
+    'w5-spiral',
+    'W5 spiral 2-64-64-3, Adam, 500 steps',
+    { points: 300, classes: 3, hidden: 64, steps: 500, lr: 0.01 },
+    { warmup: 1, minTimeMs: 0, maxReps: 5, quick: true },
+  ),
 ];
 
 /** The quick set: the headline sizes, fewer steps, fewer repetitions. */
@@ -60,7 +112,8 @@ export function quickWorkloads(): Workload[] {
     reps: 3,
     minTimeMs: Math.min(x.minTimeMs, 100),
     maxReps: Math.min(x.maxReps, 5),
-    params: x.id === 'w3-mlp' ? { ...x.params, steps: 10 } : x.id === 'w5-spiral' ? { ...x.params, steps: 100 } : x.params,
+    params:
+      x.id === 'w3-mlp' ? { ...x.params, steps: 10 } : x.id === 'w5-spiral' ? { ...x.params, steps: 100 } : x.params,
     label: x.id === 'w5-spiral' ? x.label.replace('500 steps', '100 steps (quick)') : x.label,
   }));
 }
@@ -77,7 +130,13 @@ export function smokeWorkloads(): Workload[] {
   };
   const seen = new Set<WorkloadId>();
   return WORKLOADS.filter((x) => !seen.has(x.id) && seen.add(x.id)).map((x) => ({
-    ...x, key: `${x.id}-smoke`, params: tiny[x.id], warmup: 0, reps: 1, minTimeMs: 0, maxReps: 1,
+    ...x,
+    key: `${x.id}-smoke`,
+    params: tiny[x.id],
+    warmup: 0,
+    reps: 1,
+    minTimeMs: 0,
+    maxReps: 1,
   }));
 }
 

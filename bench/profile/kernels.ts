@@ -1,4 +1,7 @@
-/* Per-kernel time of one xent workload: `node --conditions=source --import tsx bench/profile/kernels.ts w5-spiral [float32|float64]`. */
+/*
+ * Per-kernel time of one xent workload:
+ * `node --conditions=source --import tsx bench/profile/kernels.ts w5-spiral [float32|float64]`.
+ */
 import { type Kernels, kernels, setKernels } from '@xent/core';
 import { WORKLOADS } from '../lib/workloads.js';
 import { prepare } from '../runners/xent.js';
@@ -9,12 +12,17 @@ const acc = new Map<string, [number, number]>();
 const wrapped: Partial<Kernels> = {};
 for (const [name, fn] of Object.entries(base)) {
   (wrapped as Record<string, unknown>)[name] = (...args: unknown[]) => {
-    const key = name === 'matmul' ? `matmul m${args[6]} k${args[7]} n${args[8]} tA${+!!args[2]} tB${+!!args[5]}`
-      : ['binary', 'unary', 'reduce', 'unaryParam'].includes(name) ? `${name} ${String(args[0])}` : name;
+    const key =
+      name === 'matmul'
+        ? `matmul m${args[6]} k${args[7]} n${args[8]} tA${+!!args[2]} tB${+!!args[5]}`
+        : ['binary', 'unary', 'reduce', 'unaryParam'].includes(name)
+          ? `${name} ${String(args[0])}`
+          : name;
     const t = performance.now();
     (fn as (...a: unknown[]) => void)(...args);
     const e = acc.get(key) ?? [0, 0];
-    e[0] += performance.now() - t; e[1]++;
+    e[0] += performance.now() - t;
+    e[1]++;
     acc.set(key, e);
   };
 }

@@ -13,7 +13,10 @@ const transposed = (data: ArrayLike<number>, rows: number, cols: number): number
   Array.from({ length: cols }, (_, j) => Array.from({ length: rows }, (_, i) => data[i * cols + j]!));
 
 function mlpParams(layers: { inF: number; outF: number; weight: ArrayLike<number>; bias: ArrayLike<number> }[]): T[] {
-  return layers.flatMap((l) => [torch.tensor(transposed(l.weight, l.outF, l.inF), true), torch.tensor(Array.from(l.bias), true)]);
+  return layers.flatMap((l) => [
+    torch.tensor(transposed(l.weight, l.outF, l.inF), true),
+    torch.tensor(Array.from(l.bias), true),
+  ]);
 }
 
 const relu = new torch.nn.ReLU();
@@ -31,29 +34,48 @@ function prepare(wl: Workload): Prepared {
   const lossFn = new torch.nn.CrossEntropyLoss();
   switch (wl.id) {
     case 'w1-matmul': {
-      const a = torch.tensor(nested(normals(p.n! * p.n!, 1), p.n!, p.n!)), b = torch.tensor(nested(normals(p.n! * p.n!, 2), p.n!, p.n!));
+      const a = torch.tensor(nested(normals(p.n! * p.n!, 1), p.n!, p.n!)),
+        b = torch.tensor(nested(normals(p.n! * p.n!, 2), p.n!, p.n!));
       return { run: () => (torch.matmul(a, b), 1) };
     }
     case 'w2-xent': {
       const z = torch.tensor(nested(normals(p.batch! * p.classes!, 3), p.batch!, p.classes!), true);
       const y = torch.tensor(Array.from(labels(p.batch!, p.classes!, 4)));
-      return { run: () => { const l = lossFn.forward(z, y); l.backward(); z.zero_grad(); return 1; } };
+      return {
+        run: () => {
+          const l = lossFn.forward(z, y);
+          l.backward();
+          z.zero_grad();
+          return 1;
+        },
+      };
     }
     case 'w3-mlp': {
       const params = mlpParams(mlpLayers(widths(p), 5));
       const { x: xs, y: ys } = mlpBatch(p);
-      const x = torch.tensor(nested(xs, p.batch!, p.in!)), y = torch.tensor(Array.from(ys));
+      const x = torch.tensor(nested(xs, p.batch!, p.in!)),
+        y = torch.tensor(Array.from(ys));
       const step = (): void => {
         const l = lossFn.forward(forward(params, x), y);
         l.backward();
-        for (const q of params) { q._data = q.sub(torch.tensor(q.grad).mul(p.lr!))._data; q.zero_grad(); } // plain SGD (js-pytorch ships only Adam)
+        // plain SGD (js-pytorch ships only Adam)
+        for (const q of params) {
+          q._data = q.sub(torch.tensor(q.grad).mul(p.lr!))._data;
+          q.zero_grad();
+        }
       };
       for (let i = 0; i < 5; i++) step();
-      return { run: () => { for (let i = 0; i < p.steps!; i++) step(); return p.steps!; } };
+      return {
+        run: () => {
+          for (let i = 0; i < p.steps!; i++) step();
+          return p.steps!;
+        },
+      };
     }
     case 'w5-spiral': {
       const fx = spiralFixture(p);
-      const x = torch.tensor(nested(fx.x, fx.y.length, 2)), y = torch.tensor(fx.y);
+      const x = torch.tensor(nested(fx.x, fx.y.length, 2)),
+        y = torch.tensor(fx.y);
       let acc = 0;
       return {
         run: () => {
@@ -71,7 +93,8 @@ function prepare(wl: Workload): Prepared {
         after: () => ({ accuracy: acc }),
       };
     }
-    default: throw new Error('n/a: no scalar engine');
+    default:
+      throw new Error('n/a: no scalar engine');
   }
 }
 

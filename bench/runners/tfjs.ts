@@ -51,45 +51,82 @@ export async function prepare(wl: Workload, flags: Record<string, string>): Prom
     case 'w1-matmul': {
       const a = tf.tensor2d(Float32Array.from(normals(p.n! * p.n!, 1)), [p.n!, p.n!]);
       const b = tf.tensor2d(Float32Array.from(normals(p.n! * p.n!, 2)), [p.n!, p.n!]);
-      return { run: () => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); return 1; } };
+      return {
+        run: () => {
+          const c = tf.matMul(a, b);
+          c.dataSync();
+          c.dispose();
+          return 1;
+        },
+      };
     }
     case 'w2-xent': {
       const z = tf.tensor2d(Float32Array.from(normals(p.batch! * p.classes!, 3)), [p.batch!, p.classes!]);
       const y = tf.tensor1d(labels(p.batch!, p.classes!, 4), 'int32');
       const vg = tf.valueAndGrad((logits: T) => loss(logits, y, p.classes!));
-      return { run: () => { const { value, grad } = vg(z); grad.dataSync(); value.dispose(); grad.dispose(); return 1; } };
+      return {
+        run: () => {
+          const { value, grad } = vg(z);
+          grad.dataSync();
+          value.dispose();
+          grad.dispose();
+          return 1;
+        },
+      };
     }
     case 'w3-mlp': {
       const vars = mlpVars(mlpLayers(widths(p), 5));
       const { x: xs, y: ys } = mlpBatch(p);
-      const x = tf.tensor2d(Float32Array.from(xs), [p.batch!, p.in!]), y = tf.tensor1d(ys, 'int32');
+      const x = tf.tensor2d(Float32Array.from(xs), [p.batch!, p.in!]),
+        y = tf.tensor1d(ys, 'int32');
       const opt = tf.train.sgd(p.lr!);
-      const step = (): void => { const l = opt.minimize(() => loss(forward(vars, x), y, p.out!) as import('@tensorflow/tfjs').Scalar, true, vars); l!.dataSync(); l!.dispose(); };
+      const step = (): void => {
+        const l = opt.minimize(
+          () => loss(forward(vars, x), y, p.out!) as import('@tensorflow/tfjs').Scalar,
+          true,
+          vars,
+        );
+        l!.dataSync();
+        l!.dispose();
+      };
       for (let i = 0; i < 5; i++) step();
-      return { run: () => { for (let i = 0; i < p.steps!; i++) step(); return p.steps!; } };
+      return {
+        run: () => {
+          for (let i = 0; i < p.steps!; i++) step();
+          return p.steps!;
+        },
+      };
     }
     case 'w5-spiral': {
       const fx = spiralFixture(p);
-      const x = tf.tensor2d(Float32Array.from(fx.x), [fx.y.length, 2]), y = tf.tensor1d(Int32Array.from(fx.y), 'int32');
+      const x = tf.tensor2d(Float32Array.from(fx.x), [fx.y.length, 2]),
+        y = tf.tensor1d(Int32Array.from(fx.y), 'int32');
       let acc = 0;
       return {
         run: () => {
           const vars = mlpVars(fx.layers);
           const opt = tf.train.adam(p.lr!);
           for (let i = 0; i < p.steps!; i++) {
-            const l = opt.minimize(() => loss(forward(vars, x), y, p.classes!) as import('@tensorflow/tfjs').Scalar, true, vars);
+            const l = opt.minimize(
+              () => loss(forward(vars, x), y, p.classes!) as import('@tensorflow/tfjs').Scalar,
+              true,
+              vars,
+            );
             l!.dataSync(); // a teacher's loop reads the loss every step
             l!.dispose();
           }
           const out = tf.tidy(() => forward(vars, x));
           acc = accuracy(out.dataSync(), fx.y, p.classes!);
-          out.dispose(); opt.dispose(); vars.forEach((v) => v.dispose());
+          out.dispose();
+          opt.dispose();
+          vars.forEach((v) => v.dispose());
           return 1;
         },
         after: () => ({ accuracy: acc }),
       };
     }
-    default: return `n/a: no scalar engine`;
+    default:
+      return `n/a: no scalar engine`;
   }
 }
 

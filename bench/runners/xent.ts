@@ -1,5 +1,5 @@
 /* xent's side of every workload, in float32 or float64 (--dtype). */
-import { type DType, Tensor, Value, crossEntropy, linear, mm, noGrad, relu, tensor } from '@xent/core';
+import { type DType, type Tensor, Value, crossEntropy, linear, mm, noGrad, relu, tensor } from '@xent/core';
 import { Adam, Linear, ReLU, Sequential } from '@xent/nn';
 import { accuracy, labels, mlpBatch, mlpLayers, normals, spiralFixture, valuePoints, widths } from '../lib/data.js';
 import { type Prepared, isMain, main } from '../lib/measure.js';
@@ -12,7 +12,10 @@ const make = (data: ArrayLike<number>, shape: number[], dtype: DType, requiresGr
 };
 
 /** Parameters of an MLP in PyTorch's layout ([out, in] weights) as leaf tensors. */
-function mlpParams(layers: { inF: number; outF: number; weight: ArrayLike<number>; bias: ArrayLike<number> }[], dtype: DType): Tensor[] {
+function mlpParams(
+  layers: { inF: number; outF: number; weight: ArrayLike<number>; bias: ArrayLike<number> }[],
+  dtype: DType,
+): Tensor[] {
   return layers.flatMap((l) => [make(l.weight, [l.outF, l.inF], dtype, true), make(l.bias, [l.outF], dtype, true)]);
 }
 
@@ -27,7 +30,8 @@ function forward(params: Tensor[], x: Tensor): Tensor {
 
 function sgd(params: Tensor[], lr: number): void {
   for (const p of params) {
-    const d = p.data, g = p.grad!.data;
+    const d = p.data,
+      g = p.grad!.data;
     for (let i = 0; i < d.length; i++) d[i] = d[i]! - lr * g[i]!;
     p.grad = null;
   }
@@ -39,28 +43,46 @@ export function prepare(wl: Workload, flags: Record<string, string>): Prepared {
   const ce = (z: Tensor, t: Tensor): Tensor => crossEntropy(z, t); // the fused loss, mean over the batch
   switch (wl.id) {
     case 'w1-matmul': {
-      const a = make(normals(p.n! * p.n!, 1), [p.n!, p.n!], dtype), b = make(normals(p.n! * p.n!, 2), [p.n!, p.n!], dtype);
+      const a = make(normals(p.n! * p.n!, 1), [p.n!, p.n!], dtype),
+        b = make(normals(p.n! * p.n!, 2), [p.n!, p.n!], dtype);
       return { run: () => (mm(a, b), 1) };
     }
     case 'w2-xent': {
       const z = make(normals(p.batch! * p.classes!, 3), [p.batch!, p.classes!], dtype, true);
       const y = tensor(Array.from(labels(p.batch!, p.classes!, 4)));
-      return { run: () => { z.grad = null; ce(z, y).backward(); return 1; } };
+      return {
+        run: () => {
+          z.grad = null;
+          ce(z, y).backward();
+          return 1;
+        },
+      };
     }
     case 'w3-mlp': {
       const params = mlpParams(mlpLayers(widths(p), 5), dtype);
       const { x: xs, y: ys } = mlpBatch(p);
-      const x = make(xs, [p.batch!, p.in!], dtype), y = tensor(Array.from(ys));
-      const step = (): void => { ce(forward(params, x), y).backward(); sgd(params, p.lr!); };
+      const x = make(xs, [p.batch!, p.in!], dtype),
+        y = tensor(Array.from(ys));
+      const step = (): void => {
+        ce(forward(params, x), y).backward();
+        sgd(params, p.lr!);
+      };
       for (let i = 0; i < 5; i++) step();
-      return { run: () => { for (let i = 0; i < p.steps!; i++) step(); return p.steps!; } };
+      return {
+        run: () => {
+          for (let i = 0; i < p.steps!; i++) step();
+          return p.steps!;
+        },
+      };
     }
-    case 'w4-value-mlp': return valueMlp(p.points!);
+    case 'w4-value-mlp':
+      return valueMlp(p.points!);
     case 'w4-chain': {
       const n = p.length!;
       return {
         run: () => {
-          const a = new Value(0), b = new Value(1);
+          const a = new Value(0),
+            b = new Value(1);
           let x = a;
           for (let i = 0; i < n; i++) x = x.add(b);
           x.backward();
@@ -72,7 +94,8 @@ export function prepare(wl: Workload, flags: Record<string, string>): Prepared {
     case 'w5-spiral': {
       // What the demo does: @xent/nn's Linear/ReLU/Sequential, its Adam, the library's crossEntropy.
       const fx = spiralFixture(p);
-      const x = make(fx.x, [fx.y.length, 2], dtype), y = tensor(fx.y);
+      const x = make(fx.x, [fx.y.length, 2], dtype),
+        y = tensor(fx.y);
       let acc = 0;
       return {
         run: () => {
@@ -104,7 +127,9 @@ export function prepare(wl: Workload, flags: Record<string, string>): Prepared {
 function valueMlp(points: number): Prepared {
   const { x, y } = valuePoints(points);
   const layers = mlpLayers([2, 16, 16, 1], 6).map((l) => ({
-    w: Array.from({ length: l.outF }, (_, o) => Array.from({ length: l.inF }, (_, i) => new Value(l.weight[o * l.inF + i]!))),
+    w: Array.from({ length: l.outF }, (_, o) =>
+      Array.from({ length: l.inF }, (_, i) => new Value(l.weight[o * l.inF + i]!)),
+    ),
     b: Array.from(l.bias, (v) => new Value(v)),
   }));
   const params = layers.flatMap((l) => [...l.w.flat(), ...l.b]);

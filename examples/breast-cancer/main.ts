@@ -7,7 +7,18 @@
 // The default out dir is out/breast-cancer/ at the repository root.
 import { manualSeed, reshape } from '@xent/core';
 import {
-  AdamW, BCEWithLogitsLoss, MLP, StandardScaler, breastCancer, confusionMatrix, evaluate, fit, precisionRecallF1, predict, toLabels, trainTestSplit,
+  AdamW,
+  BCEWithLogitsLoss,
+  MLP,
+  StandardScaler,
+  breastCancer,
+  confusionMatrix,
+  evaluate,
+  fit,
+  precisionRecallF1,
+  predict,
+  toLabels,
+  trainTestSplit,
 } from '@xent/nn';
 import { loadModelFile, saveModelFile } from '@xent/nn/node';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,7 +37,9 @@ export interface BreastCancerOptions {
  * Trains the one-logit breast-cancer classifier, reports its test scores, saves it with its scaler and reloads it.
  * @example const { testAccuracy, reloadedSame } = await runBreastCancer({ quick: true });
  */
-export async function runBreastCancer(opts: BreastCancerOptions = {}): Promise<{ testAccuracy: number; reloadedSame: boolean; files: string[] }> {
+export async function runBreastCancer(
+  opts: BreastCancerOptions = {},
+): Promise<{ testAccuracy: number; reloadedSame: boolean; files: string[] }> {
   const say = opts.log ?? ((line: string) => console.log(line));
   const outDir = opts.outDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'breast-cancer');
 
@@ -35,30 +48,46 @@ export async function runBreastCancer(opts: BreastCancerOptions = {}): Promise<{
   const y = reshape(data.y, [-1, 1]); // one target per logit: [N, 1]
   const split = trainTestSplit(data.x, y, { testSize: 0.25, seed: 0, stratify: true });
   const scaler = new StandardScaler().fit(split.xTrain); // statistics of the training part only
-  const xTrain = scaler.transform(split.xTrain), xTest = scaler.transform(split.xTest);
-  say(`breast cancer: ${xTrain.shape[0]} training and ${xTest.shape[0]} test tumours, ${data.featureNames.length} features; 0 = ${data.classNames[0]}, 1 = ${data.classNames[1]}`);
+  const xTrain = scaler.transform(split.xTrain),
+    xTest = scaler.transform(split.xTest);
+  say(
+    `breast cancer: ${xTrain.shape[0]} training and ${xTest.shape[0]} test tumours, ${data.featureNames.length} features; 0 = ${data.classNames[0]}, 1 = ${data.classNames[1]}`,
+  );
   say(`credit: ${data.credit}`);
 
   const model = new MLP([30, 16, 1]);
   const loss = new BCEWithLogitsLoss();
   const history = fit(model, {
-    data: { x: xTrain, y: split.yTrain }, valData: { x: xTest, y: split.yTest }, loss,
+    data: { x: xTrain, y: split.yTrain },
+    valData: { x: xTest, y: split.yTest },
+    loss,
     optimizer: new AdamW(model.parameters(), { lr: 0.01, weightDecay: 0.01 }),
-    epochs: opts.quick ? 20 : 60, batchSize: 64, metrics: ['accuracy'], verbose: opts.quick ? 0 : 1,
+    epochs: opts.quick ? 20 : 60,
+    batchSize: 64,
+    metrics: ['accuracy'],
+    verbose: opts.quick ? 0 : 1,
   });
   const test = evaluate(model, { x: xTest, y: split.yTest }, { loss });
   say(`test accuracy: ${(100 * test.accuracy!).toFixed(1)} %  (loss ${test.loss!.toFixed(4)})`);
 
   const pred = toLabels(predict(model, xTest), { threshold: 0 }); // a logit above 0 means benign
   const [[tn, fp], [fn, tp]] = confusionMatrix(pred, split.yTest, 2) as [[number, number], [number, number]];
-  say(`confusion matrix: ${tn} malignant found, ${fp} malignant called benign, ${fn} benign called malignant, ${tp} benign found`);
+  say(
+    `confusion matrix: ${tn} malignant found, ${fp} malignant called benign, ${fn} benign called malignant, ${tp} benign found`,
+  );
   const r = precisionRecallF1(pred, split.yTest, 2);
-  data.classNames.forEach((name, c) => say(`  ${name.padEnd(9)}  precision ${r.precision[c]!.toFixed(3)}  recall ${r.recall[c]!.toFixed(3)}  F1 ${r.f1[c]!.toFixed(3)}`));
+  data.classNames.forEach((name, c) =>
+    say(
+      `  ${name.padEnd(9)}  precision ${r.precision[c]!.toFixed(3)}  recall ${r.recall[c]!.toFixed(3)}  F1 ${r.f1[c]!.toFixed(3)}`,
+    ),
+  );
 
   mkdirSync(outDir, { recursive: true });
   const files = [join(outDir, 'training-curves.svg'), join(outDir, 'model.json')];
   writeFileSync(files[0]!, historySvg(history, { lossTitle: 'loss (binary cross-entropy)', valLabel: 'test' }));
-  await saveModelFile(model, files[1]!, { meta: { sizes: [30, 16, 1], mean: Array.from(scaler.mean!), std: Array.from(scaler.std!) } });
+  await saveModelFile(model, files[1]!, {
+    meta: { sizes: [30, 16, 1], mean: Array.from(scaler.mean!), std: Array.from(scaler.std!) },
+  });
 
   // Load into a fresh model, rebuild the scaler from the saved statistics, and compare predictions.
   const fresh = new MLP([30, 16, 1]);
@@ -66,7 +95,8 @@ export async function runBreastCancer(opts: BreastCancerOptions = {}): Promise<{
   const again = new StandardScaler();
   again.mean = Float64Array.from(meta.mean);
   again.std = Float64Array.from(meta.std);
-  const a = predict(model, xTest), b = predict(fresh, again.transform(split.xTest));
+  const a = predict(model, xTest),
+    b = predict(fresh, again.transform(split.xTest));
   const reloadedSame = a.data.every((v, i) => v === b.data[i]);
   say(`saved ${files[1]} and loaded it back: ${reloadedSame ? 'identical' : 'DIFFERENT'} predictions on the test part`);
   say(`wrote ${files[0]}`);
@@ -76,5 +106,8 @@ export async function runBreastCancer(opts: BreastCancerOptions = {}): Promise<{
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const args = process.argv.slice(2);
   const i = args.indexOf('--out');
-  await runBreastCancer({ quick: args.includes('--quick'), outDir: i >= 0 ? resolve(args[i + 1] ?? 'out') : undefined });
+  await runBreastCancer({
+    quick: args.includes('--quick'),
+    outDir: i >= 0 ? resolve(args[i + 1] ?? 'out') : undefined,
+  });
 }

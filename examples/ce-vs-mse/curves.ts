@@ -20,7 +20,8 @@ export interface CurvePoint {
  */
 export function logitsFor(p: number, classes: number): Tensor {
   if (!(p > 0 && p < 1)) throw new RangeError(`logitsFor: p must be in (0, 1), got ${p}`);
-  if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`logitsFor: classes must be an integer ≥ 2, got ${classes}`);
+  if (!Number.isInteger(classes) || classes < 2)
+    throw new RangeError(`logitsFor: classes must be an integer ≥ 2, got ${classes}`);
   const z = new Float64Array(classes);
   z[0] = Math.log((p * (classes - 1)) / (1 - p));
   return new Tensor(z, [1, classes], true);
@@ -37,7 +38,13 @@ export function evaluateAt(p: number, classes: number): CurvePoint {
   const probs = softmax(zm, 1);
   const mse = mseLoss(probs, oneHot(y, classes));
   mse.backward();
-  return { p: probs.data[0]!, ceLoss: ce.item(), mseLoss: mse.item(), ceGrad: zc.grad!.data[0]!, mseGrad: zm.grad!.data[0]! };
+  return {
+    p: probs.data[0]!,
+    ceLoss: ce.item(),
+    mseLoss: mse.item(),
+    ceGrad: zc.grad!.data[0]!,
+    mseGrad: zm.grad!.data[0]!,
+  };
 }
 
 /** The curves on an even grid of p from `from` to `to`. */

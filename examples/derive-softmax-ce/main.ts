@@ -34,7 +34,8 @@ const rows = (t: Tensor): number[][] => t.toArray() as number[][];
 
 /** Runs the derivation on one batch of logits with class-index targets and crossEntropy options. */
 export function derive(title: string, logits: number[][], targets: number[], opts: CrossEntropyOptions = {}): Step {
-  const C = logits[0]!.length, eps = opts.labelSmoothing ?? 0;
+  const C = logits[0]!.length,
+    eps = opts.labelSmoothing ?? 0;
   const w = (opts.weight as number[] | undefined) ?? new Array<number>(C).fill(1);
   const W = targets.reduce((s, y) => s + w[y]!, 0); // 'mean' divides by Σ w_y
   // t for row i: the smoothed, weighted target times 1/W, so that L = −Σ_i Σ_c t_ic log p_ic.
@@ -46,27 +47,49 @@ export function derive(title: string, logits: number[][], targets: number[], opt
   const fused = rows(z.grad!);
   const jac: number[][][] = [];
   let gap = 0;
-  const dLdp: number[][] = [], chain: number[][] = [];
+  const dLdp: number[][] = [],
+    chain: number[][] = [];
   p.forEach((pr, i) => {
     const J = rows(jacobian((x) => softmax(x), tensor(logits[i]!)));
     jac.push(J);
-    J.forEach((r, a) => r.forEach((v, b) => (gap = Math.max(gap, Math.abs(v - ((a === b ? pr[a]! : 0) - pr[a]! * pr[b]!))))));
+    J.forEach((r, a) =>
+      r.forEach((v, b) => (gap = Math.max(gap, Math.abs(v - ((a === b ? pr[a]! : 0) - pr[a]! * pr[b]!))))),
+    );
     const g = pr.map((pc, c) => -t[i]![c]! / pc); // ∂L/∂p = −t/p
     dLdp.push(g);
     chain.push(pr.map((_, j) => J.reduce((s, r, a) => s + r[j]! * g[a]!, 0))); // (∂p/∂z)ᵀ ∂L/∂p
   });
-  const numeric = logits.map((r, i) => r.map((_, j) => {
-    const h = 1e-5;
-    const at = (d: number): number => {
-      const zz = logits.map((rr) => rr.slice());
-      zz[i]![j]! += d;
-      return crossEntropy(tensor(zz), targets, opts).item();
-    };
-    return (at(h) - at(-h)) / (2 * h);
-  }));
+  const numeric = logits.map((r, i) =>
+    r.map((_, j) => {
+      const h = 1e-5;
+      const at = (d: number): number => {
+        const zz = logits.map((rr) => rr.slice());
+        zz[i]![j]! += d;
+        return crossEntropy(tensor(zz), targets, opts).item();
+      };
+      return (at(h) - at(-h)) / (2 * h);
+    }),
+  );
   let dis = 0;
-  fused.forEach((r, i) => r.forEach((v, j) => (dis = Math.max(dis, Math.abs(v - chain[i]![j]!), Math.abs(v - numeric[i]![j]!)))));
-  return { title, logits, targets, opts, t, p, loss: loss.item(), jacobian: jac, jacobianFormulaGap: gap, dLdp, chain, fused, numeric, disagreement: dis };
+  fused.forEach((r, i) =>
+    r.forEach((v, j) => (dis = Math.max(dis, Math.abs(v - chain[i]![j]!), Math.abs(v - numeric[i]![j]!)))),
+  );
+  return {
+    title,
+    logits,
+    targets,
+    opts,
+    t,
+    p,
+    loss: loss.item(),
+    jacobian: jac,
+    jacobianFormulaGap: gap,
+    dLdp,
+    chain,
+    fused,
+    numeric,
+    disagreement: dis,
+  };
 }
 
 /** The three sections of the walkthrough, each with a line on what its target t is. */
@@ -74,7 +97,15 @@ export function walkthrough(): Step[] {
   return [
     derive('1. One sample, C = 3 classes, target class y = 0', [[2, 1, 0.1]], [0]),
     derive('2. The same sample with label smoothing ε = 0.1', [[2, 1, 0.1]], [0], { labelSmoothing: 0.1 }),
-    derive('3. Two samples with class weights w = [1, 2, 0.5], reduction mean', [[2, 1, 0.1], [0.5, -1, 1.5]], [0, 1], { weight: [1, 2, 0.5] }),
+    derive(
+      '3. Two samples with class weights w = [1, 2, 0.5], reduction mean',
+      [
+        [2, 1, 0.1],
+        [0.5, -1, 1.5],
+      ],
+      [0, 1],
+      { weight: [1, 2, 0.5] },
+    ),
   ];
 }
 
@@ -95,7 +126,9 @@ export function report(steps: Step[] = walkthrough()): string {
     const many = s.logits.length > 1;
     // Forward first (logits → p → loss), then the backward, step by step, for each row.
     s.logits.forEach((z, i) => {
-      out.push(`  logits z${many ? ` (row ${i}, target class ${s.targets[i]})` : ` (target class ${s.targets[i]})`}: ${vec(z)}`);
+      out.push(
+        `  logits z${many ? ` (row ${i}, target class ${s.targets[i]})` : ` (target class ${s.targets[i]})`}: ${vec(z)}`,
+      );
       out.push(`  softmax p = e^z / Σ e^z: ${vec(s.p[i]!)}`);
       if (!many && !s.opts.labelSmoothing) out.push(`  −log p_y: ${num(-Math.log(s.p[i]![s.targets[i]!]!))}`);
     });

@@ -7,7 +7,18 @@
 // The default out dir is out/digits/ at the repository root.
 import { manualSeed } from '@xent/core';
 import {
-  Adam, CrossEntropyLoss, EarlyStopping, MLP, confusionMatrix, digits, evaluate, fit, precisionRecallF1, predict, toLabels, trainTestSplit,
+  Adam,
+  CrossEntropyLoss,
+  EarlyStopping,
+  MLP,
+  confusionMatrix,
+  digits,
+  evaluate,
+  fit,
+  precisionRecallF1,
+  predict,
+  toLabels,
+  trainTestSplit,
 } from '@xent/nn';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -23,19 +34,26 @@ export interface DigitsOptions {
 
 /** Up to `max` 8×8 images in a row, grey levels 0..1, each captioned. */
 function digitsSvg(images: Float64Array[], captions: string[]): string {
-  const cell = 8, scale = 6, w = cell * scale, gap = 14;
+  const cell = 8,
+    scale = 6,
+    w = cell * scale,
+    gap = 14;
   const parts = images.map((img, k) => {
     const ox = k * (w + gap) + gap / 2;
     const px: string[] = [];
     for (let i = 0; i < 64; i++) {
       const v = Math.round(255 * (1 - img[i]!));
-      px.push(`<rect x="${ox + (i % 8) * scale}" y="${6 + Math.floor(i / 8) * scale}" width="${scale}" height="${scale}" fill="rgb(${v},${v},${v})"/>`);
+      px.push(
+        `<rect x="${ox + (i % 8) * scale}" y="${6 + Math.floor(i / 8) * scale}" width="${scale}" height="${scale}" fill="rgb(${v},${v},${v})"/>`,
+      );
     }
     return `${px.join('')}<text x="${ox + w / 2}" y="${w + 22}" text-anchor="middle" font-size="11">${esc(captions[k]!)}</text>`;
   });
   const width = Math.max(images.length, 1) * (w + gap);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${w + 30}" viewBox="0 0 ${width} ${w + 30}" font-family="sans-serif">\n` +
-    `<rect width="100%" height="100%" fill="#fff"/>\n<g shape-rendering="crispEdges">${parts.join('\n')}</g>\n</svg>\n`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${w + 30}" viewBox="0 0 ${width} ${w + 30}" font-family="sans-serif">\n` +
+    `<rect width="100%" height="100%" fill="#fff"/>\n<g shape-rendering="crispEdges">${parts.join('\n')}</g>\n</svg>\n`
+  );
 }
 
 /**
@@ -50,8 +68,18 @@ export function runDigits(opts: DigitsOptions = {}): { testAccuracy: number; epo
   manualSeed(0);
   const data = digits();
   const x = data.x.div(16); // pixels 0..16 → 0..1
-  const { xTrain: xRest, yTrain: yRest, xTest, yTest } = trainTestSplit(x, data.y, { testSize: 0.2, seed: 0, stratify: true });
-  const { xTrain, yTrain, xTest: xVal, yTest: yVal } = trainTestSplit(xRest, yRest, { testSize: 0.15, seed: 1, stratify: true });
+  const {
+    xTrain: xRest,
+    yTrain: yRest,
+    xTest,
+    yTest,
+  } = trainTestSplit(x, data.y, { testSize: 0.2, seed: 0, stratify: true });
+  const {
+    xTrain,
+    yTrain,
+    xTest: xVal,
+    yTest: yVal,
+  } = trainTestSplit(xRest, yRest, { testSize: 0.15, seed: 1, stratify: true });
   say(`digits: ${xTrain.shape[0]} training, ${xVal.shape[0]} validation, ${xTest.shape[0]} test images of 8×8 pixels`);
   say(`credit: ${data.credit}`);
 
@@ -59,10 +87,19 @@ export function runDigits(opts: DigitsOptions = {}): { testAccuracy: number; epo
   const loss = new CrossEntropyLoss();
   const stop = new EarlyStopping({ monitor: 'valLoss', patience: 4 });
   const history = fit(model, {
-    data: { x: xTrain, y: yTrain }, valData: { x: xVal, y: yVal }, loss, optimizer: new Adam(model.parameters(), { lr: 0.005 }),
-    epochs: opts.quick ? 8 : 40, batchSize: 64, metrics: ['accuracy'], callbacks: [stop], verbose: opts.quick ? 0 : 1,
+    data: { x: xTrain, y: yTrain },
+    valData: { x: xVal, y: yVal },
+    loss,
+    optimizer: new Adam(model.parameters(), { lr: 0.005 }),
+    epochs: opts.quick ? 8 : 40,
+    batchSize: 64,
+    metrics: ['accuracy'],
+    callbacks: [stop],
+    verbose: opts.quick ? 0 : 1,
   });
-  say(`trained ${history.epochs} epochs; best validation loss ${stop.best.toFixed(4)} at epoch ${stop.bestEpoch + 1} (weights restored)`);
+  say(
+    `trained ${history.epochs} epochs; best validation loss ${stop.best.toFixed(4)} at epoch ${stop.bestEpoch + 1} (weights restored)`,
+  );
 
   const test = evaluate(model, { x: xTest, y: yTest }, { loss });
   say(`test accuracy: ${(100 * test.accuracy!).toFixed(1)} %  (loss ${test.loss!.toFixed(4)})`);
@@ -73,12 +110,14 @@ export function runDigits(opts: DigitsOptions = {}): { testAccuracy: number; epo
   cm.forEach((row, d) => say(`  ${d}:  ${row.map((v) => String(v).padStart(4)).join('')}`));
   const r = precisionRecallF1(pred, yTest, 10);
   say('digit  precision  recall  F1');
-  for (let d = 0; d < 10; d++) say(`  ${d}      ${r.precision[d]!.toFixed(3)}    ${r.recall[d]!.toFixed(3)}  ${r.f1[d]!.toFixed(3)}`);
+  for (let d = 0; d < 10; d++)
+    say(`  ${d}      ${r.precision[d]!.toFixed(3)}    ${r.recall[d]!.toFixed(3)}  ${r.f1[d]!.toFixed(3)}`);
 
   mkdirSync(outDir, { recursive: true });
   const files = [join(outDir, 'training-curves.svg'), join(outDir, 'mistakes.svg')];
   writeFileSync(files[0]!, historySvg(history, { lossTitle: 'loss (cross-entropy)' }));
-  const wrong: Float64Array[] = [], captions: string[] = [];
+  const wrong: Float64Array[] = [],
+    captions: string[] = [];
   let misread = 0;
   for (let i = 0; i < pred.length; i++) {
     if (pred[i] === yTest.data[i]) continue;
@@ -88,7 +127,9 @@ export function runDigits(opts: DigitsOptions = {}): { testAccuracy: number; epo
     captions.push(`${yTest.data[i]} → ${pred[i]}`);
   }
   writeFileSync(files[1]!, digitsSvg(wrong, captions));
-  say(`wrote ${files.join(' and ')} (${wrong.length === misread ? `the ${misread}` : `${wrong.length} of the ${misread}`} misread test digits: true → predicted)`);
+  say(
+    `wrote ${files.join(' and ')} (${wrong.length === misread ? `the ${misread}` : `${wrong.length} of the ${misread}`} misread test digits: true → predicted)`,
+  );
   return { testAccuracy: test.accuracy!, epochs: history.epochs, files };
 }
 

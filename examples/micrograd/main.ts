@@ -7,15 +7,17 @@
 //   node --conditions=source --import tsx examples/micrograd/main.ts [out-dir]
 //
 // The default out-dir is examples/micrograd/out/.
-import { Tensor, Value, crossEntropy, tensor, toDot, toSvg } from '@xent/core';
+import { type Tensor, Value, crossEntropy, tensor, toDot, toSvg } from '@xent/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The lecture's neuron; b is chosen so that n = 0.8814 and o = tanh(n) = 1/√2. */
 export function neuron(spelledOut = false): { o: Value; inputs: Record<string, Value> } {
-  const x1 = new Value(2, null, 'x1'), x2 = new Value(0, null, 'x2');
-  const w1 = new Value(-3, null, 'w1'), w2 = new Value(1, null, 'w2');
+  const x1 = new Value(2, null, 'x1'),
+    x2 = new Value(0, null, 'x2');
+  const w1 = new Value(-3, null, 'w1'),
+    w2 = new Value(1, null, 'w2');
   const b = new Value(6.8813735870195432, null, 'b');
   const x1w1 = x1.mul(w1);
   x1w1.label = 'x1·w1';
@@ -45,25 +47,57 @@ export function neuron(spelledOut = false): { o: Value; inputs: Record<string, V
  */
 export function classifier(): { loss: Tensor; names: Map<Tensor, string> } {
   const x = tensor([[1, -2]]);
-  const W = tensor([[0.5, -0.3, 0.1], [0.2, 0.4, -0.6]], { requiresGrad: true });
+  const W = tensor(
+    [
+      [0.5, -0.3, 0.1],
+      [0.2, 0.4, -0.6],
+    ],
+    { requiresGrad: true },
+  );
   const b = tensor([0, 0.1, -0.1], { requiresGrad: true });
   const y = tensor([2]);
   const logits = x.matmul(W).add(b).retainGrad();
   const logp = logits.logSoftmax(1).retainGrad();
   const loss = logp.gather(1, y.unsqueeze(1)).neg().mean();
   loss.backward();
-  return { loss, names: new Map<Tensor, string>([[x, 'x'], [W, 'W'], [b, 'b'], [y, 'y'], [logits, 'logits'], [logp, 'log p'], [loss, 'loss']]) };
+  return {
+    loss,
+    names: new Map<Tensor, string>([
+      [x, 'x'],
+      [W, 'W'],
+      [b, 'b'],
+      [y, 'y'],
+      [logits, 'logits'],
+      [logp, 'log p'],
+      [loss, 'loss'],
+    ]),
+  };
 }
 
 /** The same classifier with xent's fused crossEntropy: one node instead of five, the same gradient p − y. */
 export function fusedClassifier(): { loss: Tensor; names: Map<Tensor, string> } {
   const x = tensor([[1, -2]]);
-  const W = tensor([[0.5, -0.3, 0.1], [0.2, 0.4, -0.6]], { requiresGrad: true });
+  const W = tensor(
+    [
+      [0.5, -0.3, 0.1],
+      [0.2, 0.4, -0.6],
+    ],
+    { requiresGrad: true },
+  );
   const b = tensor([0, 0.1, -0.1], { requiresGrad: true });
   const logits = x.matmul(W).add(b).retainGrad();
   const loss = crossEntropy(logits, [2]);
   loss.backward();
-  return { loss, names: new Map<Tensor, string>([[x, 'x'], [W, 'W'], [b, 'b'], [logits, 'logits'], [loss, 'loss']]) };
+  return {
+    loss,
+    names: new Map<Tensor, string>([
+      [x, 'x'],
+      [W, 'W'],
+      [b, 'b'],
+      [logits, 'logits'],
+      [loss, 'loss'],
+    ]),
+  };
 }
 
 /** One graph, as Graphviz text and as SVG. */
@@ -75,13 +109,30 @@ export interface Picture {
 
 /** The four graphs, each as DOT text and SVG. */
 export function pictures(): Picture[] {
-  const a = neuron(false).o, b = neuron(true).o;
-  const c = classifier(), f = fusedClassifier();
+  const a = neuron(false).o,
+    b = neuron(true).o;
+  const c = classifier(),
+    f = fusedClassifier();
   return [
     { name: 'neuron', dot: toDot(a), svg: toSvg(a, { title: 'o = tanh(x1·w1 + x2·w2 + b), after o.backward()' }) },
-    { name: 'neuron-exp', dot: toDot(b), svg: toSvg(b, { title: 'the same neuron with tanh spelled out: o = (e²ⁿ − 1)/(e²ⁿ + 1)' }) },
-    { name: 'classifier', dot: toDot(c.loss, { names: c.names }), svg: toSvg(c.loss, { names: c.names, title: 'loss = −log softmax(x W + b)[y], after loss.backward()' }) },
-    { name: 'classifier-fused', dot: toDot(f.loss, { names: f.names }), svg: toSvg(f.loss, { names: f.names, title: 'the same loss with the fused crossEntropy(x W + b, y): one node, the same p − y' }) },
+    {
+      name: 'neuron-exp',
+      dot: toDot(b),
+      svg: toSvg(b, { title: 'the same neuron with tanh spelled out: o = (e²ⁿ − 1)/(e²ⁿ + 1)' }),
+    },
+    {
+      name: 'classifier',
+      dot: toDot(c.loss, { names: c.names }),
+      svg: toSvg(c.loss, { names: c.names, title: 'loss = −log softmax(x W + b)[y], after loss.backward()' }),
+    },
+    {
+      name: 'classifier-fused',
+      dot: toDot(f.loss, { names: f.names }),
+      svg: toSvg(f.loss, {
+        names: f.names,
+        title: 'the same loss with the fused crossEntropy(x W + b, y): one node, the same p − y',
+      }),
+    },
   ];
 }
 
@@ -90,7 +141,10 @@ export function writePictures(outDir: string): string[] {
   mkdirSync(outDir, { recursive: true });
   const paths: string[] = [];
   for (const p of pictures()) {
-    for (const [ext, text] of [['dot', p.dot], ['svg', p.svg]] as const) {
+    for (const [ext, text] of [
+      ['dot', p.dot],
+      ['svg', p.svg],
+    ] as const) {
       const path = join(outDir, `${p.name}.${ext}`);
       writeFileSync(path, text);
       paths.push(path);
@@ -105,5 +159,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   console.log(`o = tanh(x1·w1 + x2·w2 + b) = ${o.data.toFixed(4)}`);
   for (const [name, v] of Object.entries(inputs)) console.log(`  d o / d ${name.padEnd(2)} = ${v.grad.toFixed(4)}`);
   for (const path of writePictures(outDir)) console.log(`wrote ${path}`);
-  console.log('Open the .svg files in a browser; render the .dot files with Graphviz: dot -Tsvg neuron.dot > neuron.svg');
+  console.log(
+    'Open the .svg files in a browser; render the .dot files with Graphviz: dot -Tsvg neuron.dot > neuron.svg',
+  );
 }

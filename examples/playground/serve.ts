@@ -38,18 +38,31 @@ export async function buildPlayground(outDir = DEFAULT_OUT): Promise<string> {
     name: 'inline-worker',
     setup(b) {
       b.onResolve({ filter: /^playground:worker-source$/ }, (a) => ({ path: a.path, namespace: 'inline-worker' }));
-      b.onLoad({ filter: /.*/, namespace: 'inline-worker' }, () => ({ contents: `export default ${JSON.stringify(workerCode)};`, loader: 'js' }));
+      b.onLoad({ filter: /.*/, namespace: 'inline-worker' }, () => ({
+        contents: `export default ${JSON.stringify(workerCode)};`,
+        loader: 'js',
+      }));
     },
   };
   mkdirSync(outDir, { recursive: true });
-  await build({ ...common, write: true, entryPoints: [join(src, 'main.ts')], outfile: join(outDir, 'app.js'), plugins: [inlineWorker] });
+  await build({
+    ...common,
+    write: true,
+    entryPoints: [join(src, 'main.ts')],
+    outfile: join(outDir, 'app.js'),
+    plugins: [inlineWorker],
+  });
   for (const f of ['index.html', 'style.css']) copyFileSync(join(src, f), join(outDir, f));
   return outDir;
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
 };
 
 /** Serves `dir` on host:port (port 0: any free port; a busy port moves on to the next few). */
@@ -67,7 +80,10 @@ export function serveDir(dir: string, port = 8080, host = '127.0.0.1'): Promise<
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     res.end(readFileSync(file));
   });
   return new Promise((ok, fail) => {
@@ -96,7 +112,8 @@ async function main(argv: string[]): Promise<void> {
   }
   const i = argv.indexOf('--port');
   const port = i >= 0 ? Number(argv[i + 1]) : Number(process.env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`playground: --port must be an integer in [0, 65535], got ${argv[i + 1] ?? process.env.PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`playground: --port must be an integer in [0, 65535], got ${argv[i + 1] ?? process.env.PORT}`);
   const out = await buildPlayground();
   const { url } = await serveDir(out, port);
   console.log(`xent playground: ${url}`);

@@ -26,11 +26,14 @@ export interface SpiralOptions {
  * Trains the spiral with the hand-written five-line loop and writes the regions, the loss curve and the model.
  * @example const { accuracy } = await runSpiral({ classes: 5, outDir: 'out/spiral' });
  */
-export async function runSpiral(opts: SpiralOptions = {}): Promise<{ accuracy: number; losses: number[]; files: string[] }> {
+export async function runSpiral(
+  opts: SpiralOptions = {},
+): Promise<{ accuracy: number; losses: number[]; files: string[] }> {
   const say = opts.log ?? ((line: string) => console.log(line));
   const classes = opts.classes ?? 3;
   const epochs = opts.epochs ?? (opts.quick ? 80 : 300);
-  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`spiral example: --epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new RangeError(`spiral example: --epochs must be a positive integer, got ${epochs}`);
   const outDir = opts.outDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'spiral');
 
   manualSeed(0);
@@ -38,7 +41,9 @@ export async function runSpiral(opts: SpiralOptions = {}): Promise<{ accuracy: n
   const model = new MLP([2, 64, 64, classes]);
   const lossFn = new CrossEntropyLoss();
   const optimizer = new Adam(model.parameters(), { lr: 0.01 });
-  say(`spiral: ${x.shape[0]} points, ${classes} classes; ${model.numParameters()} parameters; ${epochs} full-batch epochs`);
+  say(
+    `spiral: ${x.shape[0]} points, ${classes} classes; ${model.numParameters()} parameters; ${epochs} full-batch epochs`,
+  );
 
   const losses: number[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -47,18 +52,27 @@ export async function runSpiral(opts: SpiralOptions = {}): Promise<{ accuracy: n
     loss.backward(); //                           back-propagate
     optimizer.step(); //                          update the weights in place
     losses.push(loss.item());
-    if ((epoch + 1) % Math.max(1, Math.floor(epochs / 6)) === 0) say(`  epoch ${String(epoch + 1).padStart(4)}  loss ${loss.item().toFixed(4)}`);
+    if ((epoch + 1) % Math.max(1, Math.floor(epochs / 6)) === 0)
+      say(`  epoch ${String(epoch + 1).padStart(4)}  loss ${loss.item().toFixed(4)}`);
   }
 
   const acc = accuracy(predict(model, x), y);
   say(`training accuracy: ${(100 * acc).toFixed(1)} %`);
   mkdirSync(outDir, { recursive: true });
   const files = [join(outDir, 'decision-regions.svg'), join(outDir, 'loss.svg'), join(outDir, 'model.json')];
-  writeFileSync(files[0]!, regionsSvg({
-    points: x.data, labels: y.data, title: `spiral, ${classes} classes: ${(100 * acc).toFixed(1)} % training accuracy`,
-    classify: (grid) => toLabels(predict(model, new Tensor(grid, [grid.length / 2, 2]))),
-  }));
-  writeFileSync(files[1]!, curvesSvg([{ title: 'training loss', series: [{ label: 'cross-entropy', values: losses }], yMin: 0 }]));
+  writeFileSync(
+    files[0]!,
+    regionsSvg({
+      points: x.data,
+      labels: y.data,
+      title: `spiral, ${classes} classes: ${(100 * acc).toFixed(1)} % training accuracy`,
+      classify: (grid) => toLabels(predict(model, new Tensor(grid, [grid.length / 2, 2]))),
+    }),
+  );
+  writeFileSync(
+    files[1]!,
+    curvesSvg([{ title: 'training loss', series: [{ label: 'cross-entropy', values: losses }], yMin: 0 }]),
+  );
   await saveModelFile(model, files[2]!, { meta: { example: 'spiral', classes, sizes: [2, 64, 64, classes] } });
   say(`wrote ${files.join(', ')}`);
   return { accuracy: acc, losses, files };
@@ -66,7 +80,15 @@ export async function runSpiral(opts: SpiralOptions = {}): Promise<{ accuracy: n
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const args = process.argv.slice(2);
-  const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+  const opt = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
   const num = (name: string): number | undefined => (opt(name) === undefined ? undefined : Number(opt(name)));
-  await runSpiral({ classes: num('--classes'), epochs: num('--epochs'), quick: args.includes('--quick'), outDir: opt('--out') && resolve(opt('--out')!) });
+  await runSpiral({
+    classes: num('--classes'),
+    epochs: num('--epochs'),
+    quick: args.includes('--quick'),
+    outDir: opt('--out') && resolve(opt('--out')!),
+  });
 }

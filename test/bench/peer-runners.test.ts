@@ -16,12 +16,19 @@ import { type RunResult, smokeWorkloads } from '../../bench/lib/workloads.js';
 
 const run = promisify(execFile);
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench');
-const node = (file: string, ...flags: string[]): string[] =>
-  [process.execPath, '--conditions=source', '--import', 'tsx', path.join(benchDir, 'runners', file), ...flags];
+const node = (file: string, ...flags: string[]): string[] => [
+  process.execPath,
+  '--conditions=source',
+  '--import',
+  'tsx',
+  path.join(benchDir, 'runners', file),
+  ...flags,
+];
 
 /** A python3 with torch, as bench/run.ts looks for it (never installed by the tests). */
 function torchPython(): string | null {
-  for (const py of ['python3', '/usr/bin/python3']) if (spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return py;
+  for (const py of ['python3', '/usr/bin/python3'])
+    if (spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return py;
   return null;
 }
 const py = torchPython();
@@ -51,9 +58,16 @@ describe('bench runners (xent and the peers): each tensor workload once at a tin
   for (const [name, cmd] of runners) {
     for (const wl of tensorWorkloads) {
       it(`${name} ${wl.id}`, async () => {
-        const { stdout } = await run(cmd[0]!, [...cmd.slice(1), '--workload', JSON.stringify(wl), '--skipAfterMs', '60000', '--fixture', fixture], {
-          cwd: benchDir, timeout: 60_000, maxBuffer: 16 << 20, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
-        });
+        const { stdout } = await run(
+          cmd[0]!,
+          [...cmd.slice(1), '--workload', JSON.stringify(wl), '--skipAfterMs', '60000', '--fixture', fixture],
+          {
+            cwd: benchDir,
+            timeout: 60_000,
+            maxBuffer: 16 << 20,
+            env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+          },
+        );
         const r = JSON.parse(stdout.trim().split('\n').pop()!) as RunResult;
         expect(r.note ?? '', `${name} ${wl.id}`).not.toMatch(/failed|skipped/);
         expect(r).toMatchObject({ key: wl.key, runner: name, ok: true });
@@ -74,6 +88,9 @@ describe('bench runners (xent and the peers): each tensor workload once at a tin
     expect(accuracies.size).toBe(runners.length);
     const values = [...accuracies.values()];
     // 30 points: one point is 3.3%; float32 rounding in different orders may flip one borderline point.
-    expect(Math.max(...values) - Math.min(...values), JSON.stringify(Object.fromEntries(accuracies))).toBeLessThanOrEqual(0.034);
+    expect(
+      Math.max(...values) - Math.min(...values),
+      JSON.stringify(Object.fromEntries(accuracies)),
+    ).toBeLessThanOrEqual(0.034);
   });
 });

@@ -45,11 +45,15 @@ describe('bench smoke: every workload once at a tiny size', () => {
 
   it('the report puts every result in the tables and states each target', () => {
     const doc = {
-      date: new Date().toISOString(), mode: 'smoke',
+      date: new Date().toISOString(),
+      mode: 'smoke',
       machine: { cpu: 'test', cores: 2, memoryGB: 1, platform: 'test', loadavgAtStart: [0, 0, 0] },
-      versions: { node: process.version }, workloads: smoke, results,
+      versions: { node: process.version },
+      workloads: smoke,
+      results,
     };
-    // Every run above reported (xent in two dtypes for each workload, tfjs-cpu for the tensor ones), so the table is not empty.
+    // Every run above reported (xent in two dtypes for each workload, tfjs-cpu for the tensor ones), so the table is
+    // not empty.
     expect(results).toHaveLength(2 * smoke.length + smoke.filter((w) => !w.id.startsWith('w4')).length);
     const md = markdown(doc);
     for (const wl of smoke) {

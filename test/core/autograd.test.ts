@@ -3,9 +3,18 @@ import { Tensor, Value, enableGrad, isGradEnabled, noGrad, record, tensor, topoS
 
 describe('backward on tensors', () => {
   it('a scalar output seeds 1; leaves get .grad of their own shape', () => {
-    const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const x = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
     x.mul(x).sum().backward();
-    expect(x.grad!.toArray()).toEqual([[2, 4], [6, 8]]);
+    expect(x.grad!.toArray()).toEqual([
+      [2, 4],
+      [6, 8],
+    ]);
     expect(x.grad!.shape).toEqual([2, 2]);
   });
 
@@ -20,8 +29,12 @@ describe('backward on tensors', () => {
 
   it('backward() on a non-scalar without a gradient is a clear error', () => {
     const x = tensor([1, 2, 3], { requiresGrad: true });
-    expect(() => x.mul(2).backward()).toThrow(/backward: the gradient can only be implied for a one-element output, got shape \[3\]; pass a gradient of that shape/);
-    expect(() => x.mul(2).backward(tensor([1, 2]))).toThrow(/backward: gradient shape \[2\] does not match output shape \[3\]/);
+    expect(() => x.mul(2).backward()).toThrow(
+      /backward: the gradient can only be implied for a one-element output, got shape \[3\]; pass a gradient of that shape/,
+    );
+    expect(() => x.mul(2).backward(tensor([1, 2]))).toThrow(
+      /backward: gradient shape \[2\] does not match output shape \[3\]/,
+    );
     expect(() => tensor([1]).backward()).toThrow(/backward: this tensor does not require a gradient/);
   });
 
@@ -30,7 +43,10 @@ describe('backward on tensors', () => {
     a.add(a).sum().backward();
     expect(a.grad!.toArray()).toEqual([2, 2]);
     const w = tensor([3], { requiresGrad: true });
-    w.mul(tensor([2])).add(w.mul(w)).sum().backward(); // 2w + w²: 2 + 2w = 8
+    w.mul(tensor([2]))
+      .add(w.mul(w))
+      .sum()
+      .backward(); // 2w + w²: 2 + 2w = 8
     expect(w.grad!.toArray()).toEqual([8]);
     w.mul(5).sum().backward();
     expect(w.grad!.toArray()).toEqual([13]);
@@ -92,7 +108,11 @@ describe('detach and noGrad', () => {
     expect(y.requiresGrad).toBe(false);
     expect(y.toArray()).toEqual([2, 4]);
     expect(isGradEnabled()).toBe(true);
-    expect(() => noGrad(() => { throw new Error('inside'); })).toThrow('inside');
+    expect(() =>
+      noGrad(() => {
+        throw new Error('inside');
+      }),
+    ).toThrow('inside');
     expect(isGradEnabled()).toBe(true);
     expect(noGrad(() => enableGrad(() => x.mul(2))).requiresGrad).toBe(true);
     expect(noGrad(() => isGradEnabled())).toBe(false);
@@ -146,7 +166,8 @@ describe('one iterative engine: deep chains without stack overflow', () => {
 
   it('topoSort puts inputs before outputs and visits a shared node once', () => {
     const a = tensor([1], { requiresGrad: true });
-    const b = a.mul(2), c = a.mul(3);
+    const b = a.mul(2),
+      c = a.mul(3);
     const d = b.add(c);
     const order = topoSort<Tensor, Tensor>(d);
     expect(order.length).toBe(4);

@@ -32,7 +32,14 @@ const PROGRAM = `
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xent-bundle-'));
-  const out = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
   esm = out.outputFiles[0]!.text;
 });
 
@@ -42,7 +49,15 @@ afterAll(() => {
 
 describe('browser bundle of packages/core/src/index.ts', () => {
   it('esbuild bundles it for the browser with nothing external', async () => {
-    const out = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    const out = await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
     const inputs = Object.keys(out.metafile!.inputs);
     expect(inputs.every((p) => p.startsWith('packages/core/src/'))).toBe(true);
     expect(Object.values(out.metafile!.outputs)[0]!.imports).toEqual([]);
@@ -76,16 +91,27 @@ describe('browser bundle of packages/core/src/index.ts', () => {
     expect(new X.Value(3).mul(2).data).toBe(6);
   });
 
-  it.skipIf(!haveChromium)('runs in headless Chromium: the same random stream bit for bit, the same results to rounding', async () => {
-    const iife = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'iife', globalName: 'X', write: false, logLevel: 'silent' });
-    const r = await evaluateInChromium(iife.outputFiles[0]!.text, PROGRAM);
-    const node = new Function('X', PROGRAM)(await import('@xent/core')) as Record<string, unknown>;
-    // The random stream is bit for bit the same (integer maths, and a log of + − × ÷ only).
-    expect(r.randn).toEqual(node.randn);
-    // Math.exp/log/pow/… may differ in the last bit between engines (they do between Node 20
-    // and Debian's Chromium), so results that go through them agree to rounding only.
-    for (const k of ['g', 'da', 'db'] as const) expect(r[k] as number).toBeCloseTo(node[k] as number, 12);
-    (node.xgrad as number[][]).flat().forEach((v, i) => expect((r.xgrad as number[][]).flat()[i]).toBeCloseTo(v, 13));
-    expect([r.gradcheck, r.text]).toEqual([node.gradcheck, node.text]);
-  });
+  it.skipIf(!haveChromium)(
+    'runs in headless Chromium: the same random stream bit for bit, the same results to rounding',
+    async () => {
+      const iife = await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: 'browser',
+        format: 'iife',
+        globalName: 'X',
+        write: false,
+        logLevel: 'silent',
+      });
+      const r = await evaluateInChromium(iife.outputFiles[0]!.text, PROGRAM);
+      const node = new Function('X', PROGRAM)(await import('@xent/core')) as Record<string, unknown>;
+      // The random stream is bit for bit the same (integer maths, and a log of + − × ÷ only).
+      expect(r.randn).toEqual(node.randn);
+      // Math.exp/log/pow/… may differ in the last bit between engines (they do between Node 20
+      // and Debian's Chromium), so results that go through them agree to rounding only.
+      for (const k of ['g', 'da', 'db'] as const) expect(r[k] as number).toBeCloseTo(node[k] as number, 12);
+      (node.xgrad as number[][]).flat().forEach((v, i) => expect((r.xgrad as number[][]).flat()[i]).toBeCloseTo(v, 13));
+      expect([r.gradcheck, r.text]).toEqual([node.gradcheck, node.text]);
+    },
+  );
 });

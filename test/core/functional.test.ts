@@ -39,7 +39,9 @@ describe('grad and valueAndGrad', () => {
   });
 
   it('a non-scalar function is a clear error', () => {
-    expect(() => grad((x) => x.mul(2))(tensor([1, 2]))).toThrow(/grad: the function must return a one-element tensor, got shape \[2\]/);
+    expect(() => grad((x) => x.mul(2))(tensor([1, 2]))).toThrow(
+      /grad: the function must return a one-element tensor, got shape \[2\]/,
+    );
   });
 });
 
@@ -67,7 +69,12 @@ describe('higher order', () => {
   });
 
   it('second derivatives match finite differences of the first derivative', () => {
-    const f = (x: Tensor): Tensor => x.sin().mul(x.exp()).add(x.pow(3).div(x.square().add(1))).sum();
+    const f = (x: Tensor): Tensor =>
+      x
+        .sin()
+        .mul(x.exp())
+        .add(x.pow(3).div(x.square().add(1)))
+        .sum();
     const d1 = (v: number): number => (grad(f)(tensor([v])) as Tensor).item();
     const d2 = grad((x) => (grad(f)(x) as Tensor).sum());
     const h = 1e-5;
@@ -80,15 +87,30 @@ describe('higher order', () => {
 
 describe('jacobian and hessian', () => {
   it('jacobian of elementwise 2x is 2I; of A·x is A', () => {
-    expect(jacobian((x) => x.mul(2), tensor([1, 2])).toArray()).toEqual([[2, 0], [0, 2]]);
-    const A = tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(jacobian((x) => x.mul(2), tensor([1, 2])).toArray()).toEqual([
+      [2, 0],
+      [0, 2],
+    ]);
+    const A = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(jacobian((x) => A.matmul(x), tensor([1, 1, 1])).toArray()).toEqual(A.toArray());
   });
 
   it('jacobian shape is [...f(x).shape, ...x.shape]', () => {
     const J = jacobian((x) => x.sum(1), rn([2, 3], 1));
     expect(J.shape).toEqual([2, 2, 3]);
-    expect(J.toArray()).toEqual([[[1, 1, 1], [0, 0, 0]], [[0, 0, 0], [1, 1, 1]]]);
+    expect(J.toArray()).toEqual([
+      [
+        [1, 1, 1],
+        [0, 0, 0],
+      ],
+      [
+        [0, 0, 0],
+        [1, 1, 1],
+      ],
+    ]);
     expect(jacobian((x) => x.sum(), tensor([1, 2])).shape).toEqual([2]);
   });
 
@@ -96,11 +118,19 @@ describe('jacobian and hessian', () => {
     const xs = [1, 2, 3];
     const J = jacobian((x) => x.div(x.sum()), tensor(xs));
     const S = 6;
-    expectClose(J, xs.map((xi, i) => xs.map((_, j) => ((i === j ? S : 0) - xi) / (S * S))), 1e-15);
+    expectClose(
+      J,
+      xs.map((xi, i) => xs.map((_, j) => ((i === j ? S : 0) - xi) / (S * S))),
+      1e-15,
+    );
   });
 
   it('the Hessian of xᵀAx is A + Aᵀ', () => {
-    const An = [[1, 2, 0], [-1, 3, 4], [5, 0, 2]];
+    const An = [
+      [1, 2, 0],
+      [-1, 3, 4],
+      [5, 0, 2],
+    ];
     const A = tensor(An);
     const H = hessian((x) => x.matmul(A.matmul(x)), tensor([0.3, -1, 2]));
     expect(H.toArray()).toEqual(An.map((row, i) => row.map((v, j) => v + An[j]![i]!)));
@@ -110,12 +140,23 @@ describe('jacobian and hessian', () => {
     const xs = [-1, 0.5, 2];
     const H = hessian((x) => x.softplus().sum(), tensor(xs));
     const s = xs.map((v) => 1 / (1 + Math.exp(-v)));
-    expectClose(H, xs.map((_, i) => xs.map((__, j) => (i === j ? s[i]! * (1 - s[i]!) : 0))), 1e-15);
+    expectClose(
+      H,
+      xs.map((_, i) => xs.map((__, j) => (i === j ? s[i]! * (1 - s[i]!) : 0))),
+      1e-15,
+    );
   });
 
   it('a linear function has a zero Hessian; a constant function a zero Jacobian', () => {
-    expect(hessian((x) => x.mul(tensor([1, 2, 3])).sum(), tensor([1, 1, 1])).toArray()).toEqual([[0, 0, 0], [0, 0, 0], [0, 0, 0]]);
-    expect(jacobian(() => tensor([1, 2]), tensor([5, 6, 7])).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(hessian((x) => x.mul(tensor([1, 2, 3])).sum(), tensor([1, 1, 1])).toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(jacobian(() => tensor([1, 2]), tensor([5, 6, 7])).toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
   });
 
   it('the Hessian of a matrix argument has shape [...x.shape, ...x.shape]', () => {

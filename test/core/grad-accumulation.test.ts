@@ -23,7 +23,8 @@ describe('gradient accumulation', () => {
   it('a .grad kept across a second backward is mutated in place, as PyTorch; a clone is not', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     f(x).backward();
-    const kept = x.grad!, copy = x.grad!.clone();
+    const kept = x.grad!,
+      copy = x.grad!.clone();
     const storage = kept.data;
     x.mul(3).sum().backward();
     expect(Array.from(kept.data)).toEqual([5, 7]);
@@ -32,7 +33,8 @@ describe('gradient accumulation', () => {
   });
 
   it('one gradient reaching two leaves gives each a buffer of its own', () => {
-    const x = tensor([1, 2], { requiresGrad: true }), y = tensor([3, 4], { requiresGrad: true });
+    const x = tensor([1, 2], { requiresGrad: true }),
+      y = tensor([3, 4], { requiresGrad: true });
     x.add(y).sum().backward();
     expect(x.grad).not.toBe(y.grad);
     x.mul(2).sum().backward();
@@ -58,10 +60,12 @@ describe('gradient accumulation', () => {
   });
 
   it('a .grad left by createGraph (a graph tensor, shared by two leaves) is never added into in place', () => {
-    const x = tensor([1, 2], { requiresGrad: true }), y = tensor([3, 4], { requiresGrad: true });
+    const x = tensor([1, 2], { requiresGrad: true }),
+      y = tensor([3, 4], { requiresGrad: true });
     const seed = tensor([1, 1]);
     x.add(y).backward(seed, { createGraph: true });
-    const gx = x.grad!, gy = y.grad!;
+    const gx = x.grad!,
+      gy = y.grad!;
     x.add(y).backward(seed);
     expect(Array.from(seed.data)).toEqual([1, 1]);
     expect(Array.from(gx.data)).toEqual([1, 1]);
@@ -107,7 +111,8 @@ describe('Tensor.zeroGrad', () => {
   it('{ setToNone: false } keeps the same buffer, zeroed, and the next backward reuses it', () => {
     const x = tensor([1, 2], { requiresGrad: true, dtype: 'float32' });
     f(x).backward();
-    const g = x.grad!, storage = g.data;
+    const g = x.grad!,
+      storage = g.data;
     x.zeroGrad({ setToNone: false });
     expect(x.grad).toBe(g);
     expect(Array.from(g.data)).toEqual([0, 0]);
@@ -138,26 +143,40 @@ describe('fused relu / leakyRelu backward', () => {
   const gen = new Generator(3);
   const specials = [NaN, 0, -0, Infinity, -Infinity, -1, 2, 1e-300];
 
-  it.each(['float32', 'float64'] as const)('relu: the gradient equals the composed where(relu(x) ≤ 0, 0, g) (%s)', (dtype) => {
-    const x = tensor([...specials, ...Array.from({ length: 40 }, () => gen.normal())], { dtype, requiresGrad: true });
-    const g = tensor([...specials.map((_, i) => [3, -0, Infinity, NaN][i % 4]!), ...Array.from({ length: 40 }, () => gen.normal())], { dtype });
-    const y = relu(x);
-    y.backward(g);
-    const composed = where(le(y.detach(), 0), 0, g);
-    expect(x.grad!.dtype).toBe(dtype);
-    const a = Array.from(x.grad!.data), b = Array.from(composed.data);
-    for (let i = 0; i < a.length; i++) expect(Object.is(a[i], b[i])).toBe(true);
-    expect(a[0]).toBe(3); // x = NaN: g passes, as PyTorch
-    expect(Object.is(a[1], 0) && Object.is(a[2], 0)).toBe(true); // x = ±0: +0
-  });
+  it.each(['float32', 'float64'] as const)(
+    'relu: the gradient equals the composed where(relu(x) ≤ 0, 0, g) (%s)',
+    (dtype) => {
+      const x = tensor([...specials, ...Array.from({ length: 40 }, () => gen.normal())], { dtype, requiresGrad: true });
+      const g = tensor(
+        [...specials.map((_, i) => [3, -0, Infinity, NaN][i % 4]!), ...Array.from({ length: 40 }, () => gen.normal())],
+        { dtype },
+      );
+      const y = relu(x);
+      y.backward(g);
+      const composed = where(le(y.detach(), 0), 0, g);
+      expect(x.grad!.dtype).toBe(dtype);
+      const a = Array.from(x.grad!.data),
+        b = Array.from(composed.data);
+      for (let i = 0; i < a.length; i++) expect(Object.is(a[i], b[i])).toBe(true);
+      expect(a[0]).toBe(3); // x = NaN: g passes, as PyTorch
+      expect(Object.is(a[1], 0) && Object.is(a[2], 0)).toBe(true); // x = ±0: +0
+    },
+  );
 
   it.each(['float32', 'float64'] as const)('leakyRelu: the gradient equals g × [x > 0 ? 1 : slope] (%s)', (dtype) => {
     const x = tensor([...specials, ...Array.from({ length: 40 }, () => gen.normal())], { dtype, requiresGrad: true });
-    const g = tensor(Array.from({ length: x.size }, () => gen.normal()), { dtype });
+    const g = tensor(
+      Array.from({ length: x.size }, () => gen.normal()),
+      { dtype },
+    );
     leakyRelu(x, 0.2).backward(g);
-    const m = tensor(Array.from(x.data, (v) => (v > 0 ? 1 : 0.2)), { dtype });
+    const m = tensor(
+      Array.from(x.data, (v) => (v > 0 ? 1 : 0.2)),
+      { dtype },
+    );
     const composed = mul(g, m);
-    const a = Array.from(x.grad!.data), b = Array.from(composed.data);
+    const a = Array.from(x.grad!.data),
+      b = Array.from(composed.data);
     for (let i = 0; i < a.length; i++) expect(Object.is(a[i], b[i])).toBe(true);
   });
 

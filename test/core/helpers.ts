@@ -31,7 +31,9 @@ export function rn(shape: number[], seed: number): Tensor {
 
 /** Seeded uniform values in [lo, hi). */
 export function ru(shape: number[], seed: number, lo: number, hi: number): Tensor {
-  return rand(shape, { generator: new Generator(seed) }).mul(hi - lo).add(lo);
+  return rand(shape, { generator: new Generator(seed) })
+    .mul(hi - lo)
+    .add(lo);
 }
 
 /** Applies f to every element of a nested array. */

@@ -29,8 +29,12 @@ describe('Generator: fixed first values for a seed (a change in the stream fails
 
   it('manualSeed(0) drives rand, randn, randint and randperm', () => {
     manualSeed(0);
-    expect(Array.from(rand([4]).data)).toEqual([0.8868539502021594, 0.012474988946590604, 0.032522145755498943, 0.024408060085556516]);
-    expect(Array.from(randn([4]).data)).toEqual([0.12177618600477014, 0.49342493394909925, -0.5381877552332646, 1.6753298369058043]);
+    expect(Array.from(rand([4]).data)).toEqual([
+      0.8868539502021594, 0.012474988946590604, 0.032522145755498943, 0.024408060085556516,
+    ]);
+    expect(Array.from(randn([4]).data)).toEqual([
+      0.12177618600477014, 0.49342493394909925, -0.5381877552332646, 1.6753298369058043,
+    ]);
     expect(Array.from(randint(0, 10, [6]).data)).toEqual([4, 6, 5, 9, 2, 2]);
     expect(Array.from(randperm(6).data)).toEqual([3, 1, 0, 2, 4, 5]);
   });
@@ -79,9 +83,18 @@ describe('Generator: seeding and state', () => {
 describe('distributions', () => {
   it('rand is uniform on [0, 1): range, mean 1/2, variance 1/12', () => {
     const x = rand([20000], { generator: new Generator(1) });
-    let s = 0, s2 = 0, lo = Infinity, hi = -Infinity;
-    for (const v of x.data) { s += v; s2 += v * v; lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    const n = x.size, m = s / n;
+    let s = 0,
+      s2 = 0,
+      lo = Infinity,
+      hi = -Infinity;
+    for (const v of x.data) {
+      s += v;
+      s2 += v * v;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const n = x.size,
+      m = s / n;
     expect(lo).toBeGreaterThanOrEqual(0);
     expect(hi).toBeLessThan(1);
     expect(Math.abs(m - 0.5)).toBeLessThan(0.01); // σ/√n ≈ 0.002
@@ -90,8 +103,16 @@ describe('distributions', () => {
 
   it('randn is standard normal: mean 0, variance 1, kurtosis 3, P(|x| < 1) ≈ 0.6827', () => {
     const x = randn([40000], { generator: new Generator(2) });
-    let s = 0, s2 = 0, s4 = 0, inside = 0;
-    for (const v of x.data) { s += v; s2 += v * v; s4 += v ** 4; if (Math.abs(v) < 1) inside++; }
+    let s = 0,
+      s2 = 0,
+      s4 = 0,
+      inside = 0;
+    for (const v of x.data) {
+      s += v;
+      s2 += v * v;
+      s4 += v ** 4;
+      if (Math.abs(v) < 1) inside++;
+    }
     const n = x.size;
     expect(Math.abs(s / n)).toBeLessThan(0.02);
     expect(Math.abs(s2 / n - 1)).toBeLessThan(0.03);

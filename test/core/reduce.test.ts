@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type Tensor, argmax, argmin, grad, gradcheck, logsumexp, max, mean, min, std, sum, sumTo, tensor, variance, ones, zeros,
+  type Tensor,
+  argmax,
+  argmin,
+  grad,
+  gradcheck,
+  logsumexp,
+  max,
+  mean,
+  min,
+  std,
+  sum,
+  sumTo,
+  tensor,
+  variance,
+  ones,
+  zeros,
 } from '@xent/core';
 import { expectClose, rn } from './helpers.js';
 
-const M = [[1, 5, 2], [7, 0, 3]];
+const M = [
+  [1, 5, 2],
+  [7, 0, 3],
+];
 
 describe('sum and mean', () => {
   it('over all dims, one dim, a negative dim and a list of dims', () => {
@@ -28,19 +46,43 @@ describe('sum and mean', () => {
   });
 
   it('3-D over the middle and the outer dims', () => {
-    const t = tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
-    expect(sum(t, 1).toArray()).toEqual([[4, 6], [12, 14]]);
+    const t = tensor([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ]);
+    expect(sum(t, 1).toArray()).toEqual([
+      [4, 6],
+      [12, 14],
+    ]);
     expect(sum(t, [0, 2]).toArray()).toEqual([14, 22]);
     expect(mean(t, [0, 1]).toArray()).toEqual([4, 5]);
   });
 
   it('gradients: sum spreads 1, mean spreads 1/n, over the reduced dims only', () => {
     const x = tensor(M, { requiresGrad: true });
-    sum(x, 1).mul(tensor([1, 10])).sum().backward();
-    expect(x.grad!.toArray()).toEqual([[1, 1, 1], [10, 10, 10]]);
+    sum(x, 1)
+      .mul(tensor([1, 10]))
+      .sum()
+      .backward();
+    expect(x.grad!.toArray()).toEqual([
+      [1, 1, 1],
+      [10, 10, 10],
+    ]);
     const y = tensor(M, { requiresGrad: true });
-    mean(y, 0, true).mul(tensor([[1, 2, 3]])).sum().backward();
-    expect(y.grad!.toArray()).toEqual([[0.5, 1, 1.5], [0.5, 1, 1.5]]);
+    mean(y, 0, true)
+      .mul(tensor([[1, 2, 3]]))
+      .sum()
+      .backward();
+    expect(y.grad!.toArray()).toEqual([
+      [0.5, 1, 1.5],
+      [0.5, 1, 1.5],
+    ]);
   });
 });
 
@@ -57,13 +99,30 @@ describe('max and min over dims', () => {
 
   it('NaN propagates, as PyTorch', () => {
     expect(max(tensor([1, NaN, 3])).item()).toBeNaN();
-    expect(min(tensor([[1, 2], [NaN, 0]]), 1).toArray()).toEqual([1, NaN]);
+    expect(
+      min(
+        tensor([
+          [1, 2],
+          [NaN, 0],
+        ]),
+        1,
+      ).toArray(),
+    ).toEqual([1, NaN]);
   });
 
   it('the gradient goes to the extreme; ties share it equally (amax/amin)', () => {
-    const x = tensor([[1, 5, 5], [7, 0, 3]], { requiresGrad: true });
+    const x = tensor(
+      [
+        [1, 5, 5],
+        [7, 0, 3],
+      ],
+      { requiresGrad: true },
+    );
     max(x, 1).sum().backward();
-    expect(x.grad!.toArray()).toEqual([[0, 0.5, 0.5], [1, 0, 0]]);
+    expect(x.grad!.toArray()).toEqual([
+      [0, 0.5, 0.5],
+      [1, 0, 0],
+    ]);
     const y = tensor([2, 2, 2, 1], { requiresGrad: true });
     min(y).backward();
     expect(y.grad!.toArray()).toEqual([0, 0, 0, 1]);
@@ -74,14 +133,23 @@ describe('max and min over dims', () => {
 
   it('keepdim gradient matches the non-keepdim one', () => {
     const x = tensor(M, { requiresGrad: true });
-    max(x, 0, true).mul(tensor([[1, 2, 3]])).sum().backward();
-    expect(x.grad!.toArray()).toEqual([[0, 2, 0], [1, 0, 3]]);
+    max(x, 0, true)
+      .mul(tensor([[1, 2, 3]]))
+      .sum()
+      .backward();
+    expect(x.grad!.toArray()).toEqual([
+      [0, 2, 0],
+      [1, 0, 3],
+    ]);
   });
 });
 
 describe('argmax and argmin', () => {
   it('flat index without dim, per-dim indices with dim, first index on ties, float64 output', () => {
-    const t = tensor([[1, 5, 5], [7, 0, 7]]);
+    const t = tensor([
+      [1, 5, 5],
+      [7, 0, 7],
+    ]);
     expect(argmax(t).item()).toBe(3);
     expect(argmax(t).shape).toEqual([]);
     expect(argmax(t, 1).toArray()).toEqual([1, 0]);
@@ -103,8 +171,15 @@ describe('argmax and argmin', () => {
 
 describe('logsumexp, var, std', () => {
   it('logsumexp by the formula, stable at large values', () => {
-    const t = tensor([[1, 2, 3], [-1, 0, 1]]);
-    expectClose(logsumexp(t, 1), [Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)), Math.log(Math.exp(-1) + 1 + Math.exp(1))], 1e-15);
+    const t = tensor([
+      [1, 2, 3],
+      [-1, 0, 1],
+    ]);
+    expectClose(
+      logsumexp(t, 1),
+      [Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)), Math.log(Math.exp(-1) + 1 + Math.exp(1))],
+      1e-15,
+    );
     expect(logsumexp(tensor([1000, 1000])).item()).toBeCloseTo(1000 + Math.LN2, 12);
     expect(logsumexp(tensor([-1000, -1000])).item()).toBeCloseTo(-1000 + Math.LN2, 12);
     expect(logsumexp(tensor([-Infinity, -Infinity])).item()).toBe(-Infinity);
@@ -119,7 +194,10 @@ describe('logsumexp, var, std', () => {
   });
 
   it('variance with Bessel correction by default, correction 0 on request', () => {
-    const t = tensor([[1, 2, 3, 4], [2, 2, 2, 2]]);
+    const t = tensor([
+      [1, 2, 3, 4],
+      [2, 2, 2, 2],
+    ]);
     expectClose(variance(t, 1), [5 / 3, 0], 1e-15);
     expectClose(variance(t, 1, { correction: 0 }), [1.25, 0], 1e-15);
     expectClose(t.var(), 5.5 / 7, 1e-15); // mean 2.25; Σ(x − 2.25)² = 1.5625 + 0.0625 + 0.5625 + 3.0625 + 4 × 0.0625
@@ -134,11 +212,19 @@ describe('logsumexp, var, std', () => {
   });
 
   it('variance with no degrees of freedom left is an error, not a silent NaN (PyTorch: NaN with a warning)', () => {
-    expect(() => variance(tensor([3]))).toThrow(/^var: 1 element with correction 1 leaves no degrees of freedom \(n − correction must be > 0; use correction: 0 for the population variance\)$/);
+    expect(() => variance(tensor([3]))).toThrow(
+      /^var: 1 element with correction 1 leaves no degrees of freedom \(n − correction must be > 0; use correction: 0 for the population variance\)$/,
+    );
     expect(() => std(tensor([[1, 2]]), 0)).toThrow(/^var: 1 element with correction 1 leaves no degrees of freedom/);
-    expect(() => variance(tensor([1, 2]), undefined, { correction: 2 })).toThrow(/^var: 2 elements with correction 2 leave no degrees of freedom/);
-    expect(() => variance(tensor([1, 2]), undefined, { correction: NaN })).toThrow(/^var: correction must be a finite number, got NaN$/);
-    expect(() => tensor([[1, 2]]).var(1, true as never)).toThrow(/^var: the options must be an object \{ keepdim\?, correction\? \}, got boolean true$/);
+    expect(() => variance(tensor([1, 2]), undefined, { correction: 2 })).toThrow(
+      /^var: 2 elements with correction 2 leave no degrees of freedom/,
+    );
+    expect(() => variance(tensor([1, 2]), undefined, { correction: NaN })).toThrow(
+      /^var: correction must be a finite number, got NaN$/,
+    );
+    expect(() => tensor([[1, 2]]).var(1, true as never)).toThrow(
+      /^var: the options must be an object \{ keepdim\?, correction\? \}, got boolean true$/,
+    );
     expect(variance(tensor([3]), undefined, { correction: 0 }).item()).toBe(0);
   });
 
@@ -146,7 +232,11 @@ describe('logsumexp, var, std', () => {
     const x = tensor([1, 2, 4], { requiresGrad: true });
     variance(x).backward();
     const m = 7 / 3;
-    expectClose(x.grad!, [1, 2, 4].map((v) => (2 * (v - m)) / 2), 1e-14);
+    expectClose(
+      x.grad!,
+      [1, 2, 4].map((v) => (2 * (v - m)) / 2),
+      1e-14,
+    );
   });
 });
 
@@ -188,5 +278,6 @@ describe('gradcheck of every reduction, with and without keepdim', () => {
     ['var', (t) => variance(t, 0).sum()],
     ['max', (t) => max(t.mul(t), 2).sum()],
   ];
-  for (const [name, f] of second) it(`second order: ${name}`, () => expect(gradcheck((t) => grad(f)(t) as Tensor, [x])).toBe(true));
+  for (const [name, f] of second)
+    it(`second order: ${name}`, () => expect(gradcheck((t) => grad(f)(t) as Tensor, [x])).toBe(true));
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Tensor, arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike,
-} from '@xent/core';
+import { Tensor, arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike } from '@xent/core';
 
 describe('tensor()', () => {
   it('from a nested array: shape, dtype float64, data row-major', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t).toBeInstanceOf(Tensor);
     expect(t.shape).toEqual([2, 3]);
     expect(t.dtype).toBe('float64');
@@ -41,7 +42,11 @@ describe('tensor()', () => {
   it('takes shape, dtype and requiresGrad options', () => {
     const t = tensor([1, 2, 3, 4, 5, 6], { shape: [3, 2], dtype: 'float32', requiresGrad: true });
     expect([t.shape, t.dtype, t.requiresGrad]).toEqual([[3, 2], 'float32', true]);
-    expect(t.toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(tensor(new Float64Array(6), { shape: [2, 3] }).shape).toEqual([2, 3]);
   });
 
@@ -57,7 +62,16 @@ describe('tensor()', () => {
   });
 
   it('toArray rebuilds the nesting; item reads a one-element tensor of any rank', () => {
-    const nested = [[[1, 2], [3, 4]], [[5, 6], [7, 8]]];
+    const nested = [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ];
     expect(tensor(nested).toArray()).toEqual(nested);
     expect(tensor([[7]]).item()).toBe(7);
   });
@@ -70,7 +84,10 @@ describe('tensor()', () => {
 
 describe('filled tensors', () => {
   it('zeros, ones, full', () => {
-    expect(zeros([2, 2]).toArray()).toEqual([[0, 0], [0, 0]]);
+    expect(zeros([2, 2]).toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
     expect(ones([3]).toArray()).toEqual([1, 1, 1]);
     expect(full([2], 7.5).toArray()).toEqual([7.5, 7.5]);
     expect(zeros([]).shape).toEqual([]);
@@ -80,16 +97,28 @@ describe('filled tensors', () => {
 
   it('zerosLike and onesLike keep shape and dtype', () => {
     const x = tensor([[1, 2, 3]], { dtype: 'float32' });
-    const z = zerosLike(x), o = onesLike(x);
+    const z = zerosLike(x),
+      o = onesLike(x);
     expect([z.shape, z.dtype, Array.from(z.data)]).toEqual([[1, 3], 'float32', [0, 0, 0]]);
     expect([o.shape, o.dtype, Array.from(o.data)]).toEqual([[1, 3], 'float32', [1, 1, 1]]);
     expect(zerosLike(x, { dtype: 'float64' }).dtype).toBe('float64');
   });
 
   it('eye: square and rectangular identities', () => {
-    expect(eye(3).toArray()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
-    expect(eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
-    expect(eye(3, 2).toArray()).toEqual([[1, 0], [0, 1], [0, 0]]);
+    expect(eye(3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    expect(eye(2, 3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+    expect(eye(3, 2).toArray()).toEqual([
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ]);
   });
 });
 
@@ -150,15 +179,33 @@ describe('dtypes', () => {
 });
 
 describe('float32 end to end', () => {
-  const x64 = tensor([[0.3, -1.2, 2.5], [1.7, 0.05, -0.4]]);
+  const x64 = tensor([
+    [0.3, -1.2, 2.5],
+    [1.7, 0.05, -0.4],
+  ]);
   const x32 = x64.to('float32');
   const ops: [string, (t: Tensor) => Tensor][] = [
-    ['exp', (t) => t.exp()], ['tanh', (t) => t.tanh()], ['sigmoid', (t) => t.sigmoid()], ['relu', (t) => t.relu()],
-    ['abs', (t) => t.abs()], ['sign', (t) => t.sign()], ['pow', (t) => t.pow(3)], ['sqrt∘abs', (t) => t.abs().sqrt()],
-    ['clamp', (t) => t.clamp(-1, 1)], ['maximum', (t) => t.maximum(0.1)], ['where', (t) => t.where(t.gt(0), 0)],
-    ['sum', (t) => t.sum(1)], ['mean', (t) => t.mean(0, true)], ['max', (t) => t.max(1)], ['var', (t) => t.var(1)],
-    ['logsumexp', (t) => t.logsumexp(1)], ['matmul', (t) => t.matmul(t.t())], ['permute', (t) => t.permute(1, 0)],
-    ['slice', (t) => t.slice(1, 0, 2)], ['gather', (t) => t.gather(1, [[0], [2]])], ['cat', (t) => t.cat([t], 1)],
+    ['exp', (t) => t.exp()],
+    ['tanh', (t) => t.tanh()],
+    ['sigmoid', (t) => t.sigmoid()],
+    ['relu', (t) => t.relu()],
+    ['abs', (t) => t.abs()],
+    ['sign', (t) => t.sign()],
+    ['pow', (t) => t.pow(3)],
+    ['sqrt∘abs', (t) => t.abs().sqrt()],
+    ['clamp', (t) => t.clamp(-1, 1)],
+    ['maximum', (t) => t.maximum(0.1)],
+    ['where', (t) => t.where(t.gt(0), 0)],
+    ['sum', (t) => t.sum(1)],
+    ['mean', (t) => t.mean(0, true)],
+    ['max', (t) => t.max(1)],
+    ['var', (t) => t.var(1)],
+    ['logsumexp', (t) => t.logsumexp(1)],
+    ['matmul', (t) => t.matmul(t.t())],
+    ['permute', (t) => t.permute(1, 0)],
+    ['slice', (t) => t.slice(1, 0, 2)],
+    ['gather', (t) => t.gather(1, [[0], [2]])],
+    ['cat', (t) => t.cat([t], 1)],
   ];
   for (const [name, f] of ops) {
     it(`${name}: float32 in, float32 out and gradient, values within float32 rounding`, () => {
@@ -166,7 +213,9 @@ describe('float32 end to end', () => {
       const y = f(a);
       expect(y.dtype).toBe('float32');
       const y64 = f(x64);
-      Array.from(y.data).forEach((v, i) => expect(Math.abs(v - y64.data[i]!)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(y64.data[i]!))));
+      Array.from(y.data).forEach((v, i) =>
+        expect(Math.abs(v - y64.data[i]!)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(y64.data[i]!))),
+      );
       if (y.requiresGrad) {
         y.sum().backward();
         expect(a.grad!.dtype).toBe('float32');

@@ -61,16 +61,19 @@ describe('Value: each op, value and derivative against the formula', () => {
   }
 
   it('two-Value operands: d(a−b), d(a/b), d(ab) by the quotient and product rules', () => {
-    const a = new Value(3), b = new Value(-2);
+    const a = new Value(3),
+      b = new Value(-2);
     a.sub(b).backward();
     expect([a.grad, b.grad]).toEqual([1, -1]);
-    const a2 = new Value(3), b2 = new Value(-2);
+    const a2 = new Value(3),
+      b2 = new Value(-2);
     const q = a2.div(b2);
     q.backward();
     expect(q.data).toBe(-1.5);
     expect(a2.grad).toBe(-0.5); // 1/b
     expect(b2.grad).toBe(-0.75); // −a/b²
-    const a3 = new Value(3), b3 = new Value(-2);
+    const a3 = new Value(3),
+      b3 = new Value(-2);
     a3.mul(b3).backward();
     expect([a3.grad, b3.grad]).toEqual([-2, 3]);
   });
@@ -109,8 +112,12 @@ describe('Value: each op, value and derivative against the formula', () => {
   it('a bad operand is a clear error, not NaN', () => {
     const a = new Value(1);
     expect(() => a.add('2' as unknown as number)).toThrow(/Value\.add: expected a Value or a number, got string/);
-    expect(() => a.mul(tensor([1]) as unknown as number)).toThrow(/Value\.mul: expected a Value or a number, got Tensor/);
-    expect(() => a.pow(new Value(2) as unknown as number)).toThrow(/Value\.pow: the exponent must be a number, got a Value/);
+    expect(() => a.mul(tensor([1]) as unknown as number)).toThrow(
+      /Value\.mul: expected a Value or a number, got Tensor/,
+    );
+    expect(() => a.pow(new Value(2) as unknown as number)).toThrow(
+      /Value\.pow: the exponent must be a number, got a Value/,
+    );
   });
 
   it('toString shows data and grad', () => {
@@ -122,11 +129,13 @@ describe('Value: each op, value and derivative against the formula', () => {
 describe('Value and Tensor give the same gradients', () => {
   it('a small expression: f(a, b) = tanh(a·b + a²) / (1 + σ(b)) − log(b) + relu(a − b)', () => {
     const [av, bv] = [0.3, 1.7];
-    const a = new Value(av), b = new Value(bv);
+    const a = new Value(av),
+      b = new Value(bv);
     const fv = a.mul(b).add(a.pow(2)).tanh().div(b.sigmoid().add(1)).sub(b.log()).add(a.sub(b).relu().exp());
     fv.backward();
 
-    const at = tensor(av, { requiresGrad: true }), bt = tensor(bv, { requiresGrad: true });
+    const at = tensor(av, { requiresGrad: true }),
+      bt = tensor(bv, { requiresGrad: true });
     const ft = at.mul(bt).add(at.pow(2)).tanh().div(bt.sigmoid().add(1)).sub(bt.log()).add(at.sub(bt).relu().exp());
     ft.backward();
 
@@ -134,7 +143,9 @@ describe('Value and Tensor give the same gradients', () => {
     expect(at.grad!.item()).toBeCloseTo(a.grad, 13);
     expect(bt.grad!.item()).toBeCloseTo(b.grad, 13);
     // And against the hand-derived partials: u = ab + a², t = tanh u, s = σ(b), f = t/(1+s) − log b + e^relu(a−b)
-    const u = av * bv + av * av, t = Math.tanh(u), s = 1 / (1 + Math.exp(-bv));
+    const u = av * bv + av * av,
+      t = Math.tanh(u),
+      s = 1 / (1 + Math.exp(-bv));
     const dfda = ((1 - t * t) * (bv + 2 * av)) / (1 + s); // a − b < 0: the relu branch is constant
     const dfdb = ((1 - t * t) * av) / (1 + s) - (t * s * (1 - s)) / (1 + s) ** 2 - 1 / bv;
     expect(a.grad).toBeCloseTo(dfda, 13);
@@ -151,7 +162,8 @@ describe('Value and Tensor give the same gradients', () => {
     const lv = acc.tanh().mul(acc).exp();
     lv.backward();
 
-    const xt = tensor(xs, { requiresGrad: true }), wt = tensor(ws, { requiresGrad: true });
+    const xt = tensor(xs, { requiresGrad: true }),
+      wt = tensor(ws, { requiresGrad: true });
     const s = xt.mul(wt).sum();
     const lt = s.tanh().mul(s).exp();
     lt.backward();
@@ -176,25 +188,46 @@ describe('Value and Tensor agree on random expressions', () => {
 
   // The ops Value and Tensor share by name, so one evaluator builds the tree with either.
   interface Ops<T> {
-    tanh(): T; exp(): T; sigmoid(): T; relu(): T; neg(): T; log(): T; pow(k: number): T;
-    add(o: T | number): T; sub(o: T): T; mul(o: T): T; div(o: T): T;
+    tanh(): T;
+    exp(): T;
+    sigmoid(): T;
+    relu(): T;
+    neg(): T;
+    log(): T;
+    pow(k: number): T;
+    add(o: T | number): T;
+    sub(o: T): T;
+    mul(o: T): T;
+    div(o: T): T;
   }
   function evaluate<T extends Ops<T>>(n: Node, xs: T[]): T {
     if (n.op === 'leaf') return xs[n.leaf!]!;
     const [a, b] = n.args.map((c) => evaluate(c, xs)) as [T, T];
     switch (n.op) {
-      case 'exp': return a.tanh().exp(); // keep magnitudes tame
-      case 'tanh': return a.tanh();
-      case 'sigmoid': return a.sigmoid();
-      case 'relu': return a.relu();
-      case 'neg': return a.neg();
-      case 'square': return a.mul(a);
-      case 'logabs': return a.mul(a).add(1).log();
-      case 'powk': return a.tanh().pow(n.k!);
-      case 'add': return a.add(b);
-      case 'sub': return a.sub(b);
-      case 'mul': return a.mul(b);
-      default: return a.div(b.mul(b).add(1));
+      case 'exp':
+        return a.tanh().exp(); // keep magnitudes tame
+      case 'tanh':
+        return a.tanh();
+      case 'sigmoid':
+        return a.sigmoid();
+      case 'relu':
+        return a.relu();
+      case 'neg':
+        return a.neg();
+      case 'square':
+        return a.mul(a);
+      case 'logabs':
+        return a.mul(a).add(1).log();
+      case 'powk':
+        return a.tanh().pow(n.k!);
+      case 'add':
+        return a.add(b);
+      case 'sub':
+        return a.sub(b);
+      case 'mul':
+        return a.mul(b);
+      default:
+        return a.div(b.mul(b).add(1));
     }
   }
 

@@ -1,4 +1,4 @@
-import { Tensor, Value, tensor, toDot, toSvg, traceGraph, zeros } from '@xent/core';
+import { type Tensor, Value, tensor, toDot, toSvg, traceGraph, zeros } from '@xent/core';
 import { describe, expect, it } from 'vitest';
 import { allText, findAll, parseDot, parseXml, recordFields } from '../examples/graph-xml.js';
 
@@ -6,7 +6,10 @@ import { allText, findAll, parseDot, parseXml, recordFields } from '../examples/
 // By hand: e = a·b = −6, d = e + c = 4, L = d·f = −8;
 // dL/df = d = 4, dL/dd = f = −2, dL/dc = dL/de = −2, dL/da = −2·b = 6, dL/db = −2·a = −4.
 function lecture(): { L: Value } {
-  const a = new Value(2, null, 'a'), b = new Value(-3, null, 'b'), c = new Value(10, null, 'c'), f = new Value(-2, null, 'f');
+  const a = new Value(2, null, 'a'),
+    b = new Value(-3, null, 'b'),
+    c = new Value(10, null, 'c'),
+    f = new Value(-2, null, 'f');
   const e = a.mul(b);
   e.label = 'e';
   const d = e.add(c);
@@ -18,8 +21,13 @@ function lecture(): { L: Value } {
 }
 
 const expected: Record<string, [string, string]> = {
-  a: ['2.0000', '6.0000'], b: ['-3.0000', '-4.0000'], c: ['10.0000', '-2.0000'], e: ['-6.0000', '-2.0000'],
-  d: ['4.0000', '-2.0000'], f: ['-2.0000', '4.0000'], L: ['-8.0000', '1.0000'],
+  a: ['2.0000', '6.0000'],
+  b: ['-3.0000', '-4.0000'],
+  c: ['10.0000', '-2.0000'],
+  e: ['-6.0000', '-2.0000'],
+  d: ['4.0000', '-2.0000'],
+  f: ['-2.0000', '4.0000'],
+  L: ['-8.0000', '1.0000'],
 };
 
 describe('traceGraph', () => {
@@ -33,7 +41,12 @@ describe('traceGraph', () => {
     const L = g.nodes[g.root]!;
     expect(L.name).toBe('L');
     expect(L.op).toBe('mul');
-    expect(g.nodes.filter((n) => n.op === 'leaf').map((n) => n.name).sort()).toEqual(['a', 'b', 'c', 'f']);
+    expect(
+      g.nodes
+        .filter((n) => n.op === 'leaf')
+        .map((n) => n.name)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'f']);
   });
 
   it('visits a shared input once but keeps both edges', () => {
@@ -79,11 +92,29 @@ describe('toDot', () => {
   it('prints a tensor node by shape (or its few values) and its gradient; data that takes no gradient says so', () => {
     // y = Σ (x W), x = [[1, 2]]: dy/dW = xᵀ 1 = [[1, 1], [2, 2]] (by hand).
     const x = tensor([[1, 2]]);
-    const W = tensor([[0.5, -1], [2, 0]], { requiresGrad: true });
-    const big = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+    const W = tensor(
+      [
+        [0.5, -1],
+        [2, 0],
+      ],
+      { requiresGrad: true },
+    );
+    const big = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { requiresGrad: true },
+    );
     const y = x.matmul(W).sum().add(big.sum());
     y.backward();
-    const dot = toDot(y, { names: new Map<Tensor, string>([[x, 'x'], [W, 'W'], [big, 'B']]) });
+    const dot = toDot(y, {
+      names: new Map<Tensor, string>([
+        [x, 'x'],
+        [W, 'W'],
+        [big, 'B'],
+      ]),
+    });
     expect(dot).toContain('{ W | [2, 2] 0.5000 -1.0000 2.0000 0.0000 | grad 1.0000 1.0000 2.0000 2.0000 }');
     expect(dot).toContain('{ x | [1, 2] 1.0000 2.0000 | no grad }');
     // Six ones: ‖g‖ = √6 = 2.4495.
@@ -98,14 +129,26 @@ describe('toDot', () => {
     const records = [...g.nodes.values()].filter((a) => a.shape === 'record');
     expect(records).toHaveLength(7);
     const fields = records.map((a) => recordFields(a.label!));
-    for (const [name, [data, grad]] of Object.entries(expected)) expect(fields).toContainEqual([name, `data ${data}`, `grad ${grad}`]);
+    for (const [name, [data, grad]] of Object.entries(expected))
+      expect(fields).toContainEqual([name, `data ${data}`, `grad ${grad}`]);
     expect(g.edges).toHaveLength(9);
     // Tensors: shapes, values and ‖g‖ survive too.
-    const W = tensor([[0.5, -1], [2, 0]], { requiresGrad: true });
-    const y = tensor([[1, 2]]).matmul(W).tanh().sum();
+    const W = tensor(
+      [
+        [0.5, -1],
+        [2, 0],
+      ],
+      { requiresGrad: true },
+    );
+    const y = tensor([[1, 2]])
+      .matmul(W)
+      .tanh()
+      .sum();
     y.backward();
     const tg = parseDot(toDot(y, { names: new Map([[W, 'W']]) }));
-    expect([...tg.nodes.values()].map((a) => a.label && a.shape === 'record' ? recordFields(a.label) : null)).toContainEqual(['W', '[2, 2] 0.5000 -1.0000 2.0000 0.0000', expect.stringMatching(/^grad /)]);
+    expect(
+      [...tg.nodes.values()].map((a) => (a.label && a.shape === 'record' ? recordFields(a.label) : null)),
+    ).toContainEqual(['W', '[2, 2] 0.5000 -1.0000 2.0000 0.0000', expect.stringMatching(/^grad /)]);
     // The checker itself refuses broken text.
     expect(() => parseDot('digraph xent {\n  n0 [label="x];\n}')).toThrow(/unterminated/);
     expect(() => parseDot('digraph xent { n0 -> n1; }')).toThrow(/undeclared/);
@@ -120,14 +163,18 @@ describe('toDot', () => {
     const g = parseDot(toDot(v));
     const firsts = [...g.nodes.values()].filter((a) => a.shape === 'record').map((a) => recordFields(a.label!)[0]);
     for (const n of names) expect(firsts).toContain(n);
-    expect([...g.nodes.values()].filter((a) => a.shape === 'ellipse').map((a) => a.label)).toEqual(names.map(() => 'mul'));
+    expect([...g.nodes.values()].filter((a) => a.shape === 'ellipse').map((a) => a.label)).toEqual(
+      names.map(() => 'mul'),
+    );
   });
 
   it('says "empty" for a tensor with no elements and for its gradient (not a blank field)', () => {
     const e = zeros([0, 3], { requiresGrad: true });
     const s = e.sum();
     s.backward();
-    const fields = [...parseDot(toDot(s)).nodes.values()].filter((a) => a.shape === 'record').map((a) => recordFields(a.label!));
+    const fields = [...parseDot(toDot(s)).nodes.values()]
+      .filter((a) => a.shape === 'record')
+      .map((a) => recordFields(a.label!));
     expect(fields).toContainEqual(['[0, 3] empty', 'grad empty']);
   });
 
@@ -157,7 +204,13 @@ describe('toSvg', () => {
 
   it('lays the graph out left to right: every edge starts left of where it ends, boxes do not overlap', () => {
     const x = tensor([[1, -1]]);
-    const W1 = tensor([[0.1, 0.2], [0.3, -0.4]], { requiresGrad: true });
+    const W1 = tensor(
+      [
+        [0.1, 0.2],
+        [0.3, -0.4],
+      ],
+      { requiresGrad: true },
+    );
     const W2 = tensor([[1], [-1]], { requiresGrad: true });
     const h = x.matmul(W1).tanh();
     const y = h.matmul(W2).add(h.sum()).sum();
@@ -170,10 +223,13 @@ describe('toSvg', () => {
       const nums = p.attrs.d!.match(/-?\d+(\.\d+)?/g)!.map(Number);
       expect(nums[0]!).toBeLessThan(nums[nums.length - 2]!);
     }
-    const rects = findAll(root, 'rect').filter((r) => r.attrs.rx).map((r) => ['x', 'y', 'width', 'height'].map((k) => Number(r.attrs[k])));
+    const rects = findAll(root, 'rect')
+      .filter((r) => r.attrs.rx)
+      .map((r) => ['x', 'y', 'width', 'height'].map((k) => Number(r.attrs[k])));
     for (let i = 0; i < rects.length; i++) {
       for (let j = i + 1; j < rects.length; j++) {
-        const [ax, ay, aw, ah] = rects[i]!, [bx, by, bw, bh] = rects[j]!;
+        const [ax, ay, aw, ah] = rects[i]!,
+          [bx, by, bw, bh] = rects[j]!;
         const overlap = ax! < bx! + bw! && bx! < ax! + aw! && ay! < by! + bh! && by! < ay! + ah!;
         expect(overlap).toBe(false);
       }

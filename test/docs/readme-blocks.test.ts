@@ -29,14 +29,26 @@ describe('README code blocks', () => {
   });
 
   it('type-check with the strict project settings (no unused names)', () => {
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      extends: join(root, 'tsconfig.base.json'),
-      compilerOptions: { noEmit: true, customConditions: ['source'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')] },
-      files,
-    }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        extends: join(root, 'tsconfig.base.json'),
+        compilerOptions: {
+          noEmit: true,
+          customConditions: ['source'],
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules/@types')],
+        },
+        files,
+      }),
+    );
     let output = '';
     try {
-      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
+      execFileSync(
+        process.execPath,
+        [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')],
+        { cwd: root, encoding: 'utf8' },
+      );
     } catch (e) {
       output = String((e as { stdout?: string }).stdout ?? e);
     }
@@ -45,7 +57,13 @@ describe('README code blocks', () => {
 
   files.forEach((file, i) => {
     it(`block ${i + 1} runs to completion`, () => {
-      expect(() => execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', file], { cwd: root, encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+      expect(() =>
+        execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', file], {
+          cwd: root,
+          encoding: 'utf8',
+          stdio: 'pipe',
+        }),
+      ).not.toThrow();
     });
   });
 });

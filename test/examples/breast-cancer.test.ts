@@ -17,7 +17,9 @@ describe('examples/breast-cancer', () => {
     expect(r.reloadedSame).toBe(true);
     const text = lines.join('\n');
     expect(text).toMatch(/test accuracy: \d+\.\d %/);
-    expect(text).toMatch(/confusion matrix: (\d+) malignant found, (\d+) malignant called benign, (\d+) benign called malignant, (\d+) benign found/);
+    expect(text).toMatch(
+      /confusion matrix: (\d+) malignant found, (\d+) malignant called benign, (\d+) benign called malignant, (\d+) benign found/,
+    );
     const [, a, b, c, d] = text.match(/confusion matrix: (\d+) .*?, (\d+) .*?, (\d+) .*?, (\d+) /)!.map(Number);
     expect(a! + b! + c! + d!).toBe(143);
     expect(text).toMatch(/malignant {2}precision \d\.\d{3} {2}recall \d\.\d{3} {2}F1 \d\.\d{3}/);
@@ -34,7 +36,10 @@ describe('examples/breast-cancer', () => {
     const command = readme.match(/`(node [^`]*examples\/breast-cancer\/main\.ts)`/)?.[1];
     expect(command).toBeDefined();
     const [, ...args] = command!.split(' ');
-    const out = execFileSync(process.execPath, [...args, '--quick', '--out', join(dir, 'cli')], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [...args, '--quick', '--out', join(dir, 'cli')], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(out).toMatch(/loaded it back: identical predictions/);
     for (const f of ['training-curves.svg', 'model.json']) expect(existsSync(join(dir, 'cli', f))).toBe(true);
   });

@@ -24,20 +24,33 @@ const byHand = {
 
 /** The (x, y) values a polyline plots, read back through its panel's axis mapping. */
 function plotted(svg: XmlElement, id: string): [number, number][] {
-  const panelOf = findAll(svg, 'g').find((g) => g.attrs.class === 'panel' && findAll(g, 'polyline').some((l) => l.attrs.id === id))!;
+  const panelOf = findAll(svg, 'g').find(
+    (g) => g.attrs.class === 'panel' && findAll(g, 'polyline').some((l) => l.attrs.id === id),
+  )!;
   const a = (k: string): number => Number(panelOf.attrs[`data-${k}`]);
   const line = findAll(panelOf, 'polyline').find((l) => l.attrs.id === id)!;
-  return line.attrs.points!.trim().split(/\s+/).map((pair) => {
-    const [px, py] = pair.split(',').map(Number) as [number, number];
-    return [a('x0') + ((px - a('left')) / a('width')) * (a('x1') - a('x0')), a('y1') - ((py - a('top')) / a('height')) * (a('y1') - a('y0'))];
-  });
+  return line.attrs
+    .points!.trim()
+    .split(/\s+/)
+    .map((pair) => {
+      const [px, py] = pair.split(',').map(Number) as [number, number];
+      return [
+        a('x0') + ((px - a('left')) / a('width')) * (a('x1') - a('x0')),
+        a('y1') - ((py - a('top')) / a('height')) * (a('y1') - a('y0')),
+      ];
+    });
 }
 
 function checkPicture(src: string, k: number): void {
   const svg = parseXml(src);
   expect(svg.name).toBe('svg');
   expect(svg.attrs.xmlns).toBe('http://www.w3.org/2000/svg');
-  const curves = { 'ce-loss': byHand.ceLoss, 'mse-loss': byHand.mseLoss, 'ce-grad': byHand.ceGrad, 'mse-grad': byHand.mseGrad };
+  const curves = {
+    'ce-loss': byHand.ceLoss,
+    'mse-loss': byHand.mseLoss,
+    'ce-grad': byHand.ceGrad,
+    'mse-grad': byHand.mseGrad,
+  };
   for (const [id, f] of Object.entries(curves)) {
     const pts = plotted(svg, id);
     expect(pts.length).toBeGreaterThan(100);
@@ -80,16 +93,30 @@ describe('examples/ce-vs-mse', () => {
     const dir = mkdtempSync(join(tmpdir(), 'xent-ce-vs-mse-'));
     try {
       const out = join(dir, 'x.svg');
-      const stdout = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/ce-vs-mse/main.ts', out], { cwd: ROOT, encoding: 'utf8' });
+      const stdout = execFileSync(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', 'examples/ce-vs-mse/main.ts', out],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
       expect(stdout).toContain(`wrote ${out}`);
       expect(existsSync(out)).toBe(true);
       checkPicture(readFileSync(out, 'utf8'), 2);
       // The table it prints: five rows of numbers for p = 0.01 … 0.99; MSE's gradient at p = 0.99 with
       // 5 classes is −2·0.99·0.01²/4 ≈ −5e-5, which rounds to zero and must not print as "-0.0000".
-      const five = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/ce-vs-mse/main.ts', join(dir, 'k5.svg'), '--classes', '5'], { cwd: ROOT, encoding: 'utf8' });
+      const five = execFileSync(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', 'examples/ce-vs-mse/main.ts', join(dir, 'k5.svg'), '--classes', '5'],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
       const rows = five.split('\n').filter((l) => /^\s+0\.\d{4}\s/.test(l));
       expect(rows).toHaveLength(5);
-      expect(rows[4]!.trim().split(/\s+/).map(Number)).toEqual([0.99, Number((-Math.log(0.99)).toFixed(4)), 0, -0.01, 0]);
+      expect(rows[4]!.trim().split(/\s+/).map(Number)).toEqual([
+        0.99,
+        Number((-Math.log(0.99)).toFixed(4)),
+        0,
+        -0.01,
+        0,
+      ]);
       expect(five).not.toContain('-0.0000');
       checkPicture(readFileSync(join(dir, 'k5.svg'), 'utf8'), 5);
     } finally {

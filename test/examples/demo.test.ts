@@ -16,18 +16,34 @@ describe('main demo', () => {
   it('trains the spiral, checks the gradient three ways and writes two well-formed SVGs (quick mode, in process)', () => {
     const lines: string[] = [];
     let progress = '';
-    const r = runDemo({ quick: true, outDir: join(dir, 'a'), output: { isTTY: false, write: (s: string) => { progress += s; } }, log: (l) => lines.push(l) });
+    const r = runDemo({
+      quick: true,
+      outDir: join(dir, 'a'),
+      output: {
+        isTTY: false,
+        write: (s: string) => {
+          progress += s;
+        },
+      },
+      log: (l) => lines.push(l),
+    });
     expect(r.accuracy).toBeGreaterThanOrEqual(0.97);
     expect(r.maxDiffComposed).toBeLessThan(1e-12);
     expect(r.maxDiffNumeric).toBeLessThan(1e-7);
     expect(progress.trimEnd().split('\n')).toHaveLength(40);
     expect(lines.join('\n')).toMatch(/final training accuracy: (9[7-9]|100)\.\d %/);
-    expect(lines.join('\n')).toMatch(/largest \|fused − composed from primitives\| = \d\.\d\de-\d+\n {2}largest \|fused − central differences\| += \d\.\d\de-\d+/);
+    expect(lines.join('\n')).toMatch(
+      /largest \|fused − composed from primitives\| = \d\.\d\de-\d+\n {2}largest \|fused − central differences\| += \d\.\d\de-\d+/,
+    );
 
     const regions = parseXml(readFileSync(r.files[0]!, 'utf8'));
     expect(regions.name).toBe('svg');
     expect(findAll(regions, 'circle')).toHaveLength(300);
-    const fills = new Set(findAll(regions, 'rect').slice(1).map((e) => e.attrs.fill));
+    const fills = new Set(
+      findAll(regions, 'rect')
+        .slice(1)
+        .map((e) => e.attrs.fill),
+    );
     expect(fills.size).toBe(3); // three decision regions
     expect(allText(regions)).toContain('decision regions');
     const curves = parseXml(readFileSync(r.files[1]!, 'utf8'));
@@ -38,7 +54,8 @@ describe('main demo', () => {
 
   it('the composed twin agrees with the fused loss, and checkGradient measures real differences', () => {
     const g = new Generator(3);
-    const z = randn([7, 4], { generator: g }), y = randint(0, 4, [7], { generator: g });
+    const z = randn([7, 4], { generator: g }),
+      y = randint(0, 4, [7], { generator: g });
     expect(composedCrossEntropy(z, y).item()).toBeCloseTo(crossEntropy(z, y).item(), 14);
     const { maxDiffComposed, maxDiffNumeric } = checkGradient(z, y);
     expect(maxDiffComposed).toBeLessThan(1e-15);
@@ -47,18 +64,38 @@ describe('main demo', () => {
   });
 
   it('svg-plot escapes text, merges region runs and picks round ticks', () => {
-    const svg = regionsSvg({ points: [0, 0, 1, 1], labels: [0, 1], title: 'a < b & "c"', resolution: 10, classify: (g) => Array.from({ length: g.length / 2 }, (_, i) => (g[2 * i]! < 0.5 ? 0 : 1)) });
+    const svg = regionsSvg({
+      points: [0, 0, 1, 1],
+      labels: [0, 1],
+      title: 'a < b & "c"',
+      resolution: 10,
+      classify: (g) => Array.from({ length: g.length / 2 }, (_, i) => (g[2 * i]! < 0.5 ? 0 : 1)),
+    });
     const root = parseXml(svg);
     expect(allText(root)).toContain('a < b & "c"');
     expect(findAll(root, 'rect')).toHaveLength(1 + 10 * 2); // background + two runs per row
     expect(ticks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(ticks(0.013, 0.9)).toEqual([0.2, 0.4, 0.6, 0.8]);
-    const curves = parseXml(historySvg({ train: { loss: [3, 2, 1], accuracy: [0.1, 0.5, 0.9] }, val: { loss: [3, 2.5, 2], accuracy: [0, 0.4, 0.8] } }));
-    expect(findAll(curves, 'polyline').map((p) => p.attrs['stroke-dasharray'] ?? 'solid')).toEqual(['solid', '6 4', 'solid', '6 4']);
+    const curves = parseXml(
+      historySvg({
+        train: { loss: [3, 2, 1], accuracy: [0.1, 0.5, 0.9] },
+        val: { loss: [3, 2.5, 2], accuracy: [0, 0.4, 0.8] },
+      }),
+    );
+    expect(findAll(curves, 'polyline').map((p) => p.attrs['stroke-dasharray'] ?? 'solid')).toEqual([
+      'solid',
+      '6 4',
+      'solid',
+      '6 4',
+    ]);
   });
 
   it('runs as the command behind `pnpm demo`', () => {
-    const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/demo.ts', '--quick', '--out', join(dir, 'cli')], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'examples/demo.ts', '--quick', '--out', join(dir, 'cli')],
+      { cwd: root, encoding: 'utf8' },
+    );
     expect(out).toMatch(/^xent demo: a softmax classifier on the spiral/);
     expect(out).toMatch(/epoch 40\/40 {2}loss/); // not a terminal: a line per epoch
     expect(out).toMatch(/final training accuracy: \d+\.\d %/);

@@ -18,7 +18,18 @@ describe('examples/digits', () => {
     expect(text).toMatch(/test accuracy: \d+\.\d %/);
     expect(text).toContain('CC BY 4.0');
     const cm = lines.slice(lines.indexOf('confusion matrix (rows: true digit, columns: predicted):') + 2).slice(0, 10);
-    expect(cm.map((l) => l.trim().split(/\s+/).slice(1).map(Number).reduce((a, b) => a + b, 0)).reduce((a, b) => a + b, 0)).toBe(360);
+    expect(
+      cm
+        .map((l) =>
+          l
+            .trim()
+            .split(/\s+/)
+            .slice(1)
+            .map(Number)
+            .reduce((a, b) => a + b, 0),
+        )
+        .reduce((a, b) => a + b, 0),
+    ).toBe(360);
     expect(lines.filter((l) => /^ {2}\d {6}\d\.\d{3} {4}\d\.\d{3} {2}\d\.\d{3}$/.test(l))).toHaveLength(10);
     const curves = parseXml(readFileSync(r.files[0]!, 'utf8'));
     expect(findAll(curves, 'polyline')).toHaveLength(4);
@@ -29,7 +40,17 @@ describe('examples/digits', () => {
     expect(findAll(mistakes, 'rect')).toHaveLength(1 + 64 * shown);
     expect(allText(mistakes)).toMatch(/\d → \d/);
     // The report counts every misread digit (the confusion matrix's off-diagonal), not just the ones drawn.
-    const offDiagonal = cm.reduce((n, l, d) => n + l.trim().split(/\s+/).slice(1).map(Number).reduce((a, v, c) => a + (c === d ? 0 : v), 0), 0);
+    const offDiagonal = cm.reduce(
+      (n, l, d) =>
+        n +
+        l
+          .trim()
+          .split(/\s+/)
+          .slice(1)
+          .map(Number)
+          .reduce((a, v, c) => a + (c === d ? 0 : v), 0),
+      0,
+    );
     expect(text).toMatch(new RegExp(`\\((the ${offDiagonal}|${shown} of the ${offDiagonal}) misread test digits`));
     expect(shown).toBe(Math.min(offDiagonal, 12));
   });
@@ -40,7 +61,10 @@ describe('examples/digits', () => {
     const command = readme.match(/`(node [^`]*examples\/digits\/main\.ts)`/)?.[1];
     expect(command).toBeDefined();
     const [, ...args] = command!.split(' ');
-    const out = execFileSync(process.execPath, [...args, '--quick', '--out', join(dir, 'cli')], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [...args, '--quick', '--out', join(dir, 'cli')], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(out).toMatch(/test accuracy: \d+\.\d %/);
     for (const f of ['training-curves.svg', 'mistakes.svg']) expect(existsSync(join(dir, 'cli', f))).toBe(true);
   });

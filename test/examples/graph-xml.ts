@@ -95,7 +95,7 @@ export function allText(el: XmlElement): string {
 
 // ---------- DOT ----------
 // A strict checker for the subset of Graphviz's DOT language that toDot writes (and a bit more):
-//   digraph ID? { stmt* }   stmt: ID = ID ;  |  (node|edge|graph) [attrs] ;  |  ID [attrs]? ;  |  ID (-> ID)+ [attrs]? ;
+// digraph ID? { stmt* } stmt: ID = ID ; | (node|edge|graph) [attrs] ; | ID [attrs]? ; | ID (-> ID)+ [attrs]? ;
 // IDs are names, numbers or "quoted strings" (\" inside a string is a quote, a backslash keeps the
 // next character for the label's own escapes). Record labels are then parsed as Graphviz does:
 // fields split by '|', nested in braces, with \{ \} \| \< \> \\ \" as literal characters.
@@ -111,19 +111,34 @@ function dotTokens(src: string): string[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '"') {
-      let s = '', j = i + 1;
+      let s = '',
+        j = i + 1;
       for (; j < src.length && src[j] !== '"'; j++) {
-        if (src[j] === '\\' && j + 1 < src.length) { s += src[j + 1] === '"' ? '"' : src[j]! + src[j + 1]!; j++; } else s += src[j];
+        if (src[j] === '\\' && j + 1 < src.length) {
+          s += src[j + 1] === '"' ? '"' : src[j]! + src[j + 1]!;
+          j++;
+        } else s += src[j];
       }
       if (j >= src.length) throw new Error(`dot: unterminated string at ${i}`);
       out.push('"' + s);
       i = j + 1;
       continue;
     }
-    if (src.startsWith('->', i)) { out.push('->'); i += 2; continue; }
-    if ('{}[]=;,'.includes(c)) { out.push(c); i++; continue; }
+    if (src.startsWith('->', i)) {
+      out.push('->');
+      i += 2;
+      continue;
+    }
+    if ('{}[]=;,'.includes(c)) {
+      out.push(c);
+      i++;
+      continue;
+    }
     const m = /^(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*|-?(?:\.\d+|\d+(?:\.\d*)?))/.exec(src.slice(i));
     if (!m) throw new Error(`dot: unexpected ${JSON.stringify(src.slice(i, i + 20))}`);
     out.push(m[0]);
@@ -132,7 +147,8 @@ function dotTokens(src: string): string[] {
   return out;
 }
 
-const isId = (t: string | undefined): t is string => t !== undefined && (t.startsWith('"') || /^[\w.\-\u0080-\uffff]+$/.test(t)) && t !== '->';
+const isId = (t: string | undefined): t is string =>
+  t !== undefined && (t.startsWith('"') || /^[\w.\-\u0080-\uffff]+$/.test(t)) && t !== '->';
 const unq = (t: string): string => (t.startsWith('"') ? t.slice(1) : t);
 
 /** Parses DOT text, throwing on anything Graphviz would reject in the subset above. */
@@ -165,13 +181,22 @@ export function parseDot(src: string): DotGraph {
   expect('{');
   while (t[i] !== '}') {
     if (i >= t.length) throw new Error('dot: missing closing brace');
-    if (['node', 'edge', 'graph'].includes(t[i]!)) { i++; attrs(); }
-    else {
+    if (['node', 'edge', 'graph'].includes(t[i]!)) {
+      i++;
+      attrs();
+    } else {
       const a = id();
-      if (t[i] === '=') { i++; id(); }
-      else if (t[i] === '->') {
+      if (t[i] === '=') {
+        i++;
+        id();
+      } else if (t[i] === '->') {
         let from = a;
-        while (t[i] === '->') { i++; const to = id(); g.edges.push([from, to]); from = to; }
+        while (t[i] === '->') {
+          i++;
+          const to = id();
+          g.edges.push([from, to]);
+          from = to;
+        }
         if (t[i] === '[') attrs();
       } else g.nodes.set(a, t[i] === '[' ? attrs() : {});
     }
@@ -179,17 +204,23 @@ export function parseDot(src: string): DotGraph {
   }
   i++;
   if (i !== t.length) throw new Error('dot: text after the closing brace');
-  for (const [from, to] of g.edges) for (const n of [from, to]) if (!g.nodes.has(n)) throw new Error(`dot: edge ${from} -> ${to} names an undeclared node ${n}`);
+  for (const [from, to] of g.edges)
+    for (const n of [from, to])
+      if (!g.nodes.has(n)) throw new Error(`dot: edge ${from} -> ${to} names an undeclared node ${n}`);
   return g;
 }
 
 /** A record label's fields (nesting flattened), escapes undone and outer spaces trimmed, as Graphviz shows them. */
 export function recordFields(label: string): string[] {
   const fields: string[] = [];
-  let cur = '', depth = 0;
+  let cur = '',
+    depth = 0;
   for (let i = 0; i < label.length; i++) {
     const c = label[i]!;
-    if (c === '\\' && i + 1 < label.length && '{}|<>\\"'.includes(label[i + 1]!)) { cur += label[++i]; continue; }
+    if (c === '\\' && i + 1 < label.length && '{}|<>\\"'.includes(label[i + 1]!)) {
+      cur += label[++i];
+      continue;
+    }
     if (c === '<' || c === '>') throw new Error(`record: unescaped '${c}' in ${JSON.stringify(label)}`);
     if (c === '{' || c === '}' || c === '|') {
       if (cur.trim()) fields.push(cur.trim());

@@ -29,7 +29,8 @@ describe('examples/micrograd', () => {
       expect(p.dot).toMatch(/^digraph xent \{[\s\S]*\}\n$/);
       // Valid DOT (checked without Graphviz): every record label parses, every edge joins declared nodes.
       const g = parseDot(p.dot);
-      for (const a of g.nodes.values()) if (a.shape === 'record') expect(recordFields(a.label!).length).toBeGreaterThanOrEqual(2);
+      for (const a of g.nodes.values())
+        if (a.shape === 'record') expect(recordFields(a.label!).length).toBeGreaterThanOrEqual(2);
     }
     const neuronText = findAll(parseXml(pics[0]!.svg), 'text').map(allText);
     for (const [name, g] of Object.entries(byHand)) {
@@ -48,7 +49,8 @@ describe('examples/micrograd', () => {
     const logits = [...names].find(([, n]) => n === 'logits')![0];
     [0.1, -1, 1.2].forEach((v, i) => expect(logits.data[i]).toBeCloseTo(v, 12));
     const [composed, fused] = [pictures()[2]!, pictures()[3]!];
-    for (const p of [composed, fused]) expect(findAll(parseXml(p.svg), 'text').map(allText)).toContain('grad 0.2306 0.0768 -0.3073');
+    for (const p of [composed, fused])
+      expect(findAll(parseXml(p.svg), 'text').map(allText)).toContain('grad 0.2306 0.0768 -0.3073');
     // Fused: one crossEntropy node where the composed graph has logSoftmax, gather, neg and the mean.
     expect(fused.dot).toContain('label="crossEntropy"');
     expect(fused.dot).not.toContain('label="logSoftmax"');
@@ -56,7 +58,9 @@ describe('examples/micrograd', () => {
   });
 
   it('the committed picture in docs/images is well-formed and shows the hand-worked gradients', () => {
-    const svg = parseXml(readFileSync(fileURLToPath(new URL('../../docs/images/micrograd-neuron.svg', import.meta.url)), 'utf8'));
+    const svg = parseXml(
+      readFileSync(fileURLToPath(new URL('../../docs/images/micrograd-neuron.svg', import.meta.url)), 'utf8'),
+    );
     const text = findAll(svg, 'text').map(allText);
     for (const g of Object.values(byHand)) expect(text).toContain(`grad ${g.toFixed(4)}`);
   });
@@ -64,10 +68,14 @@ describe('examples/micrograd', () => {
   it('runs from the command line and writes .dot and .svg files', () => {
     const out = mkdtempSync(join(tmpdir(), 'xent-micrograd-'));
     try {
-      const stdout = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/micrograd/main.ts', out], {
-        cwd: fileURLToPath(new URL('../..', import.meta.url)),
-        encoding: 'utf8',
-      });
+      const stdout = execFileSync(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', 'examples/micrograd/main.ts', out],
+        {
+          cwd: fileURLToPath(new URL('../..', import.meta.url)),
+          encoding: 'utf8',
+        },
+      );
       expect(stdout).toContain('d o / d x1 = -1.5000');
       for (const name of ['neuron', 'neuron-exp', 'classifier', 'classifier-fused']) {
         for (const ext of ['dot', 'svg']) expect(existsSync(join(out, `${name}.${ext}`))).toBe(true);

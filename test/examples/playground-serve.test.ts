@@ -31,7 +31,10 @@ describe('examples/playground/serve.ts', () => {
   });
 
   it('serve mode builds, serves on 127.0.0.1 and prints the address', async () => {
-    const child: ChildProcess = spawn(process.execPath, [...NODE_ARGS, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [...NODE_ARGS, '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     cleanup.push(() => child.kill());
     const url = await new Promise<string>((ok, fail) => {
       let text = '';

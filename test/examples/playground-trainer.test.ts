@@ -23,7 +23,22 @@ const lastFrame = (msgs: FromTrainer[]): Frame => msgs.filter((m): m is Frame =>
 
 describe('playground state in the URL', () => {
   it('round-trips every field through the hash', () => {
-    const s = state({ data: 'moons', noise: 0.25, points: 420, testRatio: 0.4, seed: 9, hidden: [3, 64, 1], activation: 'gelu', lr: 0.003, batch: 7, optimizer: 'adam', weightDecay: 0.01, labelSmoothing: 0.15, loss: 'bce', speed: 'fast' });
+    const s = state({
+      data: 'moons',
+      noise: 0.25,
+      points: 420,
+      testRatio: 0.4,
+      seed: 9,
+      hidden: [3, 64, 1],
+      activation: 'gelu',
+      lr: 0.003,
+      batch: 7,
+      optimizer: 'adam',
+      weightDecay: 0.01,
+      labelSmoothing: 0.15,
+      loss: 'bce',
+      speed: 'fast',
+    });
     const hash = encodeState(s);
     expect(hash).toContain('hidden=3,64,1');
     expect(decodeState(hash)).toEqual(s);
@@ -46,8 +61,18 @@ describe('playground state in the URL', () => {
 
 describe('playground controls and state agree', () => {
   it('every slider on the page has the range that normalise keeps a field in', () => {
-    const html = readFileSync(fileURLToPath(new URL('../../examples/playground/src/index.html', import.meta.url)), 'utf8');
-    const fields: Record<string, keyof State> = { classes: 'classes', noise: 'noise', points: 'points', 'test-ratio': 'testRatio', batch: 'batch', 'label-smoothing': 'labelSmoothing' };
+    const html = readFileSync(
+      fileURLToPath(new URL('../../examples/playground/src/index.html', import.meta.url)),
+      'utf8',
+    );
+    const fields: Record<string, keyof State> = {
+      classes: 'classes',
+      noise: 'noise',
+      points: 'points',
+      'test-ratio': 'testRatio',
+      batch: 'batch',
+      'label-smoothing': 'labelSmoothing',
+    };
     for (const [id, key] of Object.entries(fields)) {
       const tag = new RegExp(`<input id="${id}" type="range" min="([\\d.]+)" max="([\\d.]+)"`).exec(html);
       expect(tag, id).not.toBeNull();
@@ -62,17 +87,29 @@ describe('playground controls and state agree', () => {
 describe('playground losses', () => {
   // By hand, for logits z = [2, 0, −1] and class 1: p = e^z / Σ e^z.
   const z = [2, 0, -1];
-  const e = z.map(Math.exp), s = e.reduce((a, b) => a + b), p = e.map((v) => v / s);
+  const e = z.map(Math.exp),
+    s = e.reduce((a, b) => a + b),
+    p = e.map((v) => v / s);
   it('computes each choice as its formula says', () => {
-    const zt = tensor([z]), y = tensor([1]);
+    const zt = tensor([z]),
+      y = tensor([1]);
     expect(playgroundLoss('ce', zt, y, 3, 0).item()).toBeCloseTo(-Math.log(p[1]!), 12);
     // Label smoothing 0.3: target (1 − ε)·onehot + ε/3.
     const ts = [0.1, 0.8, 0.1];
-    expect(playgroundLoss('ce', zt, y, 3, 0.3).item()).toBeCloseTo(-ts.reduce((a, t, c) => a + t * Math.log(p[c]!), 0), 12);
-    expect(playgroundLoss('mse-softmax', zt, y, 3, 0).item()).toBeCloseTo(((p[0]! - 0) ** 2 + (p[1]! - 1) ** 2 + (p[2]! - 0) ** 2) / 3, 12);
+    expect(playgroundLoss('ce', zt, y, 3, 0.3).item()).toBeCloseTo(
+      -ts.reduce((a, t, c) => a + t * Math.log(p[c]!), 0),
+      12,
+    );
+    expect(playgroundLoss('mse-softmax', zt, y, 3, 0).item()).toBeCloseTo(
+      ((p[0]! - 0) ** 2 + (p[1]! - 1) ** 2 + (p[2]! - 0) ** 2) / 3,
+      12,
+    );
     expect(playgroundLoss('mse-raw', zt, y, 3, 0).item()).toBeCloseTo((4 + 1 + 1) / 3, 12);
     // One logit z = 0.5, label 1: −log σ(0.5).
-    expect(playgroundLoss('bce', tensor([[0.5]]), tensor([1]), 2, 0).item()).toBeCloseTo(Math.log(1 + Math.exp(-0.5)), 12);
+    expect(playgroundLoss('bce', tensor([[0.5]]), tensor([1]), 2, 0).item()).toBeCloseTo(
+      Math.log(1 + Math.exp(-0.5)),
+      12,
+    );
   });
 });
 
@@ -88,7 +125,8 @@ describe('playground trainer', () => {
     expect(f.step).toBe(0);
     expect(f.grid.probs.length).toBe(f.grid.size * f.grid.size * 3);
     // Each cell's probabilities sum to 1.
-    for (let i = 0; i < 20; i++) expect(f.grid.probs[3 * i]! + f.grid.probs[3 * i + 1]! + f.grid.probs[3 * i + 2]!).toBeCloseTo(1, 5);
+    for (let i = 0; i < 20; i++)
+      expect(f.grid.probs[3 * i]! + f.grid.probs[3 * i + 1]! + f.grid.probs[3 * i + 2]!).toBeCloseTo(1, 5);
   });
 
   it('shows ∂loss/∂logits = p − y from autograd for cross-entropy (label smoothing included), and the chain rule through softmax for MSE', () => {
@@ -133,7 +171,13 @@ describe('playground trainer', () => {
   });
 
   it('gives each training point’s pull ∂loss/∂z_true: p − 1 for cross-entropy, the same as its inspector for every loss', () => {
-    for (const [data, loss] of [['spiral', 'ce'], ['spiral', 'mse-softmax'], ['spiral', 'mse-raw'], ['moons', 'bce'], ['moons', 'ce']] as const) {
+    for (const [data, loss] of [
+      ['spiral', 'ce'],
+      ['spiral', 'mse-softmax'],
+      ['spiral', 'mse-raw'],
+      ['moons', 'bce'],
+      ['moons', 'ce'],
+    ] as const) {
       const { t, msgs } = start(state({ data, loss }));
       for (let i = 0; i < 40; i++) t.trainStep();
       const pts = t.pointGradients();
@@ -155,7 +199,10 @@ describe('playground trainer', () => {
     for (let i = 0; i < 10; i++) t.trainStep();
     t.handle({ type: 'update', state: state({ lr: 0.01, optimizer: 'adam', weightDecay: 0.001, batch: 32 }) });
     expect(lastFrame(msgs).step).toBe(10);
-    t.handle({ type: 'update', state: state({ lr: 0.01, optimizer: 'adam', weightDecay: 0.001, batch: 32, hidden: [8] }) });
+    t.handle({
+      type: 'update',
+      state: state({ lr: 0.01, optimizer: 'adam', weightDecay: 0.001, batch: 32, hidden: [8] }),
+    });
     expect(lastFrame(msgs).step).toBe(0);
     const nData = msgs.filter((m) => m.type === 'data').length;
     t.handle({ type: 'update', state: state({ seed: 2 }) });
@@ -167,7 +214,10 @@ describe('playground trainer', () => {
     expect(trueClassTarget(3, 0.3)).toBeCloseTo(0.8, 15);
     expect(trueClassTarget(2, 0.3)).toBeCloseTo(0.85, 15);
     expect(trueClassTarget(4, 0)).toBe(1);
-    for (const [data, loss, k] of [['spiral', 'ce', 3], ['moons', 'bce', 2]] as const) {
+    for (const [data, loss, k] of [
+      ['spiral', 'ce', 3],
+      ['moons', 'bce', 2],
+    ] as const) {
       const { t } = start(state({ data, loss, labelSmoothing: 0.3 }));
       for (let i = 0; i < 40; i++) t.trainStep();
       const pts = t.pointGradients();
@@ -205,7 +255,8 @@ describe('playground trainer', () => {
     const g = msgs.at(-1) as Extract<FromTrainer, { type: 'graph' }>;
     expect(g.type).toBe('graph');
     const texts = findAll(parseXml(g.svg), 'text').map(allText);
-    for (const name of ['x', '0.weight', '0.bias', '2.weight', '2.bias', 'logits', 'loss', 'crossEntropy', 'tanh']) expect(texts).toContain(name);
+    for (const name of ['x', '0.weight', '0.bias', '2.weight', '2.bias', 'logits', 'loss', 'crossEntropy', 'tanh'])
+      expect(texts).toContain(name);
     // The optimizer's next step must not see the picture's gradients.
     const params = (t as unknown as { model: { parameters(): { grad: unknown }[] } }).model.parameters();
     for (const p of params) expect(p.grad).toBeNull();
@@ -217,8 +268,12 @@ describe('playground trainer', () => {
     const whole = painter.paint(model);
     expect(whole.probs.length).toBe(GRID * GRID * 3);
     // A zero budget paints one band per call: GRID / BAND calls, the last one returns the picture.
-    let calls = 1, picture = painter.paintSome(model, 0);
-    while (picture === null) { picture = painter.paintSome(model, 0); calls++; }
+    let calls = 1,
+      picture = painter.paintSome(model, 0);
+    while (picture === null) {
+      picture = painter.paintSome(model, 0);
+      calls++;
+    }
     expect(calls).toBe(GRID / BAND);
     picture.probs.forEach((v, i) => expect(v).toBeCloseTo(whole.probs[i]!, 6));
     // A new model (say a new output layer) half-way starts the picture over.
@@ -234,11 +289,16 @@ describe('playground trainer', () => {
     const t = new Trainer((m) => msgs.push(m), { sliceMs: 2, paintInBands: true });
     t.handle({ type: 'init', state: state({ speed: 'fast' }) });
     t.handle({ type: 'play' });
-    await vi.waitFor(() => expect(msgs.filter((m): m is Frame => m.type === 'frame' && m.playing && m.step > 0).length).toBeGreaterThan(1), { timeout: 10_000 });
+    await vi.waitFor(
+      () =>
+        expect(msgs.filter((m): m is Frame => m.type === 'frame' && m.playing && m.step > 0).length).toBeGreaterThan(1),
+      { timeout: 10_000 },
+    );
     t.handle({ type: 'pause' });
     for (const f of msgs.filter((m): m is Frame => m.type === 'frame')) {
       expect(f.grid.probs.length).toBe(GRID * GRID * 3);
-      for (let i = 0; i < GRID * GRID; i += 97) expect(f.grid.probs[3 * i]! + f.grid.probs[3 * i + 1]! + f.grid.probs[3 * i + 2]!).toBeCloseTo(1, 5);
+      for (let i = 0; i < GRID * GRID; i += 97)
+        expect(f.grid.probs[3 * i]! + f.grid.probs[3 * i + 1]! + f.grid.probs[3 * i + 2]!).toBeCloseTo(1, 5);
     }
   });
 

@@ -18,29 +18,40 @@ const title = haveChromium
   ? 'playground in Chromium'
   : 'playground in Chromium — SKIPPED: /usr/bin/chromium is not installed (apt-get install chromium; .ci/run installs it)';
 
-interface Row { p: number; target: number; grad: number }
+interface Row {
+  p: number;
+  target: number;
+  grad: number;
+}
 
 /** Console errors and uncaught exceptions of a page. */
 function watchErrors(page: Page): string[] {
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
 }
 
-const num = (page: Page, id: string): Promise<number> => page.$eval(`#${id}`, (el) => Number((el as HTMLElement).dataset.value));
+const num = (page: Page, id: string): Promise<number> =>
+  page.$eval(`#${id}`, (el) => Number((el as HTMLElement).dataset.value));
 
 async function inspectorRows(page: Page): Promise<Row[]> {
-  return page.$$eval('#inspector tr[data-class]', (trs) => trs.map((tr) => {
-    const v = (sel: string): number => Number((tr.querySelector(sel) as HTMLElement).dataset.value);
-    return { p: v('.p'), target: v('.target'), grad: v('.grad') };
-  }));
+  return page.$$eval('#inspector tr[data-class]', (trs) =>
+    trs.map((tr) => {
+      const v = (sel: string): number => Number((tr.querySelector(sel) as HTMLElement).dataset.value);
+      return { p: v('.p'), target: v('.target'), grad: v('.grad') };
+    }),
+  );
 }
 
 /** How far the training points' ∂loss/∂z_true lie from cross-entropy's line p − 1, at most. */
 function pullOffLine(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const { points } = (window as unknown as { xentPlayground: { frame: { points: { p: Float32Array; grad: Float32Array } } } }).xentPlayground.frame;
+    const { points } = (
+      window as unknown as { xentPlayground: { frame: { points: { p: Float32Array; grad: Float32Array } } } }
+    ).xentPlayground.frame;
     let worst = 0;
     for (let i = 0; i < points.p.length; i++) worst = Math.max(worst, Math.abs(points.grad[i]! - (points.p[i]! - 1)));
     return worst;
@@ -48,7 +59,11 @@ function pullOffLine(page: Page): Promise<number> {
 }
 
 async function firstFrame(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { xentPlayground?: { frame: unknown } }).xentPlayground?.frame != null, null, { timeout: 15_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { xentPlayground?: { frame: unknown } }).xentPlayground?.frame != null,
+    null,
+    { timeout: 15_000 },
+  );
 }
 
 describe.skipIf(!haveChromium)(title, () => {
@@ -77,7 +92,9 @@ describe.skipIf(!haveChromium)(title, () => {
   it('loads with no console errors and trains in a Web Worker', async () => {
     await page.goto(url);
     await firstFrame(page);
-    expect(await page.evaluate(() => (window as unknown as { xentPlayground: { mode: string } }).xentPlayground.mode)).toBe('worker');
+    expect(
+      await page.evaluate(() => (window as unknown as { xentPlayground: { mode: string } }).xentPlayground.mode),
+    ).toBe('worker');
     expect(await page.$eval('#data', (el) => (el as HTMLSelectElement).value)).toBe('spiral');
     expect(await num(page, 'steps')).toBe(0);
     expect(await page.evaluate(() => location.hash)).toContain('data=spiral');
@@ -87,7 +104,10 @@ describe.skipIf(!haveChromium)(title, () => {
   it('play on the default spiral raises the test accuracy above 90 % within 20 s, at 30 steps/s or more', async () => {
     const t0 = Date.now();
     await page.click('#play');
-    await page.waitForFunction(() => Number(document.getElementById('test-acc')!.dataset.value) > 0.9, null, { timeout: 20_000, polling: 100 });
+    await page.waitForFunction(() => Number(document.getElementById('test-acc')!.dataset.value) > 0.9, null, {
+      timeout: 20_000,
+      polling: 100,
+    });
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect(await num(page, 'steps-per-second')).toBeGreaterThanOrEqual(30);
     expect(await num(page, 'steps')).toBeGreaterThan(0);
@@ -95,11 +115,16 @@ describe.skipIf(!haveChromium)(title, () => {
   });
 
   it('clicking a point shows its logits, p, y, loss and p − y, live while training', async () => {
-    const data = await page.evaluate(() => (window as unknown as { xentPlayground: { data: PlaygroundData } }).xentPlayground.data);
+    const data = await page.evaluate(
+      () => (window as unknown as { xentPlayground: { data: PlaygroundData } }).xentPlayground.data,
+    );
     const box = (await page.locator('#regions').boundingBox())!;
     const EXTENT = 1.2;
     const [x, y] = [data.train.x[0]!, data.train.x[1]!];
-    await page.mouse.click(box.x + ((x + EXTENT) / (2 * EXTENT)) * box.width, box.y + ((EXTENT - y) / (2 * EXTENT)) * box.height);
+    await page.mouse.click(
+      box.x + ((x + EXTENT) / (2 * EXTENT)) * box.width,
+      box.y + ((EXTENT - y) / (2 * EXTENT)) * box.height,
+    );
     await page.waitForFunction(() => document.getElementById('inspector')!.dataset.index === '0');
     const rows = await inspectorRows(page);
     expect(rows).toHaveLength(3);
@@ -108,10 +133,14 @@ describe.skipIf(!haveChromium)(title, () => {
     for (const r of rows) expect(r.grad).toBeCloseTo(r.p - r.target, 9);
     expect(Number.isFinite(await num(page, 'inspect-loss'))).toBe(true);
     // Live: the numbers move while training goes on.
-    await page.waitForFunction((before) => {
-      const el = document.querySelector('#inspector tr[data-class] .p') as HTMLElement | null;
-      return el !== null && Number(el.dataset.value) !== before;
-    }, rows[0]!.p, { timeout: 10_000 });
+    await page.waitForFunction(
+      (before) => {
+        const el = document.querySelector('#inspector tr[data-class] .p') as HTMLElement | null;
+        return el !== null && Number(el.dataset.value) !== before;
+      },
+      rows[0]!.p,
+      { timeout: 10_000 },
+    );
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'playground.png') });
     expect(existsSync(join(ARTIFACTS, 'playground.png'))).toBe(true);
@@ -144,14 +173,19 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.waitForFunction(() => location.hash.includes('loss=ce'));
     await page.waitForFunction(() => {
       const trs = Array.from(document.querySelectorAll('#inspector tr[data-class]'));
-      return trs.length > 0 && trs.every((tr) => {
-        const v = (sel: string): number => Number((tr.querySelector(sel) as HTMLElement).dataset.value);
-        return Math.abs(v('.grad') - (v('.p') - v('.target'))) < 1e-9;
-      });
+      return (
+        trs.length > 0 &&
+        trs.every((tr) => {
+          const v = (sel: string): number => Number((tr.querySelector(sel) as HTMLElement).dataset.value);
+          return Math.abs(v('.grad') - (v('.p') - v('.target'))) < 1e-9;
+        })
+      );
     });
     const steps = await num(page, 'steps');
     await page.waitForFunction((s) => Number(document.getElementById('steps')!.dataset.value) > s, steps);
-    await page.waitForFunction(() => (window as unknown as { xentPlayground: { frame: { loss: string } } }).xentPlayground.frame.loss === 'ce');
+    await page.waitForFunction(
+      () => (window as unknown as { xentPlayground: { frame: { loss: string } } }).xentPlayground.frame.loss === 'ce',
+    );
     expect(await pullOffLine(page)).toBeLessThan(1e-5);
     expect(errors).toEqual([]);
   });
@@ -160,12 +194,18 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.click('[data-action=graph]');
     await page.waitForSelector('#graph-overlay:not([hidden]) #graph-svg svg');
     expect(await page.$eval('#play', (b) => (b as HTMLElement).dataset.playing)).toBe('false');
-    const graph = await page.$$eval('#graph-svg g.node', (gs) => gs.map((g) => Array.from(g.querySelectorAll('text')).map((t) => t.textContent ?? '')));
+    const graph = await page.$$eval('#graph-svg g.node', (gs) =>
+      gs.map((g) => Array.from(g.querySelectorAll('text')).map((t) => t.textContent ?? '')),
+    );
     const ops = await page.$$eval('#graph-svg g.op text', (ts) => ts.map((t) => t.textContent));
     expect(ops).toContain('crossEntropy');
-    expect(graph.map((cells) => cells[0])).toEqual(expect.arrayContaining(['x', '0.weight', '0.bias', 'logits', 'loss']));
+    expect(graph.map((cells) => cells[0])).toEqual(
+      expect.arrayContaining(['x', '0.weight', '0.bias', 'logits', 'loss']),
+    );
     const logits = graph.find((cells) => cells[0] === 'logits')!;
-    const shown = logits[logits.length - 1]!.replace(/^grad /, '').split(' ').map(Number);
+    const shown = logits[logits.length - 1]!.replace(/^grad /, '')
+      .split(' ')
+      .map(Number);
     // Training is paused, so the inspector shows the same state: its p − y are the graph's logit gradients.
     await page.waitForTimeout(300);
     const rows = await inspectorRows(page);
@@ -176,7 +216,8 @@ describe.skipIf(!haveChromium)(title, () => {
   });
 
   it('a shared URL restores the same set-up', async () => {
-    if ((await page.$eval('#play', (b) => (b as HTMLElement).dataset.playing)) === 'true') await page.click('#play'); // pause
+    // pause
+    if ((await page.$eval('#play', (b) => (b as HTMLElement).dataset.playing)) === 'true') await page.click('#play');
     await page.selectOption('#data', 'moons');
     await page.click('#layers-plus');
     await page.selectOption('#activation', 'gelu');
@@ -186,8 +227,18 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.locator('#seed').dispatchEvent('change');
     await page.click('label:has(input[value="bce"])');
     const link = await page.evaluate(() => location.href);
-    const setUp = await page.evaluate(() => (window as unknown as { xentPlayground: { state: State } }).xentPlayground.state);
-    expect(setUp).toMatchObject({ data: 'moons', hidden: [16, 16, 16], activation: 'gelu', optimizer: 'adam', lr: 0.03, seed: 7, loss: 'bce' });
+    const setUp = await page.evaluate(
+      () => (window as unknown as { xentPlayground: { state: State } }).xentPlayground.state,
+    );
+    expect(setUp).toMatchObject({
+      data: 'moons',
+      hidden: [16, 16, 16],
+      activation: 'gelu',
+      optimizer: 'adam',
+      lr: 0.03,
+      seed: 7,
+      loss: 'bce',
+    });
 
     const other = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const otherErrors = watchErrors(other);
@@ -212,9 +263,15 @@ describe.skipIf(!haveChromium)(title, () => {
   });
 
   it('a link pasted into the open page (only the hash changes) applies, is written back in canonical form, and leaving two classes under BCE says so', async () => {
-    await page.evaluate(() => { location.hash = '#data=xor&loss=bce&opt=sgd&lr=abc&hidden=5'; });
-    await page.waitForFunction(() => (window as unknown as { xentPlayground: { state: State } }).xentPlayground.state.data === 'xor');
-    const st = await page.evaluate(() => (window as unknown as { xentPlayground: { state: State } }).xentPlayground.state);
+    await page.evaluate(() => {
+      location.hash = '#data=xor&loss=bce&opt=sgd&lr=abc&hidden=5';
+    });
+    await page.waitForFunction(
+      () => (window as unknown as { xentPlayground: { state: State } }).xentPlayground.state.data === 'xor',
+    );
+    const st = await page.evaluate(
+      () => (window as unknown as { xentPlayground: { state: State } }).xentPlayground.state,
+    );
     expect(st).toMatchObject({ data: 'xor', loss: 'bce', optimizer: 'sgd', lr: 0.1, hidden: [5] });
     // The bad lr is gone from the address: it now says what the page runs.
     const hash = await page.evaluate(() => location.hash);
@@ -222,25 +279,40 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(hash).toContain('speed=');
     expect(await page.$eval('#optimizer', (el) => (el as HTMLSelectElement).value)).toBe('sgd');
     expect(await page.$eval('input[value="bce"]', (el) => (el as HTMLInputElement).checked)).toBe(true);
-    await page.waitForFunction(() => (window as unknown as { xentPlayground: { frame: { outputs: number } } }).xentPlayground.frame.outputs === 1);
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { xentPlayground: { frame: { outputs: number } } }).xentPlayground.frame.outputs === 1,
+    );
 
     // Three classes: binary cross-entropy no longer applies, and the page says what it did.
     await page.selectOption('#data', 'spiral');
     expect(await page.$eval('input[value="ce"]', (el) => (el as HTMLInputElement).checked)).toBe(true);
     expect(await page.$eval('input[value="bce"]', (el) => (el as HTMLInputElement).disabled)).toBe(true);
-    expect(await page.$eval('#status', (el) => el.textContent)).toContain('Binary cross-entropy needs exactly two classes');
+    expect(await page.$eval('#status', (el) => el.textContent)).toContain(
+      'Binary cross-entropy needs exactly two classes',
+    );
     // Seen wherever the page is scrolled: inside the window even when the window is short.
     await page.setViewportSize({ width: 1400, height: 500 });
     await page.evaluate(() => window.scrollTo(0, 0));
-    expect(await page.$eval('#status', (el) => { const r = el.getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; })).toBe(true);
+    expect(
+      await page.$eval('#status', (el) => {
+        const r = el.getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight;
+      }),
+    ).toBe(true);
     await page.setViewportSize({ width: 1400, height: 1000 });
 
     // Copy link where there is no clipboard (plain http from another machine): the link is shown to copy by hand.
-    await page.evaluate(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true }));
+    await page.evaluate(() =>
+      Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true }),
+    );
     await page.click('#share');
     const href = await page.evaluate(() => location.href);
     expect(await page.$eval('#status', (el) => el.textContent)).toContain(href);
-    await page.waitForFunction(() => (window as unknown as { xentPlayground: { frame: { outputs: number } } }).xentPlayground.frame.outputs === 3);
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { xentPlayground: { frame: { outputs: number } } }).xentPlayground.frame.outputs === 3,
+    );
     expect(errors).toEqual([]);
   });
 
@@ -249,10 +321,13 @@ describe.skipIf(!haveChromium)(title, () => {
     const narrowErrors = watchErrors(narrow);
     await narrow.goto(url);
     await firstFrame(narrow);
-    const pairs = await narrow.$$eval('#results h2', (hs) => hs.map((h) => {
-      const a = h.getBoundingClientRect(), b = h.nextElementSibling!.getBoundingClientRect();
-      return { heading: h.textContent, dx: Math.abs(a.left - b.left), gap: b.top - a.bottom };
-    }));
+    const pairs = await narrow.$$eval('#results h2', (hs) =>
+      hs.map((h) => {
+        const a = h.getBoundingClientRect(),
+          b = h.nextElementSibling!.getBoundingClientRect();
+        return { heading: h.textContent, dx: Math.abs(a.left - b.left), gap: b.top - a.bottom };
+      }),
+    );
     expect(pairs.map((p) => p.heading)).toEqual(['Training', 'Inspector', 'How hard each training point pulls']);
     for (const p of pairs) {
       expect(p.dx).toBeLessThan(2);
@@ -268,7 +343,9 @@ describe.skipIf(!haveChromium)(title, () => {
     const pErrors = watchErrors(p);
     await p.goto(`${url}?worker=off#speed=fast`);
     await firstFrame(p);
-    expect(await p.evaluate(() => (window as unknown as { xentPlayground: { mode: string } }).xentPlayground.mode)).toBe('page');
+    expect(
+      await p.evaluate(() => (window as unknown as { xentPlayground: { mode: string } }).xentPlayground.mode),
+    ).toBe('page');
     await p.click('#play');
     await p.waitForFunction(() => Number(document.getElementById('steps')!.dataset.value) > 100);
     // The page still answers between slices: a click on pause takes effect.
@@ -288,7 +365,9 @@ describe.skipIf(!haveChromium)(title, () => {
     await firstFrame(disk);
     await disk.click('#step');
     await disk.waitForFunction(() => Number(document.getElementById('steps')!.dataset.value) === 1);
-    expect(await disk.evaluate(() => (window as unknown as { xentPlayground: { mode: string } }).xentPlayground.mode)).toBe('worker');
+    expect(
+      await disk.evaluate(() => (window as unknown as { xentPlayground: { mode: string } }).xentPlayground.mode),
+    ).toBe('worker');
     expect(diskErrors).toEqual([]);
     await disk.close();
   });

@@ -24,8 +24,12 @@ describe('examples/spiral', () => {
     expect(findAll(parseXml(readFileSync(r.files[1]!, 'utf8')), 'polyline')).toHaveLength(1);
     const meta = loadModel(new MLP([2, 64, 64, 3]), readFileSync(r.files[2]!, 'utf8'));
     expect(meta).toEqual({ example: 'spiral', classes: 3, sizes: [2, 64, 64, 3] });
-    await expect(runSpiral({ epochs: Number('x'), outDir: dir, log: () => {} })).rejects.toThrow(/--epochs must be a positive integer, got NaN/);
-    await expect(runSpiral({ classes: 1, outDir: dir, log: () => {} })).rejects.toThrow(/spiral: classes must be an integer ≥ 2, got 1/);
+    await expect(runSpiral({ epochs: Number('x'), outDir: dir, log: () => {} })).rejects.toThrow(
+      /--epochs must be a positive integer, got NaN/,
+    );
+    await expect(runSpiral({ classes: 1, outDir: dir, log: () => {} })).rejects.toThrow(
+      /spiral: classes must be an integer ≥ 2, got 1/,
+    );
   });
 
   it('runs with the command the README lists (plus its documented flags)', () => {
@@ -34,8 +38,13 @@ describe('examples/spiral', () => {
     const command = readme.match(/`(node [^`]*examples\/spiral\/main\.ts)`/)?.[1];
     expect(command).toBeDefined();
     const [, ...args] = command!.split(' ');
-    const out = execFileSync(process.execPath, [...args, '--classes', '4', '--epochs', '30', '--out', join(dir, 'cli')], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [...args, '--classes', '4', '--epochs', '30', '--out', join(dir, 'cli')],
+      { cwd: root, encoding: 'utf8' },
+    );
     expect(out).toMatch(/^spiral: 400 points, 4 classes; \d+ parameters; 30 full-batch epochs$/m);
-    for (const f of ['decision-regions.svg', 'loss.svg', 'model.json']) expect(existsSync(join(dir, 'cli', f))).toBe(true);
+    for (const f of ['decision-regions.svg', 'loss.svg', 'model.json'])
+      expect(existsSync(join(dir, 'cli', f))).toBe(true);
   });
 });

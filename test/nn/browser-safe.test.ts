@@ -25,7 +25,12 @@ describe('@xent/nn is browser-safe', () => {
   it('bundles for the browser without node builtins, fs, require, the DOM or a bare process', async () => {
     const out = await build({
       entryPoints: [resolve(__dirname, '../../packages/nn/src/index.ts')],
-      bundle: true, write: false, format: 'esm', platform: 'browser', conditions: ['source'], logLevel: 'silent',
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['source'],
+      logLevel: 'silent',
     });
     const code = out.outputFiles[0]!.text;
     expect(code.length).toBeGreaterThan(100_000); // the data sets are inside
@@ -38,27 +43,45 @@ describe('@xent/nn is browser-safe', () => {
   it('the node entry is separate and does use node:fs', async () => {
     const out = await build({
       entryPoints: [resolve(__dirname, '../../packages/nn/src/node.ts')],
-      bundle: true, write: false, format: 'esm', platform: 'node', conditions: ['source'], logLevel: 'silent', external: ['@xent/core'],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      conditions: ['source'],
+      logLevel: 'silent',
+      external: ['@xent/core'],
     });
     expect(out.outputFiles[0]!.text).toMatch(/from "node:fs\/promises"/);
   });
 
   // Not bit for bit: Chromium's V8 rounds Math.exp, Math.log, ** differently from Node 20's in the last
   // bit (a few % of arguments), so runs agree to ~1e-12 across engines and exactly within one engine.
-  it.skipIf(!haveChromium)('trains, saves and loads in headless Chromium with the same results as in Node', async () => {
-    const iife = await build({
-      stdin: { contents: "export * from '@xent/core'; export * from '@xent/nn';", resolveDir: root, loader: 'ts' },
-      bundle: true, write: false, format: 'iife', globalName: 'X', platform: 'browser', conditions: ['source'], logLevel: 'silent',
-    });
-    const inBrowser = await evaluateInChromium(iife.outputFiles[0]!.text, PROGRAM);
-    const X = { ...(await import('@xent/core')), ...(await import('@xent/nn')) };
-    const inNode = new Function('X', PROGRAM)(X) as Record<string, unknown>;
-    const close = (a: number[], b: number[]): void => { expect(a).toHaveLength(b.length); a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 10)); };
-    close(inBrowser.loss as number[], inNode.loss as number[]);
-    close(inBrowser.weights as number[], inNode.weights as number[]);
-    expect(inBrowser.accuracy).toBe(inNode.accuracy);
-    expect(inBrowser.irisRows).toBe(150);
-    expect(inNode.irisRows).toBe(150);
-    expect((inNode.loss as number[]).at(-1)).toBeLessThan((inNode.loss as number[])[0]!);
-  });
+  it.skipIf(!haveChromium)(
+    'trains, saves and loads in headless Chromium with the same results as in Node',
+    async () => {
+      const iife = await build({
+        stdin: { contents: "export * from '@xent/core'; export * from '@xent/nn';", resolveDir: root, loader: 'ts' },
+        bundle: true,
+        write: false,
+        format: 'iife',
+        globalName: 'X',
+        platform: 'browser',
+        conditions: ['source'],
+        logLevel: 'silent',
+      });
+      const inBrowser = await evaluateInChromium(iife.outputFiles[0]!.text, PROGRAM);
+      const X = { ...(await import('@xent/core')), ...(await import('@xent/nn')) };
+      const inNode = new Function('X', PROGRAM)(X) as Record<string, unknown>;
+      const close = (a: number[], b: number[]): void => {
+        expect(a).toHaveLength(b.length);
+        a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 10));
+      };
+      close(inBrowser.loss as number[], inNode.loss as number[]);
+      close(inBrowser.weights as number[], inNode.weights as number[]);
+      expect(inBrowser.accuracy).toBe(inNode.accuracy);
+      expect(inBrowser.irisRows).toBe(150);
+      expect(inNode.irisRows).toBe(150);
+      expect((inNode.loss as number[]).at(-1)).toBeLessThan((inNode.loss as number[])[0]!);
+    },
+  );
 });

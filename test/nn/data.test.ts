@@ -1,11 +1,25 @@
-import { Generator, Tensor, arange, reshape, tensor } from '@xent/core';
+import { Generator, type Tensor, arange, reshape, tensor } from '@xent/core';
 import {
-  DataLoader, StandardScaler, TensorDataset, blobs, breastCancer, circles, digits, gaussianQuantiles, iris, moons, spiral, trainTestSplit, wine, xor,
+  DataLoader,
+  StandardScaler,
+  TensorDataset,
+  blobs,
+  breastCancer,
+  circles,
+  digits,
+  gaussianQuantiles,
+  iris,
+  moons,
+  spiral,
+  trainTestSplit,
+  wine,
+  xor,
 } from '@xent/nn';
 import { describe, expect, it } from 'vitest';
 
 describe('TensorDataset and DataLoader', () => {
-  const x = reshape(arange(20), [10, 2]), y = arange(10);
+  const x = reshape(arange(20), [10, 2]),
+    y = arange(10);
   const ds = new TensorDataset(x, y);
 
   it('indexes samples and batches in order', () => {
@@ -14,8 +28,15 @@ describe('TensorDataset and DataLoader', () => {
     expect(xi.toArray()).toEqual([6, 7]);
     expect(yi.item()).toBe(3);
     const batches = [...new DataLoader(ds, { batchSize: 4 })];
-    expect(batches.map(([, b]) => Array.from(b.data))).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
-    expect(batches[2]![0].toArray()).toEqual([[16, 17], [18, 19]]);
+    expect(batches.map(([, b]) => Array.from(b.data))).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
+    expect(batches[2]![0].toArray()).toEqual([
+      [16, 17],
+      [18, 19],
+    ]);
     expect([...new DataLoader(ds, { batchSize: 4, dropLast: true })]).toHaveLength(2);
     expect(new DataLoader(ds, { batchSize: 3 }).length).toBe(4);
     expect(() => new TensorDataset(x, arange(9))).toThrow(/x has 10 samples but y has 9/);
@@ -26,9 +47,18 @@ describe('TensorDataset and DataLoader', () => {
   it('shuffles each pass differently, reproducibly from the generator, keeping x and y paired', () => {
     const order = (g: Generator): number[][] => {
       const dl = new DataLoader(ds, { batchSize: 10, shuffle: true, generator: g });
-      return [0, 1].map(() => { const [[bx, by]] = [...dl]; expect(Array.from(bx.data).filter((_, i) => i % 2 === 0).map((v) => v / 2)).toEqual(Array.from(by.data)); return Array.from(by.data); });
+      return [0, 1].map(() => {
+        const [[bx, by]] = [...dl];
+        expect(
+          Array.from(bx.data)
+            .filter((_, i) => i % 2 === 0)
+            .map((v) => v / 2),
+        ).toEqual(Array.from(by.data));
+        return Array.from(by.data);
+      });
     };
-    const a = order(new Generator(3)), b = order(new Generator(3));
+    const a = order(new Generator(3)),
+      b = order(new Generator(3));
     expect(a).toEqual(b);
     expect(a[0]).not.toEqual(a[1]);
     expect([...a[0]!].sort((p, q) => p - q)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -37,7 +67,11 @@ describe('TensorDataset and DataLoader', () => {
   it('batches any dataset with get(i)', () => {
     const custom = { length: 3, get: (i: number): [Tensor, Tensor] => [tensor([i, i]), tensor(i * 10)] };
     const [[bx, by]] = [...new DataLoader(custom, { batchSize: 3 })];
-    expect(bx.toArray()).toEqual([[0, 0], [1, 1], [2, 2]]);
+    expect(bx.toArray()).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
     expect(by.toArray()).toEqual([0, 10, 20]);
   });
 });
@@ -55,19 +89,34 @@ describe('trainTestSplit and StandardScaler', () => {
     const ys = tensor([0, 0, 0, 0, 0, 0, 0, 1, 1, 2]);
     const small = trainTestSplit(reshape(arange(10), [10, 1]), ys, { testSize: 5, stratify: true, seed: 0 });
     expect([0, 1, 2].map((c) => Array.from(small.yTest.data).filter((v) => v === c).length)).toEqual([4, 1, 0]);
-    expect(trainTestSplit(x, y, { seed: 2 }).xTest.toArray()).toEqual(trainTestSplit(x, y, { seed: 2 }).xTest.toArray());
+    expect(trainTestSplit(x, y, { seed: 2 }).xTest.toArray()).toEqual(
+      trainTestSplit(x, y, { seed: 2 }).xTest.toArray(),
+    );
     expect(trainTestSplit(x, y, { testSize: 15, shuffle: false }).yTest.toArray()).toEqual(new Array(15).fill(0));
     expect(() => trainTestSplit(x, y, { testSize: 150 })).toThrow(/testSize must be a fraction/);
   });
 
   it('names bad input: too few samples to split, non-finite features to standardise', () => {
-    expect(() => trainTestSplit(tensor([[1]]), tensor([0]))).toThrow(/trainTestSplit: need at least 2 samples to split, got 1/);
-    expect(() => new StandardScaler().fit(tensor([[1, 2], [3, NaN]]))).toThrow(/StandardScaler\.fit: x holds NaN at row 1, column 1; expected finite numbers/);
+    expect(() => trainTestSplit(tensor([[1]]), tensor([0]))).toThrow(
+      /trainTestSplit: need at least 2 samples to split, got 1/,
+    );
+    expect(() =>
+      new StandardScaler().fit(
+        tensor([
+          [1, 2],
+          [3, NaN],
+        ]),
+      ),
+    ).toThrow(/StandardScaler\.fit: x holds NaN at row 1, column 1; expected finite numbers/);
     expect(() => new StandardScaler().fit(tensor([[Infinity, 2]]))).toThrow(/holds Infinity at row 0, column 0/);
   });
 
   it('standardises with the training part’s mean and population std', () => {
-    const train = tensor([[1, 10], [3, 10], [5, 10]]);
+    const train = tensor([
+      [1, 10],
+      [3, 10],
+      [5, 10],
+    ]);
     const sc = new StandardScaler().fit(train);
     expect(Array.from(sc.mean!)).toEqual([3, 10]);
     expect(Array.from(sc.std!)).toEqual([Math.sqrt(8 / 3), 1]); // a constant column keeps std 1
@@ -83,7 +132,9 @@ describe('toy data', () => {
   const sets = { spiral, moons, circles, blobs, xor, gaussianQuantiles };
   for (const [name, make] of Object.entries(sets)) {
     it(`${name}: n points, integer labels, reproducible by seed`, () => {
-      const a = make({ n: 101, seed: 3 }), b = make({ n: 101, seed: 3 }), c = make({ n: 101, seed: 4 });
+      const a = make({ n: 101, seed: 3 }),
+        b = make({ n: 101, seed: 3 }),
+        c = make({ n: 101, seed: 4 });
       expect(a.x.shape).toEqual([101, 2]);
       expect(a.y.shape).toEqual([101]);
       expect(Array.from(a.y.data).every((v) => Number.isInteger(v) && v >= 0 && v < a.numClasses)).toBe(true);
@@ -102,14 +153,24 @@ describe('toy data', () => {
     const c = circles({ n: 100, factor: 0.5 });
     for (let i = 0; i < 100; i++) expect(r(c.x, i)).toBeCloseTo(c.y.data[i] ? 0.5 : 1, 12);
     const q = gaussianQuantiles({ n: 90, classes: 3, seed: 1 });
-    const radius = (k: number): number[] => Array.from({ length: 90 }, (_, i) => i).filter((i) => q.y.data[i] === k).map((i) => r(q.x, i));
+    const radius = (k: number): number[] =>
+      Array.from({ length: 90 }, (_, i) => i)
+        .filter((i) => q.y.data[i] === k)
+        .map((i) => r(q.x, i));
     expect(Math.max(...radius(0))).toBeLessThan(Math.min(...radius(1)));
     expect(radius(2)).toHaveLength(30);
     const xr = xor({ n: 50, seed: 2 });
     for (let i = 0; i < 50; i++) expect(xr.y.data[i]).toBe(xr.x.data[2 * i]! * xr.x.data[2 * i + 1]! < 0 ? 1 : 0);
     const m = moons({ n: 10 });
     expect(Array.from(m.y.data).filter((v) => v === 1)).toHaveLength(5);
-    const bl = blobs({ n: 4, centers: [[0, 0], [100, 100]], noise: 0 });
+    const bl = blobs({
+      n: 4,
+      centers: [
+        [0, 0],
+        [100, 100],
+      ],
+      noise: 0,
+    });
     for (let i = 0; i < 4; i++) expect(bl.x.data[2 * i]).toBe(bl.y.data[i] ? 100 : 0);
   });
 });

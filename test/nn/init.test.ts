@@ -3,8 +3,13 @@ import { init } from '@xent/nn';
 import { describe, expect, it } from 'vitest';
 
 const stats = (t: Tensor): { mean: number; variance: number; maxAbs: number } => {
-  const d = Array.from(t.data), mean = d.reduce((a, b) => a + b, 0) / d.length;
-  return { mean, variance: d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length, maxAbs: Math.max(...d.map(Math.abs)) };
+  const d = Array.from(t.data),
+    mean = d.reduce((a, b) => a + b, 0) / d.length;
+  return {
+    mean,
+    variance: d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length,
+    maxAbs: Math.max(...d.map(Math.abs)),
+  };
 };
 
 describe('init', () => {
@@ -19,16 +24,26 @@ describe('init', () => {
 
   it('xavierUniform: U(−a, a), a = gain·√(6/(in + out))', () => {
     const w = init.xavierUniform(zeros([300, 200]), { generator: g(), gain: 2 });
-    const a = 2 * Math.sqrt(6 / 500), s = stats(w);
+    const a = 2 * Math.sqrt(6 / 500),
+      s = stats(w);
     expect(s.maxAbs).toBeLessThanOrEqual(a);
     expect(s.maxAbs).toBeGreaterThan(0.99 * a);
     expect(s.variance).toBeCloseTo((a * a) / 3, 3);
   });
 
   it('xavierNormal, kaimingNormal: the documented standard deviations', () => {
-    expect(Math.sqrt(stats(init.xavierNormal(zeros([300, 200]), { generator: g() })).variance) / Math.sqrt(2 / 500)).toBeCloseTo(1, 1);
-    expect(Math.sqrt(stats(init.kaimingNormal(zeros([300, 200]), { generator: g(), nonlinearity: 'relu' })).variance) / Math.sqrt(2 / 200)).toBeCloseTo(1, 1);
-    expect(Math.sqrt(stats(init.kaimingNormal(zeros([300, 200]), { generator: g(), nonlinearity: 'relu', mode: 'fanOut' })).variance) / Math.sqrt(2 / 300)).toBeCloseTo(1, 1);
+    expect(
+      Math.sqrt(stats(init.xavierNormal(zeros([300, 200]), { generator: g() })).variance) / Math.sqrt(2 / 500),
+    ).toBeCloseTo(1, 1);
+    expect(
+      Math.sqrt(stats(init.kaimingNormal(zeros([300, 200]), { generator: g(), nonlinearity: 'relu' })).variance) /
+        Math.sqrt(2 / 200),
+    ).toBeCloseTo(1, 1);
+    expect(
+      Math.sqrt(
+        stats(init.kaimingNormal(zeros([300, 200]), { generator: g(), nonlinearity: 'relu', mode: 'fanOut' })).variance,
+      ) / Math.sqrt(2 / 300),
+    ).toBeCloseTo(1, 1);
   });
 
   it('kaimingUniform: U(−b, b), b = gain·√(3/fanIn)', () => {
@@ -39,9 +54,13 @@ describe('init', () => {
   });
 
   it('is reproducible from the generator; zeros and constant fill', () => {
-    expect(init.kaimingUniform(zeros([4, 4]), { generator: g() }).toArray()).toEqual(init.kaimingUniform(zeros([4, 4]), { generator: g() }).toArray());
+    expect(init.kaimingUniform(zeros([4, 4]), { generator: g() }).toArray()).toEqual(
+      init.kaimingUniform(zeros([4, 4]), { generator: g() }).toArray(),
+    );
     expect(init.constant(zeros([2]), 0.5).toArray()).toEqual([0.5, 0.5]);
     expect(init.zeros(init.constant(zeros([2]), 3)).toArray()).toEqual([0, 0]);
-    expect(() => init.kaimingUniform(zeros([2, 2]), { mode: 'fan' as 'fanIn' })).toThrow(/mode must be 'fanIn' or 'fanOut'/);
+    expect(() => init.kaimingUniform(zeros([2, 2]), { mode: 'fan' as 'fanIn' })).toThrow(
+      /mode must be 'fanIn' or 'fanOut'/,
+    );
   });
 });

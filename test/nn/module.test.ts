@@ -1,6 +1,20 @@
 import { Generator, type Tensor, manualSeed, randn, tensor, zeros } from '@xent/core';
 import {
-  Dropout, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, MLP, Module, Parameter, ReLU, Sequential, Sigmoid, Softmax, Tanh,
+  Dropout,
+  Flatten,
+  GELU,
+  Identity,
+  LeakyReLU,
+  Linear,
+  LogSoftmax,
+  MLP,
+  Module,
+  Parameter,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Softmax,
+  Tanh,
 } from '@xent/nn';
 import { describe, expect, it } from 'vitest';
 
@@ -16,24 +30,44 @@ class Net extends Module {
 describe('Module', () => {
   it('names parameters with PyTorch dotted paths', () => {
     const seq = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 3, { bias: false }));
-    expect(seq.namedParameters().map(([n, p]) => [n, p.shape])).toEqual([['0.weight', [4, 2]], ['0.bias', [4]], ['2.weight', [3, 4]]]);
+    expect(seq.namedParameters().map(([n, p]) => [n, p.shape])).toEqual([
+      ['0.weight', [4, 2]],
+      ['0.bias', [4]],
+      ['2.weight', [3, 4]],
+    ]);
     const net = new Net();
     expect(net.namedParameters().map(([n]) => n)).toEqual(['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
     expect(net.children().map((c) => c.constructor.name)).toEqual(['Linear', 'ReLU', 'Linear']);
     expect(net.parameters()).toHaveLength(4);
     expect(net.numParameters()).toBe(2 * 4 + 4 + 4 * 3 + 3);
     const nested = new Sequential(net, new Sequential(new Linear(3, 2)));
-    expect(nested.namedParameters().map(([n]) => n)).toEqual(['0.fc1.weight', '0.fc1.bias', '0.fc2.weight', '0.fc2.bias', '1.0.weight', '1.0.bias']);
+    expect(nested.namedParameters().map(([n]) => n)).toEqual([
+      '0.fc1.weight',
+      '0.fc1.bias',
+      '0.fc2.weight',
+      '0.fc2.bias',
+      '1.0.weight',
+      '1.0.bias',
+    ]);
   });
 
   it('registers arrays of modules and of parameters as field.i (ModuleList, ParameterList)', () => {
     class Stack extends Module {
       blocks = [new Linear(2, 2), new Tanh(), new Linear(2, 1)];
       scales = [new Parameter(zeros([1])), new Parameter(zeros([2]))];
-      forward(x: Tensor): Tensor { return this.blocks.reduce((h, b) => b.forward(h), x); }
+      forward(x: Tensor): Tensor {
+        return this.blocks.reduce((h, b) => b.forward(h), x);
+      }
     }
     const m = new Stack();
-    expect(m.namedParameters().map(([n]) => n)).toEqual(['scales.0', 'scales.1', 'blocks.0.weight', 'blocks.0.bias', 'blocks.2.weight', 'blocks.2.bias']);
+    expect(m.namedParameters().map(([n]) => n)).toEqual([
+      'scales.0',
+      'scales.1',
+      'blocks.0.weight',
+      'blocks.0.bias',
+      'blocks.2.weight',
+      'blocks.2.bias',
+    ]);
     expect(m.children()).toHaveLength(3);
     m.eval();
     expect(m.blocks[1]!.training).toBe(false);
@@ -48,7 +82,10 @@ describe('Module', () => {
 
   it('zeroGrad clears gradients; train/eval reach every module', () => {
     const net = new Net();
-    net.forward(randn([5, 2])).sum().backward();
+    net
+      .forward(randn([5, 2]))
+      .sum()
+      .backward();
     expect(net.parameters().every((p) => p.grad !== null)).toBe(true);
     net.zeroGrad();
     expect(net.parameters().every((p) => p.grad === null)).toBe(true);
@@ -59,7 +96,8 @@ describe('Module', () => {
   });
 
   it('stateDict copies; loadStateDict restores and checks keys and shapes', () => {
-    const a = new Net(), b = new Net();
+    const a = new Net(),
+      b = new Net();
     b.fc1.weight.data.fill(7);
     const sd = a.stateDict();
     expect(Object.keys(sd)).toEqual(['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
@@ -73,28 +111,37 @@ describe('Module', () => {
     delete missing['fc2.bias'];
     missing['fc3.weight'] = zeros([1]);
     expect(() => b.loadStateDict(missing)).toThrow(/missing keys: fc2\.bias; unexpected keys: fc3\.weight/);
-    expect(b.loadStateDict(missing, { strict: false })).toEqual({ missingKeys: ['fc2.bias'], unexpectedKeys: ['fc3.weight'] });
+    expect(b.loadStateDict(missing, { strict: false })).toEqual({
+      missingKeys: ['fc2.bias'],
+      unexpectedKeys: ['fc3.weight'],
+    });
 
     const wrong = a.stateDict();
     wrong['fc1.weight'] = zeros([2, 4]);
     const before = Array.from(b.fc1.bias!.data);
     wrong['fc1.bias'] = zeros([4]);
-    expect(() => b.loadStateDict(wrong)).toThrow(/'fc1\.weight' has shape \[2, 4\] but the model's parameter has shape \[4, 2\]/);
+    expect(() => b.loadStateDict(wrong)).toThrow(
+      /'fc1\.weight' has shape \[2, 4\] but the model's parameter has shape \[4, 2\]/,
+    );
     expect(Array.from(b.fc1.bias!.data)).toEqual(before); // nothing changed
   });
 
   it('summary() lists modules with their parameter counts', () => {
-    expect(new MLP([2, 16, 3]).summary()).toBe([
-      'module  type    parameters',
-      '0       Linear          48',
-      '1       ReLU             0',
-      '2       Linear          51',
-      'total                   99',
-    ].join('\n'));
+    expect(new MLP([2, 16, 3]).summary()).toBe(
+      [
+        'module  type    parameters',
+        '0       Linear          48',
+        '1       ReLU             0',
+        '2       Linear          51',
+        'total                   99',
+      ].join('\n'),
+    );
   });
 
   it('prints a PyTorch-like tree', () => {
-    expect(String(new Sequential(new Linear(2, 3), new ReLU()))).toBe('Sequential(\n  (0): Linear(inFeatures=2, outFeatures=3, bias=true)\n  (1): ReLU()\n)');
+    expect(String(new Sequential(new Linear(2, 3), new ReLU()))).toBe(
+      'Sequential(\n  (0): Linear(inFeatures=2, outFeatures=3, bias=true)\n  (1): ReLU()\n)',
+    );
   });
 });
 
@@ -103,10 +150,24 @@ describe('Linear', () => {
     const fc = new Linear(3, 2);
     fc.weight.data.set([1, 2, 3, 4, 5, 6]);
     fc.bias!.data.set([0.5, -1]);
-    expect(fc.forward(tensor([[1, 0, -1], [2, 1, 0]])).toArray()).toEqual([[1 - 3 + 0.5, 4 - 6 - 1], [2 + 2 + 0.5, 8 + 5 - 1]]);
+    expect(
+      fc
+        .forward(
+          tensor([
+            [1, 0, -1],
+            [2, 1, 0],
+          ]),
+        )
+        .toArray(),
+    ).toEqual([
+      [1 - 3 + 0.5, 4 - 6 - 1],
+      [2 + 2 + 0.5, 8 + 5 - 1],
+    ]);
     expect(fc.forward(tensor([1, 1, 1])).toArray()).toEqual([6.5, 14]);
     expect(fc.forward(zeros([2, 5, 3])).shape).toEqual([2, 5, 2]);
-    expect(() => fc.forward(zeros([4, 2]))).toThrow(/Linear\.forward: expected input with last dim 3, got shape \[4, 2\]/);
+    expect(() => fc.forward(zeros([4, 2]))).toThrow(
+      /Linear\.forward: expected input with last dim 3, got shape \[4, 2\]/,
+    );
     expect(() => new Linear(0, 2)).toThrow(/inFeatures must be a positive integer/);
   });
 
@@ -130,7 +191,11 @@ describe('Linear', () => {
     const x = randn([4, 3]);
     a.forward(x).sum().backward();
     // d Σ(xWᵀ + b)/dW[o, i] = Σₙ x[n, i]; d/db = N
-    for (let i = 0; i < 3; i++) expect(a.weight.grad!.data[i]).toBeCloseTo([0, 1, 2, 3].reduce((s, n) => s + x.data[n * 3 + i]!, 0), 12);
+    for (let i = 0; i < 3; i++)
+      expect(a.weight.grad!.data[i]).toBeCloseTo(
+        [0, 1, 2, 3].reduce((s, n) => s + x.data[n * 3 + i]!, 0),
+        12,
+      );
     expect(Array.from(a.bias!.grad!.data)).toEqual([4, 4, 4]);
   });
 });
@@ -141,7 +206,9 @@ describe('layers', () => {
     expect(new ReLU().forward(x).toArray()).toEqual([[0, 0, 0, 1.5]]);
     expect(new LeakyReLU(0.1).forward(x).toArray()).toEqual([[-0.2, -0.05, 0, 1.5]]);
     (new Tanh().forward(x).data as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(Math.tanh(x.data[i]!), 14));
-    (new Sigmoid().forward(x).data as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(1 / (1 + Math.exp(-x.data[i]!)), 14));
+    (new Sigmoid().forward(x).data as Float64Array).forEach((v, i) =>
+      expect(v).toBeCloseTo(1 / (1 + Math.exp(-x.data[i]!)), 14),
+    );
     expect(new GELU().forward(tensor([0, 1])).data[1]).toBeCloseTo(0.8413447460685429, 12); // 1·Φ(1)
     const s = new Softmax().forward(x);
     const z = [-2, -0.5, 0, 1.5].reduce((a, v) => a + Math.exp(v), 0);
@@ -165,8 +232,23 @@ describe('layers', () => {
 
   it('MLP builds Linear/activation/dropout stacks', () => {
     const m = new MLP([4, 8, 8, 3], { activation: 'tanh', dropout: 0.1 });
-    expect(m.layers.map((l) => l.constructor.name)).toEqual(['Linear', 'Tanh', 'Dropout', 'Linear', 'Tanh', 'Dropout', 'Linear']);
-    expect(m.namedParameters().map(([n]) => n)).toEqual(['0.weight', '0.bias', '3.weight', '3.bias', '6.weight', '6.bias']);
+    expect(m.layers.map((l) => l.constructor.name)).toEqual([
+      'Linear',
+      'Tanh',
+      'Dropout',
+      'Linear',
+      'Tanh',
+      'Dropout',
+      'Linear',
+    ]);
+    expect(m.namedParameters().map(([n]) => n)).toEqual([
+      '0.weight',
+      '0.bias',
+      '3.weight',
+      '3.bias',
+      '6.weight',
+      '6.bias',
+    ]);
     expect(m.forward(randn([5, 4])).shape).toEqual([5, 3]);
     expect(new MLP([2, 3], { activation: () => new GELU() }).length).toBe(1);
     expect(() => new MLP([2])).toThrow(/at least the input and output sizes/);

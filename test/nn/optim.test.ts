@@ -21,8 +21,14 @@ function run(make: (p: Tensor) => { step(): void; zeroGrad(): void }, steps: num
 }
 
 /** SGD, torch.optim.SGD's documented algorithm. */
-function sgdRef(o: { lr: number; momentum?: number; dampening?: number; nesterov?: boolean; wd?: number }, steps: number): number[] {
-  const th = start.slice(), mu = o.momentum ?? 0, tau = o.dampening ?? 0, wd = o.wd ?? 0;
+function sgdRef(
+  o: { lr: number; momentum?: number; dampening?: number; nesterov?: boolean; wd?: number },
+  steps: number,
+): number[] {
+  const th = start.slice(),
+    mu = o.momentum ?? 0,
+    tau = o.dampening ?? 0,
+    wd = o.wd ?? 0;
   let b: number[] | null = null;
   for (let s = 0; s < steps; s++) {
     const g = grad(th).map((gi, i) => gi + wd * th[i]!);
@@ -37,9 +43,18 @@ function sgdRef(o: { lr: number; momentum?: number; dampening?: number; nesterov
 }
 
 /** Adam / AdamW / AMSGrad, torch.optim.Adam's and AdamW's documented algorithms. */
-function adamRef(o: { lr: number; b1?: number; b2?: number; eps?: number; wd?: number; amsgrad?: boolean; decoupled?: boolean }, steps: number): number[] {
-  const th = start.slice(), b1 = o.b1 ?? 0.9, b2 = o.b2 ?? 0.999, eps = o.eps ?? 1e-8, wd = o.wd ?? 0;
-  const m = [0, 0, 0, 0], v = [0, 0, 0, 0], vmax = [0, 0, 0, 0];
+function adamRef(
+  o: { lr: number; b1?: number; b2?: number; eps?: number; wd?: number; amsgrad?: boolean; decoupled?: boolean },
+  steps: number,
+): number[] {
+  const th = start.slice(),
+    b1 = o.b1 ?? 0.9,
+    b2 = o.b2 ?? 0.999,
+    eps = o.eps ?? 1e-8,
+    wd = o.wd ?? 0;
+  const m = [0, 0, 0, 0],
+    v = [0, 0, 0, 0],
+    vmax = [0, 0, 0, 0];
   for (let t = 1; t <= steps; t++) {
     let g = grad(th);
     if (o.decoupled) for (let i = 0; i < 4; i++) th[i] = th[i]! * (1 - o.lr * wd);
@@ -64,11 +79,18 @@ describe('SGD', () => {
     expect(run((p) => new SGD([p], { lr: 0.1 }), 1)).toEqual(start.map((t, i) => t - 0.1 * g0[i]!));
   });
   for (const o of [
-    { lr: 0.1 }, { lr: 0.05, momentum: 0.9 }, { lr: 0.05, momentum: 0.9, dampening: 0.3 }, { lr: 0.05, momentum: 0.8, nesterov: true },
-    { lr: 0.1, momentum: 0.9, wd: 0.01 }, { lr: 0.1, wd: 0.1 },
+    { lr: 0.1 },
+    { lr: 0.05, momentum: 0.9 },
+    { lr: 0.05, momentum: 0.9, dampening: 0.3 },
+    { lr: 0.05, momentum: 0.8, nesterov: true },
+    { lr: 0.1, momentum: 0.9, wd: 0.01 },
+    { lr: 0.1, wd: 0.1 },
   ]) {
     it(`matches the published rule for ${JSON.stringify(o)}`, () => {
-      close(run((p) => new SGD([p], { ...o, weightDecay: o.wd }), 5), sgdRef(o, 5));
+      close(
+        run((p) => new SGD([p], { ...o, weightDecay: o.wd }), 5),
+        sgdRef(o, 5),
+      );
     });
   }
   it('rejects bad settings', () => {
@@ -82,16 +104,43 @@ describe('SGD', () => {
 describe('Adam and AdamW', () => {
   it('first Adam step moves each weight by about lr·sign(∇) (m̂/√v̂ = g/|g|)', () => {
     const g0 = grad(start);
-    run((p) => new Adam([p], { lr: 0.01 }), 1).forEach((v, i) => expect(v).toBeCloseTo(start[i]! - 0.01 * Math.sign(g0[i]!), 8));
+    run((p) => new Adam([p], { lr: 0.01 }), 1).forEach((v, i) =>
+      expect(v).toBeCloseTo(start[i]! - 0.01 * Math.sign(g0[i]!), 8),
+    );
   });
-  for (const o of [{ lr: 0.01 }, { lr: 0.1, b1: 0.8, b2: 0.99, eps: 1e-6 }, { lr: 0.05, wd: 0.1 }, { lr: 0.05, amsgrad: true }, { lr: 0.05, amsgrad: true, wd: 0.05 }]) {
+  for (const o of [
+    { lr: 0.01 },
+    { lr: 0.1, b1: 0.8, b2: 0.99, eps: 1e-6 },
+    { lr: 0.05, wd: 0.1 },
+    { lr: 0.05, amsgrad: true },
+    { lr: 0.05, amsgrad: true, wd: 0.05 },
+  ]) {
     it(`Adam matches the published rule for ${JSON.stringify(o)}`, () => {
-      close(run((p) => new Adam([p], { lr: o.lr, betas: [o.b1 ?? 0.9, o.b2 ?? 0.999], eps: o.eps, weightDecay: o.wd, amsgrad: o.amsgrad }), 6), adamRef(o, 6));
+      close(
+        run(
+          (p) =>
+            new Adam([p], {
+              lr: o.lr,
+              betas: [o.b1 ?? 0.9, o.b2 ?? 0.999],
+              eps: o.eps,
+              weightDecay: o.wd,
+              amsgrad: o.amsgrad,
+            }),
+          6,
+        ),
+        adamRef(o, 6),
+      );
     });
   }
-  for (const o of [{ lr: 0.01, wd: 0.01 }, { lr: 0.05, wd: 0.5, amsgrad: true }]) {
+  for (const o of [
+    { lr: 0.01, wd: 0.01 },
+    { lr: 0.05, wd: 0.5, amsgrad: true },
+  ]) {
     it(`AdamW decouples weight decay ${JSON.stringify(o)}`, () => {
-      close(run((p) => new AdamW([p], { lr: o.lr, weightDecay: o.wd, amsgrad: o.amsgrad }), 6), adamRef({ ...o, decoupled: true }, 6));
+      close(
+        run((p) => new AdamW([p], { lr: o.lr, weightDecay: o.wd, amsgrad: o.amsgrad }), 6),
+        adamRef({ ...o, decoupled: true }, 6),
+      );
     });
   }
   it('AdamW defaults to weightDecay 0.01, Adam to 0', () => {
@@ -108,11 +157,17 @@ describe('Adam and AdamW', () => {
 
 describe('optimizer state dicts', () => {
   it('resuming from a JSON round-trip continues exactly as an uninterrupted run', () => {
-    for (const make of [(p: Tensor) => new Adam([p], { lr: 0.05, amsgrad: true }), (p: Tensor) => new SGD([p], { lr: 0.05, momentum: 0.9 })]) {
+    for (const make of [
+      (p: Tensor) => new Adam([p], { lr: 0.05, amsgrad: true }),
+      (p: Tensor) => new SGD([p], { lr: 0.05, momentum: 0.9 }),
+    ]) {
       const full = run(make, 6);
       const p = new Tensor(Float64Array.from(start), [4], true);
       const a = make(p);
-      const step = (o: { step(): void }): void => { p.grad = tensor(grad(Array.from(p.data))); o.step(); };
+      const step = (o: { step(): void }): void => {
+        p.grad = tensor(grad(Array.from(p.data)));
+        o.step();
+      };
       for (let s = 0; s < 3; s++) step(a);
       const saved = JSON.parse(JSON.stringify(a.stateDict()));
       const b = make(p);
@@ -133,7 +188,8 @@ describe('optimizer state dicts', () => {
 
 describe('clipGradNorm', () => {
   it('scales all gradients by maxNorm / (norm + 1e-6) when the joint norm is larger, and returns the norm', () => {
-    const a = new Tensor(new Float64Array(2), [2], true), b = new Tensor(new Float64Array(1), [1], true);
+    const a = new Tensor(new Float64Array(2), [2], true),
+      b = new Tensor(new Float64Array(1), [1], true);
     a.grad = tensor([3, 0]);
     b.grad = tensor([4]);
     expect(clipGradNorm([a, b], 1)).toBe(5);

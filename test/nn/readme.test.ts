@@ -9,7 +9,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(__dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('<!-- section:quickstart -->'), readme.indexOf('<!-- /section:quickstart -->'));
+const section = readme.slice(
+  readme.indexOf('<!-- section:quickstart -->'),
+  readme.indexOf('<!-- /section:quickstart -->'),
+);
 const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 // Inside the repository, so that '@xent/nn' resolves as it does for the examples (node_modules/.cache:
 // ignored by git and by tsc, should a run be interrupted before the clean-up).
@@ -27,10 +30,21 @@ describe('README quick start', () => {
     it(`block ${i + 1} runs as printed and prints what its comments say`, () => {
       const file = join(dir, `block-${i + 1}.ts`);
       writeFileSync(file, code);
-      const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', file], { cwd: root, encoding: 'utf8' });
+      const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', file], {
+        cwd: root,
+        encoding: 'utf8',
+      });
       // "0.933…" stands for 0.933 and more digits.
-      const promised = [...code.matchAll(/console\.log\(.*\);\s*\/\/ (.+)$/gm)]
-        .map((m) => new RegExp(m[1]!.trim().split('…').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\S*')));
+      const promised = [...code.matchAll(/console\.log\(.*\);\s*\/\/ (.+)$/gm)].map(
+        (m) =>
+          new RegExp(
+            m[1]!
+              .trim()
+              .split('…')
+              .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+              .join('\\S*'),
+          ),
+      );
       expect(promised.length).toBeGreaterThan(0);
       for (const p of promised) expect(out).toMatch(p);
     });

@@ -1,7 +1,19 @@
 import { Tensor, tensor } from '@xent/core';
 import {
-  Adam, AdamW, CosineAnnealingLR, CrossEntropyLoss, ExponentialLR, LinearLR, type LRScheduler, MLP, OneCycleLR, type Optimizer, SGD, StepLR,
-  clipGradNorm, fit,
+  Adam,
+  AdamW,
+  CosineAnnealingLR,
+  CrossEntropyLoss,
+  ExponentialLR,
+  LinearLR,
+  type LRScheduler,
+  MLP,
+  OneCycleLR,
+  type Optimizer,
+  SGD,
+  StepLR,
+  clipGradNorm,
+  fit,
 } from '@xent/nn';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +24,23 @@ interface Fixture {
   start: number[];
   grads: number[][];
   optimizers: { optimizer: string; options: Record<string, unknown>; params: number[][] }[];
-  schedulers: { scheduler: string; optimizer: string; lr0: number; options: Record<string, unknown>; lr: number[]; momentum: number[] }[];
-  clip: { maxNorm: number; normType: number | 'inf'; a: number[]; b: number[]; total: number; aAfter: number[]; bAfter: number[] }[];
+  schedulers: {
+    scheduler: string;
+    optimizer: string;
+    lr0: number;
+    options: Record<string, unknown>;
+    lr: number[];
+    momentum: number[];
+  }[];
+  clip: {
+    maxNorm: number;
+    normType: number | 'inf';
+    a: number[];
+    b: number[];
+    total: number;
+    aAfter: number[];
+    bAfter: number[];
+  }[];
 }
 const fx = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'optim.json'), 'utf8')) as Fixture;
 
@@ -21,7 +48,10 @@ const fx = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'optim.json'), 'u
 function camel(o: Record<string, unknown>): Record<string, any> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
-  if ('TMax' in out) { out.tMax = out.TMax; delete out.TMax; }
+  if ('TMax' in out) {
+    out.tMax = out.TMax;
+    delete out.TMax;
+  }
   return out;
 }
 
@@ -74,7 +104,8 @@ describe('schedulers against PyTorch 1.13', () => {
 describe('clipGradNorm against PyTorch 1.13', () => {
   for (const c of fx.clip) {
     it(`maxNorm ${c.maxNorm}, normType ${c.normType}`, () => {
-      const a = new Tensor(new Float64Array(6), [2, 3], true), b = new Tensor(new Float64Array(4), [4], true);
+      const a = new Tensor(new Float64Array(6), [2, 3], true),
+        b = new Tensor(new Float64Array(4), [4], true);
       a.grad = new Tensor(Float64Array.from(c.a), [2, 3]);
       b.grad = new Tensor(Float64Array.from(c.b), [4]);
       expect(clipGradNorm([a, b], c.maxNorm, c.normType === 'inf' ? Infinity : c.normType)).toBeCloseTo(c.total, 14);
@@ -85,18 +116,38 @@ describe('clipGradNorm against PyTorch 1.13', () => {
 });
 
 describe('a whole training run against PyTorch 1.13', () => {
-  interface Run { optimizer: string; x: number[]; y: number[]; init: Record<string, number[]>; losses: number[]; final: Record<string, number[]> }
+  interface Run {
+    optimizer: string;
+    x: number[];
+    y: number[];
+    init: Record<string, number[]>;
+    losses: number[];
+    final: Record<string, number[]>;
+  }
   for (const run of (fx as unknown as { train: Run[] }).train) {
     it(`MLP 2 → 5 → 3, full-batch cross-entropy, 10 ${run.optimizer} steps: same losses and weights, PyTorch's state dict names`, () => {
       const model = new MLP([2, 5, 3]);
       const state: Record<string, Tensor> = {};
-      for (const [name, p] of model.namedParameters()) state[name] = new Tensor(Float64Array.from(run.init[name]!), p.shape);
+      for (const [name, p] of model.namedParameters())
+        state[name] = new Tensor(Float64Array.from(run.init[name]!), p.shape);
       expect(Object.keys(state)).toEqual(Object.keys(run.init));
       model.loadStateDict(state);
-      const optimizer = run.optimizer === 'Adam' ? new Adam(model.parameters(), { lr: 0.05 }) : new SGD(model.parameters(), { lr: 0.2, momentum: 0.9, nesterov: true });
-      const h = fit(model, { data: { x: new Tensor(Float64Array.from(run.x), [20, 2]), y: tensor(run.y) }, loss: new CrossEntropyLoss(), optimizer, epochs: 10, batchSize: 20, shuffle: false, verbose: 0 });
+      const optimizer =
+        run.optimizer === 'Adam'
+          ? new Adam(model.parameters(), { lr: 0.05 })
+          : new SGD(model.parameters(), { lr: 0.2, momentum: 0.9, nesterov: true });
+      const h = fit(model, {
+        data: { x: new Tensor(Float64Array.from(run.x), [20, 2]), y: tensor(run.y) },
+        loss: new CrossEntropyLoss(),
+        optimizer,
+        epochs: 10,
+        batchSize: 20,
+        shuffle: false,
+        verbose: 0,
+      });
       h.train.loss!.forEach((l, i) => expect(l).toBeCloseTo(run.losses[i]!, 13));
-      for (const [name, p] of model.namedParameters()) Array.from(p.data).forEach((v, i) => expect(v).toBeCloseTo(run.final[name]![i]!, 12));
+      for (const [name, p] of model.namedParameters())
+        Array.from(p.data).forEach((v, i) => expect(v).toBeCloseTo(run.final[name]![i]!, 12));
     });
   }
 });

@@ -7,15 +7,31 @@ import { describe, expect, it } from 'vitest';
 
 const setup = () => {
   const model = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
-  const x = tensor([[1, -2, 0.5], [0.3, 0.1, -1]]), y = tensor([0, 1]);
+  const x = tensor([
+      [1, -2, 0.5],
+      [0.3, 0.1, -1],
+    ]),
+    y = tensor([0, 1]);
   const backward = (): void => crossEntropy(model.forward(x), y).backward();
   return { model, backward };
 };
 
 describe.each([
   ['Module', (m: Sequential) => (o?: { setToNone?: boolean }) => m.zeroGrad(o)],
-  ['SGD', (m: Sequential) => { const opt = new SGD(m.parameters(), { lr: 0.1 }); return (o?: { setToNone?: boolean }) => opt.zeroGrad(o); }],
-  ['Adam', (m: Sequential) => { const opt = new Adam(m.parameters(), { lr: 0.1 }); return (o?: { setToNone?: boolean }) => opt.zeroGrad(o); }],
+  [
+    'SGD',
+    (m: Sequential) => {
+      const opt = new SGD(m.parameters(), { lr: 0.1 });
+      return (o?: { setToNone?: boolean }) => opt.zeroGrad(o);
+    },
+  ],
+  [
+    'Adam',
+    (m: Sequential) => {
+      const opt = new Adam(m.parameters(), { lr: 0.1 });
+      return (o?: { setToNone?: boolean }) => opt.zeroGrad(o);
+    },
+  ],
 ] as const)('%s.zeroGrad', (_, make) => {
   it('sets every gradient to null by default', () => {
     const { model, backward } = setup();

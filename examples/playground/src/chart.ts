@@ -23,7 +23,8 @@ export interface ChartOptions {
 
 /** Prepares a canvas for crisp drawing at the device's pixel ratio; returns its CSS size. */
 export function setupCanvas(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; w: number; h: number } {
-  const w = canvas.clientWidth || canvas.width, h = canvas.clientHeight || canvas.height;
+  const w = canvas.clientWidth || canvas.width,
+    h = canvas.clientHeight || canvas.height;
   const dpr = (typeof devicePixelRatio === 'number' && devicePixelRatio) || 1;
   if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
     canvas.width = Math.round(w * dpr);
@@ -36,7 +37,8 @@ export function setupCanvas(canvas: HTMLCanvasElement): { ctx: CanvasRenderingCo
 
 function niceTicks(lo: number, hi: number, count: number): number[] {
   const span = hi - lo || 1;
-  const raw = span / count, mag = 10 ** Math.floor(Math.log10(raw));
+  const raw = span / count,
+    mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => span / s <= count) ?? 10 * mag;
   const out: number[] = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-12; v += step) out.push(Number(v.toPrecision(12)));
@@ -59,21 +61,34 @@ function logTicks(lo: number, hi: number): number[] {
 /** Draws the chart, replacing what the canvas held. */
 export function drawChart(canvas: HTMLCanvasElement, o: ChartOptions): void {
   const { ctx, w, h } = setupCanvas(canvas);
-  const L = 42, R = 8, T = 8, B = 20;
+  const L = 42,
+    R = 8,
+    T = 8,
+    B = 20;
   ctx.clearRect(0, 0, w, h);
   ctx.font = '10px system-ui, sans-serif';
   const f = (v: number): number => (o.log ? Math.log10(Math.max(v, 1e-12)) : v);
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   if (o.yRange) [lo, hi] = o.yRange.map(f) as [number, number];
   else {
-    for (const s of o.series) for (const v of s.ys) if (Number.isFinite(v) && (!o.log || v > 0)) { lo = Math.min(lo, f(v)); hi = Math.max(hi, f(v)); }
+    for (const s of o.series)
+      for (const v of s.ys)
+        if (Number.isFinite(v) && (!o.log || v > 0)) {
+          lo = Math.min(lo, f(v));
+          hi = Math.max(hi, f(v));
+        }
     if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
-    if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+    if (hi - lo < 1e-9) {
+      lo -= 0.5;
+      hi += 0.5;
+    }
     const pad = (hi - lo) * 0.05;
     lo -= pad;
     hi += pad;
   }
-  const x0 = o.xs[0] ?? 0, x1 = Math.max(o.xs[o.xs.length - 1] ?? 1, x0 + 1e-9);
+  const x0 = o.xs[0] ?? 0,
+    x1 = Math.max(o.xs[o.xs.length - 1] ?? 1, x0 + 1e-9);
   const px = (x: number): number => L + ((x - x0) / (x1 - x0)) * (w - L - R);
   const py = (v: number): number => T + (1 - (f(v) - lo) / (hi - lo)) * (h - T - B);
 
@@ -129,7 +144,10 @@ export function drawChart(canvas: HTMLCanvasElement, o: ChartOptions): void {
     let pen = false;
     for (let i = 0; i < o.xs.length; i++) {
       const v = s.ys[i]!;
-      if (!Number.isFinite(v) || (o.log && v <= 0)) { pen = false; continue; }
+      if (!Number.isFinite(v) || (o.log && v <= 0)) {
+        pen = false;
+        continue;
+      }
       if (pen) ctx.lineTo(px(o.xs[i]!), py(v));
       else ctx.moveTo(px(o.xs[i]!), py(v));
       pen = true;

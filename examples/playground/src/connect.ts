@@ -16,7 +16,9 @@ function onPage(onMessage: (msg: FromTrainer) => void): Trainer {
   return new Trainer((msg) => queueMicrotask(() => onMessage(msg)), { sliceMs: 12, paintInBands: true });
 }
 
-/** Starts the trainer (in a Web Worker unless `preferWorker` is false or none can start) and returns how to talk to it. */
+/**
+ * Starts the trainer (in a Web Worker unless `preferWorker` is false or none can start) and returns how to talk to it.
+ */
 export function connect(onMessage: (msg: FromTrainer) => void, preferWorker = true): Connection {
   if (!preferWorker || typeof Worker === 'undefined' || !workerSource) {
     const trainer = onPage(onMessage);

@@ -22,7 +22,10 @@ export interface PlaygroundData {
 export const EXTENT = 1.2;
 
 function generate(s: State): { x: Tensor; y: Tensor } {
-  const k = classCount(s), n = s.points, seed = s.seed, noise = s.noise;
+  const k = classCount(s),
+    n = s.points,
+    seed = s.seed,
+    noise = s.noise;
   switch (s.data) {
     case 'spiral':
       return spiral({ n, classes: k, noise: noise * 2, seed });
@@ -34,7 +37,10 @@ function generate(s: State): { x: Tensor; y: Tensor } {
       return xor({ n, noise: noise * 0.5, seed });
     case 'blobs': {
       // Centres on a ring (not at random) so that every seed gives separable-looking blobs that noise then mixes.
-      const centers = Array.from({ length: k }, (_, j) => [5 * Math.cos((2 * Math.PI * j) / k + 0.3), 5 * Math.sin((2 * Math.PI * j) / k + 0.3)]);
+      const centers = Array.from({ length: k }, (_, j) => [
+        5 * Math.cos((2 * Math.PI * j) / k + 0.3),
+        5 * Math.sin((2 * Math.PI * j) / k + 0.3),
+      ]);
       return blobs({ n, centers, noise: 1 + 8 * noise, seed });
     }
     case 'gaussian': {
@@ -54,7 +60,11 @@ export function makeData(s: State): PlaygroundData {
   for (let i = 0; i < x.size; i++) m = Math.max(m, Math.abs(x.data[i]!));
   const scale = m > 0 ? 1 / m : 1;
   for (let i = 0; i < x.size; i++) x.data[i] = x.data[i]! * scale;
-  const { xTrain, yTrain, xTest, yTest } = trainTestSplit(x, y, { testSize: s.testRatio, seed: s.seed, stratify: true });
+  const { xTrain, yTrain, xTest, yTest } = trainTestSplit(x, y, {
+    testSize: s.testRatio,
+    seed: s.seed,
+    stratify: true,
+  });
   return {
     train: { x: Float64Array.from(xTrain.data), y: Float64Array.from(yTrain.data) },
     test: { x: Float64Array.from(xTest.data), y: Float64Array.from(yTest.data) },

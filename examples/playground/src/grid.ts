@@ -26,7 +26,10 @@ export interface GridPicture {
 export function probabilities(z: Tensor): Tensor {
   if (z.shape[1] === 1) {
     const s = sigmoid(z);
-    return new Tensor(Float64Array.from({ length: 2 * s.size }, (_, i) => (i % 2 ? s.data[i >> 1]! : 1 - s.data[i >> 1]!)), [s.size, 2]);
+    return new Tensor(
+      Float64Array.from({ length: 2 * s.size }, (_, i) => (i % 2 ? s.data[i >> 1]! : 1 - s.data[i >> 1]!)),
+      [s.size, 2],
+    );
   }
   return softmax(z, 1);
 }

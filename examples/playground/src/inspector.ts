@@ -15,7 +15,9 @@ export function fmt(v: number, digits = 3): string {
 function bar(v: number, signed: boolean, color: string, max = 1): string {
   const f = Math.max(-1, Math.min(1, v / max));
   const style = signed
-    ? f >= 0 ? `left:50%;width:${(f * 50).toFixed(1)}%` : `left:${(50 + f * 50).toFixed(1)}%;width:${(-f * 50).toFixed(1)}%`
+    ? f >= 0
+      ? `left:50%;width:${(f * 50).toFixed(1)}%`
+      : `left:${(50 + f * 50).toFixed(1)}%;width:${(-f * 50).toFixed(1)}%`
     : `left:0;width:${(Math.max(0, f) * 100).toFixed(1)}%`;
   return `<span class="bar${signed ? ' signed' : ''}"><i style="${style};background:${color}"></i></span>`;
 }
@@ -24,7 +26,8 @@ function bar(v: number, signed: boolean, color: string, max = 1): string {
 export function renderInspector(el: HTMLElement, ins: Inspection | null, loss: State['loss'] | undefined): void {
   if (!ins) {
     el.dataset.index = '';
-    el.innerHTML = '<p class="note">Click a point on the map to see its logits, softmax p, the target y, its loss and the gradient ∂loss/∂logits (p − y for cross-entropy), live while training.</p>';
+    el.innerHTML =
+      '<p class="note">Click a point on the map to see its logits, softmax p, the target y, its loss and the gradient ∂loss/∂logits (p − y for cross-entropy), live while training.</p>';
     return;
   }
   el.dataset.index = String(ins.index);
@@ -33,11 +36,13 @@ export function renderInspector(el: HTMLElement, ins: Inspection | null, loss: S
   const rows = ins.p.map((p, c) => {
     const z = oneLogit ? (c === 1 ? ins.logits[0]! : NaN) : ins.logits[c]!;
     const g = oneLogit ? (c === 1 ? ins.grad[0]! : NaN) : ins.grad[c]!;
-    return `<tr data-class="${c}"><td><span class="cls" style="background:${COLORS[c]}"></span> ${c}</td>` +
+    return (
+      `<tr data-class="${c}"><td><span class="cls" style="background:${COLORS[c]}"></span> ${c}</td>` +
       `<td class="logit" data-value="${z}">${Number.isNaN(z) ? '' : fmt(z, 2)}</td>` +
       `<td class="p" data-value="${p}">${bar(p, false, COLORS[c]!)}<span class="num">${fmt(p)}</span></td>` +
       `<td class="target" data-value="${ins.target[c]}">${fmt(ins.target[c]!, 2)}</td>` +
-      `<td class="grad" data-value="${g}">${Number.isNaN(g) ? '' : bar(g, true, g >= 0 ? '#c0392b' : '#1f5fbf', gmax) + `<span class="num">${fmt(g)}</span>`}</td></tr>`;
+      `<td class="grad" data-value="${g}">${Number.isNaN(g) ? '' : bar(g, true, g >= 0 ? '#c0392b' : '#1f5fbf', gmax) + `<span class="num">${fmt(g)}</span>`}</td></tr>`
+    );
   });
   const gradName = loss === 'ce' || loss === 'bce' ? '∂L/∂z = p − y' : '∂L/∂z';
   el.innerHTML =

@@ -7,8 +7,18 @@ import type { Frame, FromTrainer } from './protocol.js';
 import { drawRegions, pointAt, toPx } from './regions.js';
 import { drawPointGradients, trueClassTarget } from './scatter.js';
 import {
-  ACTIVATIONS, DATASETS, LABELS, LOSSES, OPTIMIZERS, SPEEDS, type State, classCount, decodeState, encodeState,
-  hasClassChoice, normalise,
+  ACTIVATIONS,
+  DATASETS,
+  LABELS,
+  LOSSES,
+  OPTIMIZERS,
+  SPEEDS,
+  type State,
+  classCount,
+  decodeState,
+  encodeState,
+  hasClassChoice,
+  normalise,
 } from './state.js';
 
 const LR_CHOICES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3];
@@ -16,8 +26,10 @@ const WD_CHOICES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1];
 
 const LOSS_NOTES: Record<State['loss'], string> = {
   ce: 'L = −Σ y·log p with p = softmax(z). ∂L/∂z = p − y: the more confidently wrong a point is, the harder it pulls.',
-  'mse-softmax': 'L = mean (p − y)². The gradient goes through softmax’s Jacobian, which flattens when p saturates: confidently wrong points barely move.',
-  'mse-raw': 'L = mean (z − y)²: regression of the raw outputs onto one-hot targets, with no softmax; even right answers get pulled back towards 1.',
+  'mse-softmax':
+    'L = mean (p − y)². The gradient goes through softmax’s Jacobian, which flattens when p saturates: confidently wrong points barely move.',
+  'mse-raw':
+    'L = mean (z − y)²: regression of the raw outputs onto one-hot targets, with no softmax; even right answers get pulled back towards 1.',
   bce: 'L = −[y·log σ(z) + (1 − y)·log(1 − σ(z))] on one logit z. ∂L/∂z = σ(z) − y: two-class cross-entropy.',
 };
 
@@ -33,7 +45,14 @@ let frame: Frame | null = null;
 let playing = false;
 let selected: number | null = null;
 let drawPending = false;
-const history = { xs: [] as number[], trainLoss: [] as number[], testLoss: [] as number[], trainAcc: [] as number[], testAcc: [] as number[], step: [] as number[] };
+const history = {
+  xs: [] as number[],
+  trainLoss: [] as number[],
+  testLoss: [] as number[],
+  trainAcc: [] as number[],
+  testAcc: [] as number[],
+  step: [] as number[],
+};
 let markers: { x: number; label: string }[] = [];
 
 const params = new URLSearchParams(location.search);
@@ -66,7 +85,9 @@ function buildControls(): void {
   }
   const onInput = (id: string, key: keyof State, parse: (v: string) => unknown = Number): void => {
     const el = $<HTMLInputElement | HTMLSelectElement>(id);
-    el.addEventListener(el instanceof HTMLInputElement && el.type === 'range' ? 'input' : 'change', () => setState({ [key]: parse(el.value) } as Partial<State>));
+    el.addEventListener(el instanceof HTMLInputElement && el.type === 'range' ? 'input' : 'change', () =>
+      setState({ [key]: parse(el.value) } as Partial<State>),
+    );
   };
   onInput('data', 'data', String);
   onInput('classes', 'classes');
@@ -82,7 +103,9 @@ function buildControls(): void {
   onInput('label-smoothing', 'labelSmoothing');
   onInput('speed', 'speed', String);
   $('new-data').addEventListener('click', () => setState({ seed: state.seed + 1 }));
-  $('layers-plus').addEventListener('click', () => setState({ hidden: [...state.hidden, state.hidden[state.hidden.length - 1] ?? 8] }));
+  $('layers-plus').addEventListener('click', () =>
+    setState({ hidden: [...state.hidden, state.hidden[state.hidden.length - 1] ?? 8] }),
+  );
   $('layers-minus').addEventListener('click', () => setState({ hidden: state.hidden.slice(0, -1) }));
   $('play').addEventListener('click', () => setPlaying(!playing));
   $('step').addEventListener('click', () => {
@@ -108,7 +131,9 @@ function buildControls(): void {
       conn.send({ type: 'graph', index: selected });
     }
   });
-  $('graph-close').addEventListener('click', () => { $('graph-overlay').hidden = true; });
+  $('graph-close').addEventListener('click', () => {
+    $('graph-overlay').hidden = true;
+  });
   document.addEventListener('keydown', (e) => {
     const t = e.target as HTMLElement;
     if (e.code === 'Escape') $('graph-overlay').hidden = true;
@@ -125,14 +150,17 @@ function flash(msg: string, ms = 3000): void {
   const s = $('status');
   s.style.color = '#1f5fbf';
   s.textContent = msg;
-  setTimeout(() => { if (s.textContent === msg) s.textContent = ''; }, ms);
+  setTimeout(() => {
+    if (s.textContent === msg) s.textContent = '';
+  }, ms);
 }
 
 /** Writes the state into every control (after a change, a link, or normalisation). */
 function syncControls(): void {
   const set = (id: string, v: string | number, out?: string): void => {
     const el = $<HTMLInputElement | HTMLSelectElement>(id);
-    if (el instanceof HTMLSelectElement && !Array.from(el.options).some((o) => o.value === String(v))) el.add(new Option(fmtNum(Number(v)), String(v)));
+    if (el instanceof HTMLSelectElement && !Array.from(el.options).some((o) => o.value === String(v)))
+      el.add(new Option(fmtNum(Number(v)), String(v)));
     el.value = String(v);
     if (out !== undefined) $(`${id}-out`).textContent = out;
   };
@@ -145,7 +173,11 @@ function syncControls(): void {
   set('seed', state.seed);
   set('activation', state.activation);
   set('optimizer', state.optimizer);
-  fillSelect('lr', [...new Set([...LR_CHOICES, state.lr])].sort((a, b) => a - b), (v) => fmtNum(Number(v)));
+  fillSelect(
+    'lr',
+    [...new Set([...LR_CHOICES, state.lr])].sort((a, b) => a - b),
+    (v) => fmtNum(Number(v)),
+  );
   set('lr', state.lr);
   set('batch', state.batch, String(state.batch));
   set('weight-decay', state.weightDecay);
@@ -205,7 +237,8 @@ function applyState(next: State): void {
   if (encodeState(next) !== location.hash) writeUrl(next);
   if (encodeState(next) === encodeState(prev)) return;
   state = next;
-  if (prev.loss !== next.loss && history.xs.length) markers.push({ x: history.xs[history.xs.length - 1]!, label: shortLoss(next.loss) });
+  if (prev.loss !== next.loss && history.xs.length)
+    markers.push({ x: history.xs[history.xs.length - 1]!, label: shortLoss(next.loss) });
   syncControls();
   conn.send({ type: 'update', state });
 }
@@ -264,11 +297,23 @@ function onMessage(msg: FromTrainer): void {
   if (prevStep !== undefined && msg.step < prevStep) clearHistory();
   if (history.step[history.step.length - 1] === msg.step) {
     const i = history.xs.length - 1;
-    history.trainLoss[i] = msg.trainLoss; history.testLoss[i] = msg.testLoss; history.trainAcc[i] = msg.trainAcc; history.testAcc[i] = msg.testAcc;
+    history.trainLoss[i] = msg.trainLoss;
+    history.testLoss[i] = msg.testLoss;
+    history.trainAcc[i] = msg.trainAcc;
+    history.testAcc[i] = msg.testAcc;
   } else {
-    history.xs.push(msg.epoch); history.step.push(msg.step);
-    history.trainLoss.push(msg.trainLoss); history.testLoss.push(msg.testLoss); history.trainAcc.push(msg.trainAcc); history.testAcc.push(msg.testAcc);
-    if (history.xs.length > 3000) for (const a of Object.values(history)) { const kept = a.filter((_, i) => i % 2 === 0 || i === a.length - 1); a.length = 0; a.push(...kept); }
+    history.xs.push(msg.epoch);
+    history.step.push(msg.step);
+    history.trainLoss.push(msg.trainLoss);
+    history.testLoss.push(msg.testLoss);
+    history.trainAcc.push(msg.trainAcc);
+    history.testAcc.push(msg.testAcc);
+    if (history.xs.length > 3000)
+      for (const a of Object.values(history)) {
+        const kept = a.filter((_, i) => i % 2 === 0 || i === a.length - 1);
+        a.length = 0;
+        a.push(...kept);
+      }
   }
   frame = msg;
   if (!Number.isFinite(msg.trainLoss) && playing) {
@@ -296,13 +341,18 @@ function onRegionsClick(e: MouseEvent): void {
   if (!data) return;
   const canvas = e.currentTarget as HTMLCanvasElement;
   const r = canvas.getBoundingClientRect();
-  const mx = e.clientX - r.left, my = e.clientY - r.top;
-  let best = -1, bestD = 14 * 14;
+  const mx = e.clientX - r.left,
+    my = e.clientY - r.top;
+  let best = -1,
+    bestD = 14 * 14;
   const n = data.train.y.length + data.test.y.length;
   for (let i = 0; i < n; i++) {
     const [px, py] = toPx(...pointAt(data, i)!, r.width, r.height);
     const d = (px - mx) ** 2 + (py - my) ** 2;
-    if (d < bestD) { bestD = d; best = i; }
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
   }
   selected = best >= 0 ? best : null;
   conn.send({ type: 'inspect', index: selected });
@@ -326,17 +376,37 @@ function draw(): void {
   setOut('train-acc', frame.trainAcc, `${(frame.trainAcc * 100).toFixed(1)} %`);
   setOut('test-acc', frame.testAcc, `${(frame.testAcc * 100).toFixed(1)} %`);
   drawChart($<HTMLCanvasElement>('loss-chart'), {
-    xs: history.xs, log: true, markers, xLabel: 'epoch',
-    series: [{ color: '#0877bd', ys: history.trainLoss }, { color: '#f59322', ys: history.testLoss, dash: [4, 3] }],
+    xs: history.xs,
+    log: true,
+    markers,
+    xLabel: 'epoch',
+    series: [
+      { color: '#0877bd', ys: history.trainLoss },
+      { color: '#f59322', ys: history.testLoss, dash: [4, 3] },
+    ],
     yFormat: (v) => (v >= 1e-3 ? String(v) : v.toExponential(0)),
   });
   drawChart($<HTMLCanvasElement>('acc-chart'), {
-    xs: history.xs, yRange: [0, 1], markers, xLabel: 'epoch',
-    series: [{ color: '#0877bd', ys: history.trainAcc }, { color: '#f59322', ys: history.testAcc, dash: [4, 3] }],
+    xs: history.xs,
+    yRange: [0, 1],
+    markers,
+    xLabel: 'epoch',
+    series: [
+      { color: '#0877bd', ys: history.trainAcc },
+      { color: '#f59322', ys: history.testAcc, dash: [4, 3] },
+    ],
     yFormat: (v) => `${Math.round(v * 100)}%`,
   });
-  if (selected !== null && frame.inspect && frame.inspect.index === selected) renderInspector($('inspector'), frame.inspect, frame.loss);
-  if (data) drawPointGradients($<HTMLCanvasElement>('grad-chart'), frame.points, data.train.y, COLORS, trueClassTarget(data.classes, state.labelSmoothing));
+  if (selected !== null && frame.inspect && frame.inspect.index === selected)
+    renderInspector($('inspector'), frame.inspect, frame.loss);
+  if (data)
+    drawPointGradients(
+      $<HTMLCanvasElement>('grad-chart'),
+      frame.points,
+      data.train.y,
+      COLORS,
+      trueClassTarget(data.classes, state.labelSmoothing),
+    );
 }
 
 // ---------- start ----------
@@ -347,8 +417,16 @@ writeUrl();
 document.body.dataset.trainer = conn.mode;
 conn.send({ type: 'init', state });
 (window as unknown as Record<string, unknown>).xentPlayground = {
-  get state() { return state; },
-  get mode() { return conn.mode; },
-  get frame() { return frame; },
-  get data() { return data; },
+  get state() {
+    return state;
+  },
+  get mode() {
+    return conn.mode;
+  },
+  get frame() {
+    return frame;
+  },
+  get data() {
+    return data;
+  },
 };

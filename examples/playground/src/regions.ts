@@ -7,12 +7,23 @@ import type { Frame } from './protocol.js';
 const RGB = COLORS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) as [number, number, number]);
 
 /** Data coordinates (in [−EXTENT, EXTENT]²) to canvas pixels of a w × h picture, y up. */
-export const toPx = (x: number, y: number, w: number, h: number): [number, number] => [((x + EXTENT) / (2 * EXTENT)) * w, ((EXTENT - y) / (2 * EXTENT)) * h];
+export const toPx = (x: number, y: number, w: number, h: number): [number, number] => [
+  ((x + EXTENT) / (2 * EXTENT)) * w,
+  ((EXTENT - y) / (2 * EXTENT)) * h,
+];
 
 const gridCanvas = document.createElement('canvas');
 
-/** The decision regions as a heat map (colour of the likeliest class, paler where unsure), the points on top, the selected one ringed. */
-export function drawRegions(canvas: HTMLCanvasElement, frame: Frame | null, data: PlaygroundData | null, selected: number | null): void {
+/**
+ * The decision regions as a heat map (colour of the likeliest class, paler where unsure), the points on top, the
+ * selected one ringed.
+ */
+export function drawRegions(
+  canvas: HTMLCanvasElement,
+  frame: Frame | null,
+  data: PlaygroundData | null,
+  selected: number | null,
+): void {
   const { ctx, w, h } = setupCanvas(canvas);
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, w, h);
@@ -23,8 +34,13 @@ export function drawRegions(canvas: HTMLCanvasElement, frame: Frame | null, data
     const g = gridCanvas.getContext('2d')!;
     const img = g.createImageData(size, size);
     for (let i = 0; i < size * size; i++) {
-      let best = 0, pmax = -1;
-      for (let c = 0; c < classes; c++) if (probs[i * classes + c]! > pmax) { pmax = probs[i * classes + c]!; best = c; }
+      let best = 0,
+        pmax = -1;
+      for (let c = 0; c < classes; c++)
+        if (probs[i * classes + c]! > pmax) {
+          pmax = probs[i * classes + c]!;
+          best = c;
+        }
       // Paler where the model is unsure: from white at chance level to 70 % colour at certainty.
       const a = 0.12 + 0.58 * Math.max(0, (pmax - 1 / classes) / (1 - 1 / classes));
       const [r, gg, b] = RGB[best]!;
@@ -40,7 +56,10 @@ export function drawRegions(canvas: HTMLCanvasElement, frame: Frame | null, data
   // Axes through the origin, faint.
   ctx.strokeStyle = 'rgba(0,0,0,0.08)';
   ctx.beginPath();
-  ctx.moveTo(w / 2, 0); ctx.lineTo(w / 2, h); ctx.moveTo(0, h / 2); ctx.lineTo(w, h / 2);
+  ctx.moveTo(w / 2, 0);
+  ctx.lineTo(w / 2, h);
+  ctx.moveTo(0, h / 2);
+  ctx.lineTo(w, h / 2);
   ctx.stroke();
   if (!data) return;
   const drawSplit = (xs: Float64Array, ys: Float64Array, test: boolean): void => {
@@ -50,7 +69,11 @@ export function drawRegions(canvas: HTMLCanvasElement, frame: Frame | null, data
       ctx.beginPath();
       if (test) {
         // Test points: diamonds with a dark edge.
-        ctx.moveTo(px, py - 5.5); ctx.lineTo(px + 5.5, py); ctx.lineTo(px, py + 5.5); ctx.lineTo(px - 5.5, py); ctx.closePath();
+        ctx.moveTo(px, py - 5.5);
+        ctx.lineTo(px + 5.5, py);
+        ctx.lineTo(px, py + 5.5);
+        ctx.lineTo(px - 5.5, py);
+        ctx.closePath();
         ctx.fill();
         ctx.strokeStyle = '#222';
         ctx.lineWidth = 1.4;
@@ -82,6 +105,7 @@ export function drawRegions(canvas: HTMLCanvasElement, frame: Frame | null, data
 export function pointAt(data: PlaygroundData | null, index: number): [number, number] | null {
   if (!data) return null;
   const nTrain = data.train.y.length;
-  const s = index < nTrain ? data.train : data.test, i = index < nTrain ? index : index - nTrain;
+  const s = index < nTrain ? data.train : data.test,
+    i = index < nTrain ? index : index - nTrain;
   return i < s.y.length ? [s.x[2 * i]!, s.x[2 * i + 1]!] : null;
 }

@@ -13,13 +13,29 @@ export function trueClassTarget(classes: number, smoothing: number): number {
   return 1 - smoothing + smoothing / classes;
 }
 
-/** Draws every training point at (p of its true class, ∂loss/∂z_true), with cross-entropy's line p − `target` dashed. */
-export function drawPointGradients(canvas: HTMLCanvasElement, pts: { p: Float32Array; grad: Float32Array }, labels: Float64Array, colors: readonly string[], target = 1): void {
+/**
+ * Draws every training point at (p of its true class, ∂loss/∂z_true), with cross-entropy's line p − `target` dashed.
+ */
+export function drawPointGradients(
+  canvas: HTMLCanvasElement,
+  pts: { p: Float32Array; grad: Float32Array },
+  labels: Float64Array,
+  colors: readonly string[],
+  target = 1,
+): void {
   const { ctx, w, h } = setupCanvas(canvas);
-  const L = 46, R = 10, T = 10, B = 30;
+  const L = 46,
+    R = 10,
+    T = 10,
+    B = 30;
   ctx.clearRect(0, 0, w, h);
-  let lo = -1.05, hi = 0.1;
-  for (const g of pts.grad) if (Number.isFinite(g)) { lo = Math.min(lo, g); hi = Math.max(hi, g); }
+  let lo = -1.05,
+    hi = 0.1;
+  for (const g of pts.grad)
+    if (Number.isFinite(g)) {
+      lo = Math.min(lo, g);
+      hi = Math.max(hi, g);
+    }
   lo = Math.max(lo, -4);
   hi = Math.min(hi, 4);
   const px = (p: number): number => L + p * (w - L - R);

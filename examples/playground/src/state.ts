@@ -66,10 +66,22 @@ export const DEFAULTS: Readonly<State> = Object.freeze({
 
 /** What the controls show for each key. */
 export const LABELS = {
-  data: { spiral: 'spiral', moons: 'moons', circles: 'circles', blobs: 'blobs', xor: 'xor', gaussian: 'gaussian quantiles' },
+  data: {
+    spiral: 'spiral',
+    moons: 'moons',
+    circles: 'circles',
+    blobs: 'blobs',
+    xor: 'xor',
+    gaussian: 'gaussian quantiles',
+  },
   activation: { relu: 'ReLU', tanh: 'tanh', sigmoid: 'sigmoid', gelu: 'GELU' },
   optimizer: { sgd: 'SGD', momentum: 'SGD + momentum', adam: 'Adam' },
-  loss: { ce: 'cross-entropy on softmax', 'mse-softmax': 'MSE on softmax', 'mse-raw': 'MSE on raw outputs', bce: 'binary cross-entropy with logits' },
+  loss: {
+    ce: 'cross-entropy on softmax',
+    'mse-softmax': 'MSE on softmax',
+    'mse-raw': 'MSE on raw outputs',
+    bce: 'binary cross-entropy with logits',
+  },
   speed: { slow: 'slow (10 steps/s)', normal: 'normal (60 steps/s)', fast: 'as fast as it goes' },
 } as const;
 
@@ -87,8 +99,21 @@ export function classCount(s: State): number {
 }
 
 const KEYS: Record<keyof State, string> = {
-  data: 'data', classes: 'k', noise: 'noise', points: 'n', testRatio: 'test', seed: 'seed', hidden: 'hidden',
-  activation: 'act', lr: 'lr', batch: 'batch', optimizer: 'opt', weightDecay: 'wd', labelSmoothing: 'ls', loss: 'loss', speed: 'speed',
+  data: 'data',
+  classes: 'k',
+  noise: 'noise',
+  points: 'n',
+  testRatio: 'test',
+  seed: 'seed',
+  hidden: 'hidden',
+  activation: 'act',
+  lr: 'lr',
+  batch: 'batch',
+  optimizer: 'opt',
+  weightDecay: 'wd',
+  labelSmoothing: 'ls',
+  loss: 'loss',
+  speed: 'speed',
 };
 
 const clampNum = (v: number, lo: number, hi: number, int: boolean): number => {
@@ -101,7 +126,8 @@ export function normalise(s: Partial<State>): State {
   const d = DEFAULTS;
   const num = (v: unknown, dflt: number, lo: number, hi: number, int = false): number =>
     typeof v === 'number' && Number.isFinite(v) ? clampNum(v, lo, hi, int) : dflt;
-  const pick = <T extends string>(v: unknown, all: readonly T[], dflt: T): T => (all.includes(v as T) ? (v as T) : dflt);
+  const pick = <T extends string>(v: unknown, all: readonly T[], dflt: T): T =>
+    all.includes(v as T) ? (v as T) : dflt;
   const hidden = Array.isArray(s.hidden) ? s.hidden.slice(0, 6).map((w) => num(w, 8, 1, 64, true)) : d.hidden.slice();
   const out: State = {
     data: pick(s.data, DATASETS, d.data),

@@ -2,7 +2,15 @@
 // The same class runs inside the Web Worker and, when no worker can start, on the page in short
 // time slices, so the page never freezes either way.
 import {
-  Generator, Tensor, binaryCrossEntropyWithLogits, crossEntropy, mseLoss, noGrad, oneHot, softmax, toSvg,
+  Generator,
+  Tensor,
+  binaryCrossEntropyWithLogits,
+  crossEntropy,
+  mseLoss,
+  noGrad,
+  oneHot,
+  softmax,
+  toSvg,
 } from '@xent/core';
 import { Adam, type Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
 import { type PlaygroundData, type Split, makeData } from './data.js';
@@ -16,7 +24,9 @@ const FRAME_MS = 90;
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 function rows(split: Split, idx: ArrayLike<number>): { x: Tensor; y: Tensor } {
-  const n = idx.length, x = new Float64Array(n * 2), y = new Float64Array(n);
+  const n = idx.length,
+    x = new Float64Array(n * 2),
+    y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const j = idx[i]!;
     x[2 * i] = split.x[2 * j]!;
@@ -33,7 +43,9 @@ function rows(split: Split, idx: ArrayLike<number>): { x: Tensor; y: Tensor } {
 export function playgroundLoss(kind: State['loss'], z: Tensor, y: Tensor, classes: number, smoothing: number): Tensor {
   if (kind === 'ce') return crossEntropy(z, y, { labelSmoothing: smoothing });
   if (kind === 'bce') return binaryCrossEntropyWithLogits(z.reshape([-1]), y.mul(1 - smoothing).add(smoothing / 2));
-  const target = oneHot(y, classes).mul(1 - smoothing).add(smoothing / classes);
+  const target = oneHot(y, classes)
+    .mul(1 - smoothing)
+    .add(smoothing / classes);
   return kind === 'mse-softmax' ? mseLoss(softmax(z, 1), target) : mseLoss(z, target);
 }
 
@@ -73,7 +85,10 @@ export class Trainer {
    * paint the decision regions a band of rows per slice (on the page, where a whole picture of a big
    * network would block it for a noticeable time) instead of all at once (in the worker).
    */
-  constructor(private readonly post: (msg: FromTrainer) => void, opts: { sliceMs?: number; paintInBands?: boolean } = {}) {
+  constructor(
+    private readonly post: (msg: FromTrainer) => void,
+    opts: { sliceMs?: number; paintInBands?: boolean } = {},
+  ) {
     this.sliceMs = opts.sliceMs ?? SLICE_MS;
     this.paintInBands = opts.paintInBands ?? false;
   }
@@ -124,7 +139,8 @@ export class Trainer {
   private update(next: State): void {
     const prev = this.state;
     this.state = next;
-    const changed = (fields: readonly (keyof State)[]): boolean => fields.some((f) => JSON.stringify(prev[f]) !== JSON.stringify(next[f]));
+    const changed = (fields: readonly (keyof State)[]): boolean =>
+      fields.some((f) => JSON.stringify(prev[f]) !== JSON.stringify(next[f]));
     if (changed(DATA_FIELDS)) return this.rebuildData();
     if (changed(MODEL_FIELDS)) return this.rebuildModel();
     if (prev.loss !== next.loss) this.switchLoss(prev.loss, next.loss);
@@ -138,7 +154,11 @@ export class Trainer {
 
   private rebuildData(): void {
     this.data = makeData(this.state);
-    const all = (s: Split): { x: Tensor; y: Tensor } => rows(s, Array.from({ length: s.y.length }, (_, i) => i));
+    const all = (s: Split): { x: Tensor; y: Tensor } =>
+      rows(
+        s,
+        Array.from({ length: s.y.length }, (_, i) => i),
+      );
     this.trainT = all(this.data.train);
     this.testT = all(this.data.test);
     this.inspectIndex = null;
@@ -157,7 +177,8 @@ export class Trainer {
   }
 
   private makeOptimizer(): Optimizer {
-    const s = this.state, params = this.model.parameters();
+    const s = this.state,
+      params = this.model.parameters();
     if (s.optimizer === 'adam') return new Adam(params, { lr: s.lr, weightDecay: s.weightDecay });
     return new SGD(params, { lr: s.lr, momentum: s.optimizer === 'momentum' ? 0.9 : 0, weightDecay: s.weightDecay });
   }
@@ -184,10 +205,16 @@ export class Trainer {
     if ((from === 'bce') === (to === 'bce')) return;
     const old = this.model;
     const model = this.makeModel(this.outputs(to));
-    const src = old.parameters(), dst = model.parameters();
+    const src = old.parameters(),
+      dst = model.parameters();
     for (let i = 0; i < src.length - 2; i++) dst[i]!.data.set(src[i]!.data);
-    const oldHead = old.at(-1) as Linear, head = model.at(-1) as Linear;
-    const w = oldHead.weight.data, b = oldHead.bias!.data, nw = head.weight.data, nb = head.bias!.data, inF = oldHead.inFeatures;
+    const oldHead = old.at(-1) as Linear,
+      head = model.at(-1) as Linear;
+    const w = oldHead.weight.data,
+      b = oldHead.bias!.data,
+      nw = head.weight.data,
+      nb = head.bias!.data,
+      inF = oldHead.inFeatures;
     for (let j = 0; j < inF; j++) {
       if (to === 'bce') nw[j] = w[inF + j]! - w[j]!;
       else {
@@ -205,7 +232,8 @@ export class Trainer {
   }
 
   private nextBatch(): number[] {
-    const n = this.data.train.y.length, bs = Math.min(this.state.batch, n);
+    const n = this.data.train.y.length,
+      bs = Math.min(this.state.batch, n);
     if (this.cursor + bs > this.order.length) {
       this.order = Array.from({ length: n }, (_, i) => i);
       for (let i = n - 1; i > 0; i--) {
@@ -234,7 +262,8 @@ export class Trainer {
 
   private metrics(): Metrics {
     return noGrad(() => {
-      const s = this.state, k = this.data.classes;
+      const s = this.state,
+        k = this.data.classes;
       const one = (t: { x: Tensor; y: Tensor }): [number, number] => {
         const z = this.model.forward(t.x);
         const loss = playgroundLoss(s.loss, z, t.y, k, s.labelSmoothing).item();
@@ -252,15 +281,22 @@ export class Trainer {
    * class's logit is z for class 1 and −z for class 0.
    */
   pointGradients(): { p: Float32Array; grad: Float32Array } {
-    const s = this.state, k = this.data.classes, { x, y } = this.trainT, n = y.size;
+    const s = this.state,
+      k = this.data.classes,
+      { x, y } = this.trainT,
+      n = y.size;
     const z = noGrad(() => this.model.forward(x));
     const leaf = new Tensor(Float64Array.from(z.data), z.shape, true);
     playgroundLoss(s.loss, leaf, y, k, s.labelSmoothing).backward();
-    // Every loss here is a mean over the N points (mseLoss over N·K entries, i.e. over N per-point means): ×N gives one point's own.
+    // Every loss here is a mean over the N points (mseLoss over N·K entries, i.e. over N per-point means): ×N gives one
+    // point's own.
     const scale = n;
-    const probs = noGrad(() => probabilities(z)).data, g = leaf.grad!.data, outs = z.shape[1]!;
+    const probs = noGrad(() => probabilities(z)).data,
+      g = leaf.grad!.data,
+      outs = z.shape[1]!;
     const width = outs === 1 ? 2 : k; // probabilities() gives [1 − σ, σ] for one logit
-    const p = new Float32Array(n), grad = new Float32Array(n);
+    const p = new Float32Array(n),
+      grad = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const c = y.data[i]!;
       p[i] = probs[i * width + c]!;
@@ -271,7 +307,9 @@ export class Trainer {
 
   /** The inspector's numbers for one point: a forward pass, then autograd for ∂loss/∂logits. */
   inspect(index: number): Inspection {
-    const s = this.state, k = this.data.classes, nTrain = this.data.train.y.length;
+    const s = this.state,
+      k = this.data.classes,
+      nTrain = this.data.train.y.length;
     const split = index < nTrain ? this.data.train : this.data.test;
     const i = index < nTrain ? index : index - nTrain;
     if (i < 0 || i >= split.y.length) throw new RangeError(`inspect: no point ${index}`);
@@ -280,14 +318,22 @@ export class Trainer {
     const leaf = new Tensor(Float64Array.from(z.data), z.shape, true);
     const loss = playgroundLoss(s.loss, leaf, y, k, s.labelSmoothing);
     loss.backward();
-    const label = y.data[0]!, eps = s.labelSmoothing;
-    const target = z.shape[1] === 1
-      ? [1 - (label * (1 - eps) + eps / 2), label * (1 - eps) + eps / 2]
-      : Array.from({ length: k }, (_, c) => (c === label ? 1 - eps : 0) + eps / k);
+    const label = y.data[0]!,
+      eps = s.labelSmoothing;
+    const target =
+      z.shape[1] === 1
+        ? [1 - (label * (1 - eps) + eps / 2), label * (1 - eps) + eps / 2]
+        : Array.from({ length: k }, (_, c) => (c === label ? 1 - eps : 0) + eps / k);
     return {
-      index, split: index < nTrain ? 'train' : 'test', x: [x.data[0]!, x.data[1]!], label,
-      logits: Array.from(z.data), p: Array.from(noGrad(() => probabilities(z)).data), target,
-      loss: loss.item(), grad: Array.from(leaf.grad!.data),
+      index,
+      split: index < nTrain ? 'train' : 'test',
+      x: [x.data[0]!, x.data[1]!],
+      label,
+      logits: Array.from(z.data),
+      p: Array.from(noGrad(() => probabilities(z)).data),
+      target,
+      loss: loss.item(),
+      grad: Array.from(leaf.grad!.data),
     };
   }
 
@@ -296,8 +342,10 @@ export class Trainer {
    * parameter by its name ('0.weight', …), the logits with their gradient p − y (for cross-entropy).
    */
   graph(index: number): string {
-    const s = this.state, nTrain = this.data.train.y.length;
-    const split = index < nTrain ? this.data.train : this.data.test, i = index < nTrain ? index : index - nTrain;
+    const s = this.state,
+      nTrain = this.data.train.y.length;
+    const split = index < nTrain ? this.data.train : this.data.test,
+      i = index < nTrain ? index : index - nTrain;
     if (i < 0 || i >= split.y.length) throw new RangeError(`graph: no point ${index}`);
     const { x, y } = rows(split, [i]);
     const names = new Map<Tensor, string>([[x, 'x']]);
@@ -309,7 +357,10 @@ export class Trainer {
     // The parameters' .grad is borrowed for the picture and cleared again: the next step starts from zero anyway.
     this.opt.zeroGrad();
     loss.backward();
-    const svg = toSvg(loss, { names, title: `point #${index} (${index < nTrain ? 'train' : 'test'}, class ${y.data[0]}): ${LABELS.loss[s.loss]}, after loss.backward()` });
+    const svg = toSvg(loss, {
+      names,
+      title: `point #${index} (${index < nTrain ? 'train' : 'test'}, class ${y.data[0]}): ${LABELS.loss[s.loss]}, after loss.backward()`,
+    });
     this.opt.zeroGrad();
     return svg;
   }
@@ -328,8 +379,13 @@ export class Trainer {
     const t0 = now();
     const picture = grid ?? this.painter.paint(this.model);
     const frame: Frame = {
-      type: 'frame', playing: this.playing, step: this.step, epoch: this.seen / this.data.train.y.length,
-      stepsPerSecond: this.playing ? this.stepsPerSecond() : 0, loss: this.state.loss, outputs: this.outputs(),
+      type: 'frame',
+      playing: this.playing,
+      step: this.step,
+      epoch: this.seen / this.data.train.y.length,
+      stepsPerSecond: this.playing ? this.stepsPerSecond() : 0,
+      loss: this.state.loss,
+      outputs: this.outputs(),
       ...this.metrics(),
       grid: picture,
       points: this.pointGradients(),

@@ -15,7 +15,10 @@ export function checkDType(dtype: unknown, where: string): DType {
   throw new TypeError(`${where}: unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`);
 }
 
-/** PyTorch's promotion between our two float types: float64 wins. @example promote('float32', 'float64'); // 'float64' */
+/**
+ * PyTorch's promotion between our two float types: float64 wins.
+ * @example promote('float32', 'float64'); // 'float64'
+ */
 export function promote(a: DType, b: DType): DType {
   return a === 'float64' || b === 'float64' ? 'float64' : 'float32';
 }

@@ -38,12 +38,18 @@ export interface GradSpace<G, N extends GraphNode<G>> {
 
 let gradEnabled = true;
 
-/** True while operations record the graph (the default; false inside `noGrad`). @example noGrad(() => isGradEnabled()); // false */
+/**
+ * True while operations record the graph (the default; false inside `noGrad`).
+ * @example noGrad(() => isGradEnabled()); // false
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs `fn` with graph recording switched on or off, restoring the mode after. @example withGradMode(false, () => x.mul(2)); */
+/**
+ * Runs `fn` with graph recording switched on or off, restoring the mode after.
+ * @example withGradMode(false, () => x.mul(2));
+ */
 export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = enabled;

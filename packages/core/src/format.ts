@@ -6,7 +6,10 @@ import type { Tensor } from './tensor.js';
    first and last 3 entries of each dim. Differences: xent's default dtype is float64, so float32
    is the one flagged, and the suffixes are named `dtype=float32`, `grad_fn=<op>`, `requiresGrad=true`. */
 
-const PRECISION = 4, THRESHOLD = 1000, EDGE = 3, LINEWIDTH = 80;
+const PRECISION = 4,
+  THRESHOLD = 1000,
+  EDGE = 3,
+  LINEWIDTH = 80;
 
 /**
  * Python rounds an exact tie to even; JS's toFixed/toExponential round it away from zero. `tail`
@@ -59,7 +62,8 @@ function makeFormatter(values: readonly number[]): Formatter {
   const shown = values.filter((v) => Number.isFinite(v) && v !== 0);
   if (shown.length === 0) return { width: 1, format: (v) => (Number.isFinite(v) ? `${pyInt(v)}.` : pyInt(v)) };
   const abs = shown.map(Math.abs);
-  const lo = Math.min(...abs), hi = Math.max(...abs);
+  const lo = Math.min(...abs),
+    hi = Math.max(...abs);
   const intMode = shown.every(Number.isInteger);
   const sci = hi / lo > 1000 || hi > 1e8 || (!intMode && lo < 1e-4);
   const text = sci ? pySci : intMode ? (v: number) => (Number.isFinite(v) ? `${pyInt(v)}.` : pyInt(v)) : pyFixed;
@@ -79,11 +83,17 @@ export function formatTensor(t: Tensor): string {
   const indent = prefix.length;
   const summarise = t.size > THRESHOLD;
   const strides: number[] = [];
-  for (let d = t.ndim - 1, acc = 1; d >= 0; d--) { strides[d] = acc; acc *= t.shape[d]!; }
+  for (let d = t.ndim - 1, acc = 1; d >= 0; d--) {
+    strides[d] = acc;
+    acc *= t.shape[d]!;
+  }
 
   // The formatter sees only the values that will be printed, as PyTorch's summarised data.
   const collect = (d: number, off: number, out: number[]): void => {
-    if (d === t.ndim) { out.push(t.data[off]!); return; }
+    if (d === t.ndim) {
+      out.push(t.data[off]!);
+      return;
+    }
     for (const i of picks(t.shape[d]!, summarise)) if (i >= 0) collect(d + 1, off + i * strides[d]!, out);
   };
   const values: number[] = [];

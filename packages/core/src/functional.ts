@@ -18,23 +18,34 @@ export function gradients(
   opts: { gradOutput?: Tensor; createGraph?: boolean } = {},
 ): Tensor[] {
   if (!(output instanceof Tensor)) throw new TypeError(`gradients: output must be a Tensor, got ${describe(output)}`);
-  if (!Array.isArray(inputs)) throw new TypeError(`gradients: inputs must be an array of Tensors, got ${describe(inputs)}`);
+  if (!Array.isArray(inputs))
+    throw new TypeError(`gradients: inputs must be an array of Tensors, got ${describe(inputs)}`);
   inputs.forEach((x, i) => {
     if (!(x instanceof Tensor)) throw new TypeError(`gradients: inputs[${i}] must be a Tensor, got ${describe(x)}`);
   });
-  if (opts.gradOutput !== undefined && !(opts.gradOutput instanceof Tensor)) throw new TypeError(`gradients: gradOutput must be a Tensor, got ${describe(opts.gradOutput)}`);
+  if (opts.gradOutput !== undefined && !(opts.gradOutput instanceof Tensor))
+    throw new TypeError(`gradients: gradOutput must be a Tensor, got ${describe(opts.gradOutput)}`);
   if (!output.requiresGrad) return inputs.map((x) => zerosLike(x));
-  const seed = opts.gradOutput ?? (() => {
-    if (output.size !== 1) throw new Error(`gradients: the output has shape ${fmt(output.shape)}; pass gradOutput for a non-scalar output`);
-    return new Tensor(alloc(output.dtype, 1).fill(1), output.shape);
-  })();
-  if (!sameShape(seed.shape, output.shape)) throw new RangeError(`gradients: gradOutput shape ${fmt(seed.shape)} does not match output shape ${fmt(output.shape)}`);
+  const seed =
+    opts.gradOutput ??
+    (() => {
+      if (output.size !== 1)
+        throw new Error(
+          `gradients: the output has shape ${fmt(output.shape)}; pass gradOutput for a non-scalar output`,
+        );
+      return new Tensor(alloc(output.dtype, 1).fill(1), output.shape);
+    })();
+  if (!sameShape(seed.shape, output.shape))
+    throw new RangeError(
+      `gradients: gradOutput shape ${fmt(seed.shape)} does not match output shape ${fmt(output.shape)}`,
+    );
   const found = new Map<Tensor, Tensor>();
   const wanted = new Set(inputs);
   const space: GradSpace<Tensor, Tensor> = {
     add: (a, b) => add(a, b),
     fit: (g, input, op) => {
-      const fitted = sameShape(g.shape, input.shape) ? g : sumTo(g, input.shape, op); // undoes broadcasting, as the engine's space
+      // undoes broadcasting, as the engine's space
+      const fitted = sameShape(g.shape, input.shape) ? g : sumTo(g, input.shape, op);
       return fitted.dtype === input.dtype ? fitted : cast(fitted, input.dtype); // as the engine's own space
     },
     deliver: (node, g) => {
@@ -50,13 +61,16 @@ export function gradients(
  * `nested`), else a fresh leaf sharing x's data. Called with recording on.
  */
 function asInput(x: Tensor, nested: boolean): Tensor {
-  return nested && x.requiresGrad ? record('input', [x], new Tensor(x.data, x.shape), (g) => [g]) : new Tensor(x.data, x.shape, true);
+  return nested && x.requiresGrad
+    ? record('input', [x], new Tensor(x.data, x.shape), (g) => [g])
+    : new Tensor(x.data, x.shape, true);
 }
 
 type Fn = (...args: Tensor[]) => Tensor;
 
 function checkFn(f: unknown, op: string): void {
-  if (typeof f !== 'function') throw new TypeError(`${op}: the first argument must be a function of tensors, got ${describe(f)}`);
+  if (typeof f !== 'function')
+    throw new TypeError(`${op}: the first argument must be a function of tensors, got ${describe(f)}`);
 }
 
 /**
@@ -64,13 +78,22 @@ function checkFn(f: unknown, op: string): void {
  * Nests: `grad(grad(f))` is the second derivative.
  * @example grad((x) => x.pow(3).sum())(tensor([2])); // [12]
  */
-export function grad(f: Fn, opts: { argnums?: number | readonly number[] } = {}): (...args: Tensor[]) => Tensor | Tensor[] {
+export function grad(
+  f: Fn,
+  opts: { argnums?: number | readonly number[] } = {},
+): (...args: Tensor[]) => Tensor | Tensor[] {
   const vg = valueAndGrad(f, opts);
   return (...args) => vg(...args)[1];
 }
 
-/** Like `grad`, and returns the function's value too: [value, gradient]. @example valueAndGrad((x) => x.square().sum())(tensor([3])); // [9, [6]] */
-export function valueAndGrad(f: Fn, opts: { argnums?: number | readonly number[] } = {}): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
+/**
+ * Like `grad`, and returns the function's value too: [value, gradient].
+ * @example valueAndGrad((x) => x.square().sum())(tensor([3])); // [9, [6]]
+ */
+export function valueAndGrad(
+  f: Fn,
+  opts: { argnums?: number | readonly number[] } = {},
+): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
   checkFn(f, 'grad');
   const argnums = opts.argnums ?? 0;
   const list = typeof argnums === 'number' ? [argnums] : argnums;
@@ -84,8 +107,15 @@ export function valueAndGrad(f: Fn, opts: { argnums?: number | readonly number[]
     return enableGrad(() => {
       const xs = args.map((a, i) => (list.includes(i) ? asInput(a, nested) : a));
       const y = f(...xs);
-      if (!(y instanceof Tensor) || y.size !== 1) throw new Error(`grad: the function must return a one-element tensor, got ${y instanceof Tensor ? `shape ${fmt(y.shape)}` : describe(y)}`);
-      const gs = gradients(y, list.map((i) => xs[i]!), { createGraph: nested });
+      if (!(y instanceof Tensor) || y.size !== 1)
+        throw new Error(
+          `grad: the function must return a one-element tensor, got ${y instanceof Tensor ? `shape ${fmt(y.shape)}` : describe(y)}`,
+        );
+      const gs = gradients(
+        y,
+        list.map((i) => xs[i]!),
+        { createGraph: nested },
+      );
       return [nested ? y : y.detach(), typeof argnums === 'number' ? gs[0]! : gs] as [Tensor, Tensor | Tensor[]];
     });
   };
@@ -116,7 +146,10 @@ function jacobianAt(f: (x: Tensor) => Tensor, x: Tensor, nested: boolean): Tenso
   return reshape(stack(rows), [...y.shape, ...x.shape]);
 }
 
-/** The Hessian of a scalar function: the Jacobian of its gradient, shape [...x.shape, ...x.shape]. @example hessian((x) => x.pow(3).sum(), tensor([1])); // [[6]] */
+/**
+ * The Hessian of a scalar function: the Jacobian of its gradient, shape [...x.shape, ...x.shape].
+ * @example hessian((x) => x.pow(3).sum(), tensor([1])); // [[6]]
+ */
 export function hessian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
   checkFn(f, 'hessian');
   return jacobian((z) => grad(f)(z) as Tensor, x);

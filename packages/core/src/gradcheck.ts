@@ -18,13 +18,19 @@ export interface GradcheckOptions {
  * names the worst one: the input, its index, both values.
  * @example gradcheck((x) => x.tanh(), [randn([3])]); // true
  */
-export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+export function gradcheck(
+  f: (...inputs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  opts: GradcheckOptions = {},
+): boolean {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = opts;
   if (typeof f !== 'function') throw new TypeError(`gradcheck: f must be a function of tensors, got ${describe(f)}`);
-  if (!Array.isArray(inputs)) throw new TypeError(`gradcheck: inputs must be an array of Tensors, got ${describe(inputs)}`);
+  if (!Array.isArray(inputs))
+    throw new TypeError(`gradcheck: inputs must be an array of Tensors, got ${describe(inputs)}`);
   const xs = inputs.map((x, i) => {
     if (!(x instanceof Tensor)) throw new TypeError(`gradcheck: inputs[${i}] must be a Tensor, got ${describe(x)}`);
-    if (x.dtype !== 'float64') throw new TypeError(`gradcheck: inputs must be float64 for central differences to be accurate, got ${x.dtype}`);
+    if (x.dtype !== 'float64')
+      throw new TypeError(`gradcheck: inputs must be float64 for central differences to be accurate, got ${x.dtype}`);
     return new Tensor(x.data.slice(), x.shape, true);
   });
   const y = f(...xs);
@@ -36,7 +42,9 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly T
   for (let o = 0; o < y.size; o++) {
     const e = new Tensor(alloc('float64', y.size), y.shape);
     e.data[o] = 1;
-    const gs = y.requiresGrad ? gradients(y, xs, { gradOutput: e }) : xs.map((x) => new Tensor(alloc('float64', x.size), x.shape));
+    const gs = y.requiresGrad
+      ? gradients(y, xs, { gradOutput: e })
+      : xs.map((x) => new Tensor(alloc('float64', x.size), x.shape));
     rows.push(gs.map((g) => Float64Array.from(g.data)));
   }
   // The perturbed evaluations run in the caller's grad mode (not under noGrad), so that an `f` that
@@ -57,7 +65,8 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly T
         const same = Object.is(analytic, numeric) || analytic === numeric;
         const bad = !same && !(Number.isFinite(analytic) && Number.isFinite(numeric));
         const excess = same ? 0 : bad ? Infinity : Math.abs(analytic - numeric) - (atol + rtol * Math.abs(numeric));
-        if (excess > worst.excess || (bad && worst.excess !== Infinity)) worst = { excess, input: k, index: i, output: o, analytic, numeric };
+        if (excess > worst.excess || (bad && worst.excess !== Infinity))
+          worst = { excess, input: k, index: i, output: o, analytic, numeric };
       }
     }
   });
@@ -65,13 +74,19 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly T
   const at = (t: Tensor, flat: number): string => {
     const idx: number[] = [];
     let r = flat;
-    for (let d = t.ndim - 1; d >= 0; d--) { idx.unshift(r % t.shape[d]!); r = Math.floor(r / t.shape[d]!); }
+    for (let d = t.ndim - 1; d >= 0; d--) {
+      idx.unshift(r % t.shape[d]!);
+      r = Math.floor(r / t.shape[d]!);
+    }
     return `[${idx.join(', ')}]`;
   };
-  const msg = `gradcheck: the gradient of output ${at(y, worst.output)} with respect to input ${worst.input} at ${at(xs[worst.input]!, worst.index)} ` +
+  const msg =
+    `gradcheck: the gradient of output ${at(y, worst.output)} with respect to input ${worst.input} at ${at(xs[worst.input]!, worst.index)} ` +
     `is ${worst.analytic} analytically but ${worst.numeric} by central differences (eps ${eps}); ` +
     (worst.excess === Infinity
-      ? Number.isNaN(worst.analytic) !== Number.isNaN(worst.numeric) ? 'only one of them is NaN' : 'they differ and one of them is infinite'
+      ? Number.isNaN(worst.analytic) !== Number.isNaN(worst.numeric)
+        ? 'only one of them is NaN'
+        : 'they differ and one of them is infinite'
       : `the difference ${Math.abs(worst.analytic - worst.numeric)} exceeds atol ${atol} + rtol ${rtol} × |numeric|`) +
     ` (op of the output: ${y.op})`;
   if (raiseException) throw new Error(msg);

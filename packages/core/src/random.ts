@@ -21,10 +21,12 @@ export class Generator {
    * feed a second splitmix32 stream mixed in, so seeds up to 2⁵³ all give different streams.
    */
   manualSeed(seed: number): this {
-    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new RangeError(`manualSeed: the seed must be a finite number, got ${String(seed)}`);
+    if (typeof seed !== 'number' || !Number.isFinite(seed))
+      throw new RangeError(`manualSeed: the seed must be a finite number, got ${String(seed)}`);
     const whole = Math.trunc(seed);
     const hi = Math.floor(whole / 4294967296) >>> 0;
-    const lo = splitmix32(whole >>> 0), high = splitmix32(hi ^ 0x6a09e667);
+    const lo = splitmix32(whole >>> 0),
+      high = splitmix32(hi ^ 0x6a09e667);
     const word = (): number => (hi === 0 ? lo() : (lo() ^ rotl(high(), 16)) >>> 0);
     this.s0 = word();
     this.s1 = word();
@@ -66,7 +68,7 @@ export class Generator {
       this.spare = null;
       return s;
     }
-    let u = 0, v = 0, s = 0;
+    let u: number, v: number, s: number;
     do {
       u = 2 * this.random() - 1;
       v = 2 * this.random() - 1;
@@ -82,7 +84,9 @@ export class Generator {
     return low + Math.floor(this.random() * (high - low));
   }
 
-  /** Snapshot of the state (four unsigned 32-bit words and the kept normal, NaN for none), so a stream can be resumed. */
+  /**
+   * Snapshot of the state (four unsigned 32-bit words and the kept normal, NaN for none), so a stream can be resumed.
+   */
   getState(): number[] {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, this.spare ?? NaN];
   }
@@ -105,10 +109,18 @@ const SQRT2 = 1.4142135623730951;
  * @example portableLog(Math.E); // 1 (to about 1e-16)
  */
 export function portableLog(x: number): number {
-  let m = x, e = 0;
-  while (m >= SQRT2) { m /= 2; e++; }
-  while (m < SQRT2 / 2) { m *= 2; e--; }
-  const z = (m - 1) / (m + 1), z2 = z * z;
+  let m = x,
+    e = 0;
+  while (m >= SQRT2) {
+    m /= 2;
+    e++;
+  }
+  while (m < SQRT2 / 2) {
+    m *= 2;
+    e--;
+  }
+  const z = (m - 1) / (m + 1),
+    z2 = z * z;
   let series = 0;
   for (let k = 31; k >= 1; k -= 2) series = 1 / k + z2 * series;
   return e * LN2 + 2 * z * series;
@@ -138,7 +150,10 @@ export function manualSeed(seed: number): Generator {
   return defaultGen;
 }
 
-/** The generator used when no `generator` option is given (reseeded by `manualSeed`). @example defaultGenerator().random(); */
+/**
+ * The generator used when no `generator` option is given (reseeded by `manualSeed`).
+ * @example defaultGenerator().random();
+ */
 export function defaultGenerator(): Generator {
   return defaultGen;
 }

@@ -10,7 +10,10 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
-/** Row-major (C-order) strides of a contiguous tensor: stride_i = Π_{j>i} shape_j. @example stridesOf([2, 3]); // [3, 1] */
+/**
+ * Row-major (C-order) strides of a contiguous tensor: stride_i = Π_{j>i} shape_j.
+ * @example stridesOf([2, 3]); // [3, 1]
+ */
 export function stridesOf(shape: Shape): number[] {
   const s = new Array<number>(shape.length);
   let acc = 1;
@@ -44,7 +47,9 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
     const da = a[a.length - n + i] ?? 1;
     const db = b[b.length - n + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new RangeError(`${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast together (dim ${i}: ${da} vs ${db})`);
+      throw new RangeError(
+        `${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast together (dim ${i}: ${da} vs ${db})`,
+      );
     }
     out[i] = da === 1 ? db : da;
   }
@@ -64,19 +69,28 @@ export function broadcastStrides(from: Shape, to: Shape): number[] {
   return s;
 }
 
-/** Resolves a possibly negative dim against a rank (d < 0 → d + rank); the error names the op, the dim and the rank. @example normDim(-1, 3, 'sum'); // 2 */
+/**
+ * Resolves a possibly negative dim against a rank (d < 0 → d + rank); the error names the op, the dim and the rank.
+ * @example normDim(-1, 3, 'sum'); // 2
+ */
 export function normDim(dim: number, ndim: number, op: string): number {
   const r = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -r || dim >= r) {
-    throw new RangeError(`${op}: dim ${dim} is out of range for a tensor of rank ${ndim} (expected an integer in [${-r}, ${r - 1}])`);
+    throw new RangeError(
+      `${op}: dim ${dim} is out of range for a tensor of rank ${ndim} (expected an integer in [${-r}, ${r - 1}])`,
+    );
   }
   return dim < 0 ? dim + r : dim;
 }
 
-/** Resolves `dim` (a number, a list, or undefined for all dims) to a sorted list of distinct dims. @example normDims([-1, 0], 3, 'sum'); // [0, 2] */
+/**
+ * Resolves `dim` (a number, a list, or undefined for all dims) to a sorted list of distinct dims.
+ * @example normDims([-1, 0], 3, 'sum'); // [0, 2]
+ */
 export function normDims(dim: number | readonly number[] | undefined, ndim: number, op: string): number[] {
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  if (typeof dim !== 'number' && !Array.isArray(dim)) throw new TypeError(`${op}: dim must be a number or a list of numbers, got ${JSON.stringify(dim)}`);
+  if (typeof dim !== 'number' && !Array.isArray(dim))
+    throw new TypeError(`${op}: dim must be a number or a list of numbers, got ${JSON.stringify(dim)}`);
   const list = typeof dim === 'number' ? [dim] : dim;
   const out = list.map((d) => normDim(d, ndim, op));
   const set = new Set(out);
@@ -84,7 +98,10 @@ export function normDims(dim: number | readonly number[] | undefined, ndim: numb
   return out.sort((x, y) => x - y);
 }
 
-/** Shape after reducing `dims`, keeping them as 1 when `keepdim`. @example reducedShape([2, 3], [1], true); // [2, 1] */
+/**
+ * Shape after reducing `dims`, keeping them as 1 when `keepdim`.
+ * @example reducedShape([2, 3], [1], true); // [2, 1]
+ */
 export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
   const out: number[] = [];
   for (let i = 0; i < shape.length; i++) {

@@ -10,7 +10,10 @@ import * as sm from './ops/softmax.js';
 import { kernels } from './kernels/index.js';
 import { type Shape, fmt, sameShape, sizeOf, stridesOf } from './shape.js';
 
-/** Anything an op accepts where a tensor is expected: a tensor or a plain number. @example add(x, 1); // 1 is a TensorLike */
+/**
+ * Anything an op accepts where a tensor is expected: a tensor or a plain number.
+ * @example add(x, 1); // 1 is a TensorLike
+ */
 export type TensorLike = Tensor | number;
 type Dim = number | readonly number[];
 type Nested = number | Nested[];
@@ -65,7 +68,8 @@ export class Tensor implements GraphNode<Tensor> {
 
   /** The single number in a one-element tensor. @example tensor([3]).item(); // 3 */
   item(): number {
-    if (this.size !== 1) throw new RangeError(`item: only a one-element tensor converts to a number, got shape ${fmt(this.shape)}`);
+    if (this.size !== 1)
+      throw new RangeError(`item: only a one-element tensor converts to a number, got shape ${fmt(this.shape)}`);
     return this.data[0]!;
   }
 
@@ -92,15 +96,25 @@ export class Tensor implements GraphNode<Tensor> {
    * With `createGraph` the gradients are themselves differentiable.
    */
   backward(grad?: TensorLike, opts: { createGraph?: boolean } = {}): void {
-    if (!this.requiresGrad) throw new Error('backward: this tensor does not require a gradient (no input had requiresGrad: true, or it was made under noGrad)');
+    if (!this.requiresGrad)
+      throw new Error(
+        'backward: this tensor does not require a gradient (no input had requiresGrad: true, or it was made under noGrad)',
+      );
     let seed: Tensor;
     if (grad === undefined) {
-      if (this.size !== 1) throw new Error(`backward: the gradient can only be implied for a one-element output, got shape ${fmt(this.shape)}; pass a gradient of that shape`);
+      if (this.size !== 1)
+        throw new Error(
+          `backward: the gradient can only be implied for a one-element output, got shape ${fmt(this.shape)}; pass a gradient of that shape`,
+        );
       seed = new Tensor(alloc(this.dtype, 1).fill(1), this.shape);
     } else {
-      if (!(grad instanceof Tensor) && typeof grad !== 'number') throw new TypeError(`backward: the gradient must be a Tensor or a number, got ${describe(grad)}`);
+      if (!(grad instanceof Tensor) && typeof grad !== 'number')
+        throw new TypeError(`backward: the gradient must be a Tensor or a number, got ${describe(grad)}`);
       seed = grad instanceof Tensor ? grad : new Tensor(alloc(this.dtype, this.size).fill(grad), this.shape);
-      if (!sameShape(seed.shape, this.shape)) throw new RangeError(`backward: gradient shape ${fmt(seed.shape)} does not match output shape ${fmt(this.shape)}`);
+      if (!sameShape(seed.shape, this.shape))
+        throw new RangeError(
+          `backward: gradient shape ${fmt(seed.shape)} does not match output shape ${fmt(this.shape)}`,
+        );
     }
     runBackward<Tensor, Tensor>(this, seed, tensorSpace, opts.createGraph ?? false);
   }
@@ -122,9 +136,16 @@ export class Tensor implements GraphNode<Tensor> {
    */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     const g = this.grad;
-    if ((options.setToNone ?? true) || !g) { this.grad = null; return; }
-    if (ownedGrads.has(g)) { g.data.fill(0); return; }
-    this.grad = new Tensor(alloc(g.dtype, g.size), g.shape); // never zero a tensor we did not allocate (a graph node, a shared seed)
+    if ((options.setToNone ?? true) || !g) {
+      this.grad = null;
+      return;
+    }
+    if (ownedGrads.has(g)) {
+      g.data.fill(0);
+      return;
+    }
+    // never zero a tensor we did not allocate (a graph node, a shared seed)
+    this.grad = new Tensor(alloc(g.dtype, g.size), g.shape);
     ownedGrads.add(this.grad);
   }
 
@@ -151,77 +172,201 @@ export class Tensor implements GraphNode<Tensor> {
   }
 
   // Sugar: every op as a method; the free function is the source of truth.
-  add(o: TensorLike): Tensor { return ew.add(this, o); }
-  sub(o: TensorLike): Tensor { return ew.sub(this, o); }
-  mul(o: TensorLike): Tensor { return ew.mul(this, o); }
-  div(o: TensorLike): Tensor { return ew.div(this, o); }
-  pow(o: TensorLike): Tensor { return ew.pow(this, o); }
-  neg(): Tensor { return ew.neg(this); }
-  exp(): Tensor { return ew.exp(this); }
-  log(): Tensor { return ew.log(this); }
-  sqrt(): Tensor { return ew.sqrt(this); }
-  abs(): Tensor { return ew.abs(this); }
-  tanh(): Tensor { return ew.tanh(this); }
-  sigmoid(): Tensor { return ew.sigmoid(this); }
-  relu(): Tensor { return ew.relu(this); }
-  leakyRelu(slope = 0.01): Tensor { return ew.leakyRelu(this, slope); }
-  gelu(): Tensor { return ew.gelu(this); }
-  softplus(): Tensor { return ew.softplus(this); }
-  square(): Tensor { return ew.square(this); }
-  sign(): Tensor { return ew.sign(this); }
-  sin(): Tensor { return ew.sin(this); }
-  cos(): Tensor { return ew.cos(this); }
-  erf(): Tensor { return ew.erf(this); }
-  clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
-  maximum(o: TensorLike): Tensor { return ew.maximum(this, o); }
-  minimum(o: TensorLike): Tensor { return ew.minimum(this, o); }
-  where(cond: TensorLike, other: TensorLike): Tensor { return ew.where(cond, this, other); }
-  eq(o: TensorLike): Tensor { return ew.eq(this, o); }
-  ne(o: TensorLike): Tensor { return ew.ne(this, o); }
-  gt(o: TensorLike): Tensor { return ew.gt(this, o); }
-  ge(o: TensorLike): Tensor { return ew.ge(this, o); }
-  lt(o: TensorLike): Tensor { return ew.lt(this, o); }
-  le(o: TensorLike): Tensor { return ew.le(this, o); }
+  add(o: TensorLike): Tensor {
+    return ew.add(this, o);
+  }
+  sub(o: TensorLike): Tensor {
+    return ew.sub(this, o);
+  }
+  mul(o: TensorLike): Tensor {
+    return ew.mul(this, o);
+  }
+  div(o: TensorLike): Tensor {
+    return ew.div(this, o);
+  }
+  pow(o: TensorLike): Tensor {
+    return ew.pow(this, o);
+  }
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  log(): Tensor {
+    return ew.log(this);
+  }
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  tanh(): Tensor {
+    return ew.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ew.sigmoid(this);
+  }
+  relu(): Tensor {
+    return ew.relu(this);
+  }
+  leakyRelu(slope = 0.01): Tensor {
+    return ew.leakyRelu(this, slope);
+  }
+  gelu(): Tensor {
+    return ew.gelu(this);
+  }
+  softplus(): Tensor {
+    return ew.softplus(this);
+  }
+  square(): Tensor {
+    return ew.square(this);
+  }
+  sign(): Tensor {
+    return ew.sign(this);
+  }
+  sin(): Tensor {
+    return ew.sin(this);
+  }
+  cos(): Tensor {
+    return ew.cos(this);
+  }
+  erf(): Tensor {
+    return ew.erf(this);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return ew.clamp(this, min, max);
+  }
+  maximum(o: TensorLike): Tensor {
+    return ew.maximum(this, o);
+  }
+  minimum(o: TensorLike): Tensor {
+    return ew.minimum(this, o);
+  }
+  where(cond: TensorLike, other: TensorLike): Tensor {
+    return ew.where(cond, this, other);
+  }
+  eq(o: TensorLike): Tensor {
+    return ew.eq(this, o);
+  }
+  ne(o: TensorLike): Tensor {
+    return ew.ne(this, o);
+  }
+  gt(o: TensorLike): Tensor {
+    return ew.gt(this, o);
+  }
+  ge(o: TensorLike): Tensor {
+    return ew.ge(this, o);
+  }
+  lt(o: TensorLike): Tensor {
+    return ew.lt(this, o);
+  }
+  le(o: TensorLike): Tensor {
+    return ew.le(this, o);
+  }
 
-  sum(dim?: Dim, keepdim = false): Tensor { return rd.sum(this, dim, keepdim); }
-  mean(dim?: Dim, keepdim = false): Tensor { return rd.mean(this, dim, keepdim); }
-  max(dim?: Dim, keepdim = false): Tensor { return rd.max(this, dim, keepdim); }
-  min(dim?: Dim, keepdim = false): Tensor { return rd.min(this, dim, keepdim); }
-  argmax(dim?: number, keepdim = false): Tensor { return rd.argmax(this, dim, keepdim); }
-  argmin(dim?: number, keepdim = false): Tensor { return rd.argmin(this, dim, keepdim); }
-  logsumexp(dim?: Dim, keepdim = false): Tensor { return rd.logsumexp(this, dim, keepdim); }
-  var(dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return rd.variance(this, dim, opts); }
-  std(dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return rd.std(this, dim, opts); }
+  sum(dim?: Dim, keepdim = false): Tensor {
+    return rd.sum(this, dim, keepdim);
+  }
+  mean(dim?: Dim, keepdim = false): Tensor {
+    return rd.mean(this, dim, keepdim);
+  }
+  max(dim?: Dim, keepdim = false): Tensor {
+    return rd.max(this, dim, keepdim);
+  }
+  min(dim?: Dim, keepdim = false): Tensor {
+    return rd.min(this, dim, keepdim);
+  }
+  argmax(dim?: number, keepdim = false): Tensor {
+    return rd.argmax(this, dim, keepdim);
+  }
+  argmin(dim?: number, keepdim = false): Tensor {
+    return rd.argmin(this, dim, keepdim);
+  }
+  logsumexp(dim?: Dim, keepdim = false): Tensor {
+    return rd.logsumexp(this, dim, keepdim);
+  }
+  var(dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor {
+    return rd.variance(this, dim, opts);
+  }
+  std(dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor {
+    return rd.std(this, dim, opts);
+  }
 
-  matmul(o: Tensor): Tensor { return mm.matmul(this, o); }
-  mm(o: Tensor, transA = false, transB = false): Tensor { return mm.mm(this, o, transA, transB); }
-  dot(o: Tensor): Tensor { return mm.dot(this, o); }
-  outer(o: Tensor): Tensor { return mm.outer(this, o); }
+  matmul(o: Tensor): Tensor {
+    return mm.matmul(this, o);
+  }
+  mm(o: Tensor, transA = false, transB = false): Tensor {
+    return mm.mm(this, o, transA, transB);
+  }
+  dot(o: Tensor): Tensor {
+    return mm.dot(this, o);
+  }
+  outer(o: Tensor): Tensor {
+    return mm.outer(this, o);
+  }
 
-  reshape(...shape: (number | readonly number[])[]): Tensor { return sh.reshape(this, shape.flat()); }
-  view(...shape: (number | readonly number[])[]): Tensor { return sh.reshape(this, shape.flat()); }
-  flatten(startDim = 0, endDim = -1): Tensor { return sh.flatten(this, startDim, endDim); }
-  transpose(dim0 = 0, dim1 = 1): Tensor { return sh.transpose(this, dim0, dim1); }
+  reshape(...shape: (number | readonly number[])[]): Tensor {
+    return sh.reshape(this, shape.flat());
+  }
+  view(...shape: (number | readonly number[])[]): Tensor {
+    return sh.reshape(this, shape.flat());
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return sh.flatten(this, startDim, endDim);
+  }
+  transpose(dim0 = 0, dim1 = 1): Tensor {
+    return sh.transpose(this, dim0, dim1);
+  }
   /** Transpose of a matrix (≤ 2-D), as PyTorch's `.t()`. */
-  t(): Tensor { return this.ndim < 2 ? this : sh.transpose(this, 0, 1); }
-  permute(...dims: (number | readonly number[])[]): Tensor { return sh.permute(this, dims.flat()); }
-  squeeze(dim?: Dim): Tensor { return sh.squeeze(this, dim); }
-  unsqueeze(dim: number): Tensor { return sh.unsqueeze(this, dim); }
-  expand(...shape: (number | readonly number[])[]): Tensor { return sh.expand(this, shape.flat()); }
-  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return sh.slice(this, dim, start, end, step); }
+  t(): Tensor {
+    return this.ndim < 2 ? this : sh.transpose(this, 0, 1);
+  }
+  permute(...dims: (number | readonly number[])[]): Tensor {
+    return sh.permute(this, dims.flat());
+  }
+  squeeze(dim?: Dim): Tensor {
+    return sh.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return sh.unsqueeze(this, dim);
+  }
+  expand(...shape: (number | readonly number[])[]): Tensor {
+    return sh.expand(this, shape.flat());
+  }
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+    return sh.slice(this, dim, start, end, step);
+  }
 
-  indexSelect(dim: number, index: idx.IndexLike): Tensor { return idx.indexSelect(this, dim, index); }
-  gather(dim: number, index: idx.IndexLike): Tensor { return idx.gather(this, dim, index); }
-  scatterAdd(dim: number, index: idx.IndexLike, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
+  indexSelect(dim: number, index: idx.IndexLike): Tensor {
+    return idx.indexSelect(this, dim, index);
+  }
+  gather(dim: number, index: idx.IndexLike): Tensor {
+    return idx.gather(this, dim, index);
+  }
+  scatterAdd(dim: number, index: idx.IndexLike, src: Tensor): Tensor {
+    return idx.scatterAdd(this, dim, index, src);
+  }
   /** One-hot rows of this tensor's integer labels: `oneHot(this, numClasses)`. */
-  oneHot(numClasses = -1, opts: { dtype?: DType } = {}): Tensor { return idx.oneHot(this, numClasses, opts); }
+  oneHot(numClasses = -1, opts: { dtype?: DType } = {}): Tensor {
+    return idx.oneHot(this, numClasses, opts);
+  }
   /** `cat([this, ...others], dim)`. */
-  cat(others: readonly Tensor[], dim = 0): Tensor { return sh.cat([this, ...others], dim); }
+  cat(others: readonly Tensor[], dim = 0): Tensor {
+    return sh.cat([this, ...others], dim);
+  }
   /** `stack([this, ...others], dim)`. */
-  stack(others: readonly Tensor[], dim = 0): Tensor { return sh.stack([this, ...others], dim); }
+  stack(others: readonly Tensor[], dim = 0): Tensor {
+    return sh.stack([this, ...others], dim);
+  }
 
-  softmax(dim = -1): Tensor { return sm.softmax(this, dim); }
-  logSoftmax(dim = -1): Tensor { return sm.logSoftmax(this, dim); }
+  softmax(dim = -1): Tensor {
+    return sm.softmax(this, dim);
+  }
+  logSoftmax(dim = -1): Tensor {
+    return sm.logSoftmax(this, dim);
+  }
 }
 
 /**
@@ -231,7 +376,12 @@ export class Tensor implements GraphNode<Tensor> {
  * gradients work. Broadcasting is undone by the engine, not by `backward`.
  * @example const out = map(t, 'exp'); return record('exp', [t], out, (g) => [mul(g, out)]); // d eˣ = eˣ
  */
-export function record(op: string, inputs: readonly Tensor[], out: Tensor, backward: (g: Tensor) => readonly (Tensor | null)[]): Tensor {
+export function record(
+  op: string,
+  inputs: readonly Tensor[],
+  out: Tensor,
+  backward: (g: Tensor) => readonly (Tensor | null)[],
+): Tensor {
   if (isGradEnabled()) {
     for (const t of inputs) {
       if (t.requiresGrad) {
@@ -244,7 +394,10 @@ export function record(op: string, inputs: readonly Tensor[], out: Tensor, backw
   return out;
 }
 
-/** A tensor from a number, kept in the dtype of `like` (as PyTorch does with Python scalars). @example asTensor(2, x); // 0-d, x's dtype */
+/**
+ * A tensor from a number, kept in the dtype of `like` (as PyTorch does with Python scalars).
+ * @example asTensor(2, x); // 0-d, x's dtype
+ */
 export function asTensor(x: TensorLike, like?: Tensor, op = 'tensor'): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x !== 'number') throw new TypeError(`${op}: expected a Tensor or a number, got ${describe(x)}`);
@@ -253,7 +406,10 @@ export function asTensor(x: TensorLike, like?: Tensor, op = 'tensor'): Tensor {
   return t;
 }
 
-/** `x` itself when it is a Tensor; otherwise an error naming the op and the argument. @example isTensorArg(x, 'sum'); */
+/**
+ * `x` itself when it is a Tensor; otherwise an error naming the op and the argument.
+ * @example isTensorArg(x, 'sum');
+ */
 export function isTensorArg(x: unknown, op: string, arg = 'input'): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${arg} must be a Tensor, got ${describe(x)}`);
   return x;
@@ -284,7 +440,11 @@ const tensorSpace: GradSpace<Tensor, Tensor> = {
   },
   deliver(node, g) {
     if (!(node.isLeaf || node.retainsGrad)) return;
-    if (isGradEnabled()) { node.grad = node.grad ? ew.add(node.grad, g) : g; return; } // createGraph: differentiable, out of place
+    // createGraph: differentiable, out of place
+    if (isGradEnabled()) {
+      node.grad = node.grad ? ew.add(node.grad, g) : g;
+      return;
+    }
     const acc = node.grad;
     if (acc && ownedGrads.has(acc) && acc.dtype === g.dtype && sameShape(acc.shape, g.shape)) {
       // Into the existing buffer, as PyTorch's AccumulateGrad: no allocation per backward.

@@ -2,10 +2,15 @@ import { type GradSpace, type GraphNode, type OpNode, runBackward } from './engi
 
 type Num = Value | number;
 
-/** The other operand of a binary op, checked: a Value or a finite-or-not number, never something that would turn into NaN. */
+/**
+ * The other operand of a binary op, checked: a Value or a finite-or-not number, never something that would turn into
+ * NaN.
+ */
 function operand(x: unknown, op: string): Value | number {
   if (x instanceof Value || typeof x === 'number') return x;
-  throw new TypeError(`Value.${op}: expected a Value or a number, got ${x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'an object') : typeof x}`);
+  throw new TypeError(
+    `Value.${op}: expected a Value or a number, got ${x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'an object') : typeof x}`,
+  );
 }
 
 /**
@@ -20,17 +25,61 @@ interface Rule {
 }
 const rule = (name: string, f: Rule['f'], df: Rule['df']): Rule => ({ name, f, df });
 const RULES = {
-  add: rule('add', (a, b) => a + b, (g) => [g, g]), // d(a+b) = da + db
-  sub: rule('sub', (a, b) => a - b, (g) => [g, -g]), // d(a−b) = da − db
-  mul: rule('mul', (a, b) => a * b, (g, a, b) => [g * b, g * a]), // d(ab) = b da + a db
-  div: rule('div', (a, b) => a / b, (g, a, b) => [g / b, (-g * a) / (b * b)]), // d(a/b) = da/b − a db/b²
-  pow: rule('pow', (a, k) => a ** k, (g, a, k) => [g * k * a ** (k - 1)]), // d aᵏ = k aᵏ⁻¹ da
-  neg: rule('neg', (a) => -a, (g) => [-g]), // d(−a) = −da
-  exp: rule('exp', (a) => Math.exp(a), (g, _a, _b, e) => [g * e]), // d eᵃ = eᵃ da
-  log: rule('log', (a) => Math.log(a), (g, a) => [g / a]), // d log a = da / a
-  tanh: rule('tanh', (a) => Math.tanh(a), (g, _a, _b, t) => [g * (1 - t * t)]), // d tanh = (1 − tanh²) da
-  relu: rule('relu', (a) => (a > 0 ? a : 0), (g, a) => [a > 0 ? g : 0]), // d relu = [a > 0] da
-  sigmoid: rule('sigmoid', (a) => 1 / (1 + Math.exp(-a)), (g, _a, _b, s) => [g * s * (1 - s)]), // d σ = σ(1 − σ) da
+  add: rule(
+    'add',
+    (a, b) => a + b,
+    (g) => [g, g],
+  ), // d(a+b) = da + db
+  sub: rule(
+    'sub',
+    (a, b) => a - b,
+    (g) => [g, -g],
+  ), // d(a−b) = da − db
+  mul: rule(
+    'mul',
+    (a, b) => a * b,
+    (g, a, b) => [g * b, g * a],
+  ), // d(ab) = b da + a db
+  div: rule(
+    'div',
+    (a, b) => a / b,
+    (g, a, b) => [g / b, (-g * a) / (b * b)],
+  ), // d(a/b) = da/b − a db/b²
+  pow: rule(
+    'pow',
+    (a, k) => a ** k,
+    (g, a, k) => [g * k * a ** (k - 1)],
+  ), // d aᵏ = k aᵏ⁻¹ da
+  neg: rule(
+    'neg',
+    (a) => -a,
+    (g) => [-g],
+  ), // d(−a) = −da
+  exp: rule(
+    'exp',
+    (a) => Math.exp(a),
+    (g, _a, _b, e) => [g * e],
+  ), // d eᵃ = eᵃ da
+  log: rule(
+    'log',
+    (a) => Math.log(a),
+    (g, a) => [g / a],
+  ), // d log a = da / a
+  tanh: rule(
+    'tanh',
+    (a) => Math.tanh(a),
+    (g, _a, _b, t) => [g * (1 - t * t)],
+  ), // d tanh = (1 − tanh²) da
+  relu: rule(
+    'relu',
+    (a) => (a > 0 ? a : 0),
+    (g, a) => [a > 0 ? g : 0],
+  ), // d relu = [a > 0] da
+  sigmoid: rule(
+    'sigmoid',
+    (a) => 1 / (1 + Math.exp(-a)),
+    (g, _a, _b, s) => [g * s * (1 - s)],
+  ), // d σ = σ(1 − σ) da
 } as const;
 
 /**
@@ -55,7 +104,8 @@ export class Value implements GraphNode<number>, OpNode<number, Value> {
 
   constructor(data: number, node: OpNode<number, Value> | null = null, label = '') {
     // A string would concatenate ('2' + 1 = '21') and undefined would turn into NaN: refuse both.
-    if (typeof data !== 'number') throw new TypeError(`Value: data must be a number, got ${data === null ? 'null' : typeof data}`);
+    if (typeof data !== 'number')
+      throw new TypeError(`Value: data must be a number, got ${data === null ? 'null' : typeof data}`);
     this.data = data;
     this._node = node;
     this.label = label;
@@ -96,7 +146,10 @@ export class Value implements GraphNode<number>, OpNode<number, Value> {
     return out;
   }
 
-  /** A custom op: its data, name, inputs, and the rule from d(out) to one d(input) each. @example Value.make(Math.sin(x.data), 'sin', [x], (g) => [g * Math.cos(x.data)]); */
+  /**
+   * A custom op: its data, name, inputs, and the rule from d(out) to one d(input) each.
+   * @example Value.make(Math.sin(x.data), 'sin', [x], (g) => [g * Math.cos(x.data)]);
+   */
   static make(data: number, op: string, inputs: Value[], backward: (g: number) => number[]): Value {
     return new Value(data, { op, inputs, vjp: backward });
   }
@@ -114,7 +167,10 @@ export class Value implements GraphNode<number>, OpNode<number, Value> {
     return this.apply(RULES.div, operand(other, 'div'));
   }
   pow(k: number): Value {
-    if (typeof k !== 'number') throw new TypeError(`Value.pow: the exponent must be a number, got ${(k as unknown) instanceof Value ? 'a Value' : typeof k}`);
+    if (typeof k !== 'number')
+      throw new TypeError(
+        `Value.pow: the exponent must be a number, got ${(k as unknown) instanceof Value ? 'a Value' : typeof k}`,
+      );
     return this.apply(RULES.pow, k);
   }
   neg(): Value {

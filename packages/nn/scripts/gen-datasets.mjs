@@ -14,15 +14,32 @@ mkdirSync(out, { recursive: true });
 
 const UCI = 'UCI Machine Learning Repository (https://archive.ics.uci.edu), CC BY 4.0';
 const sets = [
-  { file: 'iris.csv', name: 'iris', classes: ['setosa', 'versicolor', 'virginica'],
-    credit: `Iris: R. A. Fisher (1936). ${UCI}.` },
-  { file: 'wine.csv', name: 'wine', classes: ['cultivar 1', 'cultivar 2', 'cultivar 3'],
-    credit: `Wine: M. Forina et al., PARVUS. ${UCI}.` },
-  { file: 'breast_cancer.csv', name: 'breast-cancer', classes: ['malignant', 'benign'],
-    credit: `Breast Cancer Wisconsin (Diagnostic): W. H. Wolberg, W. N. Street, O. L. Mangasarian (1995). ${UCI}.` },
+  {
+    file: 'iris.csv',
+    name: 'iris',
+    classes: ['setosa', 'versicolor', 'virginica'],
+    credit: `Iris: R. A. Fisher (1936). ${UCI}.`,
+  },
+  {
+    file: 'wine.csv',
+    name: 'wine',
+    classes: ['cultivar 1', 'cultivar 2', 'cultivar 3'],
+    credit: `Wine: M. Forina et al., PARVUS. ${UCI}.`,
+  },
+  {
+    file: 'breast_cancer.csv',
+    name: 'breast-cancer',
+    classes: ['malignant', 'benign'],
+    credit: `Breast Cancer Wisconsin (Diagnostic): W. H. Wolberg, W. N. Street, O. L. Mangasarian (1995). ${UCI}.`,
+  },
   // Pixels are integers 0..16: one letter each ('a' = 0 … 'q' = 16), 64 letters per image.
-  { file: 'digits.csv', name: 'digits', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], letters: true,
-    credit: `Optical Recognition of Handwritten Digits (test part): E. Alpaydin, C. Kaynak (1998). ${UCI}.` },
+  {
+    file: 'digits.csv',
+    name: 'digits',
+    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    letters: true,
+    credit: `Optical Recognition of Handwritten Digits (test part): E. Alpaydin, C. Kaynak (1998). ${UCI}.`,
+  },
 ];
 
 for (const set of sets) {
@@ -34,15 +51,19 @@ for (const set of sets) {
   let labels = '';
   lines.slice(1).forEach((line, r) => {
     const cells = line.split(',');
-    if (cells.length !== header.length) throw new Error(`${set.file}: row ${r + 1} has ${cells.length} cells, expected ${header.length}`);
+    if (cells.length !== header.length)
+      throw new Error(`${set.file}: row ${r + 1} has ${cells.length} cells, expected ${header.length}`);
     for (const c of cells.slice(0, -1)) {
       const v = Number(c);
-      if (c.trim() === '' || !Number.isFinite(v)) throw new Error(`${set.file}: row ${r + 1}: ${JSON.stringify(c)} is not a number`);
-      if (set.letters && !(Number.isInteger(v) && v >= 0 && v <= 16)) throw new Error(`${set.file}: row ${r + 1}: pixel ${v} is outside 0..16`);
+      if (c.trim() === '' || !Number.isFinite(v))
+        throw new Error(`${set.file}: row ${r + 1}: ${JSON.stringify(c)} is not a number`);
+      if (set.letters && !(Number.isInteger(v) && v >= 0 && v <= 16))
+        throw new Error(`${set.file}: row ${r + 1}: pixel ${v} is outside 0..16`);
       values.push(v);
     }
     const label = Number(cells.at(-1));
-    if (!Number.isInteger(label) || label < 0 || label >= set.classes.length) throw new Error(`${set.file}: row ${r + 1}: bad label ${cells.at(-1)}`);
+    if (!Number.isInteger(label) || label < 0 || label >= set.classes.length)
+      throw new Error(`${set.file}: row ${r + 1}: bad label ${cells.at(-1)}`);
     labels += String(label);
   });
   const encoded = set.letters
@@ -64,5 +85,7 @@ for (const set of sets) {
     '',
   ].join('\n');
   writeFileSync(join(out, `${set.name}.ts`), text);
-  console.log(`${set.name}: ${lines.length - 1} rows × ${features.length} features -> src/data/generated/${set.name}.ts (${(text.length / 1024).toFixed(0)} kB)`);
+  console.log(
+    `${set.name}: ${lines.length - 1} rows × ${features.length} features -> src/data/generated/${set.name}.ts (${(text.length / 1024).toFixed(0)} kB)`,
+  );
 }

@@ -28,7 +28,13 @@ export function describeModel(m: Module): LayerSpec | null {
   const c = m.constructor;
   if (c === Linear) {
     const l = m as Linear;
-    return { type: 'Linear', inFeatures: l.inFeatures, outFeatures: l.outFeatures, bias: l.bias !== null, dtype: l.weight.dtype };
+    return {
+      type: 'Linear',
+      inFeatures: l.inFeatures,
+      outFeatures: l.outFeatures,
+      bias: l.bias !== null,
+      dtype: l.weight.dtype,
+    };
   }
   if (c === Sequential || c === MLP) {
     const layers = (m as Sequential).layers.map(describeModel);
@@ -36,7 +42,8 @@ export function describeModel(m: Module): LayerSpec | null {
   }
   for (const [type, cls] of Object.entries(plain)) if (c === cls) return { type } as LayerSpec;
   if (c === LeakyReLU) return { type: 'LeakyReLU', negativeSlope: (m as LeakyReLU).negativeSlope };
-  if (c === Softmax || c === LogSoftmax) return { type: c === Softmax ? 'Softmax' : 'LogSoftmax', dim: (m as Softmax).dim };
+  if (c === Softmax || c === LogSoftmax)
+    return { type: c === Softmax ? 'Softmax' : 'LogSoftmax', dim: (m as Softmax).dim };
   if (c === Dropout) return { type: 'Dropout', p: (m as Dropout).p };
   if (c === Flatten) return { type: 'Flatten', startDim: (m as Flatten).startDim, endDim: (m as Flatten).endDim };
   return null;
@@ -45,7 +52,8 @@ export function describeModel(m: Module): LayerSpec | null {
 /**
  * Builds a model from a description made by describeModel, checking every field; the error names
  * the path (architecture.layers[2].p). Parameters are freshly initialised: load them after.
- * @example const model = buildModel({ type: 'Sequential', layers: [{ type: 'Linear', inFeatures: 2, outFeatures: 3, bias: true, dtype: 'float64' }] });
+ * @example const model = buildModel({ type: 'Sequential', layers: [{ type: 'Linear', inFeatures: 2, outFeatures: 3,
+ *   bias: true, dtype: 'float64' }] });
  */
 export function buildModel(spec: unknown, path = 'architecture', depth = 0): Module {
   const fail = (msg: string): never => {
@@ -61,7 +69,8 @@ export function buildModel(spec: unknown, path = 'architecture', depth = 0): Mod
   };
   const num = (k: string, lo: number, hi: number): number => {
     const v = s[k];
-    if (typeof v !== 'number' || !(v >= lo && v <= hi)) fail(`${k} must be a number in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !(v >= lo && v <= hi))
+      fail(`${k} must be a number in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
     return v as number;
   };
   const type = s.type;
@@ -70,18 +79,30 @@ export function buildModel(spec: unknown, path = 'architecture', depth = 0): Mod
   switch (type) {
     case 'Linear': {
       if (typeof s.bias !== 'boolean') fail(`bias must be true or false, got ${JSON.stringify(s.bias)}`);
-      if (s.dtype !== 'float32' && s.dtype !== 'float64') fail(`dtype must be 'float32' or 'float64', got ${JSON.stringify(s.dtype)}`);
-      return new Linear(int('inFeatures', 1), int('outFeatures', 1), { bias: s.bias as boolean, dtype: s.dtype as DType });
+      if (s.dtype !== 'float32' && s.dtype !== 'float64')
+        fail(`dtype must be 'float32' or 'float64', got ${JSON.stringify(s.dtype)}`);
+      return new Linear(int('inFeatures', 1), int('outFeatures', 1), {
+        bias: s.bias as boolean,
+        dtype: s.dtype as DType,
+      });
     }
-    case 'LeakyReLU': return new LeakyReLU(num('negativeSlope', -1e6, 1e6));
-    case 'Softmax': return new Softmax(int('dim', -64));
-    case 'LogSoftmax': return new LogSoftmax(int('dim', -64));
-    case 'Dropout': return new Dropout(num('p', 0, 1));
-    case 'Flatten': return new Flatten(int('startDim', -64), int('endDim', -64));
+    case 'LeakyReLU':
+      return new LeakyReLU(num('negativeSlope', -1e6, 1e6));
+    case 'Softmax':
+      return new Softmax(int('dim', -64));
+    case 'LogSoftmax':
+      return new LogSoftmax(int('dim', -64));
+    case 'Dropout':
+      return new Dropout(num('p', 0, 1));
+    case 'Flatten':
+      return new Flatten(int('startDim', -64), int('endDim', -64));
     case 'Sequential': {
       if (!Array.isArray(s.layers)) fail('layers must be an array');
       return new Sequential(...(s.layers as unknown[]).map((l, i) => buildModel(l, `${path}.layers[${i}]`, depth + 1)));
     }
-    default: return fail(`unknown layer type ${JSON.stringify(type)}; expected one of Linear, ${Object.keys(plain).join(', ')}, LeakyReLU, Softmax, LogSoftmax, Dropout, Flatten, Sequential`);
+    default:
+      return fail(
+        `unknown layer type ${JSON.stringify(type)}; expected one of Linear, ${Object.keys(plain).join(', ')}, LeakyReLU, Softmax, LogSoftmax, Dropout, Flatten, Sequential`,
+      );
   }
 }

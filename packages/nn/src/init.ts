@@ -18,12 +18,23 @@ export interface InitOptions {
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
-    case 'linear': case 'sigmoid': return 1;
-    case 'tanh': return 5 / 3;
-    case 'relu': return Math.SQRT2;
-    case 'leakyRelu': { const s = param ?? 0.01; return Math.sqrt(2 / (1 + s * s)); }
-    case 'selu': return 3 / 4;
-    default: throw new RangeError(`calculateGain: unknown nonlinearity ${JSON.stringify(nonlinearity)}; expected linear, sigmoid, tanh, relu, leakyRelu or selu`);
+    case 'linear':
+    case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leakyRelu': {
+      const s = param ?? 0.01;
+      return Math.sqrt(2 / (1 + s * s));
+    }
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new RangeError(
+        `calculateGain: unknown nonlinearity ${JSON.stringify(nonlinearity)}; expected linear, sigmoid, tanh, relu, leakyRelu or selu`,
+      );
   }
 }
 
@@ -33,7 +44,10 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * @example fans(zeros([3, 5])); // { fanIn: 5, fanOut: 3 }
  */
 export function fans(t: Tensor, where = 'fans'): { fanIn: number; fanOut: number } {
-  if (t.ndim < 2) throw new RangeError(`${where}: fan in and fan out need a tensor with at least 2 dims, got shape [${t.shape.join(', ')}]`);
+  if (t.ndim < 2)
+    throw new RangeError(
+      `${where}: fan in and fan out need a tensor with at least 2 dims, got shape [${t.shape.join(', ')}]`,
+    );
   let receptive = 1;
   for (let i = 2; i < t.ndim; i++) receptive *= t.shape[i]!;
   return { fanIn: t.shape[1]! * receptive, fanOut: t.shape[0]! * receptive };
@@ -42,7 +56,8 @@ export function fans(t: Tensor, where = 'fans'): { fanIn: number; fanOut: number
 /** Fills with U(low, high). @example uniform(w, -0.1, 0.1); */
 export function uniform(t: Tensor, low = 0, high = 1, opts: InitOptions = {}): Tensor {
   const g = opts.generator ?? defaultGenerator();
-  const d = t.data, w = high - low;
+  const d = t.data,
+    w = high - low;
   for (let i = 0; i < d.length; i++) d[i] = low + w * g.random();
   return t;
 }
@@ -55,7 +70,10 @@ export function normal(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Te
   return t;
 }
 
-/** Glorot uniform: U(−a, a), a = gain · √(6 / (fanIn + fanOut)). @example xavierUniform(w, { generator: new Generator(0) }); */
+/**
+ * Glorot uniform: U(−a, a), a = gain · √(6 / (fanIn + fanOut)).
+ * @example xavierUniform(w, { generator: new Generator(0) });
+ */
 export function xavierUniform(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
   const { fanIn, fanOut } = fans(t, 'xavierUniform');
   const a = (opts.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
@@ -79,12 +97,16 @@ export interface KaimingOptions extends InitOptions {
 function kaimingStd(t: Tensor, opts: KaimingOptions, where: string): number {
   const f = fans(t, where);
   const mode = opts.mode ?? 'fanIn';
-  if (mode !== 'fanIn' && mode !== 'fanOut') throw new RangeError(`${where}: mode must be 'fanIn' or 'fanOut', got ${JSON.stringify(mode)}`);
+  if (mode !== 'fanIn' && mode !== 'fanOut')
+    throw new RangeError(`${where}: mode must be 'fanIn' or 'fanOut', got ${JSON.stringify(mode)}`);
   const gain = calculateGain(opts.nonlinearity ?? 'leakyRelu', opts.a ?? 0);
   return gain / Math.sqrt(mode === 'fanIn' ? f.fanIn : f.fanOut);
 }
 
-/** He uniform: U(−b, b), b = gain · √(3 / fan). Linear's default is a = √5, i.e. b = 1/√fanIn. @example kaimingUniform(w, { nonlinearity: 'relu' }); */
+/**
+ * He uniform: U(−b, b), b = gain · √(3 / fan). Linear's default is a = √5, i.e. b = 1/√fanIn.
+ * @example kaimingUniform(w, { nonlinearity: 'relu' });
+ */
 export function kaimingUniform(t: Tensor, opts: KaimingOptions = {}): Tensor {
   const b = Math.sqrt(3) * kaimingStd(t, opts, 'kaimingUniform');
   return uniform(t, -b, b, opts);

@@ -13,8 +13,10 @@ function flat(t: Labels): ArrayLike<number> {
  * @example toLabels(tensor([[0.1, 2], [3, 0]])); // [1, 0]
  */
 export function toLabels(output: Labels, opts: { threshold?: number } = {}): Float64Array {
-  if (output instanceof Tensor && output.ndim === 2 && output.shape[1]! > 1) return Float64Array.from(argmax(output, 1).data);
-  if (output instanceof Tensor && output.ndim > 2) throw new RangeError(`toLabels: expected [N, C], [N, 1] or [N] scores, got shape [${output.shape.join(', ')}]`);
+  if (output instanceof Tensor && output.ndim === 2 && output.shape[1]! > 1)
+    return Float64Array.from(argmax(output, 1).data);
+  if (output instanceof Tensor && output.ndim > 2)
+    throw new RangeError(`toLabels: expected [N, C], [N, 1] or [N] scores, got shape [${output.shape.join(', ')}]`);
   const d = flat(output);
   const out = new Float64Array(d.length);
   let integral = opts.threshold === undefined;
@@ -24,8 +26,14 @@ export function toLabels(output: Labels, opts: { threshold?: number } = {}): Flo
   return out;
 }
 
-function pairUp(pred: Labels, target: Labels, where: string, opts: { threshold?: number }): [Float64Array, ArrayLike<number>] {
-  const p = toLabels(pred, opts), t = flat(target);
+function pairUp(
+  pred: Labels,
+  target: Labels,
+  where: string,
+  opts: { threshold?: number },
+): [Float64Array, ArrayLike<number>] {
+  const p = toLabels(pred, opts),
+    t = flat(target);
   if (p.length !== t.length) throw new RangeError(`${where}: ${p.length} predictions but ${t.length} targets`);
   return [p, t];
 }
@@ -46,7 +54,9 @@ function classCount(p: ArrayLike<number>, t: ArrayLike<number>, numClasses: numb
   let k = numClasses ?? 0;
   if (numClasses === undefined) for (let i = 0; i < p.length; i++) k = Math.max(k, p[i]! + 1, t[i]! + 1);
   for (let i = 0; i < p.length; i++) {
-    for (const v of [p[i]!, t[i]!]) if (!Number.isInteger(v) || v < 0 || v >= k) throw new RangeError(`${where}: label ${v} at position ${i} is not an integer in [0, ${k})`);
+    for (const v of [p[i]!, t[i]!])
+      if (!Number.isInteger(v) || v < 0 || v >= k)
+        throw new RangeError(`${where}: label ${v} at position ${i} is not an integer in [0, ${k})`);
   }
   return k;
 }
@@ -55,7 +65,12 @@ function classCount(p: ArrayLike<number>, t: ArrayLike<number>, numClasses: numb
  * Counts by true class (rows) and predicted class (columns), as scikit-learn's confusion_matrix.
  * @example confusionMatrix([0, 1, 1], [0, 1, 0]); // [[1, 1], [0, 1]]
  */
-export function confusionMatrix(pred: Labels, target: Labels, numClasses?: number, opts: { threshold?: number } = {}): number[][] {
+export function confusionMatrix(
+  pred: Labels,
+  target: Labels,
+  numClasses?: number,
+  opts: { threshold?: number } = {},
+): number[][] {
   const [p, t] = pairUp(pred, target, 'confusionMatrix', opts);
   const k = classCount(p, t, numClasses, 'confusionMatrix');
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
@@ -76,15 +91,25 @@ export interface ClassReport {
  * Per-class precision TP/(TP + FP), recall TP/(TP + FN) and F1 = 2PR/(P + R).
  * @example precisionRecallF1([0, 1, 1], [0, 1, 0]).precision; // [1, 0.5]
  */
-export function precisionRecallF1(pred: Labels, target: Labels, numClasses?: number, opts: { threshold?: number } = {}): ClassReport {
+export function precisionRecallF1(
+  pred: Labels,
+  target: Labels,
+  numClasses?: number,
+  opts: { threshold?: number } = {},
+): ClassReport {
   const m = confusionMatrix(pred, target, numClasses, opts);
   const k = m.length;
   const r: ClassReport = { precision: [], recall: [], f1: [], support: [] };
   for (let c = 0; c < k; c++) {
     const tp = m[c]![c]!;
-    let predicted = 0, actual = 0;
-    for (let j = 0; j < k; j++) { predicted += m[j]![c]!; actual += m[c]![j]!; }
-    const p = predicted ? tp / predicted : 0, rc = actual ? tp / actual : 0;
+    let predicted = 0,
+      actual = 0;
+    for (let j = 0; j < k; j++) {
+      predicted += m[j]![c]!;
+      actual += m[c]![j]!;
+    }
+    const p = predicted ? tp / predicted : 0,
+      rc = actual ? tp / actual : 0;
     r.precision.push(p);
     r.recall.push(rc);
     r.f1.push(p + rc ? (2 * p * rc) / (p + rc) : 0);

@@ -55,7 +55,8 @@ export abstract class Module {
   /** This module and every module below it, depth-first, with dotted names ('' for this one). */
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
+    for (const [name, child] of this.namedChildren())
+      out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
     return out;
   }
 
@@ -70,7 +71,10 @@ export abstract class Module {
     for (const key of Object.keys(this)) {
       const v = (this as unknown as Record<string, unknown>)[key];
       if (v instanceof kind) out.push([key, v]);
-      else if (Array.isArray(v)) v.forEach((e, i) => { if (e instanceof kind) out.push([`${key}.${i}`, e]); });
+      else if (Array.isArray(v))
+        v.forEach((e, i) => {
+          if (e instanceof kind) out.push([`${key}.${i}`, e]);
+        });
     }
     return out;
   }
@@ -141,10 +145,19 @@ export abstract class Module {
    * Copies values into the parameters, in place. Every key and shape is checked first: nothing is
    * changed unless everything fits. With `strict: false` missing and unexpected keys are allowed.
    */
-  loadStateDict(state: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+  loadStateDict(
+    state: StateDict | Map<string, Tensor>,
+    opts: { strict?: boolean } = {},
+  ): { missingKeys: string[]; unexpectedKeys: string[] } {
     const strict = opts.strict ?? true;
-    if (state === null || typeof state !== 'object') throw new TypeError(`loadStateDict: state must be an object of tensors by name, got ${state === null ? 'null' : typeof state}`);
-    const entries = state instanceof Map ? [...state.entries()] : Object.keys(state).map((k) => [k, (state as StateDict)[k]] as [string, unknown]);
+    if (state === null || typeof state !== 'object')
+      throw new TypeError(
+        `loadStateDict: state must be an object of tensors by name, got ${state === null ? 'null' : typeof state}`,
+      );
+    const entries =
+      state instanceof Map
+        ? [...state.entries()]
+        : Object.keys(state).map((k) => [k, (state as StateDict)[k]] as [string, unknown]);
     const given = new Map<string, unknown>(entries);
     const own = new Map(this.namedParameters());
     const missingKeys = [...own.keys()].filter((k) => !given.has(k));
@@ -160,7 +173,9 @@ export abstract class Module {
       const t = given.get(name);
       if (!(t instanceof Tensor)) throw new TypeError(`loadStateDict: '${name}' must be a Tensor`);
       if (t.ndim !== p.ndim || t.shape.some((d, i) => d !== p.shape[i])) {
-        throw new RangeError(`loadStateDict: '${name}' has shape ${shapeText(t.shape)} but the model's parameter has shape ${shapeText(p.shape)}`);
+        throw new RangeError(
+          `loadStateDict: '${name}' has shape ${shapeText(t.shape)} but the model's parameter has shape ${shapeText(p.shape)}`,
+        );
       }
     }
     noGrad(() => {
@@ -174,11 +189,15 @@ export abstract class Module {
    * @example console.log(new MLP([2, 16, 3]).summary());
    */
   summary(): string {
-    const rows = this.namedModules().filter(([name]) => name !== '').map(([name, m]) => [name, m.constructor.name, String(m.ownParameters().reduce((n, [, p]) => n + p.size, 0))]);
+    const rows = this.namedModules()
+      .filter(([name]) => name !== '')
+      .map(([name, m]) => [name, m.constructor.name, String(m.ownParameters().reduce((n, [, p]) => n + p.size, 0))]);
     rows.unshift(['module', 'type', 'parameters']);
     rows.push(['total', '', String(this.numParameters())]);
     const w = [0, 1].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-    return rows.map((r) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padStart(10)}`.trimEnd()).join('\n');
+    return rows
+      .map((r) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padStart(10)}`.trimEnd())
+      .join('\n');
   }
 
   /** PyTorch-like printout of the module tree. */

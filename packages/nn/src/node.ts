@@ -34,6 +34,6 @@ async function readText(path: string, where: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
-    throw new Error(`${where}: cannot read ${path} (${(e as Error).message})`);
+    throw new Error(`${where}: cannot read ${path} (${(e as Error).message})`, { cause: e });
   }
 }

@@ -5,7 +5,10 @@ import type { Module, StateDict } from './module.js';
 /* Saving and loading a model's parameters as JSON. Browser-safe: strings in, strings out
    (file helpers live in the './node' entry). */
 
-/** The JSON layout: a format tag, a version, the architecture when it is made of stock layers, and every parameter's shape, dtype and values. */
+/**
+ * The JSON layout: a format tag, a version, the architecture when it is made of stock layers, and every parameter's
+ * shape, dtype and values.
+ */
 export interface SavedModel {
   format: 'xent-model';
   version: 1;
@@ -25,11 +28,16 @@ export function saveModel(model: Module, opts: { meta?: unknown; space?: number 
   for (const [name, p] of model.namedParameters()) {
     // JSON has no NaN or Infinity (JSON.stringify would write null): refuse rather than save a broken file.
     const bad = p.data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new RangeError(`saveModel: parameter '${name}' holds ${p.data[bad]} at index ${bad}; JSON can store finite numbers only`);
+    if (bad >= 0)
+      throw new RangeError(
+        `saveModel: parameter '${name}' holds ${p.data[bad]} at index ${bad}; JSON can store finite numbers only`,
+      );
     parameters[name] = { shape: p.shape.slice(), dtype: p.dtype, data: Array.from(p.data) };
   }
   const architecture = describeModel(model);
-  const saved: SavedModel = architecture ? { format: 'xent-model', version: 1, architecture, parameters } : { format: 'xent-model', version: 1, parameters };
+  const saved: SavedModel = architecture
+    ? { format: 'xent-model', version: 1, architecture, parameters }
+    : { format: 'xent-model', version: 1, parameters };
   if (opts.meta !== undefined) saved.meta = opts.meta;
   return JSON.stringify(saved, null, opts.space);
 }
@@ -38,7 +46,8 @@ const fail = (msg: string): never => {
   throw new Error(`loadModel: ${msg}`);
 };
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * Reads a saved model (a JSON string or the parsed object) into a state dict, checking everything:
@@ -67,16 +76,20 @@ export function parseSavedModel(json: string | unknown): { state: StateDict; met
     const e = params[name];
     if (!isPlainObject(e)) fail(`parameter '${name}' must be an object { shape, dtype, data }`);
     const { shape, dtype, data } = e as Record<string, unknown>;
-    if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && (s as number) >= 0)) fail(`parameter '${name}': shape must be a list of non-negative integers`);
-    if (dtype !== 'float32' && dtype !== 'float64') fail(`parameter '${name}': dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+    if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && (s as number) >= 0))
+      fail(`parameter '${name}': shape must be a list of non-negative integers`);
+    if (dtype !== 'float32' && dtype !== 'float64')
+      fail(`parameter '${name}': dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
     if (!Array.isArray(data)) fail(`parameter '${name}': data must be an array of numbers`);
     const values = data as unknown[];
     const size = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (values.length !== size) fail(`parameter '${name}': shape [${(shape as number[]).join(', ')}] needs ${size} values, got ${values.length}`);
+    if (values.length !== size)
+      fail(`parameter '${name}': shape [${(shape as number[]).join(', ')}] needs ${size} values, got ${values.length}`);
     const store = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
     for (let i = 0; i < size; i++) {
       const v = values[i];
-      if (typeof v !== 'number') fail(`parameter '${name}': value ${i} is ${v === null ? 'null' : typeof v}, not a number`);
+      if (typeof v !== 'number')
+        fail(`parameter '${name}': value ${i} is ${v === null ? 'null' : typeof v}, not a number`);
       if (!Number.isFinite(v)) fail(`parameter '${name}': value ${i} is not finite`);
       store[i] = v as number;
     }
@@ -108,9 +121,13 @@ export function loadModel(model: Module, json: string | unknown): unknown {
  */
 export function modelFromJson(json: string | unknown): { model: Module; meta: unknown } {
   const { state, meta, architecture } = parseSavedModel(json);
-  if (architecture === undefined) fail('the file has no architecture (the model had custom modules): build the model in code and call loadModel(model, json)');
+  if (architecture === undefined)
+    fail(
+      'the file has no architecture (the model had custom modules): build the model in code and call loadModel(model, json)',
+    );
   // Count before building, so that a file naming huge layers fails without allocating them.
-  const needed = valuesNeeded(architecture, 0), held = Object.values(state).reduce((n, t) => n + t.size, 0);
+  const needed = valuesNeeded(architecture, 0),
+    held = Object.values(state).reduce((n, t) => n + t.size, 0);
   if (needed > held) fail(`the architecture needs ${needed} parameter values but the file holds only ${held}`);
   let model: Module;
   try {
@@ -131,8 +148,13 @@ function valuesNeeded(spec: unknown, depth: number): number {
   if (!isPlainObject(spec) || depth > 64) return NaN;
   if (spec.type === 'Linear') {
     const { inFeatures: i, outFeatures: o, bias } = spec;
-    return Number.isInteger(i) && Number.isInteger(o) ? (i as number) * (o as number) + (bias === true ? (o as number) : 0) : NaN;
+    return Number.isInteger(i) && Number.isInteger(o)
+      ? (i as number) * (o as number) + (bias === true ? (o as number) : 0)
+      : NaN;
   }
-  if (spec.type === 'Sequential') return Array.isArray(spec.layers) ? spec.layers.reduce((n: number, l: unknown) => n + valuesNeeded(l, depth + 1), 0) : NaN;
+  if (spec.type === 'Sequential')
+    return Array.isArray(spec.layers)
+      ? spec.layers.reduce((n: number, l: unknown) => n + valuesNeeded(l, depth + 1), 0)
+      : NaN;
   return 0;
 }

@@ -14,9 +14,17 @@ const gen = new Generator(29);
 
 /** Every (x, g) pair of the specials, then random normals: x and g as arrays of type T. */
 function inputs(T: Ctor): { x: Storage; g: Storage } {
-  const xs: number[] = [], gs: number[] = [];
-  for (const a of specials) for (const b of specials) { xs.push(a); gs.push(b); }
-  for (let i = 0; i < 1000; i++) { xs.push(gen.normal()); gs.push(gen.normal()); }
+  const xs: number[] = [],
+    gs: number[] = [];
+  for (const a of specials)
+    for (const b of specials) {
+      xs.push(a);
+      gs.push(b);
+    }
+  for (let i = 0; i < 1000; i++) {
+    xs.push(gen.normal());
+    gs.push(gen.normal());
+  }
   return { x: T.from(xs), g: T.from(gs) };
 }
 
@@ -25,7 +33,11 @@ const same = (a: Storage, b: Storage, what: string): void => {
   for (let i = 0; i < b.length; i++) if (!Object.is(a[i], b[i])) throw new Error(`${what} at ${i}: ${a[i]} ≠ ${b[i]}`);
 };
 
-const impls = { reference: referenceKernels.activationGrad, fast: fastActivationGrad, active: (...a: Parameters<typeof fastActivationGrad>) => kernels().activationGrad(...a) };
+const impls = {
+  reference: referenceKernels.activationGrad,
+  fast: fastActivationGrad,
+  active: (...a: Parameters<typeof fastActivationGrad>) => kernels().activationGrad(...a),
+};
 
 describe.each([Float32Array, Float64Array] as Ctor[])('activationGrad %s', (T) => {
   const { x, g } = inputs(T);
@@ -45,28 +57,36 @@ describe.each([Float32Array, Float64Array] as Ctor[])('activationGrad %s', (T) =
     });
 
     it('relu: equals the composed le + where it replaces', () => {
-      const mask = new T(n), composed = new T(n), out = new T(n);
+      const mask = new T(n),
+        composed = new T(n),
+        out = new T(n);
       referenceKernels.binary('le', x, [1], new T(1), [0], [n], mask);
       referenceKernels.where(mask, [1], new T(1), [0], g, [1], [n], composed);
       k('relu', x, g, 0, out);
       same(out, composed, 'relu vs composed');
     });
 
-    it.each([0.01, 0.1, -0.5, 0, 3])('leakyRelu slope %s: equals g × the leakyReluGrad mask, and the formula', (slope) => {
-      const mask = new T(n), composed = new T(n), out = new T(n);
-      referenceKernels.unaryParam('leakyReluGrad', x, slope, mask);
-      referenceKernels.binary('mul', g, [1], mask, [1], [n], composed);
-      k('leakyRelu', x, g, slope, out);
-      same(out, composed, 'leakyRelu vs composed');
-      const a = T === Float32Array ? Math.fround(slope) : slope;
-      const want = new T(n);
-      for (let i = 0; i < n; i++) want[i] = x[i]! > 0 ? g[i]! : a * g[i]!;
-      same(out, want, 'leakyRelu formula');
-    });
+    it.each([0.01, 0.1, -0.5, 0, 3])(
+      'leakyRelu slope %s: equals g × the leakyReluGrad mask, and the formula',
+      (slope) => {
+        const mask = new T(n),
+          composed = new T(n),
+          out = new T(n);
+        referenceKernels.unaryParam('leakyReluGrad', x, slope, mask);
+        referenceKernels.binary('mul', g, [1], mask, [1], [n], composed);
+        k('leakyRelu', x, g, slope, out);
+        same(out, composed, 'leakyRelu vs composed');
+        const a = T === Float32Array ? Math.fround(slope) : slope;
+        const want = new T(n);
+        for (let i = 0; i < n; i++) want[i] = x[i]! > 0 ? g[i]! : a * g[i]!;
+        same(out, want, 'leakyRelu formula');
+      },
+    );
 
     it('out may be g', () => {
       for (const op of ['relu', 'leakyRelu'] as const) {
-        const out = new T(n), inPlace = T.from(g);
+        const out = new T(n),
+          inPlace = T.from(g);
         k(op, x, g, 0.2, out);
         k(op, x, inPlace, 0.2, inPlace);
         same(inPlace, out, `${op} in place`);
@@ -75,7 +95,8 @@ describe.each([Float32Array, Float64Array] as Ctor[])('activationGrad %s', (T) =
   });
 
   it('the fast relu kernel agrees with the reference bit for bit', () => {
-    const a = new T(n), b = new T(n);
+    const a = new T(n),
+      b = new T(n);
     fastActivationGrad('relu', x, g, 0, a);
     referenceKernels.activationGrad('relu', x, g, 0, b);
     expect(new Uint8Array(a.buffer)).toEqual(new Uint8Array(b.buffer));
@@ -83,8 +104,10 @@ describe.each([Float32Array, Float64Array] as Ctor[])('activationGrad %s', (T) =
 });
 
 it('activationGrad: relu with x of another float type than g (mask read, g copied as words)', () => {
-  const x = Float64Array.from([1, -1, NaN, 0]), g = Float32Array.from([2, 3, 4, 5]);
-  const a = new Float32Array(4), b = new Float32Array(4);
+  const x = Float64Array.from([1, -1, NaN, 0]),
+    g = Float32Array.from([2, 3, 4, 5]);
+  const a = new Float32Array(4),
+    b = new Float32Array(4);
   fastActivationGrad('relu', x, g, 0, a);
   referenceKernels.activationGrad('relu', x, g, 0, b);
   same(a, Float32Array.from([2, 0, 4, 0]), 'fast');

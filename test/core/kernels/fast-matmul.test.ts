@@ -15,12 +15,20 @@ const fill = (T: Float32ArrayConstructor | Float64ArrayConstructor, n: number): 
 /** Runs both kernels on the same random operands and compares within float rounding. */
 function agree(
   T: Float32ArrayConstructor | Float64ArrayConstructor,
-  m: number, k: number, n: number, transA: boolean, transB: boolean,
-  aBatch: number[], bBatch: number[],
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  aBatch: number[],
+  bBatch: number[],
 ): void {
-  const aMats = Math.max(...aBatch) + 1, bMats = Math.max(...bBatch) + 1;
-  const a = fill(T, aMats * m * k), b = fill(T, bMats * k * n);
-  const aOff = aBatch.map((i) => i * m * k), bOff = bBatch.map((i) => i * k * n);
+  const aMats = Math.max(...aBatch) + 1,
+    bMats = Math.max(...bBatch) + 1;
+  const a = fill(T, aMats * m * k),
+    b = fill(T, bMats * k * n);
+  const aOff = aBatch.map((i) => i * m * k),
+    bOff = bBatch.map((i) => i * k * n);
   const fast = new T(aBatch.length * m * n).fill(NaN); // NaN: every output cell must be written
   const ref = new T(aBatch.length * m * n);
   fastMatmul(a, aOff, transA, b, bOff, transB, m, k, n, fast);
@@ -69,7 +77,9 @@ describe('fastMatmul agrees with the reference kernel', () => {
     const out = new Float64Array(6).fill(7);
     fastMatmul(new Float64Array(0), [0], false, new Float64Array(0), [0], false, 2, 0, 3, out);
     expect(Array.from(out)).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(() => fastMatmul(new Float64Array(0), [0], false, new Float64Array(6), [0], false, 0, 2, 3, new Float64Array(0))).not.toThrow();
+    expect(() =>
+      fastMatmul(new Float64Array(0), [0], false, new Float64Array(6), [0], false, 0, 2, 3, new Float64Array(0)),
+    ).not.toThrow();
   });
 
   it('propagates NaN and infinity as IEEE arithmetic does (0·∞ = NaN, as PyTorch)', () => {
@@ -83,8 +93,22 @@ describe('fastMatmul agrees with the reference kernel', () => {
   it('is the default kernel, and mm gives the worked-out product through it', () => {
     expect(kernels().matmul).toBe(fastKernels.matmul);
     // [[1,2,3],[4,5,6]]·[[7,8],[9,10],[11,12]] = [[58,64],[139,154]]
-    const a = tensor([[1, 2, 3], [4, 5, 6]]), b = tensor([[7, 8], [9, 10], [11, 12]]);
-    expect(mm(a, b).toArray()).toEqual([[58, 64], [139, 154]]);
-    expect(mm(b, a, true, true).toArray()).toEqual([[58, 139], [64, 154]]); // (AB)ᵀ = BᵀAᵀ
+    const a = tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+      b = tensor([
+        [7, 8],
+        [9, 10],
+        [11, 12],
+      ]);
+    expect(mm(a, b).toArray()).toEqual([
+      [58, 64],
+      [139, 154],
+    ]);
+    expect(mm(b, a, true, true).toArray()).toEqual([
+      [58, 139],
+      [64, 154],
+    ]); // (AB)ᵀ = BᵀAᵀ
   });
 });

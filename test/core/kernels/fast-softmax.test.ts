@@ -1,24 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, crossEntropy, kernels, tensor } from '@xent/core';
 import type { Storage } from '../../../packages/core/src/dtype.js';
-import { expNonPositive, fastCrossEntropy, fastCrossEntropyBackward, fastSoftmax } from '../../../packages/core/src/kernels/fast-softmax.js';
+import {
+  expNonPositive,
+  fastCrossEntropy,
+  fastCrossEntropyBackward,
+  fastSoftmax,
+} from '../../../packages/core/src/kernels/fast-softmax.js';
 import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
 import type { CrossEntropyTarget } from '../../../packages/core/src/kernels/types.js';
 
 const gen = new Generator(9);
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
-const randomArray = (T: Ctor, n: number, scale = 3): Storage => { const x = new T(n); for (let i = 0; i < n; i++) x[i] = scale * gen.normal(); return x; };
+const randomArray = (T: Ctor, n: number, scale = 3): Storage => {
+  const x = new T(n);
+  for (let i = 0; i < n; i++) x[i] = scale * gen.normal();
+  return x;
+};
 const close = (a: Storage, b: Storage, tol: number, what: string): void => {
   expect(a.length).toBe(b.length);
   for (let i = 0; i < a.length; i++) {
-    if (!(Math.abs(a[i]! - b[i]!) <= tol * Math.max(1, Math.abs(b[i]!)))) throw new Error(`${what} at ${i}: fast ${a[i]} ≠ reference ${b[i]}`);
+    if (!(Math.abs(a[i]! - b[i]!) <= tol * Math.max(1, Math.abs(b[i]!))))
+      throw new Error(`${what} at ${i}: fast ${a[i]} ≠ reference ${b[i]}`);
   }
 };
 const tolOf = (T: Ctor): number => (T === Float32Array ? 2e-6 : 1e-13);
 
 // [outer, n, inner] layouts: 1-row, 1-column (a single class), odd, wide, and inner > 1 (the reference path).
 const layouts: [string, number, number, number][] = [
-  ['one row', 1, 7, 1], ['one class', 5, 1, 1], ['odd rows', 13, 11, 1], ['wide rows', 3, 1000, 1], ['classes in the middle (inner 4)', 3, 5, 4],
+  ['one row', 1, 7, 1],
+  ['one class', 5, 1, 1],
+  ['odd rows', 13, 11, 1],
+  ['wide rows', 3, 1000, 1],
+  ['classes in the middle (inner 4)', 3, 5, 4],
 ];
 
 describe('fastSoftmax agrees with the reference kernel', () => {
@@ -27,7 +41,8 @@ describe('fastSoftmax agrees with the reference kernel', () => {
       for (const log of [false, true]) {
         it(`${T.name} ${name}, ${log ? 'log-softmax' : 'softmax'}`, () => {
           const x = randomArray(T, outer * n * inner);
-          const a = new T(x.length), b = new T(x.length);
+          const a = new T(x.length),
+            b = new T(x.length);
           fastSoftmax(x, outer, n, inner, log, a);
           referenceKernels.softmax(x, outer, n, inner, log, b);
           close(a, b, tolOf(T), 'softmax');
@@ -37,7 +52,8 @@ describe('fastSoftmax agrees with the reference kernel', () => {
   }
   it('is stable for huge logits and handles −∞ like the reference', () => {
     const x = new Float64Array([1000, 1000, -Infinity, 0, -Infinity, -Infinity]);
-    const a = new Float64Array(6), b = new Float64Array(6);
+    const a = new Float64Array(6),
+      b = new Float64Array(6);
     fastSoftmax(x, 2, 3, 1, false, a);
     referenceKernels.softmax(x, 2, 3, 1, false, b);
     expect(Array.from(a)).toEqual(Array.from(b));
@@ -46,14 +62,22 @@ describe('fastSoftmax agrees with the reference kernel', () => {
 });
 
 describe('fast cross-entropy kernels agree with the reference kernels', () => {
-  const target = (index: Int32Array | null, over: Partial<CrossEntropyTarget> = {}): CrossEntropyTarget =>
-    ({ index, probs: null, weight: null, smoothing: 0, ...over });
+  const target = (index: Int32Array | null, over: Partial<CrossEntropyTarget> = {}): CrossEntropyTarget => ({
+    index,
+    probs: null,
+    weight: null,
+    smoothing: 0,
+    ...over,
+  });
 
   function both(T: Ctor, outer: number, c: number, inner: number, t: CrossEntropyTarget): void {
     const x = randomArray(T, outer * c * inner);
     const npos = outer * inner;
     const run = (k: Pick<typeof referenceKernels, 'crossEntropy' | 'crossEntropyBackward'>) => {
-      const logp = new T(x.length), loss = new Float64Array(npos), denom = new Float64Array(npos), grad = new T(x.length);
+      const logp = new T(x.length),
+        loss = new Float64Array(npos),
+        denom = new Float64Array(npos),
+        grad = new T(x.length);
       const scale = new Float64Array(npos).map((_, i) => 0.5 + i / npos);
       k.crossEntropy(x, outer, c, inner, t, logp, loss, denom);
       k.crossEntropyBackward(logp, outer, c, inner, t, scale, grad);
@@ -77,7 +101,9 @@ describe('fast cross-entropy kernels agree with the reference kernels', () => {
       both(T, 64, 1000, 1, target(idx(64, 1000)));
     });
     it(`${T.name}: ignored rows (negative index) cost nothing and get a zero gradient`, () => {
-      const ix = idx(9, 5); ix[2] = -1; ix[7] = -1;
+      const ix = idx(9, 5);
+      ix[2] = -1;
+      ix[7] = -1;
       both(T, 9, 5, 1, target(ix));
     });
     it(`${T.name}: the reference path for weights, smoothing, probabilities and inner > 1`, () => {
@@ -92,8 +118,11 @@ describe('fast cross-entropy kernels agree with the reference kernels', () => {
   it('the backward works from logp alone when the forward kept no probabilities', () => {
     const x = new Float64Array([1, 2, 3, 0, 0, 0]);
     const t = target(new Int32Array([2, 0]));
-    const logp = new Float64Array(6), a = new Float64Array(6), b = new Float64Array(6);
-    referenceKernels.crossEntropy(x, 2, 3, 1, t, logp, new Float64Array(2), new Float64Array(2)); // no probabilities kept
+    const logp = new Float64Array(6),
+      a = new Float64Array(6),
+      b = new Float64Array(6);
+    // no probabilities kept
+    referenceKernels.crossEntropy(x, 2, 3, 1, t, logp, new Float64Array(2), new Float64Array(2));
     fastCrossEntropyBackward(logp, 2, 3, 1, t, new Float64Array([1, 1]), a);
     referenceKernels.crossEntropyBackward(logp, 2, 3, 1, t, new Float64Array([1, 1]), b);
     close(a, b, 1e-15, 'gradient');
@@ -113,13 +142,14 @@ describe('fast cross-entropy kernels agree with the reference kernels', () => {
 
 describe('fast kernels keep the reference operation order where it matters', () => {
   it('log-softmax of [1e300, 1e300] is exactly −log 2 (x − m first, then − log Σ)', () => {
-    const x = new Float64Array([1e300, 1e300]), out = new Float64Array(2);
+    const x = new Float64Array([1e300, 1e300]),
+      out = new Float64Array(2);
     fastSoftmax(x, 1, 2, 1, true, out);
     expect(Array.from(out)).toEqual([-Math.LN2, -Math.LN2]);
   });
 });
 
-describe('expNonPositive: the kernels\' exponential for x − max ≤ 0', () => {
+describe("expNonPositive: the kernels' exponential for x − max ≤ 0", () => {
   it('is within 2 ulp of Math.exp over the whole normal range [−708, 0]', () => {
     let worst = 0;
     for (let i = 0; i < 200_000; i++) {
@@ -143,37 +173,56 @@ describe('expNonPositive: the kernels\' exponential for x − max ≤ 0', () => 
 describe('fast softmax and cross-entropy kernels on special rows agree with the reference (NaN, ±∞)', () => {
   // Rows: all −∞; one +∞; a NaN; the target's logit −∞ (infinite loss); −∞ on a non-target class; huge finite values.
   const rows = [
-    [-Infinity, -Infinity, -Infinity], [Infinity, 0, 1], [0, NaN, 1], [-Infinity, 2, 3], [1, -Infinity, 3], [1e308, -1e308, 0],
+    [-Infinity, -Infinity, -Infinity],
+    [Infinity, 0, 1],
+    [0, NaN, 1],
+    [-Infinity, 2, 3],
+    [1, -Infinity, 3],
+    [1e308, -1e308, 0],
   ];
   const x = Float64Array.from(rows.flat());
   const sameOrBothNaN = (a: Storage, b: Storage, what: string): void => {
     for (let i = 0; i < b.length; i++) {
-      const ok = Object.is(a[i], b[i]) || (Number.isNaN(a[i]!) && Number.isNaN(b[i]!)) || Math.abs(a[i]! - b[i]!) <= 1e-15 * Math.max(1, Math.abs(b[i]!));
+      const ok =
+        Object.is(a[i], b[i]) ||
+        (Number.isNaN(a[i]!) && Number.isNaN(b[i]!)) ||
+        Math.abs(a[i]! - b[i]!) <= 1e-15 * Math.max(1, Math.abs(b[i]!));
       if (!ok) throw new Error(`${what} at ${i}: fast ${a[i]} ≠ reference ${b[i]}`);
     }
   };
   for (const log of [false, true]) {
     it(`${log ? 'log-softmax' : 'softmax'}`, () => {
-      const a = new Float64Array(x.length), b = new Float64Array(x.length);
+      const a = new Float64Array(x.length),
+        b = new Float64Array(x.length);
       fastSoftmax(x, rows.length, 3, 1, log, a);
       referenceKernels.softmax(x, rows.length, 3, 1, log, b);
       sameOrBothNaN(a, b, log ? 'log-softmax' : 'softmax');
     });
   }
   it('cross-entropy forward and backward', () => {
-    const t: CrossEntropyTarget = { index: new Int32Array([0, 1, 2, 0, 0, 2]), probs: null, weight: null, smoothing: 0 };
+    const t: CrossEntropyTarget = {
+      index: new Int32Array([0, 1, 2, 0, 0, 2]),
+      probs: null,
+      weight: null,
+      smoothing: 0,
+    };
     const go = (k: Pick<typeof referenceKernels, 'crossEntropy' | 'crossEntropyBackward'>) => {
-      const logp = new Float64Array(x.length), loss = new Float64Array(rows.length), denom = new Float64Array(rows.length), grad = new Float64Array(x.length);
+      const logp = new Float64Array(x.length),
+        loss = new Float64Array(rows.length),
+        denom = new Float64Array(rows.length),
+        grad = new Float64Array(x.length);
       k.crossEntropy(x, rows.length, 3, 1, t, logp, loss, denom);
       k.crossEntropyBackward(logp, rows.length, 3, 1, t, new Float64Array(rows.length).fill(0.5), grad);
       return { logp, loss, grad };
     };
-    const f = go({ crossEntropy: fastCrossEntropy, crossEntropyBackward: fastCrossEntropyBackward }), r = go(referenceKernels);
+    const f = go({ crossEntropy: fastCrossEntropy, crossEntropyBackward: fastCrossEntropyBackward }),
+      r = go(referenceKernels);
     sameOrBothNaN(f.logp, r.logp, 'logp');
     sameOrBothNaN(f.loss, r.loss, 'loss');
     sameOrBothNaN(f.grad, r.grad, 'gradient');
     expect(f.loss[3]).toBe(Infinity); // the target's logit is −∞: p_y = 0
     expect(f.grad[13]).toBe(0); // −∞ on a class that is not the target: p = 0 there, so no gradient
-    expect(Array.from(f.grad.subarray(9, 18)).every(Number.isFinite)).toBe(true); // rows with a −∞ logit keep finite gradients
+    // rows with a −∞ logit keep finite gradients
+    expect(Array.from(f.grad.subarray(9, 18)).every(Number.isFinite)).toBe(true);
   });
 });

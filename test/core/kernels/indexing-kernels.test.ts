@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, cat, gather, indexSelect, kernels, oneHot, scatterAdd, setKernels, slice, tensor, zeros } from '@xent/core';
+import {
+  Generator,
+  cat,
+  gather,
+  indexSelect,
+  kernels,
+  oneHot,
+  scatterAdd,
+  setKernels,
+  slice,
+  tensor,
+  zeros,
+} from '@xent/core';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
 import type { Kernels } from '../../../packages/core/src/kernels/types.js';
@@ -12,7 +24,10 @@ const i32 = (...v: number[]): Int32Array => Int32Array.from(v);
 const list = (a: Storage): number[] => Array.from(a);
 
 // The reference set, and the active set ops use (whatever another helper may have swapped in).
-const sets: [string, () => Kernels][] = [['reference', () => referenceKernels], ['active', () => kernels()]];
+const sets: [string, () => Kernels][] = [
+  ['reference', () => referenceKernels],
+  ['active', () => kernels()],
+];
 
 for (const [setName, K] of sets) {
   describe(`${setName} kernels: scatterStrided`, () => {
@@ -88,7 +103,7 @@ for (const [setName, K] of sets) {
       expect(list(b)).toEqual([31, 2, 3, 4, 45, 36]);
     });
 
-    it('scatterAdd with src larger than the index reads src at the index position\'s coordinates', () => {
+    it("scatterAdd with src larger than the index reads src at the index position's coordinates", () => {
       // index [[1]] on dim 0: out[1][0] += src[0][0] = 7
       const a = new Float64Array(4);
       K().scatterAdd(f64(7, 8, 9, 10), [2, 2], 0, i32(1), [1, 1], a, [2, 2]);
@@ -115,7 +130,14 @@ for (const [setName, K] of sets) {
       expect(list(cols)).toEqual([3, 1, 6, 4]);
       // x = 0..11 as [2, 3, 2]; out[o][0][i] = x[o][2][i] = x[4 + 6o + i]
       const mid = new Float64Array(4);
-      K().indexSelect(Float64Array.from({ length: 12 }, (_, i) => i), 2, 3, 2, i32(2), mid);
+      K().indexSelect(
+        Float64Array.from({ length: 12 }, (_, i) => i),
+        2,
+        3,
+        2,
+        i32(2),
+        mid,
+      );
       expect(list(mid)).toEqual([4, 5, 10, 11]);
       K().indexSelect(x, 1, 2, 3, i32(), new Float64Array(0)); // nothing to do, nothing thrown
     });
@@ -144,14 +166,22 @@ for (const [setName, K] of sets) {
   describe(`${setName} kernels: adjoint identities on random data`, () => {
     const gen = new Generator(17);
     const rand = (n: number): Float64Array => Float64Array.from({ length: n }, () => gen.normal());
-    const dot = (a: Storage, b: Storage): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!; return s; };
+    const dot = (a: Storage, b: Storage): number => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+      return s;
+    };
     const ints = (n: number, hi: number): Int32Array => Int32Array.from({ length: n }, () => gen.int(0, hi));
 
     it('⟨gather(x), g⟩ = ⟨x, scatterAdd(g)⟩ on every dim of a [3, 4, 5]', () => {
-      const xShape = [3, 4, 5], ixShape = [2, 3, 4];
+      const xShape = [3, 4, 5],
+        ixShape = [2, 3, 4];
       for (const d of [0, 1, 2]) {
-        const x = rand(60), g = rand(24), idx = ints(24, xShape[d]!);
-        const gx = new Float64Array(24), sg = new Float64Array(60);
+        const x = rand(60),
+          g = rand(24),
+          idx = ints(24, xShape[d]!);
+        const gx = new Float64Array(24),
+          sg = new Float64Array(60);
         K().gather(x, xShape, d, idx, ixShape, gx);
         K().scatterAdd(g, ixShape, d, idx, ixShape, sg, xShape);
         expect(dot(gx, g)).toBeCloseTo(dot(x, sg), 12);
@@ -159,13 +189,19 @@ for (const [setName, K] of sets) {
     });
 
     it('⟨indexSelect(x), g⟩ = ⟨x, indexAdd(g)⟩ and ⟨copyStrided(x), g⟩ = ⟨x, scatterStrided(g)⟩', () => {
-      const x = rand(2 * 5 * 3), g = rand(2 * 7 * 3), idx = ints(7, 5);
-      const sel = new Float64Array(g.length), add = new Float64Array(x.length);
+      const x = rand(2 * 5 * 3),
+        g = rand(2 * 7 * 3),
+        idx = ints(7, 5);
+      const sel = new Float64Array(g.length),
+        add = new Float64Array(x.length);
       K().indexSelect(x, 2, 5, 3, idx, sel);
       K().indexAdd(g, 2, 5, 3, idx, add);
       expect(dot(sel, g)).toBeCloseTo(dot(x, add), 12);
       // A stepped, transposed view of a 24-element buffer: shape [3, 2], start 1, strides [2, 12].
-      const big = rand(24), h = rand(6), view = new Float64Array(6), back = new Float64Array(24);
+      const big = rand(24),
+        h = rand(6),
+        view = new Float64Array(6),
+        back = new Float64Array(24);
       K().copyStrided(big, 1, [2, 12], [3, 2], view);
       K().scatterStrided(h, [3, 2], back, 1, [2, 12]);
       expect(dot(view, h)).toBeCloseTo(dot(big, back), 12);
@@ -174,21 +210,34 @@ for (const [setName, K] of sets) {
 }
 
 describe('the ops reach these kernels through kernels()', () => {
-  it('gather, scatterAdd, indexSelect (and their backwards), oneHot, cat and slice\'s backward call the active set', () => {
+  it("gather, scatterAdd, indexSelect (and their backwards), oneHot, cat and slice's backward call the active set", () => {
     const names = ['gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'oneHot', 'scatterStrided'] as const;
     const calls: Record<string, number> = {};
     const base = kernels();
     const spies: Partial<Kernels> = {};
     for (const n of names) {
       calls[n] = 0;
-      (spies as Record<string, unknown>)[n] = (...args: unknown[]): void => { calls[n]!++; (base[n] as (...a: unknown[]) => void)(...args); };
+      (spies as Record<string, unknown>)[n] = (...args: unknown[]): void => {
+        calls[n]!++;
+        (base[n] as (...a: unknown[]) => void)(...args);
+      };
     }
     const prev = setKernels(spies);
     try {
-      const x = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
-      gather(x, 1, [[2], [0]]).sum().backward(); // gather forward, scatterAdd backward
+      const x = tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        { requiresGrad: true },
+      );
+      gather(x, 1, [[2], [0]])
+        .sum()
+        .backward(); // gather forward, scatterAdd backward
       indexSelect(x, 0, [1]).sum().backward(); // indexSelect forward, indexAdd backward
-      scatterAdd(zeros([2, 3]), 1, [[0]], x).sum().backward(); // scatterAdd, then gather + pad (scatterStrided)
+      scatterAdd(zeros([2, 3]), 1, [[0]], x)
+        .sum()
+        .backward(); // scatterAdd, then gather + pad (scatterStrided)
       oneHot([1, 0], 2);
       cat([x, x], 1);
       slice(x, 1, 0, 2).sum().backward(); // unslice writes through scatterStrided
@@ -199,27 +248,73 @@ describe('the ops reach these kernels through kernels()', () => {
   });
 
   it('cat along a middle dim and a slice gradient with a step, by hand', () => {
-    const a = tensor([[[1, 2]], [[3, 4]]]), b = tensor([[[5, 6], [7, 8]], [[9, 10], [11, 12]]]); // [2, 1, 2] and [2, 2, 2]
-    expect(cat([a, b], 1).toArray()).toEqual([[[1, 2], [5, 6], [7, 8]], [[3, 4], [9, 10], [11, 12]]]);
-    const x = tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]], { requiresGrad: true });
-    slice(x, 1, 1, 5, 2).mul(tensor([[1, 2], [3, 4]])).sum().backward(); // columns 1 and 3
-    expect(x.grad!.toArray()).toEqual([[0, 1, 0, 2, 0], [0, 3, 0, 4, 0]]);
+    // [2, 1, 2] and [2, 2, 2]
+    const a = tensor([[[1, 2]], [[3, 4]]]),
+      b = tensor([
+        [
+          [5, 6],
+          [7, 8],
+        ],
+        [
+          [9, 10],
+          [11, 12],
+        ],
+      ]);
+    expect(cat([a, b], 1).toArray()).toEqual([
+      [
+        [1, 2],
+        [5, 6],
+        [7, 8],
+      ],
+      [
+        [3, 4],
+        [9, 10],
+        [11, 12],
+      ],
+    ]);
+    const x = tensor(
+      [
+        [1, 2, 3, 4, 5],
+        [6, 7, 8, 9, 10],
+      ],
+      { requiresGrad: true },
+    );
+    slice(x, 1, 1, 5, 2)
+      .mul(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      )
+      .sum()
+      .backward(); // columns 1 and 3
+    expect(x.grad!.toArray()).toEqual([
+      [0, 1, 0, 2, 0],
+      [0, 3, 0, 4, 0],
+    ]);
   });
 
   it('a 0-d input: gather and scatterAdd check the index against size 1; indexSelect takes exactly one index', () => {
     expect(gather(tensor(3), 0, 0).item()).toBe(3);
-    expect(() => gather(tensor(3), 0, 5)).toThrow(/^gather: index 5 at flat position 0 is out of range for a dim of size 1 \(expected 0 ≤ index < 1\)$/);
-    expect(() => scatterAdd(tensor(3), 0, 1, tensor(2))).toThrow(/^scatterAdd: index 1 at flat position 0 is out of range for a dim of size 1/);
+    expect(() => gather(tensor(3), 0, 5)).toThrow(
+      /^gather: index 5 at flat position 0 is out of range for a dim of size 1 \(expected 0 ≤ index < 1\)$/,
+    );
+    expect(() => scatterAdd(tensor(3), 0, 1, tensor(2))).toThrow(
+      /^scatterAdd: index 1 at flat position 0 is out of range for a dim of size 1/,
+    );
     expect(scatterAdd(tensor(3), 0, 0, tensor(2)).item()).toBe(5);
     expect(indexSelect(tensor(3), 0, [0]).item()).toBe(3);
-    expect(() => indexSelect(tensor(3), 0, [0, 0])).toThrow(/^indexSelect: a 0-d input takes exactly one index, got 2$/);
+    expect(() => indexSelect(tensor(3), 0, [0, 0])).toThrow(
+      /^indexSelect: a 0-d input takes exactly one index, got 2$/,
+    );
   });
 
   it('oneHot infers numClasses from a long label list (no argument spreading)', () => {
     const labels = Array.from({ length: 200_000 }, (_, i) => i % 3);
     const t = oneHot(labels);
     expect(t.shape).toEqual([200_000, 3]);
-    expect(Array.from(t.data.subarray(3 * 199_998, 3 * 200_000))).toEqual([1, 0, 0, 0, 1, 0]); // labels 199 998 mod 3 = 0 and 199 999 mod 3 = 1
+    // labels 199 998 mod 3 = 0 and 199 999 mod 3 = 1
+    expect(Array.from(t.data.subarray(3 * 199_998, 3 * 200_000))).toEqual([1, 0, 0, 0, 1, 0]);
     expect(() => oneHot([-5])).toThrow(/^oneHot: label -5 at flat position 0 is outside \[0, 0\)$/);
   });
 });

@@ -3,14 +3,32 @@
 // binaryCrossEntropy, binaryCrossEntropyWithLogits and klDiv. Values too, and the fused path against createGraph.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type Tensor, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, gradients, klDiv, tensor } from '@xent/core';
+import {
+  type Tensor,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  crossEntropy,
+  gradients,
+  klDiv,
+  tensor,
+} from '@xent/core';
 
 interface Case {
-  fn: string; shape: number[]; input: number[]; target: number[]; opts: Record<string, unknown>;
-  out: (number | string)[]; upstream: number[]; targetGrad: (number | string)[];
+  fn: string;
+  shape: number[];
+  input: number[];
+  target: number[];
+  opts: Record<string, unknown>;
+  out: (number | string)[];
+  upstream: number[];
+  targetGrad: (number | string)[];
 }
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/target-grads.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
-const num = (v: number | string): number => (typeof v === 'number' ? v : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : NaN);
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/target-grads.json', import.meta.url), 'utf8')) as {
+  torch: string;
+  cases: Case[];
+};
+const num = (v: number | string): number =>
+  typeof v === 'number' ? v : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : NaN;
 
 function call(c: Case, x: Tensor, t: Tensor): Tensor {
   const o = { ...c.opts } as Record<string, unknown>;
@@ -24,7 +42,9 @@ function call(c: Case, x: Tensor, t: Tensor): Tensor {
 
 describe(`target gradients against PyTorch ${fixture.torch} (${fixture.cases.length} cases)`, () => {
   it('the fixture covers every loss', () => {
-    expect(new Set(fixture.cases.map((c) => c.fn))).toEqual(new Set(['crossEntropy', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'klDiv']));
+    expect(new Set(fixture.cases.map((c) => c.fn))).toEqual(
+      new Set(['crossEntropy', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'klDiv']),
+    );
   });
   fixture.cases.forEach((c, i) => {
     it(`${i}: ${c.fn} ${JSON.stringify(c.opts).replace(/\[[^\]]*\]/g, '[…]')}`, () => {
@@ -32,12 +52,16 @@ describe(`target gradients against PyTorch ${fixture.torch} (${fixture.cases.len
       for (const createGraph of [false, true]) {
         const t = tensor(c.target).reshape(c.shape).requiresGrad_();
         const y = call(c, x, t);
-        y.data.forEach((v, k) => expect(Math.abs(v - num(c.out[k]!))).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(num(c.out[k]!)))));
+        y.data.forEach((v, k) =>
+          expect(Math.abs(v - num(c.out[k]!))).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(num(c.out[k]!)))),
+        );
         const up = y.ndim === 0 ? tensor(1) : tensor(c.upstream).reshape(y.shape as number[]);
         const [g] = gradients(y, [t], { gradOutput: up, createGraph });
         g!.data.forEach((v, k) => {
           const want = num(c.targetGrad[k]!);
-          expect(Math.abs(v - want), `createGraph=${createGraph} [${k}]: ${v} vs ${want}`).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(want)));
+          expect(Math.abs(v - want), `createGraph=${createGraph} [${k}]: ${v} vs ${want}`).toBeLessThanOrEqual(
+            1e-12 * (1 + Math.abs(want)),
+          );
         });
       }
     });

@@ -1,12 +1,39 @@
 // The unfused twins of the losses, composed from primitive ops only (logSoftmax, oneHot, permute,
 // mul, sum, log, …), and a high-order central difference. Not a test file itself.
 import {
-  type Tensor, add, clamp, div, exp, gradients, log, logSoftmax, mul, neg, noGrad, oneHot, ones, permute, reshape,
-  sigmoid, softplus, square, sub, sum, tensor, unsqueeze, where, eq,
+  type Tensor,
+  add,
+  clamp,
+  div,
+  exp,
+  gradients,
+  log,
+  logSoftmax,
+  mul,
+  neg,
+  noGrad,
+  oneHot,
+  ones,
+  permute,
+  reshape,
+  sigmoid,
+  softplus,
+  square,
+  sub,
+  sum,
+  tensor,
+  unsqueeze,
+  where,
+  eq,
 } from '@xent/core';
 
 export type Red = 'mean' | 'sum' | 'none';
-export interface CEOpts { weight?: number[]; ignoreIndex?: number; labelSmoothing?: number; reduction?: Red }
+export interface CEOpts {
+  weight?: number[];
+  ignoreIndex?: number;
+  labelSmoothing?: number;
+  reduction?: Red;
+}
 
 const flatNested = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flatNested) : [v as number]);
 
@@ -42,7 +69,13 @@ function classMasks(x: Tensor, target: unknown, ignoreIndex: number): { oh: Tens
   const posShape = x.shape.filter((_, i) => i !== cd);
   const ys = flatNested(target);
   const keep = unsqueeze(reshape(tensor(ys.map((v) => (v === ignoreIndex ? 0 : 1))), posShape), cd);
-  let oh = reshape(oneHot(ys.map((v) => (v === ignoreIndex ? 0 : v)), C), [...posShape, C]);
+  let oh = reshape(
+    oneHot(
+      ys.map((v) => (v === ignoreIndex ? 0 : v)),
+      C,
+    ),
+    [...posShape, C],
+  );
   if (x.ndim > 1) oh = permute(oh, [0, x.ndim - 1, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 1)]);
   return { oh, keep };
 }
@@ -54,11 +87,18 @@ function reduce(perPos: Tensor, r: Red | 'batchmean', den: Tensor | number): Ten
 }
 
 /** −w_y · x_y by a one-hot mask. */
-export function twinNll(x: Tensor, target: unknown[] | number, o: { weight?: number[]; ignoreIndex?: number; reduction?: Red } = {}): Tensor {
+export function twinNll(
+  x: Tensor,
+  target: unknown[] | number,
+  o: { weight?: number[]; ignoreIndex?: number; reduction?: Red } = {},
+): Tensor {
   const cd = x.ndim === 1 ? 0 : 1;
   const C = x.shape[cd]!;
   const { oh, keep } = classMasks(x, target, o.ignoreIndex ?? -100);
-  const w = reshape(o.weight ? tensor(o.weight) : ones([C]), x.shape.map((_, i) => (i === cd ? C : 1)));
+  const w = reshape(
+    o.weight ? tensor(o.weight) : ones([C]),
+    x.shape.map((_, i) => (i === cd ? C : 1)),
+  );
   const m = mul(mul(oh, w), keep);
   return reduce(neg(sum(mul(m, x), cd)), o.reduction ?? 'mean', sum(m));
 }
@@ -71,16 +111,27 @@ export function twinBce(x: Tensor, t: Tensor, o: { weight?: Tensor; reduction?: 
 }
 
 /** w(−t log σ(x) − (1 − t) log(1 − σ(x)) · …) written with softplus: log σ(x) = −softplus(−x). */
-export function twinBceLogits(x: Tensor, t: Tensor, o: { weight?: Tensor; posWeight?: Tensor; reduction?: Red } = {}): Tensor {
-  const logSig = neg(softplus(neg(x))), logOneMinus = neg(softplus(x));
+export function twinBceLogits(
+  x: Tensor,
+  t: Tensor,
+  o: { weight?: Tensor; posWeight?: Tensor; reduction?: Red } = {},
+): Tensor {
+  const logSig = neg(softplus(neg(x))),
+    logOneMinus = neg(softplus(x));
   const pos = o.posWeight ? mul(t, o.posWeight) : t;
   let l = neg(add(mul(pos, logSig), mul(sub(1, t), logOneMinus)));
   if (o.weight) l = mul(l, o.weight);
   return reduce(l, o.reduction ?? 'mean', l.size);
 }
 
-export function twinKlDiv(x: Tensor, t: Tensor, o: { reduction?: Red | 'batchmean'; logTarget?: boolean } = {}): Tensor {
-  const l = o.logTarget ? mul(exp(t), sub(t, x)) : sub(where(eq(t, 0), 0, mul(t, log(where(eq(t, 0), 1, t)))), mul(t, x));
+export function twinKlDiv(
+  x: Tensor,
+  t: Tensor,
+  o: { reduction?: Red | 'batchmean'; logTarget?: boolean } = {},
+): Tensor {
+  const l = o.logTarget
+    ? mul(exp(t), sub(t, x))
+    : sub(where(eq(t, 0), 0, mul(t, log(where(eq(t, 0), 1, t)))), mul(t, x));
   const r = o.reduction ?? 'mean';
   return reduce(l, r, r === 'batchmean' ? x.shape[0]! : l.size);
 }
@@ -107,8 +158,14 @@ export function numericGrad(f: (x: Tensor) => Tensor, x: Tensor, v?: Tensor, ste
     };
     const out = new Float64Array(x.size);
     for (let i = 0; i < x.size; i++) {
-      const keep = z.data[i]!, h = step * Math.max(1, Math.abs(keep));
-      const at = (d: number): number => { z.data[i] = keep + d; const r = val(); z.data[i] = keep; return r; };
+      const keep = z.data[i]!,
+        h = step * Math.max(1, Math.abs(keep));
+      const at = (d: number): number => {
+        z.data[i] = keep + d;
+        const r = val();
+        z.data[i] = keep;
+        return r;
+      };
       out[i] = (at(-2 * h) - 8 * at(-h) + 8 * at(h) - at(2 * h)) / (12 * h);
     }
     return out;
@@ -125,7 +182,8 @@ export function analyticGrad(f: (x: Tensor) => Tensor, x: Tensor, v?: Tensor, cr
 
 /** Largest |a − b| relative to the largest |b| (at least 1e-3, so that all-zero gradients still compare). */
 export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0, s = 1e-3;
+  let m = 0,
+    s = 1e-3;
   for (let i = 0; i < b.length; i++) s = Math.max(s, Math.abs(b[i]!));
   for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m / s;

@@ -16,8 +16,12 @@ import type { BinaryOp, Kernels } from './types.js';
  */
 
 export const fastUnaryParam: Kernels['unaryParam'] = (op, x, alpha, out) => {
-  if ((op !== 'clampMin' && op !== 'clampMax') || alpha !== 0) { referenceKernels.unaryParam(op, x, alpha, out); return; }
-  const n = out.length, lo = op === 'clampMin';
+  if ((op !== 'clampMin' && op !== 'clampMax') || alpha !== 0) {
+    referenceKernels.unaryParam(op, x, alpha, out);
+    return;
+  }
+  const n = out.length,
+    lo = op === 'clampMin';
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     let r = v * +(lo ? v > 0 : v < 0) + 0; // v where it is kept, +0 where it is clamped, no branch
@@ -28,17 +32,30 @@ export const fastUnaryParam: Kernels['unaryParam'] = (op, x, alpha, out) => {
 };
 
 type Cmp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
-const cmp = (op: BinaryOp): op is Cmp => op === 'eq' || op === 'ne' || op === 'gt' || op === 'ge' || op === 'lt' || op === 'le';
+const cmp = (op: BinaryOp): op is Cmp =>
+  op === 'eq' || op === 'ne' || op === 'gt' || op === 'ge' || op === 'lt' || op === 'le';
 
 /** out[i] = [a[i] ∘ b[i]] (1 or 0) with b of step 0 or 1, as a number from the boolean: no branch. */
 function compareFlat(op: Cmp, a: Storage, b: Storage, bs: number, out: Storage, n: number): void {
   switch (op) {
-    case 'eq': for (let i = 0; i < n; i++) out[i] = +(a[i] === b[i * bs]); break;
-    case 'ne': for (let i = 0; i < n; i++) out[i] = +(a[i] !== b[i * bs]); break;
-    case 'gt': for (let i = 0; i < n; i++) out[i] = +(a[i]! > b[i * bs]!); break;
-    case 'ge': for (let i = 0; i < n; i++) out[i] = +(a[i]! >= b[i * bs]!); break;
-    case 'lt': for (let i = 0; i < n; i++) out[i] = +(a[i]! < b[i * bs]!); break;
-    case 'le': for (let i = 0; i < n; i++) out[i] = +(a[i]! <= b[i * bs]!); break;
+    case 'eq':
+      for (let i = 0; i < n; i++) out[i] = +(a[i] === b[i * bs]);
+      break;
+    case 'ne':
+      for (let i = 0; i < n; i++) out[i] = +(a[i] !== b[i * bs]);
+      break;
+    case 'gt':
+      for (let i = 0; i < n; i++) out[i] = +(a[i]! > b[i * bs]!);
+      break;
+    case 'ge':
+      for (let i = 0; i < n; i++) out[i] = +(a[i]! >= b[i * bs]!);
+      break;
+    case 'lt':
+      for (let i = 0; i < n; i++) out[i] = +(a[i]! < b[i * bs]!);
+      break;
+    case 'le':
+      for (let i = 0; i < n; i++) out[i] = +(a[i]! <= b[i * bs]!);
+      break;
   }
 }
 
@@ -47,25 +64,32 @@ const words = (x: Storage): Int32Array => new Int32Array(x.buffer, x.byteOffset,
 
 export const fastWhere: Kernels['where'] = (c, cStrides, a, aStrides, b, bStrides, shape, out) => {
   const n = out.length;
-  const lc = n > 0 ? layout(cStrides, shape) : null, la = layout(aStrides, shape), lb = layout(bStrides, shape);
+  const lc = n > 0 ? layout(cStrides, shape) : null,
+    la = layout(aStrides, shape),
+    lb = layout(bStrides, shape);
   const sameType = a.constructor === out.constructor && b.constructor === out.constructor;
   if (lc !== 'all' || !sameType || (la !== 'all' && la !== 'one') || (lb !== 'all' && lb !== 'one')) {
     referenceKernels.where(c, cStrides, a, aStrides, b, bStrides, shape, out);
     return;
   }
-  // Select whole words with a mask (−1 where c is nonzero, NaN included; 0 elsewhere): exact for every value, no branch.
-  const wa = words(a), wb = words(b), wo = words(out);
+  // Select whole words with a mask (−1 where c is nonzero, NaN included; 0 elsewhere): exact for every value, no
+  // branch.
+  const wa = words(a),
+    wb = words(b),
+    wo = words(out);
   const k = wo.length / n; // words per element
-  const sa = la === 'all' ? k : 0, sb = lb === 'all' ? k : 0;
+  const sa = la === 'all' ? k : 0,
+    sb = lb === 'all' ? k : 0;
   if (k === 1) {
     for (let i = 0; i < n; i++) {
-      const m = -(+(c[i]! !== 0)); // nonzero (NaN too) is true, as PyTorch's bool()
+      const m = -+(c[i]! !== 0); // nonzero (NaN too) is true, as PyTorch's bool()
       wo[i] = (wa[i * sa]! & m) | (wb[i * sb]! & ~m);
     }
   } else {
     for (let i = 0, o = 0; i < n; i++, o += 2) {
-      const m = -(+(c[i]! !== 0));
-      const ia = i * sa, ib = i * sb;
+      const m = -+(c[i]! !== 0);
+      const ia = i * sa,
+        ib = i * sb;
       wo[o] = (wa[ia]! & m) | (wb[ib]! & ~m);
       wo[o + 1] = (wa[ia + 1]! & m) | (wb[ib + 1]! & ~m);
     }
@@ -76,36 +100,76 @@ type Arith = 'add' | 'sub' | 'mul' | 'div';
 const arith = (op: BinaryOp): op is Arith => op === 'add' || op === 'sub' || op === 'mul' || op === 'div';
 
 /** out[i] = a[i] ∘ b[i] for i < n, where a (or b) with step 0 is one number repeated. */
-function flat(op: Arith, a: Storage, ao: number, as: number, b: Storage, bo: number, bs: number, out: Storage, oo: number, n: number): void {
+function flat(
+  op: Arith,
+  a: Storage,
+  ao: number,
+  as: number,
+  b: Storage,
+  bo: number,
+  bs: number,
+  out: Storage,
+  oo: number,
+  n: number,
+): void {
   if (as === 1 && bs === 1) {
     switch (op) {
-      case 'add': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! + b[bo + i]!; break;
-      case 'sub': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! - b[bo + i]!; break;
-      case 'mul': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! * b[bo + i]!; break;
-      case 'div': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! / b[bo + i]!; break;
+      case 'add':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! + b[bo + i]!;
+        break;
+      case 'sub':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! - b[bo + i]!;
+        break;
+      case 'mul':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! * b[bo + i]!;
+        break;
+      case 'div':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! / b[bo + i]!;
+        break;
     }
   } else if (bs === 0) {
     const s = b[bo]!;
     switch (op) {
-      case 'add': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as]! + s; break;
-      case 'sub': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as]! - s; break;
-      case 'mul': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as]! * s; break;
-      case 'div': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as]! / s; break;
+      case 'add':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as]! + s;
+        break;
+      case 'sub':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as]! - s;
+        break;
+      case 'mul':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as]! * s;
+        break;
+      case 'div':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as]! / s;
+        break;
     }
   } else {
     const s = a[ao]!; // as === 0
     switch (op) {
-      case 'add': for (let i = 0; i < n; i++) out[oo + i] = s + b[bo + i * bs]!; break;
-      case 'sub': for (let i = 0; i < n; i++) out[oo + i] = s - b[bo + i * bs]!; break;
-      case 'mul': for (let i = 0; i < n; i++) out[oo + i] = s * b[bo + i * bs]!; break;
-      case 'div': for (let i = 0; i < n; i++) out[oo + i] = s / b[bo + i * bs]!; break;
+      case 'add':
+        for (let i = 0; i < n; i++) out[oo + i] = s + b[bo + i * bs]!;
+        break;
+      case 'sub':
+        for (let i = 0; i < n; i++) out[oo + i] = s - b[bo + i * bs]!;
+        break;
+      case 'mul':
+        for (let i = 0; i < n; i++) out[oo + i] = s * b[bo + i * bs]!;
+        break;
+      case 'div':
+        for (let i = 0; i < n; i++) out[oo + i] = s / b[bo + i * bs]!;
+        break;
     }
   }
 }
 
-/** How an operand is read over `shape`: 'all' contiguous, 'one' a single number, 'row' the last dim repeated down the rest. */
+/**
+ * How an operand is read over `shape`: 'all' contiguous, 'one' a single number, 'row' the last dim repeated down the
+ * rest.
+ */
 function layout(strides: readonly number[], shape: readonly number[]): 'all' | 'one' | 'row' | null {
-  let acc = 1, contiguous = true, zero = true;
+  let acc = 1,
+    contiguous = true,
+    zero = true;
   for (let d = shape.length - 1; d >= 0; d--) {
     if (shape[d] !== 1 && strides[d] !== acc) contiguous = false;
     if (shape[d] !== 1 && strides[d] !== 0) zero = false;
@@ -114,7 +178,12 @@ function layout(strides: readonly number[], shape: readonly number[]): 'all' | '
   if (contiguous) return 'all';
   if (zero) return 'one';
   const nd = shape.length;
-  if (nd >= 2 && (strides[nd - 1] === 1 || shape[nd - 1] === 1) && strides.slice(0, nd - 1).every((s, d) => s === 0 || shape[d] === 1)) return 'row';
+  if (
+    nd >= 2 &&
+    (strides[nd - 1] === 1 || shape[nd - 1] === 1) &&
+    strides.slice(0, nd - 1).every((s, d) => s === 0 || shape[d] === 1)
+  )
+    return 'row';
   return null;
 }
 
@@ -122,12 +191,21 @@ export const fastBinary: Kernels['binary'] = (op, a, aStrides, b, bStrides, shap
   const n = out.length;
   if (cmp(op) && n > 0 && layout(aStrides, shape) === 'all') {
     const lb = layout(bStrides, shape);
-    if (lb === 'all' || lb === 'one') { compareFlat(op, a, b, lb === 'all' ? 1 : 0, out, n); return; }
+    if (lb === 'all' || lb === 'one') {
+      compareFlat(op, a, b, lb === 'all' ? 1 : 0, out, n);
+      return;
+    }
   }
   const la = arith(op) && n > 0 ? layout(aStrides, shape) : null;
   const lb = la ? layout(bStrides, shape) : null;
-  if (!la || !lb || !arith(op) || (la === 'row' && lb === 'row')) { referenceKernels.binary(op, a, aStrides, b, bStrides, shape, out); return; }
-  if (la !== 'row' && lb !== 'row') { flat(op, a, 0, la === 'one' ? 0 : 1, b, 0, lb === 'one' ? 0 : 1, out, 0, n); return; }
+  if (!la || !lb || !arith(op) || (la === 'row' && lb === 'row')) {
+    referenceKernels.binary(op, a, aStrides, b, bStrides, shape, out);
+    return;
+  }
+  if (la !== 'row' && lb !== 'row') {
+    flat(op, a, 0, la === 'one' ? 0 : 1, b, 0, lb === 'one' ? 0 : 1, out, 0, n);
+    return;
+  }
   // One operand is a row (a bias) repeated down the rows: one flat loop per row.
   const w = shape[shape.length - 1]!;
   for (let o = 0; o < n; o += w) {
@@ -138,7 +216,10 @@ export const fastBinary: Kernels['binary'] = (op, a, aStrides, b, bStrides, shap
 
 export const fastReduce: Kernels['reduce'] = (op, x, shape, reduced, out) => {
   const nd = shape.length;
-  if (op !== 'sum' || nd === 0 || x.length === 0) { referenceKernels.reduce(op, x, shape, reduced, out); return; }
+  if (op !== 'sum' || nd === 0 || x.length === 0) {
+    referenceKernels.reduce(op, x, shape, reduced, out);
+    return;
+  }
   // Split the dims into a reduced prefix and a kept suffix (or the reverse); anything else: reference.
   let cut = 0;
   while (cut < nd && reduced[cut]) cut++;
@@ -149,15 +230,21 @@ export const fastReduce: Kernels['reduce'] = (op, x, shape, reduced, out) => {
   if (reducedSuffix) {
     // Σ over the trailing dims: out[i] = Σⱼ x[i·w + j], summed in a local one last-dim row at a
     // time and stored after each row, so float32 rounds exactly where the reference rounds.
-    const rows = out.length, w = x.length / rows, inner = shape[nd - 1]!;
+    const rows = out.length,
+      w = x.length / rows,
+      inner = shape[nd - 1]!;
     for (let i = 0, o = 0; i < rows; i++) {
       let s = 0;
-      for (let end = o + w; o < end; o += inner) { for (let j = 0; j < inner; j++) s += x[o + j]!; s = out instanceof Float32Array ? Math.fround(s) : s; }
+      for (let end = o + w; o < end; o += inner) {
+        for (let j = 0; j < inner; j++) s += x[o + j]!;
+        s = out instanceof Float32Array ? Math.fround(s) : s;
+      }
       out[i] = s;
     }
   } else if (keptSuffix) {
     // Σ over the leading dims: out[j] = Σᵢ x[i·w + j] (w = size of the kept dims), rows added in order.
-    const w = out.length, rows = x.length / w;
+    const w = out.length,
+      rows = x.length / w;
     out.fill(0);
     for (let i = 0, o = 0; i < rows; i++, o += w) for (let j = 0; j < w; j++) out[j] = out[j]! + x[o + j]!;
   } else {
@@ -165,14 +252,26 @@ export const fastReduce: Kernels['reduce'] = (op, x, shape, reduced, out) => {
   }
 };
 
-/** Fused activation backward: ReLU's as a branch-free select of g's words, leakyRelu's from the reference. @example fastActivationGrad('relu', x, g, 0, out); */
+/**
+ * Fused activation backward: ReLU's as a branch-free select of g's words, leakyRelu's from the reference.
+ * @example fastActivationGrad('relu', x, g, 0, out);
+ */
 export const fastActivationGrad: Kernels['activationGrad'] = (op, x, g, alpha, out) => {
-  if (op !== 'relu' || g.constructor !== out.constructor) { referenceKernels.activationGrad(op, x, g, alpha, out); return; }
+  if (op !== 'relu' || g.constructor !== out.constructor) {
+    referenceKernels.activationGrad(op, x, g, alpha, out);
+    return;
+  }
   // Keep g's words where x ≤ 0 is false (x > 0 or NaN), all-zero words (+0) elsewhere: no branch, exact.
-  const n = out.length, wg = words(g), wo = words(out);
+  const n = out.length,
+    wg = words(g),
+    wo = words(out);
   if (wo.length === n) {
-    for (let i = 0; i < n; i++) wo[i] = wg[i]! & ((+(x[i]! <= 0)) - 1);
+    for (let i = 0; i < n; i++) wo[i] = wg[i]! & (+(x[i]! <= 0) - 1);
   } else {
-    for (let i = 0, o = 0; i < n; i++, o += 2) { const m = (+(x[i]! <= 0)) - 1; wo[o] = wg[o]! & m; wo[o + 1] = wg[o + 1]! & m; }
+    for (let i = 0, o = 0; i < n; i++, o += 2) {
+      const m = +(x[i]! <= 0) - 1;
+      wo[o] = wg[o]! & m;
+      wo[o + 1] = wg[o + 1]! & m;
+    }
   }
 };

@@ -21,9 +21,14 @@ import type { CrossEntropyTarget, Kernels } from './types.js';
 const POW2 = Float64Array.from({ length: 1076 }, (_, q) => 2 ** -q); // 2^(−q), down to the last subnormal
 const FRAC = Float64Array.from({ length: 64 }, (_, j) => 2 ** (-j / 64)); // 2^(−j/64)
 const INV = 64 / Math.LN2;
-const LN2_HI = 6.93147180369123816490e-01 / 64, LN2_LO = 1.90821492927058770002e-10 / 64; // ln2/64, split so k·LN2_HI is exact
+// ln2/64, split so k·LN2_HI is exact
+const LN2_HI = 6.9314718036912381649e-1 / 64,
+  LN2_LO = 1.90821492927058770002e-10 / 64;
 
-/** eᵛ for v ≤ 0 (NaN gives NaN, below −745.2 gives 0, as Math.exp). @example expNonPositive(-1); // 0.36787944117144233 */
+/**
+ * eᵛ for v ≤ 0 (NaN gives NaN, below −745.2 gives 0, as Math.exp).
+ * @example expNonPositive(-1); // 0.36787944117144233
+ */
 export function expNonPositive(v: number): number {
   if (v < -745.2) return 0; // e^v underflows (also v = −∞)
   const k = (-v * INV + 0.5) | 0; // round(−v·64/ln2); NaN gives 0 and stays NaN through r
@@ -31,18 +36,29 @@ export function expNonPositive(v: number): number {
   return POW2[k >> 6]! * FRAC[k & 63]! * (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120))))));
 }
 
-/** From the forward, for the backward of the same call: e = exp(x − max) per row and 1/Σe; freed with the logp array. */
+/**
+ * From the forward, for the backward of the same call: e = exp(x − max) per row and 1/Σe; freed with the logp array.
+ */
 const kept = new WeakMap<Storage, { e: Storage; inv: Float64Array }>();
 
-/** Largest entry of x[o..o+n), or 0 when the row is all −∞ (so that x − m is −∞, not NaN), as the reference; a +∞ stays (its row is NaN, as the reference's). */
+/**
+ * Largest entry of x[o..o+n), or 0 when the row is all −∞ (so that x − m is −∞, not NaN), as the reference; a +∞ stays
+ * (its row is NaN, as the reference's).
+ */
 function rowMax(x: Storage, o: number, n: number): number {
   let m = -Infinity;
-  for (let j = 0; j < n; j++) { const v = x[o + j]!; if (v > m) m = v; }
+  for (let j = 0; j < n; j++) {
+    const v = x[o + j]!;
+    if (v > m) m = v;
+  }
   return m === -Infinity ? 0 : m;
 }
 
 export const fastSoftmax: Kernels['softmax'] = (x, outer, n, inner, log, out) => {
-  if (inner !== 1) { referenceKernels.softmax(x, outer, n, inner, log, out); return; }
+  if (inner !== 1) {
+    referenceKernels.softmax(x, outer, n, inner, log, out);
+    return;
+  }
   for (let r = 0, o = 0; r < outer; r++, o += n) {
     const m = rowMax(x, o, n);
     let s = 0;
@@ -51,7 +67,11 @@ export const fastSoftmax: Kernels['softmax'] = (x, outer, n, inner, log, out) =>
       const lse = Math.log(s); // log softmax = (x − m) − log Σ e^(x−m), in that order: exact for huge x
       for (let j = 0; j < n; j++) out[o + j] = x[o + j]! - m - lse;
     } else {
-      for (let j = 0; j < n; j++) { const e = expNonPositive(x[o + j]! - m); out[o + j] = e; s += e; }
+      for (let j = 0; j < n; j++) {
+        const e = expNonPositive(x[o + j]! - m);
+        out[o + j] = e;
+        s += e;
+      }
       const inv = 1 / s;
       for (let j = 0; j < n; j++) out[o + j] = out[o + j]! * inv;
     }
@@ -59,17 +79,25 @@ export const fastSoftmax: Kernels['softmax'] = (x, outer, n, inner, log, out) =>
 };
 
 /** The fast path: rows of logits, one class index each, no weights, no smoothing. */
-const plain = (t: CrossEntropyTarget, inner: number): boolean => inner === 1 && t.index !== null && t.weight === null && t.smoothing === 0;
+const plain = (t: CrossEntropyTarget, inner: number): boolean =>
+  inner === 1 && t.index !== null && t.weight === null && t.smoothing === 0;
 
 export const fastCrossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, loss, denom) => {
-  if (!plain(t, inner)) { referenceKernels.crossEntropy(x, outer, c, inner, t, logp, loss, denom); return; }
+  if (!plain(t, inner)) {
+    referenceKernels.crossEntropy(x, outer, c, inner, t, logp, loss, denom);
+    return;
+  }
   const index = t.index!;
   const e = x instanceof Float32Array ? new Float32Array(x.length) : new Float64Array(x.length);
   const inv = new Float64Array(outer);
   for (let r = 0, o = 0; r < outer; r++, o += c) {
     const m = rowMax(x, o, c);
     let s = 0;
-    for (let j = 0; j < c; j++) { const v = expNonPositive(x[o + j]! - m); e[o + j] = v; s += v; }
+    for (let j = 0; j < c; j++) {
+      const v = expNonPositive(x[o + j]! - m);
+      e[o + j] = v;
+      s += v;
+    }
     const lse = Math.log(s);
     for (let j = 0; j < c; j++) logp[o + j] = x[o + j]! - m - lse;
     inv[r] = 1 / s; // p = e / Σe, normalised in the backward's single pass
@@ -82,14 +110,25 @@ export const fastCrossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t,
 };
 
 export const fastCrossEntropyBackward: Kernels['crossEntropyBackward'] = (logp, outer, c, inner, t, scale, out) => {
-  if (!plain(t, inner)) { referenceKernels.crossEntropyBackward(logp, outer, c, inner, t, scale, out); return; }
-  const index = t.index!, fwd = kept.get(logp);
+  if (!plain(t, inner)) {
+    referenceKernels.crossEntropyBackward(logp, outer, c, inner, t, scale, out);
+    return;
+  }
+  const index = t.index!,
+    fwd = kept.get(logp);
   for (let r = 0, o = 0; r < outer; r++, o += c) {
-    const s = scale[r]!, y = index[r]!;
-    if (s === 0 || y < 0) { out.fill(0, o, o + c); continue; }
+    const s = scale[r]!,
+      y = index[r]!;
+    if (s === 0 || y < 0) {
+      out.fill(0, o, o + c);
+      continue;
+    }
     // ∂/∂x_k of −log softmax(x)_y = p_k − [k = y]
-    if (fwd) { const e = fwd.e, si = s * fwd.inv[r]!; for (let j = 0; j < c; j++) out[o + j] = si * e[o + j]!; }
-    else for (let j = 0; j < c; j++) out[o + j] = s * Math.exp(logp[o + j]!);
+    if (fwd) {
+      const e = fwd.e,
+        si = s * fwd.inv[r]!;
+      for (let j = 0; j < c; j++) out[o + j] = si * e[o + j]!;
+    } else for (let j = 0; j < c; j++) out[o + j] = s * Math.exp(logp[o + j]!);
     out[o + y] = out[o + y]! - s;
   }
 };

@@ -27,7 +27,10 @@ export const fastKernels: Kernels = {
 
 let active: Kernels = fastKernels;
 
-/** The kernels every op calls (the fast set unless `setKernels` changed it). @example kernels().matmul === fastKernels.matmul; // true by default */
+/**
+ * The kernels every op calls (the fast set unless `setKernels` changed it).
+ * @example kernels().matmul === fastKernels.matmul; // true by default
+ */
 export function kernels(): Kernels {
   return active;
 }

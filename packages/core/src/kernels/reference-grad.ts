@@ -3,7 +3,10 @@ import type { Kernels } from './types.js';
 /* Reference kernels for fused backward passes: one loop where the composed form would run a mask
    kernel, allocate the mask and multiply (or select) in a second kernel. */
 
-/** The reference fused-backward kernels, spread into referenceKernels. @example referenceGradKernels.activationGrad('relu', x, g, 0, out); */
+/**
+ * The reference fused-backward kernels, spread into referenceKernels.
+ * @example referenceGradKernels.activationGrad('relu', x, g, 0, out);
+ */
 export const referenceGradKernels: Pick<Kernels, 'activationGrad'> = {
   activationGrad(op, x, g, alpha, out) {
     const n = out.length;
@@ -13,7 +16,10 @@ export const referenceGradKernels: Pick<Kernels, 'activationGrad'> = {
     } else {
       // The slope rounded to the storage type first, as the composed form's mask tensor holds it.
       const a = out instanceof Float32Array ? Math.fround(alpha) : alpha;
-      for (let i = 0; i < n; i++) { const v = g[i]!; out[i] = x[i]! > 0 ? v : a * v; }
+      for (let i = 0; i < n; i++) {
+        const v = g[i]!;
+        out[i] = x[i]! > 0 ? v : a * v;
+      }
     }
   },
 };

@@ -8,26 +8,66 @@ import type { BinaryOp, CrossEntropyTarget, Kernels, ReduceOp, UnaryOp } from '.
 /* Plain TypeScript kernels over flat typed arrays. Each loop is monomorphic: the op is chosen
    once, outside the loop, never per element. */
 
-type Row = (o: Storage, oi: number, a: Storage, ai: number, sa: number, b: Storage, bi: number, sb: number, n: number) => void;
+type Row = (
+  o: Storage,
+  oi: number,
+  a: Storage,
+  ai: number,
+  sa: number,
+  b: Storage,
+  bi: number,
+  sb: number,
+  n: number,
+) => void;
 
 const rows: Record<BinaryOp, Row> = {
-  add: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! + b[bi]!; },
-  sub: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! - b[bi]!; },
-  mul: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! * b[bi]!; },
-  div: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! / b[bi]!; },
-  pow: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! ** b[bi]!; },
+  add: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! + b[bi]!;
+  },
+  sub: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! - b[bi]!;
+  },
+  mul: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! * b[bi]!;
+  },
+  div: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! / b[bi]!;
+  },
+  pow: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! ** b[bi]!;
+  },
   maximum: (o, oi, a, ai, sa, b, bi, sb, n) => {
-    for (let j = 0; j < n; j++, ai += sa, bi += sb) { const x = a[ai]!, y = b[bi]!; o[oi + j] = x !== x || y !== y ? NaN : x > y ? x : y; }
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) {
+      const x = a[ai]!,
+        y = b[bi]!;
+      o[oi + j] = x !== x || y !== y ? NaN : x > y ? x : y;
+    }
   },
   minimum: (o, oi, a, ai, sa, b, bi, sb, n) => {
-    for (let j = 0; j < n; j++, ai += sa, bi += sb) { const x = a[ai]!, y = b[bi]!; o[oi + j] = x !== x || y !== y ? NaN : x < y ? x : y; }
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) {
+      const x = a[ai]!,
+        y = b[bi]!;
+      o[oi + j] = x !== x || y !== y ? NaN : x < y ? x : y;
+    }
   },
-  eq: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai] === b[bi] ? 1 : 0; },
-  ne: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai] !== b[bi] ? 1 : 0; },
-  gt: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! > b[bi]! ? 1 : 0; },
-  ge: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! >= b[bi]! ? 1 : 0; },
-  lt: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! < b[bi]! ? 1 : 0; },
-  le: (o, oi, a, ai, sa, b, bi, sb, n) => { for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! <= b[bi]! ? 1 : 0; },
+  eq: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai] === b[bi] ? 1 : 0;
+  },
+  ne: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai] !== b[bi] ? 1 : 0;
+  },
+  gt: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! > b[bi]! ? 1 : 0;
+  },
+  ge: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! >= b[bi]! ? 1 : 0;
+  },
+  lt: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! < b[bi]! ? 1 : 0;
+  },
+  le: (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let j = 0; j < n; j++, ai += sa, bi += sb) o[oi + j] = a[ai]! <= b[bi]! ? 1 : 0;
+  },
 };
 
 type Map1 = (x: Storage, o: Storage, n: number) => void;
@@ -40,7 +80,8 @@ type Map1 = (x: Storage, o: Storage, n: number) => void;
 export function erf(x: number): number {
   const z = Math.abs(x);
   if (z < 3) {
-    let term = z, sum = z;
+    let term = z,
+      sum = z;
     const z2 = z * z;
     for (let k = 1; k < 200; k++) {
       term *= -z2 / k;
@@ -58,30 +99,78 @@ export function erf(x: number): number {
 }
 
 const maps: Record<UnaryOp, Map1> = {
-  neg: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = -x[i]!; },
-  exp: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(x[i]!); },
-  log: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.log(x[i]!); },
-  sqrt: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sqrt(x[i]!); },
-  abs: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.abs(x[i]!); },
-  tanh: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(x[i]!); },
+  neg: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = -x[i]!;
+  },
+  exp: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.exp(x[i]!);
+  },
+  log: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.log(x[i]!);
+  },
+  sqrt: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.sqrt(x[i]!);
+  },
+  abs: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.abs(x[i]!);
+  },
+  tanh: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.tanh(x[i]!);
+  },
   sigmoid: (x, o, n) => {
     // Two branches so that e^(−x) never overflows.
-    for (let i = 0; i < n; i++) { const v = x[i]!; if (v >= 0) o[i] = 1 / (1 + Math.exp(-v)); else { const e = Math.exp(v); o[i] = e / (1 + e); } }
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      if (v >= 0) o[i] = 1 / (1 + Math.exp(-v));
+      else {
+        const e = Math.exp(v);
+        o[i] = e / (1 + e);
+      }
+    }
   },
-  relu: (x, o, n) => { for (let i = 0; i < n; i++) { const v = x[i]!; o[i] = v > 0 ? v : 0; } },
-  sign: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sign(x[i]!); },
-  step: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = x[i]! > 0 ? 1 : 0; },
-  square: (x, o, n) => { for (let i = 0; i < n; i++) { const v = x[i]!; o[i] = v * v; } },
-  reciprocal: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = 1 / x[i]!; },
-  sin: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sin(x[i]!); },
-  cos: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.cos(x[i]!); },
-  log1p: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.log1p(x[i]!); },
-  expm1: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.expm1(x[i]!); },
+  relu: (x, o, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      o[i] = v > 0 ? v : 0;
+    }
+  },
+  sign: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.sign(x[i]!);
+  },
+  step: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = x[i]! > 0 ? 1 : 0;
+  },
+  square: (x, o, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      o[i] = v * v;
+    }
+  },
+  reciprocal: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = 1 / x[i]!;
+  },
+  sin: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.sin(x[i]!);
+  },
+  cos: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.cos(x[i]!);
+  },
+  log1p: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.log1p(x[i]!);
+  },
+  expm1: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.expm1(x[i]!);
+  },
   softplus: (x, o, n) => {
     // log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)): finite for every finite x.
-    for (let i = 0; i < n; i++) { const v = x[i]!; o[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v))); }
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      o[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
+    }
   },
-  erf: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = erf(x[i]!); },
+  erf: (x, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = erf(x[i]!);
+  },
 };
 
 function isContiguous(strides: readonly number[], shape: readonly number[]): boolean {
@@ -100,11 +189,17 @@ const allZero = (s: readonly number[]): boolean => s.every((v) => v === 0);
  * run of memory), so row loops run as long as possible. Returns the merged shape and strides.
  */
 function coalesce(shape: readonly number[], strides: readonly number[]): [number[], number[]] {
-  const cs = [shape[0]!], st = [strides[0]!];
+  const cs = [shape[0]!],
+    st = [strides[0]!];
   for (let k = 1; k < shape.length; k++) {
     const last = cs.length - 1;
-    if (st[last] === strides[k]! * shape[k]!) { cs[last] = cs[last]! * shape[k]!; st[last] = strides[k]!; }
-    else { cs.push(shape[k]!); st.push(strides[k]!); }
+    if (st[last] === strides[k]! * shape[k]!) {
+      cs[last] = cs[last]! * shape[k]!;
+      st[last] = strides[k]!;
+    } else {
+      cs.push(shape[k]!);
+      st.push(strides[k]!);
+    }
   }
   return [cs, st];
 }
@@ -124,11 +219,30 @@ export const referenceKernels: Kernels = {
   unaryParam(op, x, alpha, out) {
     const n = out.length;
     switch (op) {
-      case 'leakyRelu': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? v : alpha * v; } break;
-      case 'leakyReluGrad': for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 1 : alpha; break;
-      case 'powScalar': for (let i = 0; i < n; i++) out[i] = x[i]! ** alpha; break;
-      case 'clampMin': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v < alpha ? alpha : v; } break;
-      case 'clampMax': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > alpha ? alpha : v; } break;
+      case 'leakyRelu':
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          out[i] = v > 0 ? v : alpha * v;
+        }
+        break;
+      case 'leakyReluGrad':
+        for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 1 : alpha;
+        break;
+      case 'powScalar':
+        for (let i = 0; i < n; i++) out[i] = x[i]! ** alpha;
+        break;
+      case 'clampMin':
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          out[i] = v < alpha ? alpha : v;
+        }
+        break;
+      case 'clampMax':
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          out[i] = v > alpha ? alpha : v;
+        }
+        break;
     }
   },
 
@@ -136,22 +250,34 @@ export const referenceKernels: Kernels = {
     const row = rows[op];
     const n = out.length;
     if (n === 0) return;
-    const ca = isContiguous(aStrides, shape), cb = isContiguous(bStrides, shape);
-    const za = allZero(aStrides), zb = allZero(bStrides);
-    if ((ca || za) && (cb || zb)) { row(out, 0, a, 0, za ? 0 : 1, b, 0, zb ? 0 : 1, n); return; }
+    const ca = isContiguous(aStrides, shape),
+      cb = isContiguous(bStrides, shape);
+    const za = allZero(aStrides),
+      zb = allZero(bStrides);
+    if ((ca || za) && (cb || zb)) {
+      row(out, 0, a, 0, za ? 0 : 1, b, 0, zb ? 0 : 1, n);
+      return;
+    }
     const nd = shape.length;
-    const sa = aStrides[nd - 1]!, sb = bStrides[nd - 1]!, inner = shape[nd - 1]!;
+    const sa = aStrides[nd - 1]!,
+      sb = bStrides[nd - 1]!,
+      inner = shape[nd - 1]!;
     forEachRow(shape, [aStrides, bStrides], (offs, o) => row(out, o, a, offs[0]!, sa, b, offs[1]!, sb, inner));
   },
 
   where(c, cStrides, a, aStrides, b, bStrides, shape, out) {
     if (out.length === 0) return;
     const nd = shape.length;
-    const sc = nd ? cStrides[nd - 1]! : 0, sa = nd ? aStrides[nd - 1]! : 0, sb = nd ? bStrides[nd - 1]! : 0;
+    const sc = nd ? cStrides[nd - 1]! : 0,
+      sa = nd ? aStrides[nd - 1]! : 0,
+      sb = nd ? bStrides[nd - 1]! : 0;
     const inner = nd ? shape[nd - 1]! : 1;
     forEachRow(shape, [cStrides, aStrides, bStrides], (offs, o) => {
-      let ci = offs[0]!, ai = offs[1]!, bi = offs[2]!;
-      for (let j = 0; j < inner; j++, ci += sc, ai += sa, bi += sb) out[o + j] = c[ci] !== 0 ? a[ai]! : b[bi]!; // nonzero (NaN too) is true, as bool() in PyTorch
+      let ci = offs[0]!,
+        ai = offs[1]!,
+        bi = offs[2]!;
+      // nonzero (NaN too) is true, as bool() in PyTorch
+      for (let j = 0; j < inner; j++, ci += sc, ai += sa, bi += sb) out[o + j] = c[ci] !== 0 ? a[ai]! : b[bi]!;
     });
   },
 
@@ -163,12 +289,23 @@ export const referenceKernels: Kernels = {
     const nd = shape.length;
     const os = new Array<number>(nd).fill(0);
     let acc = 1;
-    for (let d = nd - 1; d >= 0; d--) if (!reduced[d]) { os[d] = acc; acc *= shape[d]!; }
-    if (nd === 0) { out[0] = x[0]!; return; }
-    const inner = shape[nd - 1]!, so = os[nd - 1]!;
+    for (let d = nd - 1; d >= 0; d--)
+      if (!reduced[d]) {
+        os[d] = acc;
+        acc *= shape[d]!;
+      }
+    if (nd === 0) {
+      out[0] = x[0]!;
+      return;
+    }
+    const inner = shape[nd - 1]!,
+      so = os[nd - 1]!;
     const xs: number[] = [];
     acc = 1;
-    for (let d = nd - 1; d >= 0; d--) { xs[d] = acc; acc *= shape[d]!; }
+    for (let d = nd - 1; d >= 0; d--) {
+      xs[d] = acc;
+      acc *= shape[d]!;
+    }
     forEachRow(shape, [xs, os], (offs) => {
       const xi = offs[0]!;
       let oi = offs[1]!;
@@ -176,18 +313,35 @@ export const referenceKernels: Kernels = {
         let r = out[oi]!;
         if (op === 'sum') for (let j = 0; j < inner; j++) r += x[xi + j]!;
         else if (op === 'prod') for (let j = 0; j < inner; j++) r *= x[xi + j]!;
-        else if (op === 'max') for (let j = 0; j < inner; j++) { const v = x[xi + j]!; if (v > r || v !== v) r = v; }
-        else for (let j = 0; j < inner; j++) { const v = x[xi + j]!; if (v < r || v !== v) r = v; }
+        else if (op === 'max')
+          for (let j = 0; j < inner; j++) {
+            const v = x[xi + j]!;
+            if (v > r || v !== v) r = v;
+          }
+        else
+          for (let j = 0; j < inner; j++) {
+            const v = x[xi + j]!;
+            if (v < r || v !== v) r = v;
+          }
         out[oi] = r;
       } else if (op === 'sum') for (let j = 0; j < inner; j++, oi++) out[oi] = out[oi]! + x[xi + j]!;
       else if (op === 'prod') for (let j = 0; j < inner; j++, oi++) out[oi] = out[oi]! * x[xi + j]!;
-      else if (op === 'max') for (let j = 0; j < inner; j++, oi++) { const v = x[xi + j]!; if (v > out[oi]! || v !== v) out[oi] = v; }
-      else for (let j = 0; j < inner; j++, oi++) { const v = x[xi + j]!; if (v < out[oi]! || v !== v) out[oi] = v; }
+      else if (op === 'max')
+        for (let j = 0; j < inner; j++, oi++) {
+          const v = x[xi + j]!;
+          if (v > out[oi]! || v !== v) out[oi] = v;
+        }
+      else
+        for (let j = 0; j < inner; j++, oi++) {
+          const v = x[xi + j]!;
+          if (v < out[oi]! || v !== v) out[oi] = v;
+        }
     });
   },
 
   argReduce(op, x, shape, dim, out) {
-    let outer = 1, inner = 1;
+    let outer = 1,
+      inner = 1;
     for (let d = 0; d < dim; d++) outer *= shape[d]!;
     for (let d = dim + 1; d < shape.length; d++) inner *= shape[d]!;
     const n = shape.length === 0 ? 1 : shape[dim]!;
@@ -195,10 +349,14 @@ export const referenceKernels: Kernels = {
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * n * inner + i;
-        let best = x[base]!, bi = 0;
+        let best = x[base]!,
+          bi = 0;
         for (let j = 1; j < n && best === best; j++) {
           const v = x[base + j * inner]!;
-          if (v !== v || (max ? v > best : v < best)) { best = v; bi = j; }
+          if (v !== v || (max ? v > best : v < best)) {
+            best = v;
+            bi = j;
+          }
         }
         out[o * inner + i] = bi;
       }
@@ -208,11 +366,15 @@ export const referenceKernels: Kernels = {
   matmul(a, aOffsets, transA, b, bOffsets, transB, m, k, n, out) {
     // Row-major C = A·B with the i-k-j order, so the inner loop runs along contiguous rows.
     const batch = aOffsets.length;
-    const ars = transA ? 1 : k, acs = transA ? m : 1; // A element (i, p) at i*ars + p*acs
-    const brs = transB ? 1 : n, bcs = transB ? k : 1; // B element (p, j) at p*brs + j*bcs
+    const ars = transA ? 1 : k,
+      acs = transA ? m : 1; // A element (i, p) at i*ars + p*acs
+    const brs = transB ? 1 : n,
+      bcs = transB ? k : 1; // B element (p, j) at p*brs + j*bcs
     out.fill(0);
     for (let t = 0; t < batch; t++) {
-      const ao = aOffsets[t]!, bo = bOffsets[t]!, co = t * m * n;
+      const ao = aOffsets[t]!,
+        bo = bOffsets[t]!,
+        co = t * m * n;
       for (let i = 0; i < m; i++) {
         const ci = co + i * n;
         for (let p = 0; p < k; p++) {
@@ -228,8 +390,12 @@ export const referenceKernels: Kernels = {
   copyStrided(x, offset, strides, shape, out) {
     const nd = shape.length;
     if (out.length === 0) return;
-    if (nd === 0) { out[0] = x[offset]!; return; }
-    const inner = shape[nd - 1]!, s = strides[nd - 1]!;
+    if (nd === 0) {
+      out[0] = x[offset]!;
+      return;
+    }
+    const inner = shape[nd - 1]!,
+      s = strides[nd - 1]!;
     forEachRow(shape, [strides], (offs, o) => {
       let xi = offset + offs[0]!;
       for (let j = 0; j < inner; j++, xi += s) out[o + j] = x[xi]!;
@@ -239,10 +405,14 @@ export const referenceKernels: Kernels = {
   scatterStrided(src, shape, out, offset, strides) {
     if (sizeOf(shape) === 0) return;
     const nd = shape.length;
-    if (nd === 0) { out[offset] = src[0]!; return; }
+    if (nd === 0) {
+      out[offset] = src[0]!;
+      return;
+    }
     // Dims that out also holds contiguously merge into longer rows (a cat along dim d writes whole blocks).
     const [cs, st] = coalesce(shape, strides);
-    const inner = cs[cs.length - 1]!, s = st[st.length - 1]!;
+    const inner = cs[cs.length - 1]!,
+      s = st[st.length - 1]!;
     forEachRow(cs, [st], (offs, r) => {
       let oi = offset + offs[0]!;
       for (let j = 0; j < inner; j++, oi += s) out[oi] = src[r + j]!;
@@ -254,7 +424,10 @@ export const referenceKernels: Kernels = {
       for (let i = 0; i < inner; i++) {
         const base = o * n * inner + i;
         let max = -Infinity;
-        for (let j = 0; j < n; j++) { const v = x[base + j * inner]!; if (v > max) max = v; }
+        for (let j = 0; j < n; j++) {
+          const v = x[base + j * inner]!;
+          if (v > max) max = v;
+        }
         if (max === -Infinity || max === Infinity) max = max === Infinity ? max : 0;
         let sum = 0;
         for (let j = 0; j < n; j++) sum += Math.exp(x[base + j * inner]! - max);
@@ -275,8 +448,10 @@ export const referenceKernels: Kernels = {
     const u = eps / c; // the smoothing mass each class receives
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
-        const p = o * inner + i, base = o * c * inner + i;
-        let l = 0, d = 0;
+        const p = o * inner + i,
+          base = o * c * inner + i;
+        let l = 0,
+          d = 0;
         if (index) {
           const y = index[p]!;
           if (y >= 0) {
@@ -284,7 +459,11 @@ export const referenceKernels: Kernels = {
             d = wy;
             if (eps !== 1 && wy !== 0) l -= (1 - eps) * wy * logp[base + y * inner]!;
             // Terms whose target mass is 0 are skipped: 0 · log 0 = 0, so a masked (−∞) class costs nothing.
-            if (u !== 0) for (let k = 0; k < c; k++) { const tk = u * (weight ? weight[k]! : 1); if (tk !== 0) l -= tk * logp[base + k * inner]!; }
+            if (u !== 0)
+              for (let k = 0; k < c; k++) {
+                const tk = u * (weight ? weight[k]! : 1);
+                if (tk !== 0) l -= tk * logp[base + k * inner]!;
+              }
           }
         } else {
           d = 1;
@@ -303,12 +482,20 @@ export const referenceKernels: Kernels = {
     const { index, weight, smoothing: eps } = t;
     const u = eps / c;
     let wsum = c;
-    if (weight) { wsum = 0; for (let k = 0; k < c; k++) wsum += weight[k]!; }
+    if (weight) {
+      wsum = 0;
+      for (let k = 0; k < c; k++) wsum += weight[k]!;
+    }
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
-        const p = o * inner + i, base = o * c * inner + i, s = scale[p]!;
+        const p = o * inner + i,
+          base = o * c * inner + i,
+          s = scale[p]!;
         const y = index ? index[p]! : 0;
-        if (s === 0 || y < 0) { for (let k = 0; k < c; k++) out[base + k * inner] = 0; continue; }
+        if (s === 0 || y < 0) {
+          for (let k = 0; k < c; k++) out[base + k * inner] = 0;
+          continue;
+        }
         // ∂/∂x_k of −Σ t̃ log softmax(x) = (Σ t̃)·p_k − t̃_k
         const total = index ? (1 - eps) * (weight ? weight[y]! : 1) + u * wsum : probTotal(t, base, c, inner);
         for (let k = 0; k < c; k++) {

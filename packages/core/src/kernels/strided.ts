@@ -5,7 +5,11 @@
  * multi-index loop of the reference kernels, called once per row, never per element.
  * @example forEachRow([2, 3], [[3, 1]], (offs, o) => console.log(offs[0], o)); // 0 0, then 3 3
  */
-export function forEachRow(shape: readonly number[], strides: (readonly number[])[], visit: (offsets: number[], outOffset: number) => void): void {
+export function forEachRow(
+  shape: readonly number[],
+  strides: (readonly number[])[],
+  visit: (offsets: number[], outOffset: number) => void,
+): void {
   const nd = shape.length;
   const inner = nd === 0 ? 1 : shape[nd - 1]!;
   let outer = 1;

@@ -1,12 +1,27 @@
 import type { Storage } from '../dtype.js';
 
 export type UnaryOp =
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'tanh' | 'sigmoid' | 'relu' | 'sign' | 'step'
-  | 'square' | 'reciprocal' | 'sin' | 'cos' | 'log1p' | 'expm1' | 'softplus' | 'erf';
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'abs'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'sign'
+  | 'step'
+  | 'square'
+  | 'reciprocal'
+  | 'sin'
+  | 'cos'
+  | 'log1p'
+  | 'expm1'
+  | 'softplus'
+  | 'erf';
 
 export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+  'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
@@ -19,7 +34,9 @@ export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
  * with w = `weight` (all 1 when null) and ε = `smoothing`.
  */
 export interface CrossEntropyTarget {
-  /** Class index per position (outer·inner entries, position o·inner + i); a negative entry marks an ignored position. */
+  /**
+   * Class index per position (outer·inner entries, position o·inner + i); a negative entry marks an ignored position.
+   */
   index: Int32Array | null;
   /** Target probabilities laid out like the logits, [outer, c, inner]. */
   probs: Storage | null;
@@ -38,7 +55,12 @@ export interface Kernels {
   /** out[i] = f(x[i]). `out` may be `x`. */
   unary(op: UnaryOp, x: Storage, out: Storage): void;
   /** out[i] = f(x[i], alpha) for the parametrised maps: leakyRelu (alpha = slope), powScalar (alpha = exponent). */
-  unaryParam(op: 'leakyRelu' | 'leakyReluGrad' | 'powScalar' | 'clampMin' | 'clampMax', x: Storage, alpha: number, out: Storage): void;
+  unaryParam(
+    op: 'leakyRelu' | 'leakyReluGrad' | 'powScalar' | 'clampMin' | 'clampMax',
+    x: Storage,
+    alpha: number,
+    out: Storage,
+  ): void;
   /**
    * Fused activation backward in one pass (g, x and out contiguous, of one size; `out` may be `g`):
    *   relu:      out[i] = x[i] ≤ 0 ? 0 : g[i]          (g passes where x is NaN, as PyTorch)
@@ -50,9 +72,26 @@ export interface Kernels {
    * Broadcast binary op: a and b are read with strides over `shape` (0 for a broadcast dim),
    * out is contiguous of `shape`.
    */
-  binary(op: BinaryOp, a: Storage, aStrides: readonly number[], b: Storage, bStrides: readonly number[], shape: readonly number[], out: Storage): void;
+  binary(
+    op: BinaryOp,
+    a: Storage,
+    aStrides: readonly number[],
+    b: Storage,
+    bStrides: readonly number[],
+    shape: readonly number[],
+    out: Storage,
+  ): void;
   /** where(cond, a, b) with the same broadcast reading as `binary`. */
-  where(c: Storage, cStrides: readonly number[], a: Storage, aStrides: readonly number[], b: Storage, bStrides: readonly number[], shape: readonly number[], out: Storage): void;
+  where(
+    c: Storage,
+    cStrides: readonly number[],
+    a: Storage,
+    aStrides: readonly number[],
+    b: Storage,
+    bStrides: readonly number[],
+    shape: readonly number[],
+    out: Storage,
+  ): void;
   /** Reduces x of `shape` over the dims flagged in `reduced`; out is contiguous of the kept dims. */
   reduce(op: ReduceOp, x: Storage, shape: readonly number[], reduced: readonly boolean[], out: Storage): void;
   /** Index of the max (or min) along one dim, first on ties (as PyTorch), written as numbers. */
@@ -62,9 +101,16 @@ export interface Kernels {
    * A[b] starts at aOffsets[b]; op(A) is m×k, op(B) is k×n; C is contiguous [batch, m, n].
    */
   matmul(
-    a: Storage, aOffsets: readonly number[], transA: boolean,
-    b: Storage, bOffsets: readonly number[], transB: boolean,
-    m: number, k: number, n: number, out: Storage,
+    a: Storage,
+    aOffsets: readonly number[],
+    transA: boolean,
+    b: Storage,
+    bOffsets: readonly number[],
+    transB: boolean,
+    m: number,
+    k: number,
+    n: number,
+    out: Storage,
   ): void;
   /** Copies x (read with `strides` over `shape`) into contiguous out: permute, expand, slice. */
   copyStrided(x: Storage, offset: number, strides: readonly number[], shape: readonly number[], out: Storage): void;
@@ -72,20 +118,44 @@ export interface Kernels {
    * Strided write, the counterpart of copyStrided: out[offset + Σ_k c_k·strides[k]] = src[c] for every
    * coordinate c of `shape`, src contiguous of `shape` (unslice, cat, padding).
    */
-  scatterStrided(src: Storage, shape: readonly number[], out: Storage, offset: number, strides: readonly number[]): void;
+  scatterStrided(
+    src: Storage,
+    shape: readonly number[],
+    out: Storage,
+    offset: number,
+    strides: readonly number[],
+  ): void;
   /**
    * out[p] = x[p with its coordinate on `dim` replaced by index[p]] for every position p of `indexShape`
    * (x contiguous of xShape, same rank; out contiguous of indexShape; every index already in range).
    */
-  gather(x: Storage, xShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], out: Storage): void;
+  gather(
+    x: Storage,
+    xShape: readonly number[],
+    dim: number,
+    index: Int32Array,
+    indexShape: readonly number[],
+    out: Storage,
+  ): void;
   /**
    * out[p with its coordinate on `dim` replaced by index[p]] += src[p] for every position p of `indexShape`
    * (src of srcShape read at p's coordinates; out of outShape holds what is added to): gather's adjoint.
    */
-  scatterAdd(src: Storage, srcShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], out: Storage, outShape: readonly number[]): void;
+  scatterAdd(
+    src: Storage,
+    srcShape: readonly number[],
+    dim: number,
+    index: Int32Array,
+    indexShape: readonly number[],
+    out: Storage,
+    outShape: readonly number[],
+  ): void;
   /** out[o, j, i] = x[o, index[j], i], x viewed as [outer, n, inner] and out as [outer, index.length, inner]. */
   indexSelect(x: Storage, outer: number, n: number, inner: number, index: Int32Array, out: Storage): void;
-  /** out[o, index[j], i] += src[o, j, i], out viewed as [outer, n, inner] and src as [outer, index.length, inner]: indexSelect's adjoint. */
+  /**
+   * out[o, index[j], i] += src[o, j, i], out viewed as [outer, n, inner] and src as [outer, index.length, inner]:
+   * indexSelect's adjoint.
+   */
   indexAdd(src: Storage, outer: number, n: number, inner: number, index: Int32Array, out: Storage): void;
   /** out[i·c + index[i]] = 1 for every i (out is [index.length, c], zeroed by the caller; indices in [0, c)). */
   oneHot(index: Int32Array, c: number, out: Storage): void;
@@ -100,10 +170,27 @@ export interface Kernels {
    *   loss[p] = −Σ_k t̃_k · logp_k   (a term with t̃_k = 0 counts 0, so a −∞ logit without target mass is harmless)
    *   denom[p] = the position's share of a 'mean': w_y for a class index (0 when ignored), 1 for probabilities.
    */
-  crossEntropy(x: Storage, outer: number, c: number, inner: number, target: CrossEntropyTarget, logp: Storage, loss: Storage, denom: Storage): void;
+  crossEntropy(
+    x: Storage,
+    outer: number,
+    c: number,
+    inner: number,
+    target: CrossEntropyTarget,
+    logp: Storage,
+    loss: Storage,
+    denom: Storage,
+  ): void;
   /**
    * Fused cross-entropy backward, one pass: out = scale[p] · ((Σ_k t̃_k)·softmax − t̃) at every
    * position p, from the `logp` the forward wrote. Never the softmax Jacobian, never a division by p.
    */
-  crossEntropyBackward(logp: Storage, outer: number, c: number, inner: number, target: CrossEntropyTarget, scale: Storage, out: Storage): void;
+  crossEntropyBackward(
+    logp: Storage,
+    outer: number,
+    c: number,
+    inner: number,
+    target: CrossEntropyTarget,
+    scale: Storage,
+    out: Storage,
+  ): void;
 }

@@ -1,7 +1,7 @@
 import { add, clamp, div, log, mul, neg, sigmoid, softplus, sub } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { broadcastShapes, fmt, sameShape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { type Tensor } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
 import { type Reduction, at, checkReduction, checkTensor } from './targets.js';
 
@@ -19,13 +19,24 @@ function checkPair(fn: string, input: Tensor, target: Tensor, opts: BinaryOption
   checkTensor(input, fn, 'input');
   checkTensor(target, fn, 'target');
   checkReduction(opts.reduction ?? 'mean', fn);
-  if (!sameShape(input.shape, target.shape)) throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
-  for (const [name, w] of [['weight', opts.weight], ['posWeight', (opts as { posWeight?: Tensor | null }).posWeight]] as const) {
+  if (!sameShape(input.shape, target.shape))
+    throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
+  for (const [name, w] of [
+    ['weight', opts.weight],
+    ['posWeight', (opts as { posWeight?: Tensor | null }).posWeight],
+  ] as const) {
     if (w === undefined || w === null) continue;
     checkTensor(w, fn, name);
     let b: number[] | null = null;
-    try { b = broadcastShapes(w.shape, input.shape, fn); } catch { /* named below */ }
-    if (!b || !sameShape(b, input.shape)) throw new RangeError(`${fn}: ${name} of shape ${fmt(w.shape)} does not broadcast to the input shape ${fmt(input.shape)}`);
+    try {
+      b = broadcastShapes(w.shape, input.shape, fn);
+    } catch {
+      /* named below */
+    }
+    if (!b || !sameShape(b, input.shape))
+      throw new RangeError(
+        `${fn}: ${name} of shape ${fmt(w.shape)} does not broadcast to the input shape ${fmt(input.shape)}`,
+      );
   }
 }
 
@@ -42,7 +53,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryOp
   checkPair(fn, input, target, opts);
   for (let i = 0; i < input.size; i++) {
     const v = input.data[i]!;
-    if (!(v >= 0 && v <= 1)) throw new RangeError(`${fn}: input must hold probabilities in [0, 1], found ${v} at ${at(input.shape, i)}`);
+    if (!(v >= 0 && v <= 1))
+      throw new RangeError(`${fn}: input must hold probabilities in [0, 1], found ${v} at ${at(input.shape, i)}`);
   }
   const w = opts.weight ?? null;
   const elems = noGrad(() => {
@@ -65,10 +77,15 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryOp
  * which is σ(x) − t without posWeight; the target's: w · (−x + (posWeight − 1)·softplus(−x)), as PyTorch.
  * @example binaryCrossEntropyWithLogits(tensor([0]), tensor([1])); // 0.6931
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BinaryOptions & { posWeight?: Tensor | null } = {}): Tensor {
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  opts: BinaryOptions & { posWeight?: Tensor | null } = {},
+): Tensor {
   const fn = 'binaryCrossEntropyWithLogits';
   checkPair(fn, input, target, opts);
-  const w = opts.weight ?? null, pw = opts.posWeight ?? null;
+  const w = opts.weight ?? null,
+    pw = opts.posWeight ?? null;
   const lw = (): Tensor | number => (pw ? add(mul(sub(pw, 1), target), 1) : 1); // 1 + (posWeight − 1)·t
   const elems = noGrad(() => {
     const l = add(mul(sub(1, target), input), mul(lw(), softplus(neg(input))));
@@ -76,7 +93,8 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
   });
   return reduceLoss(fn, [input, target], elems, opts.reduction ?? 'mean', () => {
     const d = sub(sub(1, target), mul(lw(), sigmoid(neg(input)))); // d/dx = (1 − t) − lw·σ(−x)
-    const dt = !target.requiresGrad ? null : pw ? sub(mul(sub(pw, 1), softplus(neg(input))), input) : neg(input); // d/dt = −x + (posWeight − 1)·softplus(−x)
+    // d/dt = −x + (posWeight − 1)·softplus(−x)
+    const dt = !target.requiresGrad ? null : pw ? sub(mul(sub(pw, 1), softplus(neg(input))), input) : neg(input);
     return [w ? mul(d, w) : d, dt && w ? mul(dt, w) : dt];
   });
 }

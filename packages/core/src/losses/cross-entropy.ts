@@ -9,8 +9,16 @@ import { logSoftmax, softmax } from '../ops/softmax.js';
 import { sameShape } from '../shape.js';
 import { Tensor, record } from '../tensor.js';
 import {
-  type ClassLayout, type ClassTarget, type Reduction, checkProbTarget, checkReduction, classLayout, filled, keepShape,
-  parseClassIndex, parseWeight,
+  type ClassLayout,
+  type ClassTarget,
+  type Reduction,
+  checkProbTarget,
+  checkReduction,
+  classLayout,
+  filled,
+  keepShape,
+  parseClassIndex,
+  parseWeight,
 } from './targets.js';
 
 /** Options of `crossEntropy`, as PyTorch's `F.cross_entropy`. */
@@ -56,7 +64,10 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
   }
   if (!Number.isInteger(ignoreIndex)) throw new TypeError(`${fn}: ignoreIndex must be an integer, got ${ignoreIndex}`);
   const probs = target instanceof Tensor && sameShape(target.shape, input.shape);
-  if (probs && ignoreIndex >= 0) throw new TypeError(`${fn}: ignoreIndex (${ignoreIndex}) is not supported with probability targets (as in PyTorch)`);
+  if (probs && ignoreIndex >= 0)
+    throw new TypeError(
+      `${fn}: ignoreIndex (${ignoreIndex}) is not supported with probability targets (as in PyTorch)`,
+    );
   const spec: CrossEntropyTarget = {
     index: probs ? null : parseClassIndex(target, L, ignoreIndex, fn, input.shape, true),
     probs: probs ? checkProbTarget(target as Tensor, fn) : null,
@@ -65,12 +76,19 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
   };
   const npos = L.outer * L.inner;
   const logp = alloc(input.dtype, input.size);
-  const lossPos = new Float64Array(npos), denomPos = new Float64Array(npos);
+  const lossPos = new Float64Array(npos),
+    denomPos = new Float64Array(npos);
   kernels().crossEntropy(input.data, L.outer, L.c, L.inner, spec, logp, lossPos, denomPos);
-  let total = 0, den = 0;
-  for (let p = 0; p < npos; p++) { total += lossPos[p]!; den += denomPos[p]!; }
-  const out = reduction === 'none' ? filled(lossPos, L.posShape, input.dtype)
-    : filled([reduction === 'sum' ? total : den === 0 ? 0 : total / den], [], input.dtype);
+  let total = 0,
+    den = 0;
+  for (let p = 0; p < npos; p++) {
+    total += lossPos[p]!;
+    den += denomPos[p]!;
+  }
+  const out =
+    reduction === 'none'
+      ? filled(lossPos, L.posShape, input.dtype)
+      : filled([reduction === 'sum' ? total : den === 0 ? 0 : total / den], [], input.dtype);
 
   // Probability targets are differentiable too, as in PyTorch: ∂loss/∂T_c = −(1 − ε)·w_c·log p_c (times the scale).
   const T = probs ? (target as Tensor) : null;
@@ -91,24 +109,41 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
     // (through the target too when it requires a gradient).
     const t = T && T.requiresGrad ? smoothedProbs(T, spec, L) : smoothedTarget(spec, L, input);
     const local = sub(mul(softmax(input, L.classDim), sum(t, L.classDim, true)), t); // (Σ t̃)·p − t̃
-    const scale = reduction === 'none' ? reshape(g, keepShape(input.shape, L.classDim)) : reduction === 'sum' ? g : den === 0 ? mul(g, 0) : div(g, den);
+    const scale =
+      reduction === 'none'
+        ? reshape(g, keepShape(input.shape, L.classDim))
+        : reduction === 'sum'
+          ? g
+          : den === 0
+            ? mul(g, 0)
+            : div(g, den);
     const gx = mul(local, scale);
     if (!T) return [gx];
     if (!T.requiresGrad) return [gx, null];
-    const cw = classWeights(spec, L, -(1 - spec.smoothing), input); // a class with coefficient 0 gets 0, even at a −∞ logit
+    // a class with coefficient 0 gets 0, even at a −∞ logit
+    const cw = classWeights(spec, L, -(1 - spec.smoothing), input);
     return [gx, mul(where(eq(cw, 0), 0, mul(logSoftmax(input, L.classDim), cw)), scale)]; // ∂/∂T = −(1 − ε)·w·log p
   });
 }
 
-/** ∂loss/∂T = −(1 − ε)·w_c·log p_c·scale at every entry (0 where the scale or the coefficient is 0, even at a −∞ logit). */
-function targetGrad(logp: ArrayLike<number>, t: CrossEntropyTarget, L: ClassLayout, scale: Float64Array, T: Tensor): Tensor {
+/**
+ * ∂loss/∂T = −(1 − ε)·w_c·log p_c·scale at every entry (0 where the scale or the coefficient is 0, even at a −∞ logit).
+ */
+function targetGrad(
+  logp: ArrayLike<number>,
+  t: CrossEntropyTarget,
+  L: ClassLayout,
+  scale: Float64Array,
+  T: Tensor,
+): Tensor {
   const out = new Tensor(alloc(T.dtype, T.size), T.shape);
   for (let a = 0; a < L.outer; a++) {
     for (let i = 0; i < L.inner; i++) {
       const s = scale[a * L.inner + i]!;
       if (s === 0) continue;
       for (let k = 0; k < L.c; k++) {
-        const q = (a * L.c + k) * L.inner + i, c = (1 - t.smoothing) * (t.weight ? t.weight[k]! : 1);
+        const q = (a * L.c + k) * L.inner + i,
+          c = (1 - t.smoothing) * (t.weight ? t.weight[k]! : 1);
         out.data[q] = c === 0 ? 0 : -s * c * logp[q]!; // 0, not 0·∞, for a class of weight 0 at a −∞ logit
       }
     }
@@ -118,7 +153,10 @@ function targetGrad(logp: ArrayLike<number>, t: CrossEntropyTarget, L: ClassLayo
 
 /** factor·w_c as a constant of shape [1, C, 1, …] (or [C]), broadcasting over the positions. */
 function classWeights(t: CrossEntropyTarget, L: ClassLayout, factor: number, input: Tensor): Tensor {
-  const w = new Tensor(alloc(input.dtype, L.c), input.shape.map((_, d) => (d === L.classDim ? L.c : 1)));
+  const w = new Tensor(
+    alloc(input.dtype, L.c),
+    input.shape.map((_, d) => (d === L.classDim ? L.c : 1)),
+  );
   for (let k = 0; k < L.c; k++) w.data[k] = factor * (t.weight ? t.weight[k]! : 1);
   return w;
 }
@@ -131,13 +169,16 @@ function smoothedProbs(T: Tensor, t: CrossEntropyTarget, L: ClassLayout): Tensor
 /** t̃ as a constant tensor of the input's shape (see CrossEntropyTarget), for the createGraph path. */
 function smoothedTarget(t: CrossEntropyTarget, L: ClassLayout, input: Tensor): Tensor {
   const out = new Tensor(alloc(input.dtype, input.size), input.shape);
-  const u = t.smoothing / L.c, o = out.data;
+  const u = t.smoothing / L.c,
+    o = out.data;
   for (let a = 0; a < L.outer; a++) {
     for (let i = 0; i < L.inner; i++) {
-      const base = a * L.c * L.inner + i, y = t.index ? t.index[a * L.inner + i]! : 0;
+      const base = a * L.c * L.inner + i,
+        y = t.index ? t.index[a * L.inner + i]! : 0;
       if (y < 0) continue; // ignored: no target mass
       for (let k = 0; k < L.c; k++) {
-        const wk = t.weight ? t.weight[k]! : 1, q = base + k * L.inner;
+        const wk = t.weight ? t.weight[k]! : 1,
+          q = base + k * L.inner;
         o[q] = t.index ? u * wk + (k === y ? (1 - t.smoothing) * wk : 0) : wk * ((1 - t.smoothing) * t.probs![q]! + u);
       }
     }

@@ -3,7 +3,7 @@ import { sum } from '../ops/reduce.js';
 import { unsqueeze } from '../ops/shape.js';
 import { noGrad } from '../engine.js';
 import { fmt, normDim, sameShape, sizeOf } from '../shape.js';
-import { Tensor, record } from '../tensor.js';
+import { type Tensor, record } from '../tensor.js';
 import { at, checkTensor } from './targets.js';
 
 /** Options of the information measures: the dim holding the distributions and the log base. */
@@ -14,19 +14,30 @@ export interface InformationOptions {
   base?: number;
 }
 
-/** Checks that `p` holds distributions along dim d: entries ≥ 0 summing to 1 (within 1e-4, plus rounding for long float32 rows). */
+/**
+ * Checks that `p` holds distributions along dim d: entries ≥ 0 summing to 1 (within 1e-4, plus rounding for long
+ * float32 rows).
+ */
 function checkDistribution(p: Tensor, d: number, fn: string, arg: string): void {
   checkTensor(p, fn, arg);
-  const n = p.ndim === 0 ? 1 : p.shape[d]!, inner = sizeOf(p.shape.slice(d + 1)), outer = p.size / Math.max(n * inner, 1);
+  const n = p.ndim === 0 ? 1 : p.shape[d]!,
+    inner = sizeOf(p.shape.slice(d + 1)),
+    outer = p.size / Math.max(n * inner, 1);
   for (let i = 0; i < p.size; i++) {
-    if (!(p.data[i]! >= 0)) throw new RangeError(`${fn}: ${arg} is not a distribution along dim ${d}: found ${p.data[i]} at ${at(p.shape, i)} (entries must be ≥ 0)`);
+    if (!(p.data[i]! >= 0))
+      throw new RangeError(
+        `${fn}: ${arg} is not a distribution along dim ${d}: found ${p.data[i]} at ${at(p.shape, i)} (entries must be ≥ 0)`,
+      );
   }
   const tol = 1e-4 + n * (p.dtype === 'float32' ? 1.2e-7 : 2.3e-16);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let s = 0;
       for (let k = 0; k < n; k++) s += p.data[(o * n + k) * inner + i]!;
-      if (Math.abs(s - 1) > tol) throw new RangeError(`${fn}: ${arg} is not a distribution along dim ${d}: entries at ${at(p.shape, o * n * inner + i)} along dim ${d} sum to ${s}, not 1`);
+      if (Math.abs(s - 1) > tol)
+        throw new RangeError(
+          `${fn}: ${arg} is not a distribution along dim ${d}: entries at ${at(p.shape, o * n * inner + i)} along dim ${d} sum to ${s}, not 1`,
+        );
     }
   }
 }
@@ -35,11 +46,15 @@ function setup(fn: string, p: Tensor, q: Tensor | null, opts: InformationOptions
   checkTensor(p, fn, 'p');
   const d = normDim(opts.dim ?? -1, p.ndim, fn);
   const base = opts.base ?? Math.E;
-  if (typeof base !== 'number' || !(base > 0) || base === 1 || !Number.isFinite(base)) throw new RangeError(`${fn}: base must be a positive number other than 1 (Math.E for nats, 2 for bits), got ${base}`);
+  if (typeof base !== 'number' || !(base > 0) || base === 1 || !Number.isFinite(base))
+    throw new RangeError(
+      `${fn}: base must be a positive number other than 1 (Math.E for nats, 2 for bits), got ${base}`,
+    );
   checkDistribution(p, d, fn, 'p');
   if (q) {
     checkTensor(q, fn, 'q');
-    if (!sameShape(p.shape, q.shape)) throw new RangeError(`${fn}: q of shape ${fmt(q.shape)} must have the shape of p ${fmt(p.shape)}`);
+    if (!sameShape(p.shape, q.shape))
+      throw new RangeError(`${fn}: q of shape ${fmt(q.shape)} must have the shape of p ${fmt(p.shape)}`);
     checkDistribution(q, d, fn, 'q');
   }
   return { d, lnb: Math.log(base) };
@@ -59,7 +74,8 @@ function plogq(p: Tensor, q: Tensor): Tensor {
 export function entropy(p: Tensor, opts: InformationOptions = {}): Tensor {
   const { d, lnb } = setup('entropy', p, null, opts);
   const out = noGrad(() => div(neg(sum(plogq(p, p), d)), lnb));
-  return record('entropy', [p], out, (g) => [mul(unsqueeze(g, d), div(neg(add(log(p), 1)), lnb))]); // ∂(−p log p) = −(log p + 1)
+  // ∂(−p log p) = −(log p + 1)
+  return record('entropy', [p], out, (g) => [mul(unsqueeze(g, d), div(neg(add(log(p), 1)), lnb))]);
 }
 
 /**

@@ -15,27 +15,41 @@ import { at, checkReduction, checkTensor } from './targets.js';
  * with logTarget. A negative or NaN probability target is an error (PyTorch gives NaN).
  * @example klDiv(tensor([Math.log(0.5), Math.log(0.5)]), tensor([1, 0]), { reduction: 'sum' }); // log 2
  */
-export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: 'mean' | 'sum' | 'none' | 'batchmean'; logTarget?: boolean } = {}): Tensor {
+export function klDiv(
+  input: Tensor,
+  target: Tensor,
+  opts: { reduction?: 'mean' | 'sum' | 'none' | 'batchmean'; logTarget?: boolean } = {},
+): Tensor {
   const fn = 'klDiv';
   checkTensor(input, fn, 'input');
   checkTensor(target, fn, 'target');
   const { reduction = 'mean', logTarget = false } = opts;
   checkReduction(reduction, fn, ['mean', 'sum', 'none', 'batchmean']);
-  if (!sameShape(input.shape, target.shape)) throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
+  if (!sameShape(input.shape, target.shape))
+    throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
   // A negative probability (or a NaN) would turn into a silent NaN loss (PyTorch returns NaN): refuse it.
   if (!logTarget) {
     for (let i = 0; i < target.size; i++) {
       const v = target.data[i]!;
-      if (!(v >= 0)) throw new RangeError(`${fn}: target must hold probabilities ≥ 0 (or pass logTarget: true for log-probabilities), found ${v} at ${at(target.shape, i)}`);
+      if (!(v >= 0))
+        throw new RangeError(
+          `${fn}: target must hold probabilities ≥ 0 (or pass logTarget: true for log-probabilities), found ${v} at ${at(target.shape, i)}`,
+        );
     }
   }
-  const elems = noGrad(() => (logTarget
-    ? where(eq(target, -Infinity), 0, mul(exp(target), sub(target, input))) // e^−∞ · (−∞ − x) → 0, not NaN
-    : where(ne(target, 0), mul(target, sub(log(where(ne(target, 0), target, 1)), input)), 0))); // 0 · log 0 = 0
+  const elems = noGrad(() =>
+    logTarget
+      ? where(eq(target, -Infinity), 0, mul(exp(target), sub(target, input))) // e^−∞ · (−∞ − x) → 0, not NaN
+      : where(ne(target, 0), mul(target, sub(log(where(ne(target, 0), target, 1)), input)), 0),
+  ); // 0 · log 0 = 0
   return reduceLoss(fn, [input, target], elems, reduction, () => [
     neg(logTarget ? exp(target) : target), // ∂/∂input = −t
-    !target.requiresGrad ? null : logTarget
-      ? where(eq(target, -Infinity), 0, mul(exp(target), add(sub(target, input), 1))) // ∂/∂t of e^t (t − x) = e^t (t − x + 1) (0 at t = −∞, not NaN)
-      : where(eq(target, 0), 0, add(sub(log(where(eq(target, 0), 1, target)), input), 1)), // ∂/∂t of t (log t − x) = log t + 1 − x (0 at t = 0, as PyTorch)
+    !target.requiresGrad
+      ? null
+      : logTarget
+        ? // ∂/∂t of e^t (t − x) = e^t (t − x + 1) (0 at t = −∞, not NaN)
+          where(eq(target, -Infinity), 0, mul(exp(target), add(sub(target, input), 1)))
+        : // ∂/∂t of t (log t − x) = log t + 1 − x (0 at t = 0, as PyTorch)
+          where(eq(target, 0), 0, add(sub(log(where(eq(target, 0), 1, target)), input), 1)),
   ]);
 }

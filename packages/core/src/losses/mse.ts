@@ -16,7 +16,8 @@ export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduc
   checkTensor(target, fn, 'target');
   const { reduction = 'mean' } = opts;
   checkReduction(reduction, fn);
-  if (!sameShape(input.shape, target.shape)) throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
+  if (!sameShape(input.shape, target.shape))
+    throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
   const elems = noGrad(() => square(sub(input, target)));
   return reduceLoss(fn, [input, target], elems, reduction, () => {
     const d = mul(sub(input, target), 2); // d(x − t)²/dx = 2(x − t)

@@ -3,7 +3,14 @@ import { div, mul } from '../ops/elementwise.js';
 import { reshape } from '../ops/shape.js';
 import { Tensor, record } from '../tensor.js';
 import {
-  type ClassTarget, type Reduction, checkReduction, classLayout, filled, keepShape, parseClassIndex, parseWeight,
+  type ClassTarget,
+  type Reduction,
+  checkReduction,
+  classLayout,
+  filled,
+  keepShape,
+  parseClassIndex,
+  parseWeight,
 } from './targets.js';
 
 /** Options of `nllLoss`, as PyTorch's `F.nll_loss`. */
@@ -34,22 +41,34 @@ export function nllLoss(input: Tensor, target: ClassTarget, opts: NllLossOptions
   // pick[q] = −w_y at the target entry of each kept position: loss = Σ_c pick ⊙ input along the classes.
   const pick = new Tensor(alloc(input.dtype, input.size), input.shape);
   const lossPos = new Float64Array(index.length);
-  let total = 0, den = 0;
+  let total = 0,
+    den = 0;
   for (let o = 0; o < L.outer; o++) {
     for (let i = 0; i < L.inner; i++) {
-      const p = o * L.inner + i, y = index[p]!;
+      const p = o * L.inner + i,
+        y = index[p]!;
       if (y < 0) continue;
-      const w = weight ? weight[y]! : 1, q = (o * L.c + y) * L.inner + i;
+      const w = weight ? weight[y]! : 1,
+        q = (o * L.c + y) * L.inner + i;
       pick.data[q] = -w;
       lossPos[p] = w === 0 ? 0 : -w * input.data[q]!;
       total += lossPos[p]!;
       den += w;
     }
   }
-  const out = reduction === 'none' ? filled(lossPos, L.posShape, input.dtype)
-    : filled([reduction === 'sum' ? total : den === 0 ? 0 : total / den], [], input.dtype);
+  const out =
+    reduction === 'none'
+      ? filled(lossPos, L.posShape, input.dtype)
+      : filled([reduction === 'sum' ? total : den === 0 ? 0 : total / den], [], input.dtype);
   return record(fn, [input], out, (g) => {
-    const scale = reduction === 'none' ? reshape(g, keepShape(input.shape, L.classDim)) : reduction === 'sum' ? g : den === 0 ? mul(g, 0) : div(g, den);
+    const scale =
+      reduction === 'none'
+        ? reshape(g, keepShape(input.shape, L.classDim))
+        : reduction === 'sum'
+          ? g
+          : den === 0
+            ? mul(g, 0)
+            : div(g, den);
     return [mul(pick, scale)]; // ∂(−w_y x_y)/∂x_c = −w_y [c = y]
   });
 }

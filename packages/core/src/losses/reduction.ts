@@ -1,6 +1,6 @@
 import { div, mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
-import { Tensor, record } from '../tensor.js';
+import { type Tensor, record } from '../tensor.js';
 
 /**
  * Reduces per-element losses (a tensor outside the graph) and records one node whose backward is
@@ -9,10 +9,14 @@ import { Tensor, record } from '../tensor.js';
  * @example reduceLoss('mseLoss', [x], squares, 'mean', () => [mul(diff, 2)]); // mean of (x − t)², gradient 2(x − t)/n
  */
 export function reduceLoss(
-  op: string, inputs: readonly Tensor[], elems: Tensor, reduction: 'mean' | 'sum' | 'none' | 'batchmean',
+  op: string,
+  inputs: readonly Tensor[],
+  elems: Tensor,
+  reduction: 'mean' | 'sum' | 'none' | 'batchmean',
   local: () => readonly (Tensor | null)[],
 ): Tensor {
-  const n = reduction === 'mean' ? elems.size : reduction === 'batchmean' ? (elems.ndim === 0 ? 1 : elems.shape[0]!) : 1;
+  const n =
+    reduction === 'mean' ? elems.size : reduction === 'batchmean' ? (elems.ndim === 0 ? 1 : elems.shape[0]!) : 1;
   // A mean over no elements is 0 (PyTorch: NaN, 0/0), as crossEntropy's zero denominator: no silent NaN.
   const out = reduction === 'none' ? elems : n === 0 ? mul(sum(elems), 0) : div(sum(elems), n);
   return record(op, inputs, out, (g) => {

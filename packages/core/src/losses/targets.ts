@@ -22,36 +22,58 @@ export interface ClassLayout {
   posShape: number[];
 }
 
-/** `x` itself when it is a Tensor; otherwise an error naming the function and the argument. @example checkTensor(logits, 'crossEntropy', 'input'); */
+/**
+ * `x` itself when it is a Tensor; otherwise an error naming the function and the argument.
+ * @example checkTensor(logits, 'crossEntropy', 'input');
+ */
 export function checkTensor(x: unknown, fn: string, arg: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${fn}: ${arg} must be a Tensor, got ${describe(x)}`);
   return x;
 }
 
-/** Where the classes are in `input` ([C] → dim 0, [N, C, …] → dim 1) and the [outer, C, inner] view around them. @example classLayout(zeros([4, 3, 5]), 'crossEntropy'); // { classDim: 1, outer: 4, c: 3, inner: 5, posShape: [4, 5] } */
+/**
+ * Where the classes are in `input` ([C] → dim 0, [N, C, …] → dim 1) and the [outer, C, inner] view around them.
+ * @example classLayout(zeros([4, 3, 5]), 'crossEntropy'); // { classDim: 1, outer: 4, c: 3, inner: 5, posShape: [4, 5]
+ * }
+ */
 export function classLayout(input: Tensor, fn: string, arg = 'input'): ClassLayout {
   checkTensor(input, fn, arg);
-  if (input.ndim === 0) throw new RangeError(`${fn}: ${arg} must have shape [C], [N, C] or [N, C, d1, …, dK], got a 0-d tensor`);
+  if (input.ndim === 0)
+    throw new RangeError(`${fn}: ${arg} must have shape [C], [N, C] or [N, C, d1, …, dK], got a 0-d tensor`);
   const classDim = input.ndim === 1 ? 0 : 1;
   const c = input.shape[classDim]!;
-  if (c === 0) throw new RangeError(`${fn}: ${arg} has no classes (shape ${fmt(input.shape)}, C = 0 on dim ${classDim})`);
+  if (c === 0)
+    throw new RangeError(`${fn}: ${arg} has no classes (shape ${fmt(input.shape)}, C = 0 on dim ${classDim})`);
   return {
-    classDim, c,
+    classDim,
+    c,
     outer: classDim === 0 ? 1 : input.shape[0]!,
     inner: sizeOf(input.shape.slice(classDim + 1)),
     posShape: input.shape.filter((_, i) => i !== classDim),
   };
 }
 
-/** Throws unless `r` is one of the allowed reductions. @example checkReduction('sum', 'mseLoss'); // fine; 'avg' throws */
+/**
+ * Throws unless `r` is one of the allowed reductions.
+ * @example checkReduction('sum', 'mseLoss'); // fine; 'avg' throws
+ */
 export function checkReduction(r: unknown, fn: string, allowed: readonly string[] = ['mean', 'sum', 'none']): void {
   if (!allowed.includes(r as string)) {
-    throw new TypeError(`${fn}: reduction must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(r)}`);
+    throw new TypeError(
+      `${fn}: reduction must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(r)}`,
+    );
   }
 }
 
-/** Class weights as a Float64Array of C entries (null when absent). @example parseWeight([1, 2, 0.5], 3, 'crossEntropy'); // Float64Array [1, 2, 0.5] */
-export function parseWeight(w: Tensor | readonly number[] | undefined | null, c: number, fn: string): Float64Array | null {
+/**
+ * Class weights as a Float64Array of C entries (null when absent).
+ * @example parseWeight([1, 2, 0.5], 3, 'crossEntropy'); // Float64Array [1, 2, 0.5]
+ */
+export function parseWeight(
+  w: Tensor | readonly number[] | undefined | null,
+  c: number,
+  fn: string,
+): Float64Array | null {
   if (w === undefined || w === null) return null;
   const data = w instanceof Tensor ? w.data : Array.isArray(w) ? w : null;
   if (data === null) throw new TypeError(`${fn}: weight must be a Tensor or an array of numbers, got ${describe(w)}`);
@@ -61,7 +83,10 @@ export function parseWeight(w: Tensor | readonly number[] | undefined | null, c:
   }
   for (let k = 0; k < c; k++) {
     const v = (data as ArrayLike<unknown>)[k];
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${fn}: weight[${k}] is ${typeof v === 'string' ? JSON.stringify(v) : String(v)}; expected a number`);
+    if (typeof v !== 'number' || Number.isNaN(v))
+      throw new TypeError(
+        `${fn}: weight[${k}] is ${typeof v === 'string' ? JSON.stringify(v) : String(v)}; expected a number`,
+      );
   }
   return Float64Array.from(data as ArrayLike<number>);
 }
@@ -79,38 +104,69 @@ export function at(shape: Shape, flat: number): string {
 /**
  * Class indices for `layout`, one per position, with ignored positions (target = ignoreIndex)
  * written as −1. Checks the shape, that each index is an integer and that it lies in [0, C).
- * @example parseClassIndex([0, -100, 2], classLayout(zeros([3, 4]), 'nllLoss'), -100, 'nllLoss', [3, 4], false); // Int32Array [0, -1, 2]
+ * @example parseClassIndex([0, -100, 2], classLayout(zeros([3, 4]), 'nllLoss'), -100, 'nllLoss', [3, 4], false); //
+ *   Int32Array [0, -1, 2]
  */
-export function parseClassIndex(target: ClassTarget, layout: ClassLayout, ignoreIndex: number, fn: string, inputShape: Shape, probsAllowed: boolean): Int32Array {
+export function parseClassIndex(
+  target: ClassTarget,
+  layout: ClassLayout,
+  ignoreIndex: number,
+  fn: string,
+  inputShape: Shape,
+  probsAllowed: boolean,
+): Int32Array {
   let data: ArrayLike<number>, shape: Shape;
   if (target instanceof Tensor) ({ data, shape } = target);
-  else if (target instanceof Int32Array) { data = target; shape = [target.length]; }
-  else if (typeof target === 'number') { data = [target]; shape = []; }
-  else if (Array.isArray(target)) ({ data, shape } = nestedToFlat(target, fn, 'target'));
-  else throw new TypeError(`${fn}: target must be class indices (a number, an array, an Int32Array or a Tensor), got ${describe(target)}`);
+  else if (target instanceof Int32Array) {
+    data = target;
+    shape = [target.length];
+  } else if (typeof target === 'number') {
+    data = [target];
+    shape = [];
+  } else if (Array.isArray(target)) ({ data, shape } = nestedToFlat(target, fn, 'target'));
+  else
+    throw new TypeError(
+      `${fn}: target must be class indices (a number, an array, an Int32Array or a Tensor), got ${describe(target)}`,
+    );
   if (!sameShape(shape, layout.posShape)) {
-    const probs = probsAllowed ? ` nor class probabilities (a float tensor of the input's shape ${fmt(inputShape)})` : '';
-    throw new RangeError(`${fn}: target of shape ${fmt(shape)} fits neither class indices (shape ${fmt(layout.posShape)} for input ${fmt(inputShape)})${probs}`);
+    const probs = probsAllowed
+      ? ` nor class probabilities (a float tensor of the input's shape ${fmt(inputShape)})`
+      : '';
+    throw new RangeError(
+      `${fn}: target of shape ${fmt(shape)} fits neither class indices (shape ${fmt(layout.posShape)} for input ${fmt(inputShape)})${probs}`,
+    );
   }
   const out = new Int32Array(data.length);
   for (let p = 0; p < data.length; p++) {
     const v = data[p]!;
-    if (!Number.isInteger(v)) throw new TypeError(`${fn}: target must hold integer class indices, found ${v} at ${at(shape, p)}`);
-    if (v === ignoreIndex) { out[p] = -1; continue; }
+    if (!Number.isInteger(v))
+      throw new TypeError(`${fn}: target must hold integer class indices, found ${v} at ${at(shape, p)}`);
+    if (v === ignoreIndex) {
+      out[p] = -1;
+      continue;
+    }
     if (v < 0 || v >= layout.c) {
-      throw new RangeError(`${fn}: target class ${v} at ${at(shape, p)} is outside [0, ${layout.c}) (C = ${layout.c}) and is not ignoreIndex (${ignoreIndex})`);
+      throw new RangeError(
+        `${fn}: target class ${v} at ${at(shape, p)} is outside [0, ${layout.c}) (C = ${layout.c}) and is not ignoreIndex (${ignoreIndex})`,
+      );
     }
     out[p] = v;
   }
   return out;
 }
 
-/** Probability targets: non-negative numbers (a NaN or a negative value is an error). @example checkProbTarget(tensor([0.2, 0.8]), 'crossEntropy'); */
+/**
+ * Probability targets: non-negative numbers (a NaN or a negative value is an error).
+ * @example checkProbTarget(tensor([0.2, 0.8]), 'crossEntropy');
+ */
 export function checkProbTarget(target: Tensor, fn: string): Storage {
   const d = target.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
-    if (!(v >= 0)) throw new RangeError(`${fn}: target probabilities must be non-negative numbers, found ${v} at ${at(target.shape, i)}`);
+    if (!(v >= 0))
+      throw new RangeError(
+        `${fn}: target probabilities must be non-negative numbers, found ${v} at ${at(target.shape, i)}`,
+      );
   }
   return d;
 }
@@ -122,7 +178,10 @@ export function filled(values: ArrayLike<number>, shape: Shape, dtype: Tensor['d
   return out;
 }
 
-/** The shape with 1 at `dim` (for broadcasting a per-position value over the classes). @example keepShape([4, 3, 5], 1); // [4, 1, 5] */
+/**
+ * The shape with 1 at `dim` (for broadcasting a per-position value over the classes).
+ * @example keepShape([4, 3, 5], 1); // [4, 1, 5]
+ */
 export function keepShape(shape: Shape, dim: number): number[] {
   return shape.map((s, i) => (i === dim ? 1 : s));
 }

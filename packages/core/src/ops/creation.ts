@@ -14,11 +14,18 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
-type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
+type NumericArray =
+  Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
 /** What `tensor()` accepts: a number, a nested rectangular array of numbers, or a typed array. */
 export type TensorData = number | readonly unknown[] | NumericArray;
 
-function make(data: ArrayLike<number> | null, shape: Shape, opts: CreateOptions, where: string, fallback: DType = 'float64'): Tensor {
+function make(
+  data: ArrayLike<number> | null,
+  shape: Shape,
+  opts: CreateOptions,
+  where: string,
+  fallback: DType = 'float64',
+): Tensor {
   const dtype = checkDType(opts.dtype ?? fallback, where);
   const size = sizeOf(shape);
   const store = alloc(dtype, size);
@@ -49,7 +56,8 @@ export function tensor(data: TensorData, opts: CreateOptions & { shape?: Shape }
   }
   if (opts.shape) {
     const s = checkShape(opts.shape, 'tensor');
-    if (sizeOf(s) !== flat.length) throw new RangeError(`tensor: ${flat.length} values do not fill shape ${fmt(s)} (${sizeOf(s)} elements)`);
+    if (sizeOf(s) !== flat.length)
+      throw new RangeError(`tensor: ${flat.length} values do not fill shape ${fmt(s)} (${sizeOf(s)} elements)`);
     shape = s;
   }
   return make(flat, shape, opts, 'tensor', fallback);
@@ -86,8 +94,10 @@ export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
 /** start, start + step, … below end (one argument: 0 … end − 1). @example arange(3); // [0, 1, 2] */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`arange: start and end must be finite numbers, got ${String(lo)} and ${String(hi)}`);
-  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be a finite non-zero number, got ${step}`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new RangeError(`arange: start and end must be finite numbers, got ${String(lo)} and ${String(hi)}`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new RangeError(`arange: step must be a finite non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const t = make(null, [n], opts, 'arange');
   for (let i = 0; i < n; i++) t.data[i] = lo + i * step;
@@ -96,8 +106,10 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 
 /** `steps` evenly spaced values from start to end inclusive. @example linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1] */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`linspace: start and end must be finite numbers, got ${String(start)} and ${String(end)}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  if (!Number.isFinite(start) || !Number.isFinite(end))
+    throw new RangeError(`linspace: start and end must be finite numbers, got ${String(start)} and ${String(end)}`);
   const t = make(null, [steps], opts, 'linspace');
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) t.data[i] = i === steps - 1 && steps > 1 ? end : start + i * h;
@@ -114,7 +126,8 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
 /** The generator to draw from: `opts.generator` (checked) or the default one. */
 function generatorOf(opts: RandomOptions, where: string): Generator {
   const g = opts.generator ?? defaultGenerator();
-  if (!(g instanceof Generator)) throw new TypeError(`${where}: generator must be a Generator (new Generator(seed)), got ${describe(g)}`);
+  if (!(g instanceof Generator))
+    throw new TypeError(`${where}: generator must be a Generator (new Generator(seed)), got ${describe(g)}`);
   return g;
 }
 
@@ -137,13 +150,15 @@ export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
 
 /** Uniform integers in [low, high). @example randint(0, 10, [5]); */
 export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new RangeError(`randint: expected integers low < high, got ${low} and ${high}`);
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low)
+    throw new RangeError(`randint: expected integers low < high, got ${low} and ${high}`);
   return fillRandom(shape, opts, 'randint', (g) => g.int(low, high));
 }
 
 /** A random permutation of 0 … n − 1 (Fisher–Yates). @example randperm(5); */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`randperm: n must be a non-negative integer, got ${String(n)}`);
   const g = generatorOf(opts, 'randperm');
   const t = arange(n, undefined, 1, opts);
   for (let i = n - 1; i > 0; i--) {

@@ -15,8 +15,22 @@ function map(x: Tensor, op: UnaryOp): Tensor {
 
 function zip(a: Tensor, b: Tensor, op: BinaryOp, name: string, dtype: DType = promote(a.dtype, b.dtype)): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
-  const out = new Tensor(alloc(dtype, shape.reduce((p, d) => p * d, 1)), shape);
-  kernels().binary(op, a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), shape, out.data);
+  const out = new Tensor(
+    alloc(
+      dtype,
+      shape.reduce((p, d) => p * d, 1),
+    ),
+    shape,
+  );
+  kernels().binary(
+    op,
+    a.data,
+    broadcastStrides(a.shape, shape),
+    b.data,
+    broadcastStrides(b.shape, shape),
+    shape,
+    out.data,
+  );
   return out;
 }
 
@@ -59,12 +73,16 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     // As PyTorch, these exponents go through their own functions, which differ from JS's ** at
     // −0 and ±∞ (e.g. (−∞)^0.5 is NaN as √(−∞), not +∞).
     if (b === 0.5) k.unary('sqrt', a.data, out.data);
-    else if (b === -0.5) { k.unary('sqrt', a.data, out.data); k.unary('reciprocal', out.data, out.data); }
-    else if (b === 2) k.unary('square', a.data, out.data);
+    else if (b === -0.5) {
+      k.unary('sqrt', a.data, out.data);
+      k.unary('reciprocal', out.data, out.data);
+    } else if (b === 2) k.unary('square', a.data, out.data);
     else if (b === -1) k.unary('reciprocal', a.data, out.data);
     else k.unaryParam('powScalar', a.data, b, out.data);
     // x⁰ = 1 has gradient 0 everywhere, even where g is ±∞ (PyTorch gives zeros, not null or NaN).
-    return record('pow', [a], out, (g) => [b === 0 ? new Tensor(alloc(a.dtype, a.size), a.shape) : mul(g, mul(pow(a, b - 1), b))]); // d xᵏ = k xᵏ⁻¹
+    return record('pow', [a], out, (g) => [
+      b === 0 ? new Tensor(alloc(a.dtype, a.size), a.shape) : mul(g, mul(pow(a, b - 1), b)),
+    ]); // d xᵏ = k xᵏ⁻¹
   }
   const [x, y] = pair(a, b, 'pow');
   const out = zip(x, y, 'pow', 'pow');
@@ -106,7 +124,10 @@ export function abs(x: TensorLike): Tensor {
   return record('abs', [t], map(t, 'abs'), (g) => [mul(g, sign(t))]); // d|x| = sign x (0 at 0 and at NaN, as PyTorch)
 }
 
-/** sign(x) = [x > 0] − [x < 0] ∈ {−1, 0, 1} (0 for NaN, as PyTorch); not differentiable. @example sign(tensor([-3])); // [-1] */
+/**
+ * sign(x) = [x > 0] − [x < 0] ∈ {−1, 0, 1} (0 for NaN, as PyTorch); not differentiable.
+ * @example sign(tensor([-3])); // [-1]
+ */
 export function sign(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'sign');
   const out = zip(t, asTensor(0, t), 'gt', 'sign');
@@ -149,7 +170,8 @@ export function relu(x: TensorLike): Tensor {
   kernels().unaryParam('clampMin', t.data, 0, out.data);
   return record('relu', [t], out, (g) => {
     // Recording (createGraph): the differentiable composed form, so that higher orders work.
-    if (isGradEnabled() || !fusable(g, out)) return [where(le(out, 0), 0, g)]; // d relu = [relu(x) > 0] (1 at NaN, as PyTorch)
+    // d relu = [relu(x) > 0] (1 at NaN, as PyTorch)
+    if (isGradEnabled() || !fusable(g, out)) return [where(le(out, 0), 0, g)];
     return [activationGrad('relu', out, g, 0)]; // the same select in one kernel, no mask tensor
   });
 }
@@ -166,11 +188,13 @@ const fusable = (g: Tensor, x: Tensor): boolean => g.dtype === x.dtype && sameSh
 /** x for x > 0, slope·x otherwise. @example leakyRelu(tensor([-1]), 0.1); // [-0.1] */
 export function leakyRelu(x: TensorLike, slope = 0.01): Tensor {
   const t = asTensor(x, undefined, 'leakyRelu');
-  if (typeof slope !== 'number' || Number.isNaN(slope)) throw new TypeError(`leakyRelu: slope must be a number, got ${typeof slope === 'number' ? 'NaN' : typeof slope}`);
+  if (typeof slope !== 'number' || Number.isNaN(slope))
+    throw new TypeError(`leakyRelu: slope must be a number, got ${typeof slope === 'number' ? 'NaN' : typeof slope}`);
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   kernels().unaryParam('leakyRelu', t.data, slope, out.data);
   return record('leakyRelu', [t], out, (g) => {
-    if (!isGradEnabled() && fusable(g, t)) return [activationGrad('leakyRelu', t, g, slope)]; // one kernel, no mask tensor
+    // one kernel, no mask tensor
+    if (!isGradEnabled() && fusable(g, t)) return [activationGrad('leakyRelu', t, g, slope)];
     const m = new Tensor(alloc(t.dtype, t.size), t.shape);
     kernels().unaryParam('leakyReluGrad', t.data, slope, m.data);
     return [mul(g, m)]; // d = 1 for x > 0, slope otherwise
@@ -180,10 +204,14 @@ export function leakyRelu(x: TensorLike, slope = 0.01): Tensor {
 /** The Gauss error function. @example erf(tensor([0])); // [0] */
 export function erf(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'erf');
-  return record('erf', [t], map(t, 'erf'), (g) => [mul(g, mul(exp(neg(square(t))), 2 / Math.sqrt(Math.PI)))]); // d erf = 2/√π e^(−x²)
+  // d erf = 2/√π e^(−x²)
+  return record('erf', [t], map(t, 'erf'), (g) => [mul(g, mul(exp(neg(square(t))), 2 / Math.sqrt(Math.PI)))]);
 }
 
-/** GELU, exact form x·Φ(x) = x·(1 + erf(x/√2))/2, composed so it differentiates to any order. @example gelu(tensor([0])); // [0] */
+/**
+ * GELU, exact form x·Φ(x) = x·(1 + erf(x/√2))/2, composed so it differentiates to any order.
+ * @example gelu(tensor([0])); // [0]
+ */
 export function gelu(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'gelu');
   return mul(t, mul(add(erf(mul(t, Math.SQRT1_2)), 1), 0.5));
@@ -201,12 +229,20 @@ export function cos(x: TensorLike): Tensor {
   return record('cos', [t], map(t, 'cos'), (g) => [neg(mul(g, sin(t)))]); // d cos = −sin
 }
 
-/** Limits x to [min, max] (either may be null); the gradient passes where min ≤ x ≤ max. @example clamp(tensor([-2, 5]), 0, 1); // [0, 1] */
+/**
+ * Limits x to [min, max] (either may be null); the gradient passes where min ≤ x ≤ max.
+ * @example clamp(tensor([-2, 5]), 0, 1); // [0, 1]
+ */
 export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
   const t = asTensor(x, undefined, 'clamp');
-  if ((min === undefined || min === null) && (max === undefined || max === null)) throw new TypeError('clamp: at least one of min and max must be given');
-  for (const [name, v] of [['min', min], ['max', max]] as const) {
-    if (v !== undefined && v !== null && (typeof v !== 'number' || Number.isNaN(v))) throw new TypeError(`clamp: ${name} must be a number or null, got ${typeof v === 'number' ? 'NaN' : typeof v}`);
+  if ((min === undefined || min === null) && (max === undefined || max === null))
+    throw new TypeError('clamp: at least one of min and max must be given');
+  for (const [name, v] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (v !== undefined && v !== null && (typeof v !== 'number' || Number.isNaN(v)))
+      throw new TypeError(`clamp: ${name} must be a number or null, got ${typeof v === 'number' ? 'NaN' : typeof v}`);
   }
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   out.data.set(t.data);
@@ -219,12 +255,16 @@ export function clamp(x: TensorLike, min?: number | null, max?: number | null): 
   });
 }
 
-/** Elementwise max, NaN-propagating; ties share the gradient equally (as PyTorch). @example maximum(tensor([1, 5]), 3); // [3, 5] */
+/**
+ * Elementwise max, NaN-propagating; ties share the gradient equally (as PyTorch).
+ * @example maximum(tensor([1, 5]), 3); // [3, 5]
+ */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = pair(a, b, 'maximum');
   return record('maximum', [x, y], zip(x, y, 'maximum', 'maximum'), (g) => {
     const shared = where(eq(x, y), mul(g, 0.5), g);
-    return [where(lt(x, y), 0, shared), where(gt(x, y), 0, shared)]; // 1 where it wins, ½ on a tie, 1 to both at a NaN (PyTorch)
+    // 1 where it wins, ½ on a tie, 1 to both at a NaN (PyTorch)
+    return [where(lt(x, y), 0, shared), where(gt(x, y), 0, shared)];
   });
 }
 
@@ -237,14 +277,33 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
   });
 }
 
-/** cond ? a : b elementwise, broadcast over all three; cond is nonzero-is-true. @example where(tensor([1, 0]), 5, 7); // [5, 7] */
+/**
+ * cond ? a : b elementwise, broadcast over all three; cond is nonzero-is-true.
+ * @example where(tensor([1, 0]), 5, 7); // [5, 7]
+ */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const c = asTensor(cond, undefined, 'where');
   const [x, y] = pair(a, b, 'where');
   const shape = broadcastShapes(broadcastShapes(c.shape, x.shape, 'where'), y.shape, 'where');
-  const out = new Tensor(alloc(promote(x.dtype, y.dtype), shape.reduce((p, d) => p * d, 1)), shape);
-  kernels().where(c.data, broadcastStrides(c.shape, shape), x.data, broadcastStrides(x.shape, shape), y.data, broadcastStrides(y.shape, shape), shape, out.data);
-  return record('where', [c, x, y], out, (g) => [null, where(c, g, 0), where(c, 0, g)]); // the gradient follows the branch taken
+  const out = new Tensor(
+    alloc(
+      promote(x.dtype, y.dtype),
+      shape.reduce((p, d) => p * d, 1),
+    ),
+    shape,
+  );
+  kernels().where(
+    c.data,
+    broadcastStrides(c.shape, shape),
+    x.data,
+    broadcastStrides(x.shape, shape),
+    y.data,
+    broadcastStrides(y.shape, shape),
+    shape,
+    out.data,
+  );
+  // the gradient follows the branch taken
+  return record('where', [c, x, y], out, (g) => [null, where(c, g, 0), where(c, 0, g)]);
 }
 
 function compare(a: TensorLike, b: TensorLike, op: BinaryOp): Tensor {
@@ -252,7 +311,10 @@ function compare(a: TensorLike, b: TensorLike, op: BinaryOp): Tensor {
   return zip(x, y, op, op);
 }
 
-/** a = b as a 0/1 mask (not differentiable; PyTorch returns bool, xent a float mask). @example eq(tensor([1, 2]), 2); // [0, 1] */
+/**
+ * a = b as a 0/1 mask (not differentiable; PyTorch returns bool, xent a float mask).
+ * @example eq(tensor([1, 2]), 2); // [0, 1]
+ */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'eq');
 /** a ≠ b as a 0/1 mask. @example ne(tensor([1, 2]), 2); // [1, 0] */
 export const ne = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'ne');

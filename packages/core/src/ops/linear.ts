@@ -20,14 +20,22 @@ import { reshape } from './shape.js';
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`linear: x must be a Tensor, got ${describe(x)}`);
   if (!(weight instanceof Tensor)) throw new TypeError(`linear: weight must be a Tensor, got ${describe(weight)}`);
-  if (bias != null && !(bias instanceof Tensor)) throw new TypeError(`linear: bias must be a Tensor or null, got ${describe(bias)}`);
-  if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D [out, in], got shape ${fmt(weight.shape)} (x has shape ${fmt(x.shape)})`);
+  if (bias != null && !(bias instanceof Tensor))
+    throw new TypeError(`linear: bias must be a Tensor or null, got ${describe(bias)}`);
+  if (weight.ndim !== 2)
+    throw new RangeError(
+      `linear: weight must be 2-D [out, in], got shape ${fmt(weight.shape)} (x has shape ${fmt(x.shape)})`,
+    );
   const [n, k] = weight.shape as [number, number];
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== k) {
-    throw new RangeError(`linear: the last dim of x (shape ${fmt(x.shape)}) must equal weight's in features ${k} (weight has shape ${fmt(weight.shape)})`);
+    throw new RangeError(
+      `linear: the last dim of x (shape ${fmt(x.shape)}) must equal weight's in features ${k} (weight has shape ${fmt(weight.shape)})`,
+    );
   }
   if (bias && (bias.ndim !== 1 || bias.size !== n)) {
-    throw new RangeError(`linear: bias must be 1-D with weight's ${n} out features, got shape ${fmt(bias.shape)} (weight has shape ${fmt(weight.shape)})`);
+    throw new RangeError(
+      `linear: bias must be 1-D with weight's ${n} out features, got shape ${fmt(bias.shape)} (weight has shape ${fmt(weight.shape)})`,
+    );
   }
   const lead = x.shape.slice(0, -1);
   const m = sizeOf(lead);

@@ -19,7 +19,10 @@ function batchOffsets(batch: readonly number[], full: readonly number[], matSize
     let o = 0;
     for (let k = 0; k < full.length; k++) o += idx[k]! * strides[k]!;
     offs[t] = o * matSize;
-    for (let k = full.length - 1; k >= 0; k--) { if (++idx[k]! < full[k]!) break; idx[k] = 0; }
+    for (let k = full.length - 1; k >= 0; k--) {
+      if (++idx[k]! < full[k]!) break;
+      idx[k] = 0;
+    }
   }
   return offs;
 }
@@ -31,28 +34,49 @@ function batchOffsets(batch: readonly number[], full: readonly number[], matSize
  */
 export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
   checkTensors(a, b, 'mm');
-  if (a.ndim < 2 || b.ndim < 2) throw new RangeError(`mm: both arguments need at least two dims, got shapes ${fmt(a.shape)} and ${fmt(b.shape)} (use matmul for vectors)`);
+  if (a.ndim < 2 || b.ndim < 2)
+    throw new RangeError(
+      `mm: both arguments need at least two dims, got shapes ${fmt(a.shape)} and ${fmt(b.shape)} (use matmul for vectors)`,
+    );
   return mmChecked(a, b, transA, transB, a.shape, b.shape);
 }
 
 /** mm with the shapes to name in an error (matmul's originals, before vectors became matrices). */
-function mmChecked(a: Tensor, b: Tensor, transA: boolean, transB: boolean, shapeA: readonly number[], shapeB: readonly number[]): Tensor {
+function mmChecked(
+  a: Tensor,
+  b: Tensor,
+  transA: boolean,
+  transB: boolean,
+  shapeA: readonly number[],
+  shapeB: readonly number[],
+): Tensor {
   const [ar, ac] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
-  const m = transA ? ac : ar, k = transA ? ar : ac;
-  const k2 = transB ? bc : br, n = transB ? br : bc;
+  const m = transA ? ac : ar,
+    k = transA ? ar : ac;
+  const k2 = transB ? bc : br,
+    n = transB ? br : bc;
   if (k !== k2) throw new RangeError(`matmul: shapes ${fmt(shapeA)} and ${fmt(shapeB)} are not aligned (${k} ≠ ${k2})`);
   let batch: number[];
   try {
     batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
   } catch {
-    throw new RangeError(`matmul: the batch dims of shapes ${fmt(shapeA)} and ${fmt(shapeB)} cannot be broadcast together (${fmt(a.shape.slice(0, -2))} vs ${fmt(b.shape.slice(0, -2))})`);
+    throw new RangeError(
+      `matmul: the batch dims of shapes ${fmt(shapeA)} and ${fmt(shapeB)} cannot be broadcast together (${fmt(a.shape.slice(0, -2))} vs ${fmt(b.shape.slice(0, -2))})`,
+    );
   }
   const out = new Tensor(alloc(promote(a.dtype, b.dtype), sizeOf(batch) * m * n), [...batch, m, n]);
   kernels().matmul(
-    a.data, batchOffsets(a.shape.slice(0, -2), batch, ar * ac), transA,
-    b.data, batchOffsets(b.shape.slice(0, -2), batch, br * bc), transB,
-    m, k, n, out.data,
+    a.data,
+    batchOffsets(a.shape.slice(0, -2), batch, ar * ac),
+    transA,
+    b.data,
+    batchOffsets(b.shape.slice(0, -2), batch, br * bc),
+    transB,
+    m,
+    k,
+    n,
+    out.data,
   );
   // An input that takes no gradient (a batch of data) costs no product in the backward.
   return record('matmul', [a, b], out, (g) => [
@@ -68,8 +92,12 @@ function mmChecked(a: Tensor, b: Tensor, transA: boolean, transB: boolean, shape
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkTensors(a, b, 'matmul');
-  if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: both arguments need at least one dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
-  if (a.ndim === 1 && b.ndim === 1 && a.size !== b.size) throw new RangeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (${a.size} ≠ ${b.size})`);
+  if (a.ndim === 0 || b.ndim === 0)
+    throw new RangeError(
+      `matmul: both arguments need at least one dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`,
+    );
+  if (a.ndim === 1 && b.ndim === 1 && a.size !== b.size)
+    throw new RangeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (${a.size} ≠ ${b.size})`);
   const A = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const B = b.ndim === 1 ? unsqueeze(b, -1) : b;
   let out = mmChecked(A, B, false, false, a.shape, b.shape);
@@ -81,13 +109,15 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 /** Dot product of two vectors. @example dot(tensor([1, 2]), tensor([3, 4])); // 11 */
 export function dot(a: Tensor, b: Tensor): Tensor {
   checkTensors(a, b, 'dot');
-  if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`dot: expected two 1-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  if (a.ndim !== 1 || b.ndim !== 1)
+    throw new RangeError(`dot: expected two 1-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   return matmul(a, b);
 }
 
 /** Outer product of two vectors. @example outer(tensor([1, 2]), tensor([3])); // [[3], [6]] */
 export function outer(a: Tensor, b: Tensor): Tensor {
   checkTensors(a, b, 'outer');
-  if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected two 1-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  if (a.ndim !== 1 || b.ndim !== 1)
+    throw new RangeError(`outer: expected two 1-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   return mm(reshape(a, [-1, 1]), reshape(b, [1, -1]));
 }

@@ -13,21 +13,30 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   const dims = shape.slice();
   const free = dims.indexOf(-1);
   if (free !== dims.lastIndexOf(-1)) throw new RangeError(`reshape: only one dim may be -1, got ${fmt(shape)}`);
-  if (dims.some((d, i) => i !== free && (!Number.isInteger(d) || d < 0))) throw new RangeError(`reshape: dims must be non-negative integers or -1, got ${fmt(shape)}`);
+  if (dims.some((d, i) => i !== free && (!Number.isInteger(d) || d < 0)))
+    throw new RangeError(`reshape: dims must be non-negative integers or -1, got ${fmt(shape)}`);
   if (free >= 0) {
     const known = dims.reduce((p, d, i) => (i === free ? p : p * d), 1);
-    if (known === 0 || x.size % known !== 0) throw new RangeError(`reshape: cannot reshape a tensor of shape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)}`);
+    if (known === 0 || x.size % known !== 0)
+      throw new RangeError(
+        `reshape: cannot reshape a tensor of shape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)}`,
+      );
     dims[free] = x.size / known;
   }
-  if (sizeOf(dims) !== x.size) throw new RangeError(`reshape: cannot reshape a tensor of shape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)} (${sizeOf(dims)} elements)`);
-  return record('reshape', [x], new Tensor(x.data, dims), (g) => [reshape(g, x.shape)]); // the same numbers, so the same gradient
+  if (sizeOf(dims) !== x.size)
+    throw new RangeError(
+      `reshape: cannot reshape a tensor of shape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)} (${sizeOf(dims)} elements)`,
+    );
+  // the same numbers, so the same gradient
+  return record('reshape', [x], new Tensor(x.data, dims), (g) => [reshape(g, x.shape)]);
 }
 
 /** Merges dims startDim..endDim into one. @example flatten(zeros([2, 3, 4]), 1); // shape [2, 12] */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   isTensorArg(x, 'flatten');
   if (x.ndim === 0) return reshape(x, [1]);
-  const s = normDim(startDim, x.ndim, 'flatten'), e = normDim(endDim, x.ndim, 'flatten');
+  const s = normDim(startDim, x.ndim, 'flatten'),
+    e = normDim(endDim, x.ndim, 'flatten');
   if (s > e) throw new RangeError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
   const mid = x.shape.slice(s, e + 1).reduce((p, d) => p * d, 1);
   return reshape(x, [...x.shape.slice(0, s), mid, ...x.shape.slice(e + 1)]);
@@ -36,13 +45,22 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 /** Reorders dims. @example permute(zeros([2, 3, 4]), [2, 0, 1]); // shape [4, 2, 3] */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   isTensorArg(x, 'permute');
-  if (dims.length !== x.ndim) throw new RangeError(`permute: expected ${x.ndim} dims for a tensor of rank ${x.ndim}, got ${JSON.stringify(dims)}`);
+  if (dims.length !== x.ndim)
+    throw new RangeError(
+      `permute: expected ${x.ndim} dims for a tensor of rank ${x.ndim}, got ${JSON.stringify(dims)}`,
+    );
   const p = dims.map((d) => normDim(d, x.ndim, 'permute'));
   if (new Set(p).size !== p.length) throw new RangeError(`permute: dims ${JSON.stringify(dims)} repeat a dim`);
   const src = stridesOf(x.shape);
   const shape = p.map((d) => x.shape[d]!);
   const out = new Tensor(alloc(x.dtype, x.size), shape);
-  kernels().copyStrided(x.data, 0, p.map((d) => src[d]!), shape, out.data);
+  kernels().copyStrided(
+    x.data,
+    0,
+    p.map((d) => src[d]!),
+    shape,
+    out.data,
+  );
   const inverse = new Array<number>(p.length);
   p.forEach((d, i) => (inverse[d] = i));
   return record('permute', [x], out, (g) => [permute(g, inverse)]); // permute back
@@ -51,7 +69,8 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 /** Swaps two dims. @example transpose(zeros([2, 3]), 0, 1); // shape [3, 2] */
 export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
   isTensorArg(x, 'transpose');
-  const a = normDim(dim0, x.ndim, 'transpose'), b = normDim(dim1, x.ndim, 'transpose');
+  const a = normDim(dim0, x.ndim, 'transpose'),
+    b = normDim(dim1, x.ndim, 'transpose');
   if (x.ndim < 2 || a === b) return x;
   const p = x.shape.map((_, i) => i);
   [p[a], p[b]] = [p[b]!, p[a]!];
@@ -62,15 +81,23 @@ export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   isTensorArg(x, 'squeeze');
   const dims = dim === undefined ? x.shape.map((_, i) => i) : normDims(dim, x.ndim, 'squeeze');
-  return reshape(x, x.shape.filter((d, i) => !(d === 1 && dims.includes(i))));
+  return reshape(
+    x,
+    x.shape.filter((d, i) => !(d === 1 && dims.includes(i))),
+  );
 }
 
-/** Inserts a dim of size 1 at `dim` (negative counts from the end of the result). @example unsqueeze(zeros([3]), 0); // shape [1, 3] */
+/**
+ * Inserts a dim of size 1 at `dim` (negative counts from the end of the result).
+ * @example unsqueeze(zeros([3]), 0); // shape [1, 3]
+ */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   isTensorArg(x, 'unsqueeze');
   // The new dim may also go after the last one: dims range over the result's rank.
   if (!Number.isInteger(dim) || dim < -(x.ndim + 1) || dim > x.ndim) {
-    throw new RangeError(`unsqueeze: dim ${dim} is out of range for a tensor of rank ${x.ndim} (expected an integer in [${-(x.ndim + 1)}, ${x.ndim}])`);
+    throw new RangeError(
+      `unsqueeze: dim ${dim} is out of range for a tensor of rank ${x.ndim} (expected an integer in [${-(x.ndim + 1)}, ${x.ndim}])`,
+    );
   }
   const d = dim < 0 ? dim + x.ndim + 1 : dim;
   const shape = x.shape.slice();
@@ -78,15 +105,22 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return reshape(x, shape);
 }
 
-/** Broadcasts to `shape` (−1 keeps a dim), copying; the engine sums the gradient back. @example expand(tensor([1, 2]), [3, 2]); */
+/**
+ * Broadcasts to `shape` (−1 keeps a dim), copying; the engine sums the gradient back.
+ * @example expand(tensor([1, 2]), [3, 2]);
+ */
 export function expand(x: Tensor, shape: Shape): Tensor {
   isTensorArg(x, 'expand');
-  if (shape.length < x.ndim) throw new RangeError(`expand: cannot expand shape ${fmt(x.shape)} to fewer dims ${fmt(shape)}`);
+  if (shape.length < x.ndim)
+    throw new RangeError(`expand: cannot expand shape ${fmt(x.shape)} to fewer dims ${fmt(shape)}`);
   const lead = shape.length - x.ndim;
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead]! : d));
   target.forEach((d, i) => {
     const s = i < lead ? 1 : x.shape[i - lead]!;
-    if (!Number.isInteger(d) || d < 0 || (s !== 1 && s !== d)) throw new RangeError(`expand: shape ${fmt(x.shape)} cannot be expanded to ${fmt(shape)} (dim ${i}: ${s} vs ${d})`);
+    if (!Number.isInteger(d) || d < 0 || (s !== 1 && s !== d))
+      throw new RangeError(
+        `expand: shape ${fmt(x.shape)} cannot be expanded to ${fmt(shape)} (dim ${i}: ${s} vs ${d})`,
+      );
   });
   if (target.length === x.ndim && target.every((d, i) => d === x.shape[i])) return x;
   const out = new Tensor(alloc(x.dtype, sizeOf(target)), target);
@@ -94,7 +128,10 @@ export function expand(x: Tensor, shape: Shape): Tensor {
   return record('expand', [x], out, (g) => [g]); // the engine sums g back to x's shape
 }
 
-/** Python-style slice along one dim: start, end (exclusive, negatives count from the end) and step > 0. @example slice(arange(10), 0, 2, 8, 3); // [2, 5] */
+/**
+ * Python-style slice along one dim: start, end (exclusive, negatives count from the end) and step > 0.
+ * @example slice(arange(10), 0, 2, 8, 3); // [2, 5]
+ */
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
   isTensorArg(x, 'slice');
   if (x.ndim === 0) throw new RangeError('slice: a 0-d tensor has no dim to slice');
@@ -107,7 +144,8 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
     const r = v < 0 ? v + n : v;
     return Math.min(Math.max(r, 0), n);
   };
-  const s = clampIdx(start, 0), e = Math.max(clampIdx(end, n), s);
+  const s = clampIdx(start, 0),
+    e = Math.max(clampIdx(end, n), s);
   const len = Math.ceil((e - s) / step);
   const strides = stridesOf(x.shape);
   const shape = x.shape.slice();
@@ -132,9 +170,11 @@ function unslice(g: Tensor, shape: Shape, d: number, start: number, step: number
 
 /** Throws unless `tensors` is a non-empty array of Tensors; the error names the op and the bad entry. */
 function checkList(tensors: readonly Tensor[], op: string): void {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError(`${op}: expected a non-empty list of tensors`);
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new RangeError(`${op}: expected a non-empty list of tensors`);
   tensors.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`${op}: entry ${i} of the list must be a Tensor, got ${describe(t)}`);
+    if (!(t instanceof Tensor))
+      throw new TypeError(`${op}: entry ${i} of the list must be a Tensor, got ${describe(t)}`);
   });
 }
 
@@ -146,7 +186,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const d = normDim(dim, first.ndim, 'cat');
   tensors.forEach((t, i) => {
     if (t.ndim !== first.ndim || t.shape.some((s, k) => k !== d && s !== first.shape[k])) {
-      throw new RangeError(`cat: tensor ${i} has shape ${fmt(t.shape)}, which does not match ${fmt(first.shape)} outside dim ${d}`);
+      throw new RangeError(
+        `cat: tensor ${i} has shape ${fmt(t.shape)}, which does not match ${fmt(first.shape)} outside dim ${d}`,
+      );
     }
   });
   const dtype = tensors.reduce((dt, t) => promote(dt, t.dtype), first.dtype);
@@ -171,10 +213,17 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   checkList(tensors, 'stack');
   const first = tensors[0]!;
   tensors.forEach((t, i) => {
-    if (t.ndim !== first.ndim || t.shape.some((s, k) => s !== first.shape[k])) throw new RangeError(`stack: tensor ${i} has shape ${fmt(t.shape)} but tensor 0 has ${fmt(first.shape)}`);
+    if (t.ndim !== first.ndim || t.shape.some((s, k) => s !== first.shape[k]))
+      throw new RangeError(`stack: tensor ${i} has shape ${fmt(t.shape)} but tensor 0 has ${fmt(first.shape)}`);
   });
   const n = first.ndim;
-  if (!Number.isInteger(dim) || dim < -(n + 1) || dim > n) throw new RangeError(`stack: dim ${dim} is out of range for tensors of rank ${n} (expected an integer in [${-(n + 1)}, ${n}])`);
+  if (!Number.isInteger(dim) || dim < -(n + 1) || dim > n)
+    throw new RangeError(
+      `stack: dim ${dim} is out of range for tensors of rank ${n} (expected an integer in [${-(n + 1)}, ${n}])`,
+    );
   const d = dim < 0 ? dim + n + 1 : dim;
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+  return cat(
+    tensors.map((t) => unsqueeze(t, d)),
+    d,
+  );
 }

@@ -7,7 +7,10 @@ function recordEscape(s: string): string {
   return s.replace(/[\\{}|<>"]/g, (c) => `\\${c}`);
 }
 
-/** The fields of a node's record: name, data (value or shape), gradient. @example nodeFields(traceGraph(v).nodes[0]); // ['a', 'data 2.0000', 'grad 0.0000'] */
+/**
+ * The fields of a node's record: name, data (value or shape), gradient.
+ * @example nodeFields(traceGraph(v).nodes[0]); // ['a', 'data 2.0000', 'grad 0.0000']
+ */
 export function nodeFields(n: TracedNode): string[] {
   const fields: string[] = [];
   if (n.name) fields.push(n.name);
@@ -26,7 +29,14 @@ export function toDot(root: Value | Tensor, opts: GraphOptions & { rankdir?: 'LR
   const g = traceGraph(root, opts, 'toDot');
   const lines = ['digraph xent {', `  rankdir=${opts.rankdir ?? 'LR'};`, '  node [fontname="monospace", fontsize=11];'];
   for (const n of g.nodes) {
-    const style = n.id === g.root ? ', penwidth=2' : !n.requiresGrad ? ', style="dashed,filled", fillcolor="#f2f2f2"' : n.op === 'leaf' ? ', style=filled, fillcolor="#e8f1ff"' : '';
+    const style =
+      n.id === g.root
+        ? ', penwidth=2'
+        : !n.requiresGrad
+          ? ', style="dashed,filled", fillcolor="#f2f2f2"'
+          : n.op === 'leaf'
+            ? ', style=filled, fillcolor="#e8f1ff"'
+            : '';
     lines.push(`  n${n.id} [shape=record, label="{ ${nodeFields(n).map(recordEscape).join(' | ')} }"${style}];`);
     if (n.op !== 'leaf') {
       lines.push(`  n${n.id}_op [shape=ellipse, label="${n.op.replace(/["\\]/g, (c) => `\\${c}`)}"];`);

@@ -16,7 +16,8 @@ export interface GraphOptions {
 
 /**
  * One node of a traced graph: a value or tensor, the op that made it, and what to print.
- * @example const n = traceGraph(new Value(2, null, 'a').mul(3)).nodes[0]; // { op: 'leaf', name: 'a', data: '2.0000', … }
+ * @example const n = traceGraph(new Value(2, null, 'a').mul(3)).nodes[0]; // { op: 'leaf', name: 'a', data: '2.0000', …
+ *   }
  */
 export interface TracedNode {
   /** Position in `nodes`, inputs before outputs. */
@@ -51,7 +52,10 @@ export interface TracedGraph {
   readonly root: number;
 }
 
-/** Numbers as micrograd prints them (4 decimals), or in scientific notation when very large or very small. @example formatNumber(2); // '2.0000' */
+/**
+ * Numbers as micrograd prints them (4 decimals), or in scientific notation when very large or very small.
+ * @example formatNumber(2); // '2.0000'
+ */
 export function formatNumber(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
@@ -80,7 +84,8 @@ function describeGrad(g: Tensor, maxValues: number): string {
 }
 
 function signOf(values: ArrayLike<number>): -1 | 0 | 1 {
-  let pos = false, neg = false;
+  let pos = false,
+    neg = false;
   for (let i = 0; i < values.length; i++) {
     if (values[i]! > 0) pos = true;
     else if (values[i]! < 0) neg = true;
@@ -100,7 +105,10 @@ export function traceGraph(root: Value | Tensor, opts: GraphOptions = {}, where 
   }
   const maxNodes = opts.maxNodes ?? 400;
   const maxValues = opts.maxValues ?? 4;
-  for (const [k, v] of [['maxNodes', maxNodes], ['maxValues', maxValues]] as const) {
+  for (const [k, v] of [
+    ['maxNodes', maxNodes],
+    ['maxValues', maxValues],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`${where}: ${k} must be a non-negative integer, got ${v}`);
   }
   // Iterative post-order DFS (deep chains must not overflow the stack); a Map of its own
@@ -121,7 +129,9 @@ export function traceGraph(root: Value | Tensor, opts: GraphOptions = {}, where 
       if (!seen.has(child)) {
         seen.add(child);
         if (seen.size > maxNodes) {
-          throw new RangeError(`${where}: the graph has more than maxNodes = ${maxNodes} nodes; pass a larger maxNodes to draw it anyway`);
+          throw new RangeError(
+            `${where}: the graph has more than maxNodes = ${maxNodes} nodes; pass a larger maxNodes to draw it anyway`,
+          );
         }
         stack.push(child);
         next.push(0);
@@ -138,12 +148,33 @@ export function traceGraph(root: Value | Tensor, opts: GraphOptions = {}, where 
     const name = opts.names?.get(ref) ?? (ref instanceof Value ? ref.label : '');
     if (ref instanceof Value) {
       // A Value always has a gradient slot (0 before backward), as in micrograd.
-      return { id, kind: 'value', op: ref.op, name, shape: [], data: formatNumber(ref.data), grad: formatNumber(ref.grad), gradSign: signOf([ref.grad]), requiresGrad: ref.requiresGrad, inputs, ref };
+      return {
+        id,
+        kind: 'value',
+        op: ref.op,
+        name,
+        shape: [],
+        data: formatNumber(ref.data),
+        grad: formatNumber(ref.grad),
+        gradSign: signOf([ref.grad]),
+        requiresGrad: ref.requiresGrad,
+        inputs,
+        ref,
+      };
     }
     const g = ref.grad;
     return {
-      id, kind: 'tensor', op: ref.op, name, shape: ref.shape, data: describeTensor(ref, maxValues),
-      grad: g ? describeGrad(g, maxValues) : null, gradSign: g ? signOf(g.data) : 0, requiresGrad: ref.requiresGrad, inputs, ref,
+      id,
+      kind: 'tensor',
+      op: ref.op,
+      name,
+      shape: ref.shape,
+      data: describeTensor(ref, maxValues),
+      grad: g ? describeGrad(g, maxValues) : null,
+      gradSign: g ? signOf(g.data) : 0,
+      requiresGrad: ref.requiresGrad,
+      inputs,
+      ref,
     };
   });
   return { nodes, root: nodes.length - 1 };

@@ -40,22 +40,34 @@ interface Box {
 export function toSvg(root: Value | Tensor, opts: GraphOptions & { title?: string } = {}): string {
   const g = traceGraph(root, opts, 'toSvg');
   const { boxes, edges } = layout(g);
-  let width = 0, height = 0;
+  let width = 0,
+    height = 0;
   for (const b of boxes) {
     width = Math.max(width, b.x + b.w + MARGIN);
     height = Math.max(height, b.y + b.h + MARGIN);
   }
   const titleH = opts.title ? 24 : 0;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${r(width)}" height="${r(height + titleH)}" viewBox="0 0 ${r(width)} ${r(height + titleH)}" font-family="monospace" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${r(width)}" height="${r(height + titleH)}" viewBox="0 0 ${r(width)} ${r(height + titleH)}" font-family="monospace" font-size="12">`,
+  );
   out.push(`<title>${xmlEscape(opts.title ?? 'computation graph')}</title>`);
-  out.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>');
+  out.push(
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
+  );
   out.push('<rect width="100%" height="100%" fill="white"/>');
-  if (opts.title) out.push(`<text x="${MARGIN}" y="18" font-size="14" font-weight="bold">${xmlEscape(opts.title)}</text>`);
+  if (opts.title)
+    out.push(`<text x="${MARGIN}" y="18" font-size="14" font-weight="bold">${xmlEscape(opts.title)}</text>`);
   out.push(`<g transform="translate(0 ${titleH})">`);
   for (const [a, b] of edges) {
-    const x1 = a.x + a.w, y1 = a.y + a.h / 2, x2 = b.x, y2 = b.y + b.h / 2, mx = (x1 + x2) / 2;
-    out.push(`<path d="M${r(x1)},${r(y1)} C${r(mx)},${r(y1)} ${r(mx)},${r(y2)} ${r(x2)},${r(y2)}" fill="none" stroke="#555" stroke-width="1.2" marker-end="url(#arrow)"/>`);
+    const x1 = a.x + a.w,
+      y1 = a.y + a.h / 2,
+      x2 = b.x,
+      y2 = b.y + b.h / 2,
+      mx = (x1 + x2) / 2;
+    out.push(
+      `<path d="M${r(x1)},${r(y1)} C${r(mx)},${r(y1)} ${r(mx)},${r(y2)} ${r(x2)},${r(y2)}" fill="none" stroke="#555" stroke-width="1.2" marker-end="url(#arrow)"/>`,
+    );
   }
   for (const b of boxes) out.push(drawBox(b, g));
   out.push('</g></svg>');
@@ -69,21 +81,36 @@ function r(v: number): string {
 function drawBox(b: Box, g: TracedGraph): string {
   const n = g.nodes[b.node]!;
   if (b.kind === 'op') {
-    return `<g class="op"><ellipse cx="${r(b.x + b.w / 2)}" cy="${r(b.y + b.h / 2)}" rx="${r(b.w / 2)}" ry="${r(b.h / 2)}" fill="#fff7e0" stroke="#c90"/>` +
-      `<text x="${r(b.x + b.w / 2)}" y="${r(b.y + b.h / 2 + 4)}" text-anchor="middle">${xmlEscape(n.op)}</text></g>`;
+    return (
+      `<g class="op"><ellipse cx="${r(b.x + b.w / 2)}" cy="${r(b.y + b.h / 2)}" rx="${r(b.w / 2)}" ry="${r(b.h / 2)}" fill="#fff7e0" stroke="#c90"/>` +
+      `<text x="${r(b.x + b.w / 2)}" y="${r(b.y + b.h / 2 + 4)}" text-anchor="middle">${xmlEscape(n.op)}</text></g>`
+    );
   }
   const fill = !n.requiresGrad ? '#f2f2f2' : n.op === 'leaf' ? '#e8f1ff' : '#ffffff';
   const stroke = n.id === g.root ? ' stroke-width="2.5"' : ' stroke-width="1"';
   const dash = n.requiresGrad ? '' : ' stroke-dasharray="4 3"';
-  const parts = [`<g class="node"><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="3" fill="${fill}" stroke="#333"${stroke}${dash}/>`];
+  const parts = [
+    `<g class="node"><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="3" fill="${fill}" stroke="#333"${stroke}${dash}/>`,
+  ];
   let x = b.x;
   b.cells.forEach((cell, i) => {
     const w = cell.length * CHAR + 2 * PAD;
     if (i > 0) parts.push(`<line x1="${r(x)}" y1="${r(b.y)}" x2="${r(x)}" y2="${r(b.y + b.h)}" stroke="#333"/>`);
     const isGrad = i === b.cells.length - 1;
-    const color = isGrad && n.grad !== null ? (n.gradSign > 0 ? '#1f5fbf' : n.gradSign < 0 ? '#c0392b' : '#333') : i === 0 && n.name ? '#000' : '#333';
+    const color =
+      isGrad && n.grad !== null
+        ? n.gradSign > 0
+          ? '#1f5fbf'
+          : n.gradSign < 0
+            ? '#c0392b'
+            : '#333'
+        : i === 0 && n.name
+          ? '#000'
+          : '#333';
     const weight = i === 0 && n.name ? ' font-weight="bold"' : '';
-    parts.push(`<text x="${r(x + PAD)}" y="${r(b.y + b.h / 2 + 4)}" fill="${color}"${weight}>${xmlEscape(cell)}</text>`);
+    parts.push(
+      `<text x="${r(x + PAD)}" y="${r(b.y + b.h / 2 + 4)}" fill="${color}"${weight}>${xmlEscape(cell)}</text>`,
+    );
     x += w;
   });
   parts.push('</g>');
@@ -103,7 +130,18 @@ function layout(g: TracedGraph): { boxes: Box[]; edges: [Box, Box][] } {
     let op: Box | null = null;
     if (n.op !== 'leaf') {
       const opRank = Math.max(0, ...n.inputs.map((i) => rec[i]!.rank)) + 1;
-      op = { key: `op${n.id}`, kind: 'op', node: n.id, rank: opRank, w: Math.max(40, n.op.length * CHAR + 22), h: OP_H, x: 0, y: 0, cells: [], order: 0 };
+      op = {
+        key: `op${n.id}`,
+        kind: 'op',
+        node: n.id,
+        rank: opRank,
+        w: Math.max(40, n.op.length * CHAR + 22),
+        h: OP_H,
+        x: 0,
+        y: 0,
+        cells: [],
+        order: 0,
+      };
       for (const i of n.inputs) edges.push([rec[i]!, op]);
       rank = opRank + 1;
     }
@@ -122,7 +160,8 @@ function layout(g: TracedGraph): { boxes: Box[]; edges: [Box, Box][] } {
   const layers: Box[][] = Array.from({ length: maxRank + 1 }, () => []);
   for (const b of boxes) layers[b.rank]!.push(b);
   layers.forEach((layer) => layer.forEach((b, i) => (b.order = i)));
-  const preds = new Map<Box, Box[]>(), succs = new Map<Box, Box[]>();
+  const preds = new Map<Box, Box[]>(),
+    succs = new Map<Box, Box[]>();
   for (const [a, b] of edges) {
     (succs.get(a) ?? succs.set(a, []).get(a)!).push(b);
     (preds.get(b) ?? preds.set(b, []).get(b)!).push(a);

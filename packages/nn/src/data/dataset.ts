@@ -18,7 +18,10 @@ function rows(t: Tensor): number {
  * @example const ds = new TensorDataset(x, y); ds.length; ds.get(0); // [x[0], y[0]]
  */
 export class TensorDataset implements Dataset {
-  constructor(readonly x: Tensor, readonly y: Tensor) {
+  constructor(
+    readonly x: Tensor,
+    readonly y: Tensor,
+  ) {
     if (!(x instanceof Tensor) || !(y instanceof Tensor)) throw new TypeError('TensorDataset: x and y must be Tensors');
     if (rows(x) !== rows(y)) throw new RangeError(`TensorDataset: x has ${rows(x)} samples but y has ${rows(y)}`);
   }
@@ -30,7 +33,8 @@ export class TensorDataset implements Dataset {
 
   /** The i-th sample's input and target, without the sample dim. */
   get(i: number): [Tensor, Tensor] {
-    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new RangeError(`TensorDataset.get: index ${i} is out of range for ${this.length} samples`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.length)
+      throw new RangeError(`TensorDataset.get: index ${i} is out of range for ${this.length} samples`);
     return this.batch([i]).map((t) => new Tensor(t.data, t.shape.slice(1))) as [Tensor, Tensor];
   }
 
@@ -62,10 +66,15 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
   readonly dropLast: boolean;
   private readonly generator: Generator | undefined;
 
-  constructor(readonly dataset: Dataset, opts: DataLoaderOptions = {}) {
-    if (!dataset || typeof dataset.length !== 'number' || typeof dataset.get !== 'function') throw new TypeError('DataLoader: dataset must have a length and get(i)');
+  constructor(
+    readonly dataset: Dataset,
+    opts: DataLoaderOptions = {},
+  ) {
+    if (!dataset || typeof dataset.length !== 'number' || typeof dataset.get !== 'function')
+      throw new TypeError('DataLoader: dataset must have a length and get(i)');
     const bs = opts.batchSize ?? 1;
-    if (!Number.isInteger(bs) || bs < 1) throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${bs}`);
+    if (!Number.isInteger(bs) || bs < 1)
+      throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${bs}`);
     this.batchSize = bs;
     this.shuffle = opts.shuffle ?? false;
     this.dropLast = opts.dropLast ?? false;
@@ -87,7 +96,9 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
       const g = this.generator ?? defaultGenerator();
       for (let i = n - 1; i > 0; i--) {
         const j = g.int(0, i + 1);
-        const t = idx[i]!; idx[i] = idx[j]!; idx[j] = t;
+        const t = idx[i]!;
+        idx[i] = idx[j]!;
+        idx[j] = t;
       }
     }
     return idx;
@@ -108,7 +119,12 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
 function stackItems(items: [Tensor, Tensor][]): [Tensor, Tensor] {
   const join = (k: 0 | 1): Tensor => {
     const first = items[0]![k];
-    const out = new Tensor(first.data instanceof Float32Array ? new Float32Array(first.size * items.length) : new Float64Array(first.size * items.length), [items.length, ...first.shape]);
+    const out = new Tensor(
+      first.data instanceof Float32Array
+        ? new Float32Array(first.size * items.length)
+        : new Float64Array(first.size * items.length),
+      [items.length, ...first.shape],
+    );
     items.forEach((it, i) => out.data.set(it[k].data, i * first.size));
     return out;
   };
@@ -132,31 +148,49 @@ export interface SplitOptions {
  * Splits samples into a training and a test part (scikit-learn's train_test_split).
  * @example const { xTrain, yTrain, xTest, yTest } = trainTestSplit(x, y, { testSize: 0.2, seed: 0 });
  */
-export function trainTestSplit(x: Tensor, y: Tensor, opts: SplitOptions = {}): { xTrain: Tensor; yTrain: Tensor; xTest: Tensor; yTest: Tensor } {
+export function trainTestSplit(
+  x: Tensor,
+  y: Tensor,
+  opts: SplitOptions = {},
+): { xTrain: Tensor; yTrain: Tensor; xTest: Tensor; yTest: Tensor } {
   const n = rows(x);
   if (rows(y) !== n) throw new RangeError(`trainTestSplit: x has ${n} samples but y has ${rows(y)}`);
   if (n < 2) throw new RangeError(`trainTestSplit: need at least 2 samples to split, got ${n}`);
   const ts = opts.testSize ?? 0.25;
   const nTest = ts > 0 && ts < 1 ? Math.ceil(ts * n) : ts;
-  if (!Number.isInteger(nTest) || nTest < 1 || nTest >= n) throw new RangeError(`trainTestSplit: testSize must be a fraction in (0, 1) or a count in [1, ${n - 1}], got ${ts}`);
+  if (!Number.isInteger(nTest) || nTest < 1 || nTest >= n)
+    throw new RangeError(
+      `trainTestSplit: testSize must be a fraction in (0, 1) or a count in [1, ${n - 1}], got ${ts}`,
+    );
   const g = opts.generator ?? new Generator(opts.seed ?? 0);
   const perm = (k: number): number[] => {
     const a = Array.from({ length: k }, (_, i) => i);
-    if (opts.shuffle ?? true) for (let i = k - 1; i > 0; i--) { const j = g.int(0, i + 1); [a[i], a[j]] = [a[j]!, a[i]!]; }
+    if (opts.shuffle ?? true)
+      for (let i = k - 1; i > 0; i--) {
+        const j = g.int(0, i + 1);
+        [a[i], a[j]] = [a[j]!, a[i]!];
+      }
     return a;
   };
   let test: number[], train: number[];
   if (opts.stratify) {
     if (y.size !== n) throw new RangeError('trainTestSplit: stratify needs one label per sample');
     const byClass = new Map<number, number[]>();
-    for (let i = 0; i < n; i++) { const c = y.data[i]!; if (!byClass.has(c)) byClass.set(c, []); byClass.get(c)!.push(i); }
-    test = []; train = [];
+    for (let i = 0; i < n; i++) {
+      const c = y.data[i]!;
+      if (!byClass.has(c)) byClass.set(c, []);
+      byClass.get(c)!.push(i);
+    }
+    test = [];
+    train = [];
     const classes = [...byClass.keys()].sort((a, b) => a - b);
     // Each class's share of the test part is nTest·(its size)/n, rounded by largest remainder so the
     // shares add up to nTest exactly.
     const quota = classes.map((c) => (nTest * byClass.get(c)!.length) / n);
     const shares = quota.map(Math.floor);
-    const byRemainder = classes.map((_, i) => i).sort((a, b) => quota[b]! - shares[b]! - (quota[a]! - shares[a]!) || a - b);
+    const byRemainder = classes
+      .map((_, i) => i)
+      .sort((a, b) => quota[b]! - shares[b]! - (quota[a]! - shares[a]!) || a - b);
     for (let r = nTest - shares.reduce((a, b) => a + b, 0), i = 0; r > 0; r--, i++) shares[byRemainder[i]!]!++;
     classes.forEach((c, ci) => {
       const members = byClass.get(c)!;
@@ -165,15 +199,18 @@ export function trainTestSplit(x: Tensor, y: Tensor, opts: SplitOptions = {}): {
       train.push(...order.slice(shares[ci]!));
     });
     const mix = (a: number[]): number[] => perm(a.length).map((i) => a[i]!);
-    test = mix(test); train = mix(train);
+    test = mix(test);
+    train = mix(train);
   } else {
     const order = perm(n);
     test = order.slice(0, nTest);
     train = order.slice(nTest);
   }
   return {
-    xTrain: indexSelect(x, 0, train), yTrain: indexSelect(y, 0, train),
-    xTest: indexSelect(x, 0, test), yTest: indexSelect(y, 0, test),
+    xTrain: indexSelect(x, 0, train),
+    yTrain: indexSelect(y, 0, train),
+    xTest: indexSelect(x, 0, test),
+    yTest: indexSelect(y, 0, test),
   };
 }
 
@@ -188,17 +225,32 @@ export class StandardScaler {
 
   /** Learns each column's mean and population std from x [samples, features]; returns this. */
   fit(x: Tensor): this {
-    if (x.ndim !== 2) throw new RangeError(`StandardScaler.fit: expected a 2-D tensor [samples, features], got shape [${x.shape.join(', ')}]`);
+    if (x.ndim !== 2)
+      throw new RangeError(
+        `StandardScaler.fit: expected a 2-D tensor [samples, features], got shape [${x.shape.join(', ')}]`,
+      );
     const [n, f] = x.shape as [number, number];
     if (n === 0) throw new RangeError('StandardScaler.fit: no samples');
-    const mean = new Float64Array(f), sq = new Float64Array(f), d = x.data;
+    const mean = new Float64Array(f),
+      sq = new Float64Array(f),
+      d = x.data;
     for (let i = 0; i < d.length; i++) {
-      if (!Number.isFinite(d[i]!)) throw new RangeError(`StandardScaler.fit: x holds ${d[i]} at row ${Math.floor(i / f)}, column ${i % f}; expected finite numbers`);
+      if (!Number.isFinite(d[i]!))
+        throw new RangeError(
+          `StandardScaler.fit: x holds ${d[i]} at row ${Math.floor(i / f)}, column ${i % f}; expected finite numbers`,
+        );
     }
     for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) mean[j] += d[i * f + j]!;
     for (let j = 0; j < f; j++) mean[j] /= n;
-    for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) { const v = d[i * f + j]! - mean[j]!; sq[j] += v * v; }
-    for (let j = 0; j < f; j++) { const s = Math.sqrt(sq[j]! / n); sq[j] = s > 0 ? s : 1; }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < f; j++) {
+        const v = d[i * f + j]! - mean[j]!;
+        sq[j] += v * v;
+      }
+    for (let j = 0; j < f; j++) {
+      const s = Math.sqrt(sq[j]! / n);
+      sq[j] = s > 0 ? s : 1;
+    }
     this.mean = mean;
     this.std = sq;
     return this;
@@ -208,10 +260,14 @@ export class StandardScaler {
   transform(x: Tensor): Tensor {
     if (!this.mean || !this.std) throw new Error('StandardScaler.transform: call fit first');
     const f = this.mean.length;
-    if (x.ndim !== 2 || x.shape[1] !== f) throw new RangeError(`StandardScaler.transform: expected shape [n, ${f}], got [${x.shape.join(', ')}]`);
+    if (x.ndim !== 2 || x.shape[1] !== f)
+      throw new RangeError(`StandardScaler.transform: expected shape [n, ${f}], got [${x.shape.join(', ')}]`);
     const out = new Tensor(x.data.slice(), x.shape);
     const d = out.data;
-    for (let i = 0; i < d.length; i++) { const j = i % f; d[i] = (d[i]! - this.mean[j]!) / this.std[j]!; }
+    for (let i = 0; i < d.length; i++) {
+      const j = i % f;
+      d[i] = (d[i]! - this.mean[j]!) / this.std[j]!;
+    }
     return out;
   }
 

@@ -26,17 +26,26 @@ function checkN(n: number, where: string, min = 1): number {
 }
 
 function checkNoise(v: number, where: string): number {
-  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${where}: noise must be a finite number ≥ 0, got ${String(v)}`);
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v))
+    throw new RangeError(`${where}: noise must be a finite number ≥ 0, got ${String(v)}`);
   return v;
 }
 
 /** Builds the tensors from per-point coordinates and labels, in a shuffled order. */
 function finish(pts: number[][], labels: number[], k: number, g: Generator): ToyData {
-  const n = labels.length, d = pts[0]?.length ?? 2;
+  const n = labels.length,
+    d = pts[0]?.length ?? 2;
   const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) { const j = g.int(0, i + 1); [order[i], order[j]] = [order[j]!, order[i]!]; }
-  const x = new Float64Array(n * d), y = new Float64Array(n);
-  order.forEach((src, i) => { for (let c = 0; c < d; c++) x[i * d + c] = pts[src]![c]!; y[i] = labels[src]!; });
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.int(0, i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const x = new Float64Array(n * d),
+    y = new Float64Array(n);
+  order.forEach((src, i) => {
+    for (let c = 0; c < d; c++) x[i * d + c] = pts[src]![c]!;
+    y[i] = labels[src]!;
+  });
   return { x: new Tensor(x, [n, d]), y: new Tensor(y, [n]), numClasses: k };
 }
 
@@ -51,10 +60,13 @@ function counts(n: number, k: number): number[] {
  * @example const { x, y } = spiral({ n: 300, classes: 3, seed: 0 });
  */
 export function spiral(opts: ToyOptions & { classes?: number; k?: number } = {}): ToyData {
-  const n = checkN(opts.n ?? 300, 'spiral'), k = opts.classes ?? opts.k ?? 3, noise = checkNoise(opts.noise ?? 0.2, 'spiral');
+  const n = checkN(opts.n ?? 300, 'spiral'),
+    k = opts.classes ?? opts.k ?? 3,
+    noise = checkNoise(opts.noise ?? 0.2, 'spiral');
   if (!Number.isInteger(k) || k < 2) throw new RangeError(`spiral: classes must be an integer ≥ 2, got ${k}`);
   const g = new Generator(opts.seed ?? 0);
-  const pts: number[][] = [], labels: number[] = [];
+  const pts: number[][] = [],
+    labels: number[] = [];
   counts(n, k).forEach((m, j) => {
     for (let i = 0; i < m; i++) {
       const r = m > 1 ? i / (m - 1) : 0;
@@ -71,13 +83,27 @@ export function spiral(opts: ToyOptions & { classes?: number; k?: number } = {})
  * @example const { x, y } = moons({ n: 200, noise: 0.2, seed: 0 });
  */
 export function moons(opts: ToyOptions = {}): ToyData {
-  const n = checkN(opts.n ?? 200, 'moons', 2), noise = checkNoise(opts.noise ?? 0, 'moons');
+  const n = checkN(opts.n ?? 200, 'moons', 2),
+    noise = checkNoise(opts.noise ?? 0, 'moons');
   const g = new Generator(opts.seed ?? 0);
-  const nOut = Math.floor(n / 2), nIn = n - nOut;
-  const pts: number[][] = [], labels: number[] = [];
-  for (let i = 0; i < nOut; i++) { const a = (Math.PI * i) / Math.max(nOut - 1, 1); pts.push([Math.cos(a), Math.sin(a)]); labels.push(0); }
-  for (let i = 0; i < nIn; i++) { const a = (Math.PI * i) / Math.max(nIn - 1, 1); pts.push([1 - Math.cos(a), 1 - Math.sin(a) - 0.5]); labels.push(1); }
-  for (const p of pts) { p[0] += noise * g.normal(); p[1] += noise * g.normal(); }
+  const nOut = Math.floor(n / 2),
+    nIn = n - nOut;
+  const pts: number[][] = [],
+    labels: number[] = [];
+  for (let i = 0; i < nOut; i++) {
+    const a = (Math.PI * i) / Math.max(nOut - 1, 1);
+    pts.push([Math.cos(a), Math.sin(a)]);
+    labels.push(0);
+  }
+  for (let i = 0; i < nIn; i++) {
+    const a = (Math.PI * i) / Math.max(nIn - 1, 1);
+    pts.push([1 - Math.cos(a), 1 - Math.sin(a) - 0.5]);
+    labels.push(1);
+  }
+  for (const p of pts) {
+    p[0] += noise * g.normal();
+    p[1] += noise * g.normal();
+  }
   return finish(pts, labels, 2, g);
 }
 
@@ -87,14 +113,29 @@ export function moons(opts: ToyOptions = {}): ToyData {
  * @example const { x, y } = circles({ n: 200, noise: 0.05, seed: 0 });
  */
 export function circles(opts: ToyOptions & { factor?: number } = {}): ToyData {
-  const n = checkN(opts.n ?? 200, 'circles', 2), noise = checkNoise(opts.noise ?? 0, 'circles'), factor = opts.factor ?? 0.8;
+  const n = checkN(opts.n ?? 200, 'circles', 2),
+    noise = checkNoise(opts.noise ?? 0, 'circles'),
+    factor = opts.factor ?? 0.8;
   if (!(factor > 0 && factor < 1)) throw new RangeError(`circles: factor must be in (0, 1), got ${factor}`);
   const g = new Generator(opts.seed ?? 0);
-  const nOut = Math.floor(n / 2), nIn = n - nOut;
-  const pts: number[][] = [], labels: number[] = [];
-  for (let i = 0; i < nOut; i++) { const a = (2 * Math.PI * i) / nOut; pts.push([Math.cos(a), Math.sin(a)]); labels.push(0); }
-  for (let i = 0; i < nIn; i++) { const a = (2 * Math.PI * i) / nIn; pts.push([factor * Math.cos(a), factor * Math.sin(a)]); labels.push(1); }
-  for (const p of pts) { p[0] += noise * g.normal(); p[1] += noise * g.normal(); }
+  const nOut = Math.floor(n / 2),
+    nIn = n - nOut;
+  const pts: number[][] = [],
+    labels: number[] = [];
+  for (let i = 0; i < nOut; i++) {
+    const a = (2 * Math.PI * i) / nOut;
+    pts.push([Math.cos(a), Math.sin(a)]);
+    labels.push(0);
+  }
+  for (let i = 0; i < nIn; i++) {
+    const a = (2 * Math.PI * i) / nIn;
+    pts.push([factor * Math.cos(a), factor * Math.sin(a)]);
+    labels.push(1);
+  }
+  for (const p of pts) {
+    p[0] += noise * g.normal();
+    p[1] += noise * g.normal();
+  }
   return finish(pts, labels, 2, g);
 }
 
@@ -104,18 +145,27 @@ export function circles(opts: ToyOptions & { factor?: number } = {}): ToyData {
  * @example const { x, y } = blobs({ n: 300, centers: 3, seed: 0 });
  */
 export function blobs(opts: ToyOptions & { centers?: number | number[][] } = {}): ToyData {
-  const n = checkN(opts.n ?? 300, 'blobs'), noise = checkNoise(opts.noise ?? 1, 'blobs');
+  const n = checkN(opts.n ?? 300, 'blobs'),
+    noise = checkNoise(opts.noise ?? 1, 'blobs');
   const g = new Generator(opts.seed ?? 0);
   const c = opts.centers ?? 3;
-  const centres = typeof c === 'number'
-    ? Array.from({ length: c }, () => [g.random() * 20 - 10, g.random() * 20 - 10])
-    : c.map((p) => p.slice());
-  if (centres.length < 1 || centres.some((p) => p.length !== centres[0]!.length || p.some((v) => !Number.isFinite(v)))) {
+  const centres =
+    typeof c === 'number'
+      ? Array.from({ length: c }, () => [g.random() * 20 - 10, g.random() * 20 - 10])
+      : c.map((p) => p.slice());
+  if (
+    centres.length < 1 ||
+    centres.some((p) => p.length !== centres[0]!.length || p.some((v) => !Number.isFinite(v)))
+  ) {
     throw new RangeError('blobs: centers must be a positive count or a list of points of one dimension');
   }
-  const pts: number[][] = [], labels: number[] = [];
+  const pts: number[][] = [],
+    labels: number[] = [];
   counts(n, centres.length).forEach((m, j) => {
-    for (let i = 0; i < m; i++) { pts.push(centres[j]!.map((v) => v + noise * g.normal())); labels.push(j); }
+    for (let i = 0; i < m; i++) {
+      pts.push(centres[j]!.map((v) => v + noise * g.normal()));
+      labels.push(j);
+    }
   });
   return finish(pts, labels, centres.length, g);
 }
@@ -126,11 +176,14 @@ export function blobs(opts: ToyOptions & { centers?: number | number[][] } = {})
  * @example const { x, y } = xor({ n: 200, noise: 0.05, seed: 0 });
  */
 export function xor(opts: ToyOptions = {}): ToyData {
-  const n = checkN(opts.n ?? 200, 'xor'), noise = checkNoise(opts.noise ?? 0, 'xor');
+  const n = checkN(opts.n ?? 200, 'xor'),
+    noise = checkNoise(opts.noise ?? 0, 'xor');
   const g = new Generator(opts.seed ?? 0);
-  const pts: number[][] = [], labels: number[] = [];
+  const pts: number[][] = [],
+    labels: number[] = [];
   for (let i = 0; i < n; i++) {
-    const a = g.random() * 2 - 1, b = g.random() * 2 - 1;
+    const a = g.random() * 2 - 1,
+      b = g.random() * 2 - 1;
     labels.push(a * b < 0 ? 1 : 0);
     pts.push([a + noise * g.normal(), b + noise * g.normal()]);
   }
@@ -144,15 +197,21 @@ export function xor(opts: ToyOptions = {}): ToyData {
  * @example const { x, y } = gaussianQuantiles({ n: 300, classes: 3, seed: 0 });
  */
 export function gaussianQuantiles(opts: ToyOptions & { classes?: number; dim?: number } = {}): ToyData {
-  const n = checkN(opts.n ?? 300, 'gaussianQuantiles'), std = checkNoise(opts.noise ?? 1, 'gaussianQuantiles');
-  const k = opts.classes ?? 3, dim = opts.dim ?? 2;
-  if (!Number.isInteger(k) || k < 2 || k > n) throw new RangeError(`gaussianQuantiles: classes must be an integer in [2, n], got ${k}`);
-  if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`gaussianQuantiles: dim must be a positive integer, got ${dim}`);
+  const n = checkN(opts.n ?? 300, 'gaussianQuantiles'),
+    std = checkNoise(opts.noise ?? 1, 'gaussianQuantiles');
+  const k = opts.classes ?? 3,
+    dim = opts.dim ?? 2;
+  if (!Number.isInteger(k) || k < 2 || k > n)
+    throw new RangeError(`gaussianQuantiles: classes must be an integer in [2, n], got ${k}`);
+  if (!Number.isInteger(dim) || dim < 1)
+    throw new RangeError(`gaussianQuantiles: dim must be a positive integer, got ${dim}`);
   const g = new Generator(opts.seed ?? 0);
   const pts = Array.from({ length: n }, () => Array.from({ length: dim }, () => std * g.normal()));
   const byRadius = pts.map((p, i) => [p.reduce((s, v) => s + v * v, 0), i] as const).sort((a, b) => a[0] - b[0]);
   const labels = new Array<number>(n);
   let at = 0;
-  counts(n, k).forEach((m, j) => { for (let i = 0; i < m; i++) labels[byRadius[at++]![1]] = j; });
+  counts(n, k).forEach((m, j) => {
+    for (let i = 0; i < m; i++) labels[byRadius[at++]![1]] = j;
+  });
   return finish(pts, labels, k, g);
 }

@@ -5,14 +5,28 @@ import { Linear } from './linear.js';
 
 /** Returns its input. @example new Identity().forward(x) === x; */
 export class Identity extends Module {
-  forward(x: Tensor): Tensor { return x; }
+  forward(x: Tensor): Tensor {
+    return x;
+  }
 }
 
-/** Merges dims startDim..endDim (default 1..−1: everything but the batch dim). @example new Flatten().forward(zeros([2, 8, 8])); // [2, 64] */
+/**
+ * Merges dims startDim..endDim (default 1..−1: everything but the batch dim).
+ * @example new Flatten().forward(zeros([2, 8, 8])); // [2, 64]
+ */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) { super(); }
-  forward(x: Tensor): Tensor { return flatten(x, this.startDim, this.endDim); }
-  override extraRepr(): string { return `startDim=${this.startDim}, endDim=${this.endDim}`; }
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return flatten(x, this.startDim, this.endDim);
+  }
+  override extraRepr(): string {
+    return `startDim=${this.startDim}, endDim=${this.endDim}`;
+  }
 }
 
 /**
@@ -36,12 +50,16 @@ export class Dropout extends Module {
     const mask = zeros(x.shape, { dtype: x.dtype });
     if (this.p === 1) return mul(x, mask);
     const g = this.generator ?? defaultGenerator();
-    const keep = 1 / (1 - this.p), m = mask.data, p = this.p;
+    const keep = 1 / (1 - this.p),
+      m = mask.data,
+      p = this.p;
     for (let i = 0; i < m.length; i++) m[i] = g.random() < p ? 0 : keep;
     return mul(x, mask);
   }
 
-  override extraRepr(): string { return `p=${this.p}`; }
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
 }
 
 /**
@@ -100,7 +118,8 @@ export interface MLPOptions {
  */
 export class MLP extends Sequential {
   constructor(sizes: readonly number[], opts: MLPOptions = {}) {
-    if (!Array.isArray(sizes) || sizes.length < 2) throw new RangeError(`MLP: sizes must list at least the input and output sizes, got ${JSON.stringify(sizes)}`);
+    if (!Array.isArray(sizes) || sizes.length < 2)
+      throw new RangeError(`MLP: sizes must list at least the input and output sizes, got ${JSON.stringify(sizes)}`);
     const act = opts.activation ?? 'relu';
     const make = typeof act === 'function' ? act : () => activation(act);
     const layers: Module[] = [];

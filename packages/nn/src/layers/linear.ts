@@ -24,23 +24,34 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
-    for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+    for (const [name, v] of [
+      ['inFeatures', inFeatures],
+      ['outFeatures', outFeatures],
+    ] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`Linear: ${name} must be a positive integer, got ${v}`);
     }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const dtype = opts.dtype ?? 'float64';
-    const w = kaimingUniform(zeros([outFeatures, inFeatures], { dtype }), { a: Math.sqrt(5), generator: opts.generator });
+    const w = kaimingUniform(zeros([outFeatures, inFeatures], { dtype }), {
+      a: Math.sqrt(5),
+      generator: opts.generator,
+    });
     this.weight = new Parameter(w);
     const bound = 1 / Math.sqrt(inFeatures);
-    this.bias = opts.bias === false ? null : new Parameter(uniform(zeros([outFeatures], { dtype }), -bound, bound, { generator: opts.generator }));
+    this.bias =
+      opts.bias === false
+        ? null
+        : new Parameter(uniform(zeros([outFeatures], { dtype }), -bound, bound, { generator: opts.generator }));
   }
 
   /** x [..., in] → x Wᵀ + b [..., out]; the transpose is read in place, never copied. */
   forward(x: Tensor): Tensor {
     const last = x.shape[x.ndim - 1];
     if (x.ndim === 0 || last !== this.inFeatures) {
-      throw new RangeError(`Linear.forward: expected input with last dim ${this.inFeatures}, got shape [${x.shape.join(', ')}]`);
+      throw new RangeError(
+        `Linear.forward: expected input with last dim ${this.inFeatures}, got shape [${x.shape.join(', ')}]`,
+      );
     }
     return linear(x, this.weight, this.bias); // one op, one allocation: the bias is added in place
   }

@@ -28,7 +28,10 @@ export class Adam extends Optimizer {
     super(params, opts.lr ?? 1e-3, name, ['expAvg', 'expAvgSq', 'maxExpAvgSq']);
     const betas = opts.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`${name}: betas must be a pair of numbers`);
-    this.betas = [checkNumber(betas[0], name, 'betas[0]', 0, 0.9999999999), checkNumber(betas[1], name, 'betas[1]', 0, 0.9999999999)];
+    this.betas = [
+      checkNumber(betas[0], name, 'betas[0]', 0, 0.9999999999),
+      checkNumber(betas[1], name, 'betas[1]', 0, 0.9999999999),
+    ];
     this.eps = checkNumber(opts.eps ?? 1e-8, name, 'eps', 0);
     this.weightDecay = checkNumber(opts.weightDecay ?? defaultDecay, name, 'weightDecay', 0);
     this.amsgrad = opts.amsgrad ?? false;
@@ -41,10 +44,14 @@ export class Adam extends Optimizer {
       const p = this.params[k]!;
       if (!p.grad) continue;
       const t = ++this.steps[k]!;
-      const th = p.data, g = p.grad.data, n = th.length;
-      const m = this.buffer('expAvg', k), v = this.buffer('expAvgSq', k);
+      const th = p.data,
+        g = p.grad.data,
+        n = th.length;
+      const m = this.buffer('expAvg', k),
+        v = this.buffer('expAvgSq', k);
       const vmax = amsgrad ? this.buffer('maxExpAvgSq', k) : null;
-      const bc1 = 1 - b1 ** t, bc2Sqrt = Math.sqrt(1 - b2 ** t);
+      const bc1 = 1 - b1 ** t,
+        bc2Sqrt = Math.sqrt(1 - b2 ** t);
       const stepSize = lr / bc1;
       const decay = decoupled ? 1 - lr * wd : 1;
       const l2 = decoupled ? 0 : wd;
@@ -56,7 +63,10 @@ export class Adam extends Optimizer {
         let vi = b2 * v[i]! + (1 - b2) * d * d;
         m[i] = mi;
         v[i] = vi;
-        if (vmax) { vi = vmax[i]! > vi ? vmax[i]! : vi; vmax[i] = vi; }
+        if (vmax) {
+          vi = vmax[i]! > vi ? vmax[i]! : vi;
+          vmax[i] = vi;
+        }
         th[i] = x - stepSize * (mi / (Math.sqrt(vi) / bc2Sqrt + eps));
       }
     }
@@ -71,7 +81,8 @@ export class Adam extends Optimizer {
     this.lr = checkNumber(h.lr ?? this.lr, where, 'lr', 0);
     this.eps = checkNumber(h.eps ?? this.eps, where, 'eps', 0);
     this.weightDecay = checkNumber(h.weightDecay ?? this.weightDecay, where, 'weightDecay', 0);
-    if (Array.isArray(h.betas) && h.betas.length === 2) this.betas = [checkNumber(h.betas[0], where, 'betas[0]', 0, 1), checkNumber(h.betas[1], where, 'betas[1]', 0, 1)];
+    if (Array.isArray(h.betas) && h.betas.length === 2)
+      this.betas = [checkNumber(h.betas[0], where, 'betas[0]', 0, 1), checkNumber(h.betas[1], where, 'betas[1]', 0, 1)];
     if (typeof h.amsgrad === 'boolean') this.amsgrad = h.amsgrad;
   }
 }

@@ -8,12 +8,17 @@ import type { Tensor } from '@xent/core';
  * @example const norm = clipGradNorm(model.parameters(), 1.0);
  */
 export function clipGradNorm(parameters: Iterable<Tensor>, maxNorm: number, normType = 2): number {
-  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) throw new RangeError(`clipGradNorm: maxNorm must be a non-negative number, got ${String(maxNorm)}`);
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0))
+    throw new RangeError(`clipGradNorm: maxNorm must be a non-negative number, got ${String(maxNorm)}`);
   if (!(normType > 0)) throw new RangeError(`clipGradNorm: normType must be positive (or Infinity), got ${normType}`);
   const grads = [...parameters].filter((p) => p.grad).map((p) => p.grad!.data);
   let total = 0;
   if (normType === Infinity) {
-    for (const g of grads) for (let i = 0; i < g.length; i++) { const a = Math.abs(g[i]!); if (a > total || a !== a) total = a; }
+    for (const g of grads)
+      for (let i = 0; i < g.length; i++) {
+        const a = Math.abs(g[i]!);
+        if (a > total || a !== a) total = a;
+      }
   } else {
     for (const g of grads) for (let i = 0; i < g.length; i++) total += Math.abs(g[i]!) ** normType;
     total = total ** (1 / normType);

@@ -8,7 +8,10 @@ export interface OptimizerState {
   state: { step: number; buffers: Record<string, number[] | null> }[];
 }
 
-/** Zeroed storage of the same kind (float32 or float64) as `like`. @example bufferLike(p.data); // Float64Array of p.size zeros */
+/**
+ * Zeroed storage of the same kind (float32 or float64) as `like`.
+ * @example bufferLike(p.data); // Float64Array of p.size zeros
+ */
 export function bufferLike(like: Storage): Storage {
   return like instanceof Float32Array ? new Float32Array(like.length) : new Float64Array(like.length);
 }
@@ -86,16 +89,24 @@ export abstract class Optimizer {
   /** Restores a state dict made by the same kind of optimizer over parameters of the same sizes. */
   loadStateDict(sd: OptimizerState): void {
     const where = `${this.constructor.name}.loadStateDict`;
-    if (sd === null || typeof sd !== 'object' || !Array.isArray(sd.state)) throw new TypeError(`${where}: expected an object with type, hyper and state`);
-    if (sd.type !== this.constructor.name) throw new TypeError(`${where}: the state was saved by ${String(sd.type)}, not ${this.constructor.name}`);
-    if (sd.state.length !== this.params.length) throw new RangeError(`${where}: the state has ${sd.state.length} parameters but this optimizer has ${this.params.length}`);
+    if (sd === null || typeof sd !== 'object' || !Array.isArray(sd.state))
+      throw new TypeError(`${where}: expected an object with type, hyper and state`);
+    if (sd.type !== this.constructor.name)
+      throw new TypeError(`${where}: the state was saved by ${String(sd.type)}, not ${this.constructor.name}`);
+    if (sd.state.length !== this.params.length)
+      throw new RangeError(
+        `${where}: the state has ${sd.state.length} parameters but this optimizer has ${this.params.length}`,
+      );
     sd.state.forEach((s, i) => {
-      if (!Number.isInteger(s?.step) || s.step < 0) throw new TypeError(`${where}: parameter ${i}: step must be a non-negative integer`);
+      if (!Number.isInteger(s?.step) || s.step < 0)
+        throw new TypeError(`${where}: parameter ${i}: step must be a non-negative integer`);
       for (const name of Object.keys(this.buffers)) {
         const b = s.buffers?.[name];
         if (b === null || b === undefined) continue;
-        if (!Array.isArray(b) || b.length !== this.params[i]!.size) throw new RangeError(`${where}: parameter ${i}: buffer ${name} must hold ${this.params[i]!.size} numbers`);
-        if (!b.every((v) => typeof v === 'number' && Number.isFinite(v))) throw new TypeError(`${where}: parameter ${i}: buffer ${name} holds a non-finite or non-numeric value`);
+        if (!Array.isArray(b) || b.length !== this.params[i]!.size)
+          throw new RangeError(`${where}: parameter ${i}: buffer ${name} must hold ${this.params[i]!.size} numbers`);
+        if (!b.every((v) => typeof v === 'number' && Number.isFinite(v)))
+          throw new TypeError(`${where}: parameter ${i}: buffer ${name} holds a non-finite or non-numeric value`);
       }
     });
     this.setHyper(sd.hyper ?? {});
@@ -104,13 +115,20 @@ export abstract class Optimizer {
       for (const name of Object.keys(this.buffers)) {
         const b = s.buffers?.[name];
         if (b === null || b === undefined) this.buffers[name]![i] = null;
-        else { const st = bufferLike(this.params[i]!.data); st.set(b); this.buffers[name]![i] = st; }
+        else {
+          const st = bufferLike(this.params[i]!.data);
+          st.set(b);
+          this.buffers[name]![i] = st;
+        }
       }
     });
   }
 }
 
-/** Checks a hyper-parameter: a finite number ≥ min (and ≤ max); the error names both. @example checkNumber(0.9, 'SGD', 'momentum', 0); */
+/**
+ * Checks a hyper-parameter: a finite number ≥ min (and ≤ max); the error names both.
+ * @example checkNumber(0.9, 'SGD', 'momentum', 0);
+ */
 export function checkNumber(v: unknown, where: string, name: string, min: number, max = Infinity): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
     throw new RangeError(`${where}: ${name} must be a finite number in [${min}, ${max}], got ${String(v)}`);

@@ -19,7 +19,8 @@ export abstract class LRScheduler {
   private lastLr: number;
 
   constructor(optimizer: Optimizer) {
-    if (!optimizer || typeof optimizer.lr !== 'number') throw new TypeError(`${this.constructor.name}: expected an optimizer`);
+    if (!optimizer || typeof optimizer.lr !== 'number')
+      throw new TypeError(`${this.constructor.name}: expected an optimizer`);
     this.optimizer = optimizer;
     this.baseLr = optimizer.lr;
     this.lastLr = optimizer.lr;
@@ -53,7 +54,9 @@ export abstract class LRScheduler {
   /** Resumes from stateDict() and writes lastLr into the optimizer. */
   loadStateDict(sd: { lastEpoch: number; lastLr: number }): void {
     if (!Number.isInteger(sd?.lastEpoch) || typeof sd.lastLr !== 'number' || !Number.isFinite(sd.lastLr)) {
-      throw new TypeError(`${this.constructor.name}.loadStateDict: expected { lastEpoch: integer, lastLr: finite number }`);
+      throw new TypeError(
+        `${this.constructor.name}.loadStateDict: expected { lastEpoch: integer, lastLr: finite number }`,
+      );
     }
     this.lastEpoch = sd.lastEpoch;
     this.lastLr = sd.lastLr;
@@ -61,13 +64,17 @@ export abstract class LRScheduler {
   }
 }
 
-/** lr · γ every `stepSize` epochs: lrₜ = lr₀ · γ^⌊t / stepSize⌋. @example new StepLR(opt, { stepSize: 30, gamma: 0.1 }); */
+/**
+ * lr · γ every `stepSize` epochs: lrₜ = lr₀ · γ^⌊t / stepSize⌋.
+ * @example new StepLR(opt, { stepSize: 30, gamma: 0.1 });
+ */
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
   constructor(optimizer: Optimizer, opts: { stepSize: number; gamma?: number }) {
     super(optimizer);
-    if (!Number.isInteger(opts?.stepSize) || opts.stepSize < 1) throw new RangeError(`StepLR: stepSize must be a positive integer, got ${String(opts?.stepSize)}`);
+    if (!Number.isInteger(opts?.stepSize) || opts.stepSize < 1)
+      throw new RangeError(`StepLR: stepSize must be a positive integer, got ${String(opts?.stepSize)}`);
     this.stepSize = opts.stepSize;
     this.gamma = checkNumber(opts.gamma ?? 0.1, 'StepLR', 'gamma', 0);
     this.start();
@@ -101,13 +108,17 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly etaMin: number;
   constructor(optimizer: Optimizer, opts: { tMax: number; etaMin?: number }) {
     super(optimizer);
-    if (!Number.isInteger(opts?.tMax) || opts.tMax < 1) throw new RangeError(`CosineAnnealingLR: tMax must be a positive integer, got ${String(opts?.tMax)}`);
+    if (!Number.isInteger(opts?.tMax) || opts.tMax < 1)
+      throw new RangeError(`CosineAnnealingLR: tMax must be a positive integer, got ${String(opts?.tMax)}`);
     this.tMax = opts.tMax;
     this.etaMin = checkNumber(opts.etaMin ?? 0, 'CosineAnnealingLR', 'etaMin', 0);
     this.start();
   }
   protected computeLr(): number {
-    const t = this.lastEpoch, T = this.tMax, lr = this.optimizer.lr, eta = this.etaMin;
+    const t = this.lastEpoch,
+      T = this.tMax,
+      lr = this.optimizer.lr,
+      eta = this.etaMin;
     if (t === 0) return lr;
     if ((t - 1 - T) % (2 * T) === 0) return lr + ((this.baseLr - eta) * (1 - Math.cos(Math.PI / T))) / 2;
     return ((1 + Math.cos((Math.PI * t) / T)) / (1 + Math.cos((Math.PI * (t - 1)) / T))) * (lr - eta) + eta;
@@ -128,19 +139,27 @@ export class LinearLR extends LRScheduler {
     this.startFactor = checkNumber(opts.startFactor ?? 1 / 3, 'LinearLR', 'startFactor', Number.MIN_VALUE, 1);
     this.endFactor = checkNumber(opts.endFactor ?? 1, 'LinearLR', 'endFactor', 0, 1);
     const T = opts.totalIters ?? 5;
-    if (!Number.isInteger(T) || T < 1) throw new RangeError(`LinearLR: totalIters must be a positive integer, got ${T}`);
+    if (!Number.isInteger(T) || T < 1)
+      throw new RangeError(`LinearLR: totalIters must be a positive integer, got ${T}`);
     this.totalIters = T;
     this.start();
   }
   protected computeLr(): number {
-    const t = this.lastEpoch, s = this.startFactor, e = this.endFactor, T = this.totalIters, lr = this.optimizer.lr;
+    const t = this.lastEpoch,
+      s = this.startFactor,
+      e = this.endFactor,
+      T = this.totalIters,
+      lr = this.optimizer.lr;
     if (t === 0) return lr * s;
     if (t > T) return lr;
     return lr * (1 + (e - s) / (T * s + (t - 1) * (e - s)));
   }
 }
 
-/** OneCycleLR's options, PyTorch's names in camelCase; maxLr and the length (totalSteps, or epochs × stepsPerEpoch) are required. */
+/**
+ * OneCycleLR's options, PyTorch's names in camelCase; maxLr and the length (totalSteps, or epochs × stepsPerEpoch) are
+ * required.
+ */
 export interface OneCycleOptions {
   maxLr: number;
   /** Total number of steps (batches); or give epochs and stepsPerEpoch. */
@@ -158,7 +177,13 @@ export interface OneCycleOptions {
   threePhase?: boolean;
 }
 
-interface Phase { end: number; startLr: number; endLr: number; startMom: number; endMom: number }
+interface Phase {
+  end: number;
+  startLr: number;
+  endLr: number;
+  startMom: number;
+  endMom: number;
+}
 
 /**
  * The 1cycle policy (Smith & Topin), stepped after every batch: the rate rises from maxLr/divFactor to
@@ -177,18 +202,21 @@ export class OneCycleLR extends LRScheduler {
     super(optimizer);
     const o = opts ?? ({} as OneCycleOptions);
     const maxLr = checkNumber(o.maxLr, 'OneCycleLR', 'maxLr', 0);
-    const total = o.totalSteps ?? (o.epochs !== undefined && o.stepsPerEpoch !== undefined ? o.epochs * o.stepsPerEpoch : NaN);
-    if (!Number.isInteger(total) || total < 1) throw new RangeError('OneCycleLR: give totalSteps, or epochs and stepsPerEpoch, as positive integers');
+    const total =
+      o.totalSteps ?? (o.epochs !== undefined && o.stepsPerEpoch !== undefined ? o.epochs * o.stepsPerEpoch : NaN);
+    if (!Number.isInteger(total) || total < 1)
+      throw new RangeError('OneCycleLR: give totalSteps, or epochs and stepsPerEpoch, as positive integers');
     this.totalSteps = total;
     const pct = checkNumber(o.pctStart ?? 0.3, 'OneCycleLR', 'pctStart', 0, 1);
     const strategy = o.annealStrategy ?? 'cos';
-    if (strategy !== 'cos' && strategy !== 'linear') throw new RangeError(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${JSON.stringify(strategy)}`);
-    this.anneal = strategy === 'cos'
-      ? (a, b, p) => b + ((a - b) / 2) * (Math.cos(Math.PI * p) + 1)
-      : (a, b, p) => (b - a) * p + a;
+    if (strategy !== 'cos' && strategy !== 'linear')
+      throw new RangeError(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${JSON.stringify(strategy)}`);
+    this.anneal =
+      strategy === 'cos' ? (a, b, p) => b + ((a - b) / 2) * (Math.cos(Math.PI * p) + 1) : (a, b, p) => (b - a) * p + a;
     const initial = maxLr / checkNumber(o.divFactor ?? 25, 'OneCycleLR', 'divFactor', Number.MIN_VALUE);
     const minLr = initial / checkNumber(o.finalDivFactor ?? 1e4, 'OneCycleLR', 'finalDivFactor', Number.MIN_VALUE);
-    const base = o.baseMomentum ?? 0.85, top = o.maxMomentum ?? 0.95;
+    const base = o.baseMomentum ?? 0.85,
+      top = o.maxMomentum ?? 0.95;
     this.phases = o.threePhase
       ? [
           { end: pct * total - 1, startLr: initial, endLr: maxLr, startMom: top, endMom: base },
@@ -201,7 +229,9 @@ export class OneCycleLR extends LRScheduler {
         ];
     this.cycleMomentum = o.cycleMomentum ?? true;
     if (this.cycleMomentum && !(optimizer instanceof SGD || optimizer instanceof Adam)) {
-      throw new TypeError('OneCycleLR: cycleMomentum needs an optimizer with momentum (SGD) or betas (Adam, AdamW); pass cycleMomentum: false');
+      throw new TypeError(
+        'OneCycleLR: cycleMomentum needs an optimizer with momentum (SGD) or betas (Adam, AdamW); pass cycleMomentum: false',
+      );
     }
     this.optimizer.lr = initial;
     this.start();
@@ -209,13 +239,17 @@ export class OneCycleLR extends LRScheduler {
 
   protected computeLr(): number {
     const t = this.lastEpoch;
-    if (t > this.totalSteps) throw new RangeError(`OneCycleLR: stepped ${t} times, but totalSteps is ${this.totalSteps}`);
+    if (t > this.totalSteps)
+      throw new RangeError(`OneCycleLR: stepped ${t} times, but totalSteps is ${this.totalSteps}`);
     let start = 0;
     for (let i = 0; i < this.phases.length; i++) {
       const ph = this.phases[i]!;
       if (t <= ph.end || i === this.phases.length - 1) {
         // PyTorch divides by zero here (ZeroDivisionError); a NaN rate would train silently.
-        if (ph.end === start) throw new RangeError(`OneCycleLR: phase ${i + 1} of the schedule is empty at step ${t} (pctStart · totalSteps = ${ph.end + 1}); choose pctStart or totalSteps so that pctStart · totalSteps ≠ 1`);
+        if (ph.end === start)
+          throw new RangeError(
+            `OneCycleLR: phase ${i + 1} of the schedule is empty at step ${t} (pctStart · totalSteps = ${ph.end + 1}); choose pctStart or totalSteps so that pctStart · totalSteps ≠ 1`,
+          );
         const p = (t - start) / (ph.end - start);
         if (this.cycleMomentum) this.setMomentum(this.anneal(ph.startMom, ph.endMom, p));
         return this.anneal(ph.startLr, ph.endLr, p);

@@ -27,7 +27,8 @@ export class SGD extends Optimizer {
     this.dampening = checkNumber(opts.dampening ?? 0, 'SGD', 'dampening', 0);
     this.nesterov = opts.nesterov ?? false;
     this.weightDecay = checkNumber(opts.weightDecay ?? 0, 'SGD', 'weightDecay', 0);
-    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) throw new RangeError('SGD: nesterov momentum requires momentum > 0 and dampening 0');
+    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0))
+      throw new RangeError('SGD: nesterov momentum requires momentum > 0 and dampening 0');
   }
 
   step(): void {
@@ -35,7 +36,9 @@ export class SGD extends Optimizer {
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k]!;
       if (!p.grad) continue;
-      const th = p.data, g = p.grad.data, n = th.length;
+      const th = p.data,
+        g = p.grad.data,
+        n = th.length;
       if (mu === 0) {
         for (let i = 0; i < n; i++) th[i] = th[i]! - lr * (g[i]! + wd * th[i]!);
       } else {
@@ -53,7 +56,13 @@ export class SGD extends Optimizer {
   }
 
   protected hyper(): Record<string, number | boolean> {
-    return { lr: this.lr, momentum: this.momentum, dampening: this.dampening, nesterov: this.nesterov, weightDecay: this.weightDecay };
+    return {
+      lr: this.lr,
+      momentum: this.momentum,
+      dampening: this.dampening,
+      nesterov: this.nesterov,
+      weightDecay: this.weightDecay,
+    };
   }
 
   protected setHyper(h: Record<string, unknown>): void {

@@ -56,13 +56,16 @@ export class EarlyStopping implements Callback {
 
   constructor(opts: EarlyStoppingOptions = {}) {
     this.patience = opts.patience ?? 5;
-    if (!Number.isInteger(this.patience) || this.patience < 0) throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${this.patience}`);
+    if (!Number.isInteger(this.patience) || this.patience < 0)
+      throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${this.patience}`);
     this.minDelta = Math.abs(opts.minDelta ?? 0);
-    if (!Number.isFinite(this.minDelta)) throw new RangeError(`EarlyStopping: minDelta must be a finite number, got ${String(opts.minDelta)}`);
+    if (!Number.isFinite(this.minDelta))
+      throw new RangeError(`EarlyStopping: minDelta must be a finite number, got ${String(opts.minDelta)}`);
     this.restoreBestWeights = opts.restoreBestWeights ?? true;
     this.monitorOpt = opts.monitor;
     this.modeOpt = opts.mode ?? 'auto';
-    if (!['min', 'max', 'auto'].includes(this.modeOpt)) throw new RangeError(`EarlyStopping: mode must be 'min', 'max' or 'auto', got ${JSON.stringify(this.modeOpt)}`);
+    if (!['min', 'max', 'auto'].includes(this.modeOpt))
+      throw new RangeError(`EarlyStopping: mode must be 'min', 'max' or 'auto', got ${JSON.stringify(this.modeOpt)}`);
   }
 
   onTrainBegin(): void {
@@ -76,7 +79,10 @@ export class EarlyStopping implements Callback {
   onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): boolean {
     const key = this.monitorOpt ?? ('valLoss' in logs ? 'valLoss' : 'loss');
     const v = logs[key];
-    if (v === undefined) throw new RangeError(`EarlyStopping: the monitored value '${key}' is not in the logs (${Object.keys(logs).join(', ')})`);
+    if (v === undefined)
+      throw new RangeError(
+        `EarlyStopping: the monitored value '${key}' is not in the logs (${Object.keys(logs).join(', ')})`,
+      );
     const max = this.modeOpt === 'max' || (this.modeOpt === 'auto' && /acc|f1|precision|recall/i.test(key));
     const better = Number.isNaN(this.best) || (max ? v > this.best + this.minDelta : v < this.best - this.minDelta);
     if (better) {

@@ -17,7 +17,10 @@ export type Loss = Module | ((output: Tensor, target: Tensor) => Tensor);
 /** 'accuracy', or a named function of (output, target) averaged over batches by their size. */
 export type Metric = 'accuracy' | { name: string; fn: (output: Tensor, target: Tensor) => number };
 
-/** What fit needs (data, loss, optimizer, epochs) and may take (validation, batches, schedule, metrics, callbacks, output). */
+/**
+ * What fit needs (data, loss, optimizer, epochs) and may take (validation, batches, schedule, metrics, callbacks,
+ * output).
+ */
 export interface FitOptions {
   data: Data;
   valData?: Data;
@@ -64,7 +67,8 @@ function samples(d: Dataset | DataLoader): number {
 }
 
 function checkBatchSize(bs: unknown, where: string): number {
-  if (!Number.isInteger(bs) || (bs as number) < 1) throw new RangeError(`${where}: batchSize must be a positive integer, got ${String(bs)}`);
+  if (!Number.isInteger(bs) || (bs as number) < 1)
+    throw new RangeError(`${where}: batchSize must be a positive integer, got ${String(bs)}`);
   return bs as number;
 }
 
@@ -76,7 +80,10 @@ function callLoss(loss: Loss, out: Tensor, y: Tensor): Tensor {
 class Meter {
   private sums: Record<string, number> = {};
   private n = 0;
-  constructor(private readonly metrics: Metric[], private readonly threshold: number | undefined) {}
+  constructor(
+    private readonly metrics: Metric[],
+    private readonly threshold: number | undefined,
+  ) {}
 
   add(loss: number | null, out: Tensor, y: Tensor): Record<string, number> {
     const bs = out.shape[0] ?? 1;
@@ -85,8 +92,12 @@ class Meter {
     for (const m of this.metrics) {
       if (m === 'accuracy') {
         // Class-probability targets [N, C] count their most likely class.
-        const p = toLabels(out, { threshold: this.threshold }), t = y.ndim === 2 && y.shape[1]! > 1 ? toLabels(y) : y.data;
-        if (p.length !== t.length) throw new RangeError(`accuracy: the model gives ${p.length} predictions but the batch has ${t.length} targets (output shape [${out.shape.join(', ')}], target shape [${y.shape.join(', ')}])`);
+        const p = toLabels(out, { threshold: this.threshold }),
+          t = y.ndim === 2 && y.shape[1]! > 1 ? toLabels(y) : y.data;
+        if (p.length !== t.length)
+          throw new RangeError(
+            `accuracy: the model gives ${p.length} predictions but the batch has ${t.length} targets (output shape [${out.shape.join(', ')}], target shape [${y.shape.join(', ')}])`,
+          );
         let ok = 0;
         for (let i = 0; i < p.length; i++) if (p[i] === t[i]) ok++;
         now.accuracy = ok / p.length;
@@ -99,13 +110,15 @@ class Meter {
 
   means(prefix = ''): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(this.sums)) out[prefix ? prefix + k[0]!.toUpperCase() + k.slice(1) : k] = v / this.n;
+    for (const [k, v] of Object.entries(this.sums))
+      out[prefix ? prefix + k[0]!.toUpperCase() + k.slice(1) : k] = v / this.n;
     return out;
   }
 }
 
 function checkMetrics(metrics: Metric[], where: string): Metric[] {
-  if (!Array.isArray(metrics)) throw new TypeError(`${where}: metrics must be an array, such as ['accuracy'], got ${JSON.stringify(metrics)}`);
+  if (!Array.isArray(metrics))
+    throw new TypeError(`${where}: metrics must be an array, such as ['accuracy'], got ${JSON.stringify(metrics)}`);
   for (const m of metrics) {
     if (m !== 'accuracy' && !(m && typeof m.name === 'string' && typeof m.fn === 'function')) {
       throw new TypeError(`${where}: a metric must be 'accuracy' or { name, fn }, got ${JSON.stringify(m)}`);
@@ -124,31 +137,54 @@ function thresholdOf(loss: Loss | undefined): number | undefined {
  * Trains `model` for `epochs` passes over `data`: per batch zeroGrad → forward → loss → backward →
  * (clip) → optimizer.step → (batch scheduler); per epoch (scheduler), validation and callbacks.
  * Same seed and same data give bit-identical weights.
- * @example const history = fit(model, { data: { x, y }, loss: new CrossEntropyLoss(), optimizer: new Adam(model.parameters(), { lr: 0.01 }), epochs: 100 });
+ * @example const history = fit(model, { data: { x, y }, loss: new CrossEntropyLoss(), optimizer: new
+ *   Adam(model.parameters(), { lr: 0.01 }), epochs: 100 });
  */
 export function fit(model: Module, opts: FitOptions): History {
   if (!(model instanceof Module)) throw new TypeError('fit: model must be a Module');
-  if (!opts || typeof opts !== 'object') throw new TypeError('fit: expected an options object { data, loss, optimizer, epochs, … }');
+  if (!opts || typeof opts !== 'object')
+    throw new TypeError('fit: expected an options object { data, loss, optimizer, epochs, … }');
   const { loss, optimizer, epochs, scheduler } = opts;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: epochs must be a positive integer, got ${String(epochs)}`);
-  if (!(loss instanceof Module) && typeof loss !== 'function') throw new TypeError('fit: loss must be a loss module or a function (output, target) => Tensor');
-  if (!optimizer || typeof optimizer.step !== 'function') throw new TypeError('fit: optimizer must be an Optimizer (SGD, Adam, AdamW)');
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new RangeError(`fit: epochs must be a positive integer, got ${String(epochs)}`);
+  if (!(loss instanceof Module) && typeof loss !== 'function')
+    throw new TypeError('fit: loss must be a loss module or a function (output, target) => Tensor');
+  if (!optimizer || typeof optimizer.step !== 'function')
+    throw new TypeError('fit: optimizer must be an Optimizer (SGD, Adam, AdamW)');
   const metrics = checkMetrics(opts.metrics ?? [], 'fit');
   const ds = toDataset(opts.data, 'fit');
   if (samples(ds) === 0) throw new RangeError('fit: data has no samples');
   if (opts.batchSize !== undefined) checkBatchSize(opts.batchSize, 'fit');
   const generator = opts.seed !== undefined ? new Generator(opts.seed) : defaultGenerator();
-  const loader = ds instanceof DataLoader ? ds : new DataLoader(ds, { batchSize: Math.min(opts.batchSize ?? 32, ds.length), shuffle: opts.shuffle ?? true, generator });
-  if (loader.length === 0) throw new RangeError(`fit: the DataLoader gives no batches (${samples(ds)} samples, batchSize ${loader.batchSize}, dropLast)`);
+  const loader =
+    ds instanceof DataLoader
+      ? ds
+      : new DataLoader(ds, {
+          batchSize: Math.min(opts.batchSize ?? 32, ds.length),
+          shuffle: opts.shuffle ?? true,
+          generator,
+        });
+  if (loader.length === 0)
+    throw new RangeError(
+      `fit: the DataLoader gives no batches (${samples(ds)} samples, batchSize ${loader.batchSize}, dropLast)`,
+    );
   const val = opts.valData === undefined ? null : toDataset(opts.valData, 'fit (valData)');
   if (val && samples(val) === 0) throw new RangeError('fit: valData has no samples');
   const callbacks = opts.callbacks ?? [];
-  if (!Array.isArray(callbacks) || callbacks.some((c) => c === null || typeof c !== 'object')) throw new TypeError('fit: callbacks must be an array of objects with onEpochEnd, onBatchEnd, … methods');
-  if (scheduler !== undefined && (scheduler === null || typeof scheduler.step !== 'function')) throw new TypeError('fit: scheduler must be an LRScheduler (StepLR, CosineAnnealingLR, OneCycleLR, …)');
-  if (opts.verbose !== undefined && opts.verbose !== 0 && opts.verbose !== 1 && opts.verbose !== 2) throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${String(opts.verbose)}`);
+  if (!Array.isArray(callbacks) || callbacks.some((c) => c === null || typeof c !== 'object'))
+    throw new TypeError('fit: callbacks must be an array of objects with onEpochEnd, onBatchEnd, … methods');
+  if (scheduler !== undefined && (scheduler === null || typeof scheduler.step !== 'function'))
+    throw new TypeError('fit: scheduler must be an LRScheduler (StepLR, CosineAnnealingLR, OneCycleLR, …)');
+  if (opts.verbose !== undefined && opts.verbose !== 0 && opts.verbose !== 1 && opts.verbose !== 2)
+    throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${String(opts.verbose)}`);
   const threshold = thresholdOf(loss);
   const ctx: TrainContext = { model, optimizer, stopTraining: false };
-  const progress = new ProgressReporter(opts.output === undefined ? defaultSink() : opts.output, opts.verbose ?? 1, epochs, loader.length);
+  const progress = new ProgressReporter(
+    opts.output === undefined ? defaultSink() : opts.output,
+    opts.verbose ?? 1,
+    epochs,
+    loader.length,
+  );
   const history: History = { epochs: 0, train: {}, val: {}, lr: [] };
   const params = model.parameters(); // once: the tree does not change while training
   const push = (rec: Record<string, number[]>, logs: Record<string, number>): void => {
@@ -168,9 +204,13 @@ export function fit(model: Module, opts: FitOptions): History {
         optimizer.zeroGrad();
         const out = model.forward(xb);
         const l = callLoss(loss, out, yb);
-        if (l.size !== 1) throw new RangeError(`fit: the loss must be a one-element tensor, got shape [${l.shape.join(', ')}]`);
+        if (l.size !== 1)
+          throw new RangeError(`fit: the loss must be a one-element tensor, got shape [${l.shape.join(', ')}]`);
         const value = l.data[0]!;
-        if (!Number.isFinite(value)) throw new Error(`fit: the loss became ${value} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate or check the data`);
+        if (!Number.isFinite(value))
+          throw new Error(
+            `fit: the loss became ${value} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate or check the data`,
+          );
         l.backward();
         if (opts.clipGradNorm !== undefined) clipGradNorm(params, opts.clipGradNorm);
         optimizer.step();
@@ -202,12 +242,22 @@ export function fit(model: Module, opts: FitOptions): History {
 /** valLoss → loss, valAccuracy → accuracy. */
 function evaluateKeys(logs: EpochLogs): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(logs)) if (k.startsWith('val') && k.length > 3) out[k[3]!.toLowerCase() + k.slice(4)] = v;
+  for (const [k, v] of Object.entries(logs))
+    if (k.startsWith('val') && k.length > 3) out[k[3]!.toLowerCase() + k.slice(4)] = v;
   return out;
 }
 
-function evaluateInto(model: Module, data: Dataset | DataLoader, loss: Loss | undefined, metrics: Metric[], threshold: number | undefined, prefix: string, batchSize?: number): Record<string, number> {
-  const loader = data instanceof DataLoader ? data : new DataLoader(data, { batchSize: batchSize ?? Math.max(data.length, 1) });
+function evaluateInto(
+  model: Module,
+  data: Dataset | DataLoader,
+  loss: Loss | undefined,
+  metrics: Metric[],
+  threshold: number | undefined,
+  prefix: string,
+  batchSize?: number,
+): Record<string, number> {
+  const loader =
+    data instanceof DataLoader ? data : new DataLoader(data, { batchSize: batchSize ?? Math.max(data.length, 1) });
   const meter = new Meter(metrics, threshold);
   const was = model.training;
   let batches = 0;
@@ -223,21 +273,30 @@ function evaluateInto(model: Module, data: Dataset | DataLoader, loss: Loss | un
   } finally {
     model.train(was);
   }
-  if (batches === 0) throw new RangeError(`${prefix ? 'fit: valData' : 'evaluate: data'} gives no batches (a DataLoader with dropLast and batchSize ${loader.batchSize} over ${loader.dataset.length} samples)`);
+  if (batches === 0)
+    throw new RangeError(
+      `${prefix ? 'fit: valData' : 'evaluate: data'} gives no batches (a DataLoader with dropLast and batchSize ${loader.batchSize} over ${loader.dataset.length} samples)`,
+    );
   return meter.means(prefix);
 }
 
 /**
  * Loss and metrics of `model` over `data`, in eval mode and without a graph. One-score (binary)
  * outputs count as class 1 above `threshold`: by default 0 with BCEWithLogitsLoss, else 0.5.
- * @example evaluate(model, { x: xTest, y: yTest }, { loss: new CrossEntropyLoss(), metrics: ['accuracy'] }); // { loss, accuracy }
+ * @example evaluate(model, { x: xTest, y: yTest }, { loss: new CrossEntropyLoss(), metrics: ['accuracy'] }); // { loss,
+ *   accuracy }
  */
-export function evaluate(model: Module, data: Data, opts: { loss?: Loss; metrics?: Metric[]; batchSize?: number; threshold?: number } = {}): Record<string, number> {
+export function evaluate(
+  model: Module,
+  data: Data,
+  opts: { loss?: Loss; metrics?: Metric[]; batchSize?: number; threshold?: number } = {},
+): Record<string, number> {
   const metrics = checkMetrics(opts.metrics ?? ['accuracy'], 'evaluate');
   const ds = toDataset(data, 'evaluate');
   if (samples(ds) === 0) throw new RangeError('evaluate: data has no samples');
   if (opts.batchSize !== undefined) checkBatchSize(opts.batchSize, 'evaluate');
-  if (opts.threshold !== undefined && !Number.isFinite(opts.threshold)) throw new RangeError(`evaluate: threshold must be a finite number, got ${String(opts.threshold)}`);
+  if (opts.threshold !== undefined && !Number.isFinite(opts.threshold))
+    throw new RangeError(`evaluate: threshold must be a finite number, got ${String(opts.threshold)}`);
   return evaluateInto(model, ds, opts.loss, metrics, opts.threshold ?? thresholdOf(opts.loss), '', opts.batchSize);
 }
 
@@ -252,7 +311,8 @@ export function predict(model: Module, x: Tensor, opts: { batchSize?: number } =
   model.eval();
   try {
     return noGrad(() => {
-      const n = x.shape[0] ?? 1, bs = opts.batchSize ?? n;
+      const n = x.shape[0] ?? 1,
+        bs = opts.batchSize ?? n;
       if (bs >= n) return model.forward(x);
       const parts: Tensor[] = [];
       for (let s = 0; s < n; s += bs) parts.push(model.forward(x.slice(0, s, Math.min(s + bs, n))));

@@ -9,7 +9,10 @@ export interface OutputSink {
   columns?: number;
 }
 
-/** The output sink used when none is given: Node's stdout when present, else null (silent). @example fit(model, { …, output: defaultSink() }); */
+/**
+ * The output sink used when none is given: Node's stdout when present, else null (silent).
+ * @example fit(model, { …, output: defaultSink() });
+ */
 export function defaultSink(): OutputSink | null {
   const proc = (globalThis as { process?: { stdout?: OutputSink } }).process;
   return proc?.stdout && typeof proc.stdout.write === 'function' ? proc.stdout : null;
@@ -38,7 +41,10 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** Formats a metric value: accuracy-like values in [0, 1] as percentages, others with 4 decimals. @example formatValue('accuracy', 0.9731); // '97.3%' */
+/**
+ * Formats a metric value: accuracy-like values in [0, 1] as percentages, others with 4 decimals.
+ * @example formatValue('accuracy', 0.9731); // '97.3%'
+ */
 export function formatValue(name: string, v: number): string {
   return /accuracy/i.test(name) && v >= 0 && v <= 1 ? `${(100 * v).toFixed(1)}%` : v.toFixed(4);
 }
@@ -59,7 +65,12 @@ export class ProgressReporter {
   /** The last epoch's validation numbers, shown on the live line. */
   private val: Record<string, number> = {};
 
-  constructor(private readonly sink: OutputSink | null, verbose: number, private readonly epochs: number, private readonly batchesPerEpoch: number) {
+  constructor(
+    private readonly sink: OutputSink | null,
+    verbose: number,
+    private readonly epochs: number,
+    private readonly batchesPerEpoch: number,
+  ) {
     this.live = verbose === 1 && !!sink?.isTTY;
     if (verbose === 0) this.sink = null;
   }
@@ -96,8 +107,12 @@ export class ProgressReporter {
     const elapsed = (t - this.start) / 1000;
     const total = this.epochs * this.batchesPerEpoch;
     const left = (elapsed / this.done) * (total - this.done);
-    const width = 20, filled = Math.round((width * (batch + 1)) / this.batchesPerEpoch);
-    const bar = '='.repeat(Math.max(filled - 1, 0)) + (filled > 0 ? (filled === width ? '=' : '>') : '') + ' '.repeat(width - filled);
+    const width = 20,
+      filled = Math.round((width * (batch + 1)) / this.batchesPerEpoch);
+    const bar =
+      '='.repeat(Math.max(filled - 1, 0)) +
+      (filled > 0 ? (filled === width ? '=' : '>') : '') +
+      ' '.repeat(width - filled);
     const parts = [`epoch ${epoch + 1}/${this.epochs}`, `[${bar}]`, `${batch + 1}/${this.batchesPerEpoch}`];
     for (const [k, v] of Object.entries({ ...logs, ...this.val })) parts.push(`${k} ${formatValue(k, v)}`);
     parts.push(`${short(this.samples / Math.max(elapsed, 1e-9))} samples/s`, `ETA ${duration(left)}`);
