@@ -13,6 +13,7 @@ export default tseslint.config(
       'test-artifacts/**',
       'examples/playground/dist/**',
       '**/generated/**',
+      'packages/core/wasm/**', // AssemblyScript (decorators, v128): built by asc, not TypeScript
     ],
   },
   js.configs.recommended,

@@ -6,7 +6,16 @@ export type { Shape } from './shape.js';
 export { broadcastShapes } from './shape.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, topoSort } from './engine.js';
-export { kernels, setKernels, referenceKernels, type Kernels } from './kernels/index.js';
+export {
+  kernels,
+  setKernels,
+  referenceKernels,
+  setBackend,
+  getBackend,
+  wasmBuild,
+  type Backend,
+  type Kernels,
+} from './kernels/index.js';
 
 export {
   tensor,

@@ -1,35 +1,29 @@
-import { fastActivationGrad, fastBinary, fastReduce, fastUnaryParam, fastWhere } from './fast-elementwise.js';
-import { fastMatmul } from './fast-matmul.js';
-import { fastCrossEntropy, fastCrossEntropyBackward, fastSoftmax } from './fast-softmax.js';
-import { referenceKernels } from './reference.js';
+import { fastKernels } from './fast.js';
 import type { Kernels } from './types.js';
+import { wasm } from './wasm/instance.js';
+import { wasmKernels } from './wasm/wasm-kernels.js';
 
 export type { BinaryOp, Kernels, ReduceOp, UnaryOp } from './types.js';
 export { referenceKernels } from './reference.js';
+export { fastKernels } from './fast.js';
+export { wasmKernels } from './wasm/wasm-kernels.js';
+
+/** A kernel backend: 'wasm' (WebAssembly SIMD, the default where it validates) or 'ts' (pure TypeScript). */
+export type Backend = 'wasm' | 'ts';
+
+/** XENT_BACKEND from the environment when there is one (Node), for running the test suite on either set. */
+function envBackend(): string | undefined {
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return p?.env?.XENT_BACKEND;
+}
+
+// The wasm set instantiates its module on first use and runs the TypeScript kernels where WebAssembly SIMD is
+// missing, so choosing it here costs nothing at import.
+let active: Kernels = envBackend() === 'ts' || typeof WebAssembly === 'undefined' ? fastKernels : wasmKernels;
 
 /**
- * The default kernels: the reference set with the hot ones replaced by faster pure-TypeScript
- * versions (fast-*.ts). The reference kernels stay the oracle the fast ones are tested against.
- * @example setKernels(fastKernels); // back to the default set
- */
-export const fastKernels: Kernels = {
-  ...referenceKernels,
-  unaryParam: fastUnaryParam,
-  where: fastWhere,
-  activationGrad: fastActivationGrad,
-  binary: fastBinary,
-  reduce: fastReduce,
-  matmul: fastMatmul,
-  softmax: fastSoftmax,
-  crossEntropy: fastCrossEntropy,
-  crossEntropyBackward: fastCrossEntropyBackward,
-};
-
-let active: Kernels = fastKernels;
-
-/**
- * The kernels every op calls (the fast set unless `setKernels` changed it).
- * @example kernels().matmul === fastKernels.matmul; // true by default
+ * The kernels every op calls (the wasm set by default, the TypeScript set where WebAssembly SIMD is missing).
+ * @example kernels().matmul(a, [0], false, b, [0], false, m, k, n, out);
  */
 export function kernels(): Kernels {
   return active;
@@ -43,4 +37,33 @@ export function setKernels(k: Partial<Kernels>): Kernels {
   const prev = active;
   active = { ...active, ...k };
   return prev;
+}
+
+/**
+ * Chooses the kernel backend: 'wasm' (WebAssembly SIMD, relaxed-SIMD FMA when the engine accepts it) or 'ts'
+ * (the pure-TypeScript kernels). Throws when 'wasm' is asked for where WebAssembly SIMD is unavailable.
+ * @example setBackend('ts'); // the readable TypeScript kernels
+ */
+export function setBackend(name: Backend): void {
+  if (name === 'ts') active = fastKernels;
+  else if (name === 'wasm') {
+    if (!wasm()) throw new Error("setBackend: backend 'wasm' needs WebAssembly SIMD, which this engine lacks");
+    active = wasmKernels;
+  } else throw new TypeError(`setBackend: unknown backend ${JSON.stringify(name)}; expected 'wasm' or 'ts'`);
+}
+
+/**
+ * The backend the ops run on: 'wasm' when the active matmul is the wasm set's and its module loads, else 'ts'.
+ * @example getBackend(); // 'wasm' in Node 20
+ */
+export function getBackend(): Backend {
+  return active.matmul === wasmKernels.matmul && wasm() ? 'wasm' : 'ts';
+}
+
+/**
+ * Which WebAssembly build the wasm backend runs: 'relaxed' (SIMD with FMA), 'simd', or null (none loads here).
+ * @example wasmBuild(); // 'simd' in Node 20 without --experimental-wasm-relaxed-simd
+ */
+export function wasmBuild(): 'relaxed' | 'simd' | null {
+  return wasm()?.build ?? null;
 }

@@ -1,0 +1,154 @@
+import { RELAXED_WASM, SIMD_WASM } from './generated/wasm-bytes.js';
+
+/*
+ * The WebAssembly module behind the wasm kernel set: decoded from the embedded base64 and instantiated
+ * synchronously on first use (no fs, no fetch), the relaxed-SIMD (FMA) build when the engine validates
+ * it, the SIMD build otherwise, none without SIMD. The host owns the module's memory: every kernel call
+ * starts a scratch arena at the module's heap start, copies its operands in, runs and copies the result
+ * out. The arena is reset by the next call, so memory grows to the largest call's need and no further.
+ */
+
+/** The module's exports this file and the kernel set use (pointers and sizes are byte offsets / counts). */
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemmScratch32(): number;
+  gemmScratch64(): number;
+  gemm32(...a: number[]): void;
+  gemm64(...a: number[]): void;
+  bin32(...a: number[]): void;
+  bin64(...a: number[]): void;
+  un32(op: number, x: number, out: number, n: number, alpha: number): void;
+  un64(op: number, x: number, out: number, n: number, alpha: number): void;
+  actGrad32(op: number, x: number, g: number, out: number, n: number, alpha: number): void;
+  actGrad64(op: number, x: number, g: number, out: number, n: number, alpha: number): void;
+  colSum32(x: number, rows: number, w: number, out: number): void;
+  colSum64(x: number, rows: number, w: number, out: number): void;
+  softmax32(x: number, rows: number, n: number, log: number, out: number): void;
+  softmax64(x: number, rows: number, n: number, log: number, out: number): void;
+  crossEntropy32(...a: number[]): void;
+  crossEntropy64(...a: number[]): void;
+  crossEntropyBackward32(...a: number[]): void;
+  crossEntropyBackward64(...a: number[]): void;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 to bytes with a lookup table: the same code in Node, browsers and Workers. */
+export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < 64; i++) table[B64.charCodeAt(i)] = i;
+  let len = s.length;
+  while (len > 0 && s[len - 1] === '=') len--;
+  const out = new Uint8Array(new ArrayBuffer((len * 3) >> 2));
+  let o = 0;
+  for (let i = 0; i < len; i += 4) {
+    const a = table[s.charCodeAt(i)]!,
+      b = table[s.charCodeAt(i + 1)]!,
+      c = i + 2 < len ? table[s.charCodeAt(i + 2)]! : 0,
+      d = i + 3 < len ? table[s.charCodeAt(i + 3)]! : 0;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = v >> 16;
+    if (o < out.length) out[o++] = (v >> 8) & 255;
+    if (o < out.length) out[o++] = v & 255;
+  }
+  return out;
+}
+
+/** Which build runs: 'relaxed' (SIMD with FMA), 'simd', or null when the engine has no WebAssembly SIMD. */
+export type WasmBuild = 'relaxed' | 'simd';
+
+let state: { exports: WasmExports; build: WasmBuild } | null | undefined; // undefined: not tried yet
+
+/** Instantiates the module once (synchronously); null when WebAssembly SIMD is missing or refused. */
+export function wasm(): { exports: WasmExports; build: WasmBuild } | null {
+  if (state !== undefined) return state;
+  state = null;
+  if (typeof WebAssembly === 'undefined') return state;
+  for (const [build, text] of [
+    ['relaxed', RELAXED_WASM],
+    ['simd', SIMD_WASM],
+  ] as const) {
+    const bytes = decodeBase64(text);
+    if (!WebAssembly.validate(bytes)) continue;
+    try {
+      // Synchronous compile: fine in Node and Workers; a browser's main thread may refuse modules over 4 KB.
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+      state = { exports: inst.exports as unknown as WasmExports, build };
+    } catch {
+      state = null;
+    }
+    break;
+  }
+  if (state) arena.attach(state.exports);
+  return state;
+}
+
+/**
+ * A bump allocator over the module's memory, reset at the start of every kernel call. The typed-array views
+ * are re-created whenever the memory grew (a grown non-shared memory detaches its old buffer).
+ */
+class Arena {
+  private mem: WebAssembly.Memory | null = null;
+  private base = 0;
+  private top = 0;
+  f32 = new Float32Array(0);
+  f64 = new Float64Array(0);
+  i32 = new Int32Array(0);
+
+  attach(e: WasmExports): void {
+    this.mem = e.memory;
+    this.base = e.heapBase();
+    this.top = this.base;
+    this.views();
+  }
+
+  /** Starts a call: everything allocated by the previous call is free again. */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** `bytes` bytes aligned to 16; grows the memory (at least doubling it) when needed. */
+  alloc(bytes: number): number {
+    const p = (this.top + 15) & ~15;
+    this.top = p + bytes;
+    const mem = this.mem!;
+    const have = mem.buffer.byteLength;
+    if (this.top > have) {
+      const need = Math.ceil((this.top - have) / 65536);
+      mem.grow(Math.max(need, have / 65536));
+    }
+    if (this.f64.buffer !== mem.buffer) this.views();
+    return p;
+  }
+
+  /** Copies x into the arena; returns its byte offset. */
+  put(x: Float32Array | Float64Array | Int32Array): number {
+    const p = this.alloc(x.byteLength);
+    if (x instanceof Float32Array) this.f32.set(x, p >> 2);
+    else if (x instanceof Float64Array) this.f64.set(x, p >> 3);
+    else this.i32.set(x, p >> 2);
+    return p;
+  }
+
+  /** Copies n elements at byte offset p into out (from out[at]). */
+  get(p: number, out: Float32Array | Float64Array, n = out.length, at = 0): void {
+    if (out instanceof Float32Array) out.set(this.f32.subarray(p >> 2, (p >> 2) + n), at);
+    else out.set(this.f64.subarray(p >> 3, (p >> 3) + n), at);
+  }
+
+  /** Bytes of memory the module holds now (for the no-growth test). */
+  size(): number {
+    return this.mem ? this.mem.buffer.byteLength : 0;
+  }
+
+  private views(): void {
+    const b = this.mem!.buffer;
+    this.f32 = new Float32Array(b);
+    this.f64 = new Float64Array(b);
+    this.i32 = new Int32Array(b);
+  }
+}
+
+/** The one arena of the module. */
+export const arena = new Arena();

@@ -1,0 +1,211 @@
+import type { Storage } from '../../dtype.js';
+import { fastKernels } from '../fast.js';
+import type { BinaryOp, CrossEntropyTarget, Kernels, UnaryOp } from '../types.js';
+import { arena, wasm, type WasmExports } from './instance.js';
+
+/*
+ * The WebAssembly SIMD kernel set: matmul, the elementwise maps and broadcasts the ops produce, the bias
+ * gradient, activation backward, softmax and the fused cross-entropy run in wasm (float32 as f32x4, float64 as
+ * f64x2); every other kernel, and every call these do not cover (other stride patterns, mixed storage types,
+ * class weights, smoothing, classes off the last axis), is the fast TypeScript kernel's. Operands are copied
+ * into the module's memory and results copied out: no tensor lives in wasm memory, nothing to dispose.
+ * Below MIN elements the copies cost more than they save and the TypeScript kernel runs.
+ */
+
+const MIN = 64;
+
+/** The module when every storage is the same float type, or null (then the TypeScript kernel runs). */
+function ready(...xs: Storage[]): WasmExports | null {
+  const w = wasm();
+  if (!w) return null;
+  const t = xs[0]!.constructor;
+  for (const x of xs) if (x.constructor !== t) return null;
+  arena.reset();
+  return w.exports;
+}
+const f32 = (x: Storage): boolean => x instanceof Float32Array;
+const bytes = (x: Storage): number => (f32(x) ? 4 : 8);
+
+const matmul: Kernels['matmul'] = (a, aOffsets, transA, b, bOffsets, transB, m, k, n, out) => {
+  const batch = aOffsets.length;
+  if (m === 0 || n === 0 || batch === 0) return;
+  const w = m * k * n >= 4096 ? ready(a, b, out) : null;
+  if (!w) return fastKernels.matmul(a, aOffsets, transA, b, bOffsets, transB, m, k, n, out);
+  if (k === 0) return void out.fill(0, 0, batch * m * n);
+  const s = bytes(out),
+    single = f32(out);
+  const scratch = arena.alloc(single ? w.gemmScratch32() : w.gemmScratch64());
+  const pa = arena.alloc(m * k * s),
+    pb = arena.alloc(k * n * s),
+    pc = arena.alloc(m * n * s);
+  const ars = transA ? 1 : k,
+    acs = transA ? m : 1; // A(i, p) at i·ars + p·acs
+  const brs = transB ? 1 : n,
+    bcs = transB ? k : 1; // B(p, j) at p·brs + j·bcs
+  const view = single ? arena.f32 : arena.f64,
+    sh = single ? 2 : 3;
+  const gemm = single ? w.gemm32 : w.gemm64;
+  for (let t = 0; t < batch; t++) {
+    // A batch that repeats an operand (broadcast) copies it once.
+    if (t === 0 || aOffsets[t] !== aOffsets[t - 1]) view.set(a.subarray(aOffsets[t]!, aOffsets[t]! + m * k), pa >> sh);
+    if (t === 0 || bOffsets[t] !== bOffsets[t - 1]) view.set(b.subarray(bOffsets[t]!, bOffsets[t]! + k * n), pb >> sh);
+    gemm(pa, ars, acs, pb, brs, bcs, m, k, n, pc, scratch);
+    arena.get(pc, out, m * n, t * m * n);
+  }
+};
+
+/**
+ * How an operand is read over `shape` cut at dim d into [rows, w]: element (r, j) at r·rs + j·cs with cs ∈ {0, 1}
+ * and rs ∈ {0, 1, w}; null when its strides are none of those (size-1 dims never matter).
+ */
+function view2d(strides: readonly number[], shape: readonly number[], d: number, w: number): [number, number] | null {
+  const nd = shape.length;
+  let acc = 1,
+    cs = -1;
+  for (let i = nd - 1; i >= d; i--) {
+    if (shape[i] === 1) continue;
+    const c = strides[i] === 0 ? 0 : strides[i] === acc ? 1 : -2;
+    if (c === -2 || (cs !== -1 && c !== cs)) return null;
+    cs = c;
+    acc *= shape[i]!;
+  }
+  if (cs === -1) cs = 0; // no inner dim larger than 1: one element per row
+  let rs = -1;
+  acc = cs === 1 ? w : 1;
+  for (let i = d - 1; i >= 0; i--) {
+    if (shape[i] === 1) continue;
+    const c = strides[i] === 0 ? 0 : strides[i] === acc ? 1 : -2;
+    if (c === -2 || (rs !== -1 && c !== rs)) return null;
+    rs = c;
+    acc *= shape[i]!;
+  }
+  return [rs === 1 ? (cs === 1 ? w : 1) : 0, cs];
+}
+
+const BIN: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+
+const binary: Kernels['binary'] = (op, a, aStrides, b, bStrides, shape, out) => {
+  const code = BIN[op],
+    n = out.length;
+  const w = code !== undefined && n >= MIN ? ready(a, b, out) : null;
+  if (w) {
+    for (let d = 0, rows = 1; d <= shape.length; rows *= shape[d++]!) {
+      const width = n / rows;
+      const va = view2d(aStrides, shape, d, width),
+        vb = va && view2d(bStrides, shape, d, width);
+      if (!va || !vb) continue;
+      const pa = arena.put(a),
+        pb = arena.put(b),
+        po = arena.alloc(n * bytes(out));
+      (f32(out) ? w.bin32 : w.bin64)(code!, pa, va[0], va[1], pb, vb[0], vb[1], po, rows, width);
+      return arena.get(po, out);
+    }
+  }
+  fastKernels.binary(op, a, aStrides, b, bStrides, shape, out);
+};
+
+const UN: Partial<Record<UnaryOp | 'clampMin' | 'clampMax', number>> = {
+  neg: 0,
+  abs: 1,
+  sqrt: 2,
+  square: 3,
+  clampMin: 4,
+  clampMax: 5,
+  exp: 6,
+};
+
+function map(code: number, x: Storage, alpha: number, out: Storage, w: WasmExports): void {
+  const px = arena.put(x);
+  (f32(out) ? w.un32 : w.un64)(code, px, px, out.length, alpha);
+  arena.get(px, out);
+}
+
+const unary: Kernels['unary'] = (op, x, out) => {
+  const code = UN[op];
+  const w = code !== undefined && out.length >= MIN ? ready(x, out) : null;
+  if (w) map(code!, x, 0, out, w);
+  else fastKernels.unary(op, x, out);
+};
+
+const unaryParam: Kernels['unaryParam'] = (op, x, alpha, out) => {
+  const code = op === 'clampMin' || op === 'clampMax' ? UN[op] : undefined;
+  const w = code !== undefined && out.length >= MIN ? ready(x, out) : null;
+  if (w) map(code!, x, alpha, out, w);
+  else fastKernels.unaryParam(op, x, alpha, out);
+};
+
+const activationGrad: Kernels['activationGrad'] = (op, x, g, alpha, out) => {
+  const w = out.length >= MIN ? ready(x, g, out) : null;
+  if (!w) return fastKernels.activationGrad(op, x, g, alpha, out);
+  const px = arena.put(x),
+    pg = arena.put(g);
+  (f32(out) ? w.actGrad32 : w.actGrad64)(op === 'relu' ? 0 : 1, px, pg, pg, out.length, alpha);
+  arena.get(pg, out);
+};
+
+const reduce: Kernels['reduce'] = (op, x, shape, reduced, out) => {
+  // Σ over leading dims, the rest kept (a bias gradient): column sums, rows added in the reference's order.
+  let cut = 0;
+  while (cut < shape.length && reduced[cut]) cut++;
+  const colSum = op === 'sum' && cut > 0 && reduced.slice(cut).every((r) => !r) && x.length > 0;
+  const w = colSum && x.length >= MIN ? ready(x, out) : null;
+  if (!w) return fastKernels.reduce(op, x, shape, reduced, out);
+  const width = out.length,
+    px = arena.put(x),
+    po = arena.alloc(width * bytes(out));
+  (f32(out) ? w.colSum32 : w.colSum64)(px, x.length / width, width, po);
+  arena.get(po, out);
+};
+
+const softmax: Kernels['softmax'] = (x, outer, n, inner, log, out) => {
+  const w = inner === 1 && out.length >= MIN ? ready(x, out) : null;
+  if (!w) return fastKernels.softmax(x, outer, n, inner, log, out);
+  const px = arena.put(x);
+  (f32(out) ? w.softmax32 : w.softmax64)(px, outer, n, log ? 1 : 0, px);
+  arena.get(px, out);
+};
+
+/** Rows of logits with one class index each, no weights, no smoothing: the case the wasm loss covers. */
+const plain = (t: CrossEntropyTarget, inner: number): boolean =>
+  inner === 1 && t.index !== null && t.weight === null && t.smoothing === 0;
+
+const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, loss, denom) => {
+  const w = plain(t, inner) && x.length >= MIN && loss instanceof Float64Array ? ready(x, logp) : null;
+  if (!w || !(denom instanceof Float64Array)) return fastKernels.crossEntropy(x, outer, c, inner, t, logp, loss, denom);
+  const px = arena.put(x),
+    pi = arena.put(t.index!),
+    pl = arena.alloc(outer * 8),
+    pd = arena.alloc(outer * 8);
+  (f32(x) ? w.crossEntropy32 : w.crossEntropy64)(px, outer, c, pi, px, pl, pd);
+  arena.get(px, logp);
+  arena.get(pl, loss);
+  arena.get(pd, denom);
+};
+
+const crossEntropyBackward: Kernels['crossEntropyBackward'] = (logp, outer, c, inner, t, scale, out) => {
+  const w = plain(t, inner) && out.length >= MIN && scale instanceof Float64Array ? ready(logp, out) : null;
+  if (!w) return fastKernels.crossEntropyBackward(logp, outer, c, inner, t, scale, out);
+  const px = arena.put(logp),
+    pi = arena.put(t.index!),
+    ps = arena.put(scale);
+  (f32(out) ? w.crossEntropyBackward32 : w.crossEntropyBackward64)(px, outer, c, pi, ps, px);
+  arena.get(px, out);
+};
+
+/**
+ * The WebAssembly SIMD kernel set (the default where WebAssembly SIMD validates): wasm where it pays, the
+ * fast TypeScript kernels elsewhere, the same results to the stated tolerances (docs/backends.md).
+ * @example setKernels(wasmKernels); // what setBackend('wasm') does
+ */
+export const wasmKernels: Kernels = {
+  ...fastKernels,
+  matmul,
+  binary,
+  unary,
+  unaryParam,
+  activationGrad,
+  reduce,
+  softmax,
+  crossEntropy,
+  crossEntropyBackward,
+};

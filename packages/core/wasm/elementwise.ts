@@ -1,0 +1,138 @@
+// AssemblyScript: elementwise kernels over float32 (f32x4) or float64 (f64x2), generic in T.
+// Every result here is the correctly rounded one the TypeScript reference computes (add, sub, mul,
+// div, sqrt, neg, abs, square, clamp, select), so these agree bit for bit; exp is within 2 ulp.
+import { exp32, exp64 } from './exp';
+
+// Binary op codes, as the host passes them.
+const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
+
+@inline function vop<T>(op: i32, x: v128, y: v128): v128 {
+  if (op == ADD) return v128.add<T>(x, y);
+  if (op == SUB) return v128.sub<T>(x, y);
+  if (op == MUL) return v128.mul<T>(x, y);
+  return v128.div<T>(x, y);
+}
+
+@inline function sop<T>(op: i32, x: T, y: T): T {
+  if (op == ADD) return x + y;
+  if (op == SUB) return x - y;
+  if (op == MUL) return x * y;
+  return x / y;
+}
+
+/**
+ * out[r, j] = a[r·ars + j·acs] ∘ b[r·brs + j·bcs] over rows × w, out contiguous; acs and bcs are 0 or 1
+ * (same shape, scalar, row, column: every broadcast the ops produce between two operands).
+ */
+function bin<T>(op: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize, rows: i32, w: i32): void {
+  const S = sizeof<T>(), L = <i32>(16 / S);
+  for (let r = 0; r < rows; r++) {
+    const pa = a + <usize>r * ars * S, pb = b + <usize>r * brs * S, po = out + <usize>r * w * S;
+    let j = 0;
+    if (acs == 1 && bcs == 1) {
+      for (; j + L <= w; j += L) v128.store(po + j * S, vop<T>(op, v128.load(pa + j * S), v128.load(pb + j * S)));
+    } else if (acs == 1) {
+      const y = v128.splat<T>(load<T>(pb));
+      for (; j + L <= w; j += L) v128.store(po + j * S, vop<T>(op, v128.load(pa + j * S), y));
+    } else if (bcs == 1) {
+      const x = v128.splat<T>(load<T>(pa));
+      for (; j + L <= w; j += L) v128.store(po + j * S, vop<T>(op, x, v128.load(pb + j * S)));
+    }
+    for (; j < w; j++) store<T>(po + j * S, sop<T>(op, load<T>(pa + j * acs * S), load<T>(pb + j * bcs * S)));
+  }
+}
+
+export function bin32(op: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize, rows: i32, w: i32): void {
+  bin<f32>(op, a, ars, acs, b, brs, bcs, out, rows, w);
+}
+export function bin64(op: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize, rows: i32, w: i32): void {
+  bin<f64>(op, a, ars, acs, b, brs, bcs, out, rows, w);
+}
+
+// Unary op codes.
+const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP = 6;
+
+@inline function vun<T>(op: i32, x: v128, al: v128): v128 {
+  if (op == NEG) return v128.neg<T>(x);
+  if (op == ABS) return v128.abs<T>(x);
+  if (op == SQRT) return v128.sqrt<T>(x);
+  if (op == SQUARE) return v128.mul<T>(x, x);
+  if (op == CLAMP_MIN) return v128.pmax<T>(x, al); // x < α ? α : x (NaN and −0 kept, as the reference)
+  if (op == CLAMP_MAX) return v128.pmin<T>(x, al); // α < x ? α : x
+  if (sizeof<T>() == 4) return exp32(x);
+  return exp64(x);
+}
+
+@inline function sun<T>(op: i32, x: T, al: T): T {
+  if (op == NEG) return -x;
+  if (op == ABS) return abs<T>(x);
+  if (op == SQRT) return sqrt<T>(x);
+  if (op == SQUARE) return x * x;
+  if (op == CLAMP_MIN) return x < al ? al : x;
+  if (op == CLAMP_MAX) return x > al ? al : x;
+  const v = v128.splat<T>(x);
+  return v128.extract_lane<T>(sizeof<T>() == 4 ? exp32(v) : exp64(v), 0);
+}
+
+/** out[i] = f(x[i], α) for n elements (out may be x). */
+function un<T>(op: i32, x: usize, out: usize, n: i32, alpha: T): void {
+  const S = sizeof<T>(), L = <i32>(16 / S), al = v128.splat<T>(alpha);
+  let i = 0;
+  for (; i + L <= n; i += L) v128.store(out + i * S, vun<T>(op, v128.load(x + i * S), al));
+  for (; i < n; i++) store<T>(out + i * S, sun<T>(op, load<T>(x + i * S), alpha));
+}
+export function un32(op: i32, x: usize, out: usize, n: i32, alpha: f32): void {
+  un<f32>(op, x, out, n, alpha);
+}
+export function un64(op: i32, x: usize, out: usize, n: i32, alpha: f64): void {
+  un<f64>(op, x, out, n, alpha);
+}
+
+/**
+ * Activation backward: relu (op 0) out = x ≤ 0 ? 0 : g (g where x is NaN); leakyRelu (op 1)
+ * out = x > 0 ? g : α·g (α·g where x is NaN).
+ */
+function actGrad<T>(op: i32, x: usize, g: usize, out: usize, n: i32, alpha: T): void {
+  const S = sizeof<T>(), L = <i32>(16 / S), al = v128.splat<T>(alpha), zero = v128.splat<T>(0);
+  let i = 0;
+  if (op == 0) {
+    for (; i + L <= n; i += L) {
+      const o = i * S;
+      v128.store(out + o, v128.andnot(v128.load(g + o), v128.le<T>(v128.load(x + o), zero)));
+    }
+    for (; i < n; i++) store<T>(out + i * S, load<T>(x + i * S) <= 0 ? 0 : load<T>(g + i * S));
+  } else {
+    for (; i + L <= n; i += L) {
+      const o = i * S, gv = v128.load(g + o);
+      v128.store(out + o, v128.bitselect(gv, v128.mul<T>(al, gv), v128.gt<T>(v128.load(x + o), zero)));
+    }
+    for (; i < n; i++) {
+      const v = load<T>(g + i * S);
+      store<T>(out + i * S, load<T>(x + i * S) > 0 ? v : alpha * v);
+    }
+  }
+}
+export function actGrad32(op: i32, x: usize, g: usize, out: usize, n: i32, alpha: f32): void {
+  actGrad<f32>(op, x, g, out, n, alpha);
+}
+export function actGrad64(op: i32, x: usize, g: usize, out: usize, n: i32, alpha: f64): void {
+  actGrad<f64>(op, x, g, out, n, alpha);
+}
+
+/** out[j] = Σ_r x[r·w + j] (a bias gradient), rows added in order as the reference does. */
+function colSum<T>(x: usize, rows: i32, w: i32, out: usize): void {
+  const S = sizeof<T>(), L = <i32>(16 / S);
+  memory.fill(out, 0, <usize>w * S);
+  for (let r = 0; r < rows; r++) {
+    const px = x + <usize>r * w * S;
+    let j = 0;
+    for (; j + L <= w; j += L) v128.store(out + j * S, v128.add<T>(v128.load(out + j * S), v128.load(px + j * S)));
+    for (; j < w; j++) store<T>(out + j * S, load<T>(out + j * S) + load<T>(px + j * S));
+  }
+}
+export function colSum32(x: usize, rows: i32, w: i32, out: usize): void {
+  colSum<f32>(x, rows, w, out);
+}
+export function colSum64(x: usize, rows: i32, w: i32, out: usize): void {
+  colSum<f64>(x, rows, w, out);
+}

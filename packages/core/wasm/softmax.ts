@@ -1,0 +1,153 @@
+// AssemblyScript: softmax, log-softmax and the fused cross-entropy over rows (classes on the last axis),
+// float32 and float64, generic in T. Sums of exponentials are accumulated in float64 lanes;
+// log-probabilities are formed as (x − max) − lse in float64 and rounded once, as the reference does.
+import { exp32, exp64 } from './exp';
+
+@inline function vexp<T>(x: v128): v128 {
+  if (sizeof<T>() == 4) return exp32(x);
+  return exp64(x);
+}
+
+/** Largest entry of the row, NaN ignored; 0 for a row of −∞ (so that x − max is −∞, not NaN), as the reference. */
+function rowMax<T>(x: usize, n: i32): T {
+  const S = sizeof<T>(), L = <i32>(16 / S);
+  let mv = v128.splat<T>(<T>-Infinity);
+  let j = 0;
+  for (; j + L <= n; j += L) mv = v128.pmax<T>(mv, v128.load(x + j * S)); // m < v ? v : m: a NaN v is skipped
+  let m: T = <T>-Infinity;
+  if (sizeof<T>() == 4) {
+    const a = f32x4.extract_lane(mv, 0), b = f32x4.extract_lane(mv, 1);
+    const c = f32x4.extract_lane(mv, 2), d = f32x4.extract_lane(mv, 3);
+    if (<T>a > m) m = <T>a;
+    if (<T>b > m) m = <T>b;
+    if (<T>c > m) m = <T>c;
+    if (<T>d > m) m = <T>d;
+  } else {
+    const a = f64x2.extract_lane(mv, 0), b = f64x2.extract_lane(mv, 1);
+    if (<T>a > m) m = <T>a;
+    if (<T>b > m) m = <T>b;
+  }
+  for (; j < n; j++) {
+    const v = load<T>(x + j * S);
+    if (v > m) m = v;
+  }
+  return m == <T>-Infinity ? <T>0 : m;
+}
+
+/** Σ e^(x − m) over the row in float64; writes the exponentials to e unless e is 0. */
+function expSum<T>(x: usize, n: i32, m: T, e: usize): f64 {
+  const S = sizeof<T>(), L = <i32>(16 / S), mv = v128.splat<T>(m);
+  let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + L <= n; j += L) {
+    const v = vexp<T>(v128.sub<T>(v128.load(x + j * S), mv));
+    if (e) v128.store(e + j * S, v);
+    if (sizeof<T>() == 4) {
+      acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(v));
+      acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
+    } else {
+      acc0 = f64x2.add(acc0, v);
+    }
+  }
+  const acc = f64x2.add(acc0, acc1);
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; j < n; j++) {
+    const v = v128.extract_lane<T>(vexp<T>(v128.splat<T>(load<T>(x + j * S) - m)), 0);
+    if (e) store<T>(e + j * S, v);
+    s += <f64>v;
+  }
+  return s;
+}
+
+/** out = (x − m) − lse over the row, computed in float64 and rounded once. */
+function logRow<T>(x: usize, n: i32, m: T, lse: f64, out: usize): void {
+  const S = sizeof<T>(), L = <i32>(16 / S);
+  const mv = f64x2.splat(<f64>m), lv = f64x2.splat(lse);
+  let j = 0;
+  for (; j + L <= n; j += L) {
+    const v = v128.load(x + j * S);
+    if (sizeof<T>() == 4) {
+      const lo = f64x2.sub(f64x2.sub(f64x2.promote_low_f32x4(v), mv), lv);
+      const hi = f64x2.sub(f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)), mv), lv);
+      const dl = f32x4.demote_f64x2_zero(lo), dh = f32x4.demote_f64x2_zero(hi);
+      v128.store(out + j * S, v128.shuffle<f32>(dl, dh, 0, 1, 4, 5));
+    } else {
+      v128.store(out + j * S, f64x2.sub(f64x2.sub(v, mv), lv));
+    }
+  }
+  for (; j < n; j++) store<T>(out + j * S, <T>(<f64>load<T>(x + j * S) - <f64>m - lse));
+}
+
+/** Softmax (log = 0) or log-softmax (log = 1) of each of `rows` rows of n entries. */
+function softmax<T>(x: usize, rows: i32, n: i32, log: i32, out: usize): void {
+  const S = sizeof<T>(), L = <i32>(16 / S);
+  for (let r = 0; r < rows; r++) {
+    const px = x + <usize>r * n * S, po = out + <usize>r * n * S;
+    const m = rowMax<T>(px, n);
+    if (log) {
+      logRow<T>(px, n, m, Math.log(expSum<T>(px, n, m, 0)), po);
+    } else {
+      const inv = v128.splat<T>(<T>(1 / expSum<T>(px, n, m, po)));
+      let j = 0;
+      for (; j + L <= n; j += L) v128.store(po + j * S, v128.mul<T>(v128.load(po + j * S), inv));
+      const s = v128.extract_lane<T>(inv, 0);
+      for (; j < n; j++) store<T>(po + j * S, load<T>(po + j * S) * s);
+    }
+  }
+}
+export function softmax32(x: usize, rows: i32, n: i32, log: i32, out: usize): void {
+  softmax<f32>(x, rows, n, log, out);
+}
+export function softmax64(x: usize, rows: i32, n: i32, log: i32, out: usize): void {
+  softmax<f64>(x, rows, n, log, out);
+}
+
+/**
+ * Cross-entropy forward over rows with one class index each (index < 0: ignored row): logp = log-softmax(x),
+ * loss[r] = −logp[r, y], denom[r] = 1 (0 when ignored). loss and denom are float64.
+ */
+function crossEntropy<T>(x: usize, rows: i32, c: i32, index: usize, logp: usize, loss: usize, denom: usize): void {
+  const S = sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    const px = x + <usize>r * c * S, pl = logp + <usize>r * c * S;
+    const m = rowMax<T>(px, c);
+    logRow<T>(px, c, m, Math.log(expSum<T>(px, c, m, 0)), pl);
+    const y = load<i32>(index + (<usize>r << 2));
+    store<f64>(loss + (<usize>r << 3), y >= 0 ? -<f64>load<T>(pl + <usize>y * S) : 0);
+    store<f64>(denom + (<usize>r << 3), y >= 0 ? 1 : 0);
+  }
+}
+export function crossEntropy32(x: usize, rows: i32, c: i32, index: usize, logp: usize, loss: usize, denom: usize): void {
+  crossEntropy<f32>(x, rows, c, index, logp, loss, denom);
+}
+export function crossEntropy64(x: usize, rows: i32, c: i32, index: usize, logp: usize, loss: usize, denom: usize): void {
+  crossEntropy<f64>(x, rows, c, index, logp, loss, denom);
+}
+
+/** Fused backward: out[r] = s_r·(e^logp[r] − onehot(y_r)), all 0 for an ignored row or s_r = 0. scale is float64. */
+function crossEntropyBackward<T>(logp: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
+  const S = sizeof<T>(), L = <i32>(16 / S);
+  for (let r = 0; r < rows; r++) {
+    const pl = logp + <usize>r * c * S, po = out + <usize>r * c * S;
+    const s = load<f64>(scale + (<usize>r << 3)), y = load<i32>(index + (<usize>r << 2));
+    if (s == 0 || y < 0) {
+      memory.fill(po, 0, <usize>c * S);
+      continue;
+    }
+    const sv = v128.splat<T>(<T>s);
+    let j = 0;
+    for (; j + L <= c; j += L) v128.store(po + j * S, v128.mul<T>(sv, vexp<T>(v128.load(pl + j * S))));
+    for (; j < c; j++) {
+      const e = v128.extract_lane<T>(vexp<T>(v128.splat<T>(load<T>(pl + j * S))), 0);
+      store<T>(po + j * S, <T>s * e);
+    }
+    const py = po + <usize>y * S;
+    store<T>(py, <T>(<f64>load<T>(py) - s)); // ∂/∂x_y of −log p_y: p_y − 1, scaled
+  }
+}
+export function crossEntropyBackward32(logp: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
+  crossEntropyBackward<f32>(logp, rows, c, index, scale, out);
+}
+export function crossEntropyBackward64(logp: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
+  crossEntropyBackward<f64>(logp, rows, c, index, scale, out);
+}
