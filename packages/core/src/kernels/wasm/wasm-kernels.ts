@@ -9,10 +9,14 @@ import { arena, wasm, type WasmExports } from './instance.js';
  * f64x2); every other kernel, and every call these do not cover (other stride patterns, mixed storage types,
  * class weights, smoothing, classes off the last axis), is the fast TypeScript kernel's. Operands are copied
  * into the module's memory and results copied out: no tensor lives in wasm memory, nothing to dispose.
- * Below MIN elements the copies cost more than they save and the TypeScript kernel runs.
+ * Below wasmLimits.min elements the copies cost more than they save and the TypeScript kernel runs.
  */
 
-const MIN = 64;
+/**
+ * Sizes below which the TypeScript kernel runs (elements; multiply-adds for matmul). Tests set them to 0 to run
+ * the wasm kernels on every shape.
+ */
+export const wasmLimits = { min: 64, matmul: 4096 };
 
 /** The module when every storage is the same float type, or null (then the TypeScript kernel runs). */
 function ready(...xs: Storage[]): WasmExports | null {
@@ -29,7 +33,7 @@ const bytes = (x: Storage): number => (f32(x) ? 4 : 8);
 const matmul: Kernels['matmul'] = (a, aOffsets, transA, b, bOffsets, transB, m, k, n, out) => {
   const batch = aOffsets.length;
   if (m === 0 || n === 0 || batch === 0) return;
-  const w = m * k * n >= 4096 ? ready(a, b, out) : null;
+  const w = m * k * n >= wasmLimits.matmul ? ready(a, b, out) : null;
   if (!w) return fastKernels.matmul(a, aOffsets, transA, b, bOffsets, transB, m, k, n, out);
   if (k === 0) return void out.fill(0, 0, batch * m * n);
   const s = bytes(out),
@@ -87,7 +91,8 @@ const BIN: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 
 const binary: Kernels['binary'] = (op, a, aStrides, b, bStrides, shape, out) => {
   const code = BIN[op],
     n = out.length;
-  const w = code !== undefined && n >= MIN ? ready(a, b, out) : null;
+  if (n === 0 && code !== undefined) return; // nothing to write
+  const w = code !== undefined && n >= wasmLimits.min ? ready(a, b, out) : null;
   if (w) {
     for (let d = 0, rows = 1; d <= shape.length; rows *= shape[d++]!) {
       const width = n / rows;
@@ -122,20 +127,20 @@ function map(code: number, x: Storage, alpha: number, out: Storage, w: WasmExpor
 
 const unary: Kernels['unary'] = (op, x, out) => {
   const code = UN[op];
-  const w = code !== undefined && out.length >= MIN ? ready(x, out) : null;
+  const w = code !== undefined && out.length >= wasmLimits.min ? ready(x, out) : null;
   if (w) map(code!, x, 0, out, w);
   else fastKernels.unary(op, x, out);
 };
 
 const unaryParam: Kernels['unaryParam'] = (op, x, alpha, out) => {
   const code = op === 'clampMin' || op === 'clampMax' ? UN[op] : undefined;
-  const w = code !== undefined && out.length >= MIN ? ready(x, out) : null;
+  const w = code !== undefined && out.length >= wasmLimits.min ? ready(x, out) : null;
   if (w) map(code!, x, alpha, out, w);
   else fastKernels.unaryParam(op, x, alpha, out);
 };
 
 const activationGrad: Kernels['activationGrad'] = (op, x, g, alpha, out) => {
-  const w = out.length >= MIN ? ready(x, g, out) : null;
+  const w = out.length >= wasmLimits.min ? ready(x, g, out) : null;
   if (!w) return fastKernels.activationGrad(op, x, g, alpha, out);
   const px = arena.put(x),
     pg = arena.put(g);
@@ -148,7 +153,7 @@ const reduce: Kernels['reduce'] = (op, x, shape, reduced, out) => {
   let cut = 0;
   while (cut < shape.length && reduced[cut]) cut++;
   const colSum = op === 'sum' && cut > 0 && reduced.slice(cut).every((r) => !r) && x.length > 0;
-  const w = colSum && x.length >= MIN ? ready(x, out) : null;
+  const w = colSum && x.length >= wasmLimits.min ? ready(x, out) : null;
   if (!w) return fastKernels.reduce(op, x, shape, reduced, out);
   const width = out.length,
     px = arena.put(x),
@@ -158,7 +163,7 @@ const reduce: Kernels['reduce'] = (op, x, shape, reduced, out) => {
 };
 
 const softmax: Kernels['softmax'] = (x, outer, n, inner, log, out) => {
-  const w = inner === 1 && out.length >= MIN ? ready(x, out) : null;
+  const w = inner === 1 && out.length >= wasmLimits.min ? ready(x, out) : null;
   if (!w) return fastKernels.softmax(x, outer, n, inner, log, out);
   const px = arena.put(x);
   (f32(out) ? w.softmax32 : w.softmax64)(px, outer, n, log ? 1 : 0, px);
@@ -170,7 +175,7 @@ const plain = (t: CrossEntropyTarget, inner: number): boolean =>
   inner === 1 && t.index !== null && t.weight === null && t.smoothing === 0;
 
 const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, loss, denom) => {
-  const w = plain(t, inner) && x.length >= MIN && loss instanceof Float64Array ? ready(x, logp) : null;
+  const w = plain(t, inner) && x.length >= wasmLimits.min && loss instanceof Float64Array ? ready(x, logp) : null;
   if (!w || !(denom instanceof Float64Array)) return fastKernels.crossEntropy(x, outer, c, inner, t, logp, loss, denom);
   const px = arena.put(x),
     pi = arena.put(t.index!),
@@ -183,7 +188,7 @@ const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, loss
 };
 
 const crossEntropyBackward: Kernels['crossEntropyBackward'] = (logp, outer, c, inner, t, scale, out) => {
-  const w = plain(t, inner) && out.length >= MIN && scale instanceof Float64Array ? ready(logp, out) : null;
+  const w = plain(t, inner) && out.length >= wasmLimits.min && scale instanceof Float64Array ? ready(logp, out) : null;
   if (!w) return fastKernels.crossEntropyBackward(logp, outer, c, inner, t, scale, out);
   const px = arena.put(logp),
     pi = arena.put(t.index!),
