@@ -13,10 +13,12 @@ export const CTORS: [string, Ctor][] = [
 /** A deterministic pseudo-random array in [−1, 1) (an LCG, so failures reproduce). */
 export function rand(T: Ctor, n: number, seed = 1): Storage {
   let s = seed >>> 0;
-  return T.from({ length: n }, () => {
+  const x = new T(n);
+  for (let i = 0; i < n; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
+    x[i] = s / 2 ** 31 - 1;
+  }
+  return x;
 }
 
 /** NaN, ±0, ±∞, subnormals of the type, and ordinary values. */
