@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, getBackend, kernels, relu, tensor } from '@xent/core';
+import { Generator, getBackend, relu, tensor } from '@xent/core';
+import { kernels, fastKernels, referenceKernels, wasmKernels, type BinaryOp } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import {
   fastBinary,
@@ -7,9 +8,6 @@ import {
   fastUnaryParam,
   fastWhere,
 } from '../../../packages/core/src/kernels/fast-elementwise.js';
-import { fastKernels, wasmKernels } from '../../../packages/core/src/kernels/index.js';
-import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
-import type { BinaryOp } from '../../../packages/core/src/kernels/types.js';
 import { broadcastShapes, broadcastStrides } from '../../../packages/core/src/shape.js';
 
 const gen = new Generator(13);

@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   crossEntropy,
   getBackend,
-  kernels,
   linear,
   noGrad,
   randn,
@@ -13,7 +12,7 @@ import {
   wasmBuild,
   type Tensor,
 } from '@xent/core';
-import { fastKernels, wasmKernels } from '../../../packages/core/src/kernels/index.js';
+import { fastKernels, kernels, wasmKernels } from '@xent/core/extend';
 import { arena } from '../../../packages/core/src/kernels/wasm/instance.js';
 
 const initial = getBackend();
