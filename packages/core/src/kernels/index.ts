@@ -11,15 +11,10 @@ export { wasmKernels } from './wasm/wasm-kernels.js';
 /** A kernel backend: 'wasm' (WebAssembly SIMD, the default where it validates) or 'ts' (pure TypeScript). */
 export type Backend = 'wasm' | 'ts';
 
-/** XENT_BACKEND from the environment when there is one (Node), for running the test suite on either set. */
-function envBackend(): string | undefined {
-  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return p?.env?.XENT_BACKEND;
-}
-
 // The wasm set instantiates its module on first use and runs the TypeScript kernels where WebAssembly SIMD is
-// missing, so choosing it here costs nothing at import.
-let active: Kernels = envBackend() === 'ts' || typeof WebAssembly === 'undefined' ? fastKernels : wasmKernels;
+// missing, so choosing it here costs nothing at import. (The test suite picks the backend from XENT_BACKEND in
+// test/setup-backend.ts: the core reads no environment.)
+let active: Kernels = typeof WebAssembly === 'undefined' ? fastKernels : wasmKernels;
 
 /**
  * The kernels every op calls (the wasm set by default, the TypeScript set where WebAssembly SIMD is missing).
