@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spiralFixture } from './lib/data.js';
+import { measureColdStart } from './lib/cold-start.js';
 import { markdown, withLatest } from './lib/report.js';
 import { type RunResult, WORKLOADS, type Workload, quickWorkloads } from './lib/workloads.js';
 
@@ -52,8 +53,19 @@ function findTorch(): { python: string; version: string } | null {
 const torch = findTorch();
 
 export const RUNNERS: Runner[] = [
-  { name: 'xent-float32', cmd: node('xent.ts', '--dtype', 'float32'), supports: () => true },
-  { name: 'xent-float64', cmd: node('xent.ts', '--dtype', 'float64'), supports: () => true },
+  // xent float32 on the wasm kernels (the default backend) and on the pure-TypeScript ones; float64 likewise.
+  { name: 'xent-wasm', cmd: node('xent.ts', '--dtype', 'float32', '--backend', 'wasm'), supports: () => true },
+  { name: 'xent-ts', cmd: node('xent.ts', '--dtype', 'float32', '--backend', 'ts'), supports: () => true },
+  {
+    name: 'xent-wasm-float64',
+    cmd: node('xent.ts', '--dtype', 'float64', '--backend', 'wasm'),
+    supports: (wl) => !wl.id.startsWith('w4'),
+  },
+  {
+    name: 'xent-ts-float64',
+    cmd: node('xent.ts', '--dtype', 'float64', '--backend', 'ts'),
+    supports: (wl) => !wl.id.startsWith('w4'),
+  },
   { name: 'tfjs-cpu', cmd: node('tfjs.ts', '--backend', 'cpu'), supports: tensorOnly },
   { name: 'tfjs-wasm', cmd: node('tfjs.ts', '--backend', 'wasm'), supports: tensorOnly },
   {
@@ -99,6 +111,20 @@ function versions(): Record<string, string> {
   return v;
 }
 
+/**
+ * The environment of a runner's process. PyTorch's gets OpenBLAS's own CPU detection and cache sizes: the machine's
+ * OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (set for other tools) are removed for that process only, and it runs one thread.
+ */
+function runnerEnv(r: Runner): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' };
+  if (r.name === 'pytorch') {
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+    env.OPENBLAS_NUM_THREADS = '1'; // one thread, as xent's default (the runner also sets torch's to 1)
+  }
+  return env;
+}
+
 function runOne(r: Runner, wl: Workload, fixture: string): RunResult {
   const na = r.unavailable?.();
   if (na) return { key: wl.key, runner: r.name, ok: false, note: na };
@@ -113,7 +139,7 @@ function runOne(r: Runner, wl: Workload, fixture: string): RunResult {
       timeout: (quick ? 60 : 300) * 1000,
       maxBuffer: 64 << 20,
       cwd: here,
-      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+      env: runnerEnv(r),
     },
   );
   const last = res.stdout?.trim().split('\n').pop() ?? '';
@@ -175,6 +201,8 @@ function main(): void {
       console.log(`  ${fmtLine(res)}`);
     }
   }
+  const coldStart = !only && !runnerNames ? measureColdStart(quick ? 3 : 7) : undefined;
+  if (coldStart) console.log(`\ncold start (import + first 256×256 float32 matmul, ms): ${JSON.stringify(coldStart)}`);
   const machine = {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
@@ -191,6 +219,7 @@ function main(): void {
     versions: versions(),
     workloads: wls,
     results,
+    ...(coldStart ? { coldStart } : {}),
   };
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   // A filtered run (--only, --runners) never replaces the full run's latest results.

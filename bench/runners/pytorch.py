@@ -15,7 +15,29 @@ wl = json.loads(args["--workload"])
 skip_after_ms = float(args.get("--skipAfterMs", 15000))
 p = wl["params"]
 torch.manual_seed(0)
+torch.set_num_threads(1)  # one thread, as xent by default (the orchestrator sets OPENBLAS_NUM_THREADS=1 too)
 NAME = "pytorch"
+
+
+def blas_info():
+    """Which BLAS library torch has loaded (from /proc/self/maps) and OpenBLAS's thread count when it is OpenBLAS."""
+    import ctypes
+    import re
+    try:
+        with open("/proc/self/maps") as f:
+            libs = sorted({line.split()[-1] for line in f if re.search(r"blas", line)})
+    except OSError:
+        libs = []
+    names = ", ".join(l.rsplit("/", 1)[-1] for l in libs) or "none found"
+    threads = ""
+    for lib in libs:
+        try:
+            n = ctypes.CDLL(lib).openblas_get_num_threads()
+            threads = f", OpenBLAS threads {n}"
+            break
+        except (OSError, AttributeError):
+            continue
+    return f"BLAS: {names}{threads}"
 
 
 def peak_mb():
@@ -118,7 +140,7 @@ def main():
             times.append(dt / units)
         med = statistics.median(times)
         res = {"key": wl["key"], "runner": NAME, "ok": True, "times": times, "median": med, "min": min(times),
-               "max": max(times), "peakMB": peak_mb(), "note": f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)"}
+               "max": max(times), "peakMB": peak_mb(), "note": f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), {blas_info()}"}
         if wid_is("w1-matmul"):
             res["gflops"] = 2 * p["n"] ** 3 / (med * 1e6)
         if after:

@@ -1,5 +1,5 @@
-/* xent's side of every workload, in float32 or float64 (--dtype). */
-import { type DType, type Tensor, Value, crossEntropy, linear, mm, noGrad, relu, tensor } from '@xent/core';
+/* xent's side of every workload, in float32 or float64 (--dtype), on the wasm or TypeScript kernels (--backend). */
+import { type DType, type Tensor, Value, crossEntropy, linear, mm, noGrad, relu, setBackend, tensor } from '@xent/core';
 import { Adam, Linear, ReLU, Sequential } from '@xent/nn';
 import { accuracy, labels, mlpBatch, mlpLayers, normals, spiralFixture, valuePoints, widths } from '../lib/data.js';
 import { type Prepared, isMain, main } from '../lib/measure.js';
@@ -39,6 +39,7 @@ function sgd(params: Tensor[], lr: number): void {
 
 export function prepare(wl: Workload, flags: Record<string, string>): Prepared {
   const dtype = (flags.dtype ?? 'float32') as DType;
+  setBackend(flags.backend === 'ts' ? 'ts' : 'wasm');
   const p = wl.params;
   const ce = (z: Tensor, t: Tensor): Tensor => crossEntropy(z, t); // the fused loss, mean over the batch
   switch (wl.id) {
@@ -157,4 +158,8 @@ function valueMlp(points: number): Prepared {
   };
 }
 
-if (isMain(import.meta.url)) void main((f) => `xent-${f.dtype ?? 'float32'}`, prepare);
+/** The runner's name: xent-wasm, xent-ts, xent-wasm-float64, xent-ts-float64. */
+export const runnerName = (f: Record<string, string>): string =>
+  `xent-${f.backend === 'ts' ? 'ts' : 'wasm'}${f.dtype === 'float64' ? '-float64' : ''}`;
+
+if (isMain(import.meta.url)) void main(runnerName, prepare);

@@ -34,7 +34,7 @@ function torchPython(): string | null {
 const py = torchPython();
 
 const runners: [string, string[]][] = [
-  ['xent-float32', node('xent.ts', '--dtype', 'float32')], // the same protocol, and the accuracy the peers must match
+  ['xent-wasm', node('xent.ts', '--dtype', 'float32', '--backend', 'wasm')], // the same protocol, and the accuracy the peers must match
   ['tfjs-wasm', node('tfjs.ts', '--backend', 'wasm')],
   ['jax-js-eager', node('jax.ts', '--mode', 'eager')],
   ['jax-js-jit', node('jax.ts', '--mode', 'jit')],

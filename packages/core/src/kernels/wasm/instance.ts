@@ -55,6 +55,14 @@ export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** Base64 to bytes: Node's Buffer where there is one (native, ~0.2 ms), the portable decoder elsewhere. */
+function fromBase64(s: string): Uint8Array<ArrayBuffer> {
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (!B) return decodeBase64(s);
+  const b = B.from(s, 'base64');
+  return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+}
+
 /** Which build runs: 'relaxed' (SIMD with FMA), 'simd', or null when the engine has no WebAssembly SIMD. */
 export type WasmBuild = 'relaxed' | 'simd';
 
@@ -69,7 +77,7 @@ export function wasm(): { exports: WasmExports; build: WasmBuild } | null {
     ['relaxed', RELAXED_WASM],
     ['simd', SIMD_WASM],
   ] as const) {
-    const bytes = decodeBase64(text);
+    const bytes = fromBase64(text);
     if (!WebAssembly.validate(bytes)) continue;
     try {
       // Synchronous compile: fine in Node and Workers; a browser's main thread may refuse modules over 4 KB.
