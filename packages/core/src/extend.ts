@@ -24,6 +24,8 @@ export {
   type UnaryOp,
   type BinaryOp,
   type ReduceOp,
+  type SgdStep,
+  type AdamStep,
 } from './kernels/index.js';
 export type { CrossEntropyTarget } from './kernels/types.js';
 export { wasmLimits } from './kernels/wasm/wasm-kernels.js';

@@ -3,6 +3,7 @@
 export * from './gemm';
 export * from './elementwise';
 export * from './softmax';
+export * from './optim';
 
 /** Where the host's scratch may start: past the static data. */
 export function heapBase(): usize {

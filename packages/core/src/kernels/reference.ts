@@ -1,6 +1,7 @@
 import type { Storage } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 import { referenceGradKernels } from './reference-grad.js';
+import { referenceOptimKernels } from './reference-optim.js';
 import { referenceIndexingKernels } from './reference-indexing.js';
 import { forEachRow } from './strided.js';
 import type { BinaryOp, CrossEntropyTarget, Kernels, ReduceOp, UnaryOp } from './types.js';
@@ -211,6 +212,7 @@ function coalesce(shape: readonly number[], strides: readonly number[]): [number
  */
 export const referenceKernels: Kernels = {
   ...referenceGradKernels,
+  ...referenceOptimKernels,
   ...referenceIndexingKernels,
   unary(op: UnaryOp, x, out) {
     maps[op](x, out, out.length);

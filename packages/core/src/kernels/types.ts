@@ -46,6 +46,30 @@ export interface CrossEntropyTarget {
   smoothing: number;
 }
 
+/** One SGD step's settings (PyTorch's SGD): rate, momentum μ, dampening, weight decay, Nesterov, first step. */
+export interface SgdStep {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  /** The momentum buffer is empty: b = d instead of μ·b + (1 − dampening)·d. */
+  first: boolean;
+}
+
+/** One Adam step's settings, bias corrections folded in: stepSize = lr / (1 − β₁ᵗ), bc2Sqrt = √(1 − β₂ᵗ). */
+export interface AdamStep {
+  stepSize: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  bc2Sqrt: number;
+  /** L2 penalty added to the gradient (Adam's weightDecay; 0 for AdamW). */
+  l2: number;
+  /** θ is multiplied by this first (AdamW: 1 − lr·weightDecay; 1 for Adam). */
+  decay: number;
+}
+
 /**
  * The whole numeric surface the ops stand on. Everything works on flat, contiguous typed arrays;
  * shapes and strides are passed in. A faster implementation (WebAssembly, workers) replaces this
@@ -193,4 +217,17 @@ export interface Kernels {
     scale: Storage,
     out: Storage,
   ): void;
+  /**
+   * One SGD step in place over a parameter p, its gradient g and (momentum > 0) its momentum buffer:
+   *   d = g + wd·p;  b = first ? d : μ·b + (1 − dampening)·d;  p −= lr·(nesterov ? d + μ·b : b)
+   * (p −= lr·d when μ = 0)
+   * computed in float64 and rounded once per stored value, whatever the storage.
+   */
+  sgdUpdate(p: Storage, g: Storage, buf: Storage | null, o: SgdStep): void;
+  /**
+   * One Adam/AdamW/AMSGrad step in place: d = g + l2·p; p ·= decay; m = β₁m + (1 − β₁)d; v = β₂v + (1 − β₂)d²;
+   * v̂ = max(vmax, v) when vmax is given (stored back); p −= stepSize·(m / (√v̂ / bc2Sqrt + eps)); in float64 as
+   * sgdUpdate.
+   */
+  adamUpdate(p: Storage, g: Storage, m: Storage, v: Storage, vmax: Storage | null, o: AdamStep): void;
 }

@@ -1,4 +1,5 @@
 import type { Tensor } from '@xent/core';
+import { kernels } from '@xent/core/extend';
 import { Optimizer, checkNumber } from './optimizer.js';
 
 /** Adam's and AdamW's options, PyTorch's names in camelCase (lr 1e-3, betas [0.9, 0.999], eps 1e-8). */
@@ -45,8 +46,7 @@ export class Adam extends Optimizer {
       if (!p.grad) continue;
       const t = ++this.steps[k]!;
       const th = p.data,
-        g = p.grad.data,
-        n = th.length;
+        g = p.grad.data;
       const m = this.buffer('expAvg', k),
         v = this.buffer('expAvgSq', k);
       const vmax = amsgrad ? this.buffer('maxExpAvgSq', k) : null;
@@ -55,20 +55,8 @@ export class Adam extends Optimizer {
       const stepSize = lr / bc1;
       const decay = decoupled ? 1 - lr * wd : 1;
       const l2 = decoupled ? 0 : wd;
-      for (let i = 0; i < n; i++) {
-        let x = th[i]!;
-        const d = g[i]! + l2 * x;
-        if (decoupled) x *= decay;
-        const mi = b1 * m[i]! + (1 - b1) * d;
-        let vi = b2 * v[i]! + (1 - b2) * d * d;
-        m[i] = mi;
-        v[i] = vi;
-        if (vmax) {
-          vi = vmax[i]! > vi ? vmax[i]! : vi;
-          vmax[i] = vi;
-        }
-        th[i] = x - stepSize * (mi / (Math.sqrt(vi) / bc2Sqrt + eps));
-      }
+      // One pass in the active kernel set (wasm or TypeScript).
+      kernels().adamUpdate(th, g, m, v, vmax, { stepSize, beta1: b1, beta2: b2, eps, bc2Sqrt, l2, decay });
     }
   }
 

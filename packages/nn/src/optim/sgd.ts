@@ -1,4 +1,5 @@
 import type { Tensor } from '@xent/core';
+import { kernels } from '@xent/core/extend';
 import { Optimizer, checkNumber } from './optimizer.js';
 
 /** SGD's options, PyTorch's names in camelCase (all 0 / false by default, lr 1e-3). */
@@ -37,20 +38,11 @@ export class SGD extends Optimizer {
       const p = this.params[k]!;
       if (!p.grad) continue;
       const th = p.data,
-        g = p.grad.data,
-        n = th.length;
-      if (mu === 0) {
-        for (let i = 0; i < n; i++) th[i] = th[i]! - lr * (g[i]! + wd * th[i]!);
-      } else {
-        const first = this.steps[k] === 0 || this.buffers.momentumBuffer![k] === null;
-        const b = this.buffer('momentumBuffer', k);
-        for (let i = 0; i < n; i++) {
-          const d = g[i]! + wd * th[i]!;
-          const bi = first ? d : mu * b[i]! + (1 - dampening) * d;
-          b[i] = bi;
-          th[i] = th[i]! - lr * (nesterov ? d + mu * bi : bi);
-        }
-      }
+        g = p.grad.data;
+      // One pass in the active kernel set (wasm or TypeScript): d = g + wd·θ, momentum, θ −= lr·step.
+      const first = this.steps[k] === 0 || (mu !== 0 && this.buffers.momentumBuffer![k] === null);
+      const b = mu === 0 ? null : this.buffer('momentumBuffer', k);
+      kernels().sgdUpdate(th, g, b, { lr, momentum: mu, dampening, weightDecay: wd, nesterov, first });
       this.steps[k]!++;
     }
   }

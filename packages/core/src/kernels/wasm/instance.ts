@@ -30,6 +30,10 @@ export interface WasmExports {
   crossEntropy64(...a: number[]): void;
   crossEntropyBackward32(...a: number[]): void;
   crossEntropyBackward64(...a: number[]): void;
+  sgd32(...a: number[]): void;
+  sgd64(...a: number[]): void;
+  adam32(...a: number[]): void;
+  adam64(...a: number[]): void;
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -197,6 +197,48 @@ const crossEntropyBackward: Kernels['crossEntropyBackward'] = (logp, outer, c, i
   arena.get(px, out);
 };
 
+const sgdUpdate: Kernels['sgdUpdate'] = (p, g, buf, o) => {
+  const n = p.length,
+    mom = o.momentum !== 0 && buf !== null;
+  const w = n >= wasmLimits.min ? (mom ? ready(p, g, buf!) : ready(p, g)) : null;
+  if (!w) return fastKernels.sgdUpdate(p, g, buf, o);
+  const pp = arena.put(p),
+    pg = arena.put(g),
+    pb = mom ? arena.put(buf!) : 0;
+  (f32(p) ? w.sgd32 : w.sgd64)(
+    pp,
+    pg,
+    pb,
+    n,
+    o.lr,
+    mom ? o.momentum : 0,
+    o.dampening,
+    o.weightDecay,
+    +o.nesterov,
+    +o.first,
+  );
+  arena.get(pp, p);
+  if (mom) arena.get(pb, buf!);
+};
+
+const adamUpdate: Kernels['adamUpdate'] = (p, g, m, v, vmax, o) => {
+  const n = p.length;
+  const w = n >= wasmLimits.min ? (vmax ? ready(p, g, m, v, vmax) : ready(p, g, m, v)) : null;
+  if (!w) return fastKernels.adamUpdate(p, g, m, v, vmax, o);
+  const pp = arena.put(p),
+    pg = arena.put(g),
+    pm = arena.put(m),
+    pv = arena.put(v),
+    px = vmax ? arena.put(vmax) : 0;
+  (f32(p) ? w.adam32 : w.adam64)(
+    ...[pp, pg, pm, pv, px, n, o.stepSize, o.beta1, o.beta2, o.eps, o.bc2Sqrt, o.l2, o.decay, +(o.decay !== 1)],
+  );
+  arena.get(pp, p);
+  arena.get(pm, m);
+  arena.get(pv, v);
+  if (vmax) arena.get(px, vmax);
+};
+
 /**
  * The WebAssembly SIMD kernel set (the default where WebAssembly SIMD validates): wasm where it pays, the
  * fast TypeScript kernels elsewhere, the same results to the stated tolerances (docs/backends.md).
@@ -213,4 +255,6 @@ export const wasmKernels: Kernels = {
   softmax,
   crossEntropy,
   crossEntropyBackward,
+  sgdUpdate,
+  adamUpdate,
 };
