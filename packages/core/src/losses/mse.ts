@@ -1,7 +1,7 @@
-import { mul, square, sub } from '../ops/elementwise.js';
+import { mul, neg, square, sub } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { fmt, sameShape } from '../shape.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, record } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
 import { type Reduction, checkReduction, checkTensor } from './targets.js';
 
@@ -18,9 +18,14 @@ export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduc
   checkReduction(reduction, fn);
   if (!sameShape(input.shape, target.shape))
     throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
-  const elems = noGrad(() => square(sub(input, target)));
-  return reduceLoss(fn, [input, target], elems, reduction, () => {
-    const d = mul(sub(input, target), 2); // d(x − t)²/dx = 2(x − t)
-    return [d, mul(d, -1)];
-  });
+  const elems = record(
+    fn,
+    [input, target],
+    noGrad(() => square(sub(input, target))),
+    (g) => {
+      const d = mul(g, mul(sub(input, target), 2)); // d(x − t)²/dx = 2(x − t), d/dt = −2(x − t)
+      return [d, neg(d)];
+    },
+  );
+  return reduceLoss(elems, reduction);
 }
