@@ -26,6 +26,7 @@ export {
   type UnaryOp,
   type BinaryOp,
   type ReduceOp,
+  type ParamOp,
 } from './kernels/index.js';
 export type { CrossEntropyTarget } from './kernels/types.js';
 export { alloc } from './dtype.js';

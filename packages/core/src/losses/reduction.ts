@@ -2,6 +2,7 @@ import { alloc } from '../dtype.js';
 import { div } from '../ops/elementwise.js';
 import { expand } from '../ops/shape.js';
 import { Tensor, record } from '../tensor.js';
+import { checkReduction } from './targets.js';
 
 /**
  * The one reduction of every loss, a recorded op: the per-element losses `elems` (a graph node of
@@ -12,6 +13,7 @@ import { Tensor, record } from '../tensor.js';
  * @example reduceLoss(record('mseLoss', [x, t], squares, vjp), 'mean'); // (1/n) Σ (x − t)²
  */
 export function reduceLoss(elems: Tensor, reduction: 'mean' | 'sum' | 'none' | 'batchmean', den?: number): Tensor {
+  checkReduction(reduction, 'reduceLoss', ['mean', 'sum', 'none', 'batchmean']);
   if (reduction === 'none') return elems;
   const n =
     reduction === 'sum'

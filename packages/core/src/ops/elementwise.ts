@@ -223,7 +223,8 @@ export function erf(x: TensorLike): Tensor {
 }
 
 /**
- * GELU, exact form x·Φ(x) = x·(1 + erf(x/√2))/2, composed so it differentiates to any order.
+ * GELU, exact form x·Φ(x) = x·(1 + erf(x/√2))/2: a composite (no node of its own; its graph is mul, erf, add),
+ * so it differentiates to any order.
  * @example gelu(tensor([0])); // [0]
  */
 export function gelu(x: TensorLike): Tensor {

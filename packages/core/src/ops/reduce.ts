@@ -105,7 +105,8 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 }
 
 /**
- * log Σ eˣ over `dim`, computed as m + log Σ e^(x − m) with m the (detached) max.
+ * log Σ eˣ over `dim`, computed as m + log Σ e^(x − m) with m the (detached) max: a composite of exp, sum, log
+ * (no node of its own).
  * @example logsumexp(tensor([0, 0])); // log 2
  */
 export function logsumexp(x: Tensor, dim?: Dim, keepdim = false): Tensor {
@@ -147,7 +148,7 @@ export function variance(x: Tensor, dim?: Dim, opts: { keepdim?: boolean; correc
   return record('var', [x], out, (g) => [mul(unreduce(g, x.shape, dims), mul(sub(x, mean(x, dims, true)), 2 / dof))]);
 }
 
-/** Standard deviation: √var. @example std(tensor([1, 2, 3, 4])); // 1.2910 */
+/** Standard deviation: √var, a composite (sqrt of the var node). @example std(tensor([1, 2, 3, 4])); // 1.2910 */
 export function std(x: Tensor, dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor {
   return sqrt(variance(x, dim, opts));
 }
