@@ -827,6 +827,7 @@ export const NOT_OPS: Record<string, string> = {
   broadcastStrides: 'shape helper',
   stridesOf: 'shape helper',
   sizeOf: 'shape helper',
+  formatShape: 'the one shape formatter of error messages',
   softmaxNode: 'records a given softmax as the op softmax (covered by the softmax row and crossEntropy)',
   logSoftmaxNode: 'records a given log-softmax as the op logSoftmax (covered by logSoftmax and crossEntropy)',
 };

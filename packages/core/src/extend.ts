@@ -30,4 +30,4 @@ export {
 } from './kernels/index.js';
 export type { CrossEntropyTarget } from './kernels/types.js';
 export { alloc } from './dtype.js';
-export { broadcastStrides, stridesOf, sizeOf } from './shape.js';
+export { broadcastStrides, stridesOf, sizeOf, fmt as formatShape } from './shape.js';

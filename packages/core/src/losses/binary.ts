@@ -1,9 +1,9 @@
 import { add, clamp, div, log, mul, neg, sigmoid, softplus, sub } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { broadcastShapes, fmt, sameShape } from '../shape.js';
-import { type Tensor, record } from '../tensor.js';
+import { type Tensor, assertTensor, record } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
-import { type Reduction, at, checkReduction, checkTensor } from './targets.js';
+import { type Reduction, at, checkReduction } from './targets.js';
 
 /** PyTorch's floor for x(1 − x) in the gradient: 1e-12 held as a float32 (9.99999996e-13). */
 const EPS = Math.fround(1e-12);
@@ -16,8 +16,8 @@ export interface BinaryOptions {
 }
 
 function checkPair(fn: string, input: Tensor, target: Tensor, opts: BinaryOptions): void {
-  checkTensor(input, fn, 'input');
-  checkTensor(target, fn, 'target');
+  assertTensor(input, fn, 'input');
+  assertTensor(target, fn, 'target');
   checkReduction(opts.reduction ?? 'mean', fn);
   if (!sameShape(input.shape, target.shape))
     throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
@@ -26,7 +26,7 @@ function checkPair(fn: string, input: Tensor, target: Tensor, opts: BinaryOption
     ['posWeight', (opts as { posWeight?: Tensor | null }).posWeight],
   ] as const) {
     if (w === undefined || w === null) continue;
-    checkTensor(w, fn, name);
+    assertTensor(w, fn, name);
     let b: number[] | null = null;
     try {
       b = broadcastShapes(w.shape, input.shape, fn);

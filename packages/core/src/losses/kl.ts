@@ -1,9 +1,9 @@
 import { add, eq, exp, log, mul, ne, neg, sub, where } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { fmt, sameShape } from '../shape.js';
-import { type Tensor, record } from '../tensor.js';
+import { type Tensor, assertTensor, record } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
-import { at, checkReduction, checkTensor } from './targets.js';
+import { at, checkReduction } from './targets.js';
 
 /**
  * Kullback–Leibler divergence with the input as log-probabilities, as PyTorch's `F.kl_div`:
@@ -21,8 +21,8 @@ export function klDiv(
   opts: { reduction?: 'mean' | 'sum' | 'none' | 'batchmean'; logTarget?: boolean } = {},
 ): Tensor {
   const fn = 'klDiv';
-  checkTensor(input, fn, 'input');
-  checkTensor(target, fn, 'target');
+  assertTensor(input, fn, 'input');
+  assertTensor(target, fn, 'target');
   const { reduction = 'mean', logTarget = false } = opts;
   checkReduction(reduction, fn, ['mean', 'sum', 'none', 'batchmean']);
   if (!sameShape(input.shape, target.shape))

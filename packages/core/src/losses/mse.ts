@@ -1,9 +1,9 @@
 import { mul, neg, square, sub } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { fmt, sameShape } from '../shape.js';
-import { type Tensor, record } from '../tensor.js';
+import { type Tensor, assertTensor, record } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
-import { type Reduction, checkReduction, checkTensor } from './targets.js';
+import { type Reduction, checkReduction } from './targets.js';
 
 /**
  * Mean squared error, as PyTorch's `F.mse_loss`: (input − target)² per element, then the reduction.
@@ -12,8 +12,8 @@ import { type Reduction, checkReduction, checkTensor } from './targets.js';
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   const fn = 'mseLoss';
-  checkTensor(input, fn, 'input');
-  checkTensor(target, fn, 'target');
+  assertTensor(input, fn, 'input');
+  assertTensor(target, fn, 'target');
   const { reduction = 'mean' } = opts;
   checkReduction(reduction, fn);
   if (!sameShape(input.shape, target.shape))

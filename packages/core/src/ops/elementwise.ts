@@ -1,7 +1,7 @@
 import { type DType, alloc, checkDType, promote } from '../dtype.js';
 import { type BinaryOp, type UnaryOp, kernels } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides, fmt, sameShape } from '../shape.js';
-import { Tensor, type TensorLike, asTensor, isTensorArg, record } from '../tensor.js';
+import { Tensor, type TensorLike, asTensor, assertTensor, record } from '../tensor.js';
 
 /* Elementwise ops with numpy broadcasting. Each op: the kernel call, then its derivative as
    differentiable tensor ops one line below. The engine undoes broadcasting afterwards. */
@@ -195,8 +195,8 @@ function activationGrad(op: 'relu' | 'leakyRelu', g: Tensor, x: Tensor, alpha: n
  * @example reluBackward(tensor([5, 5]), tensor([-1, 2])); // [0, 5]
  */
 export function reluBackward(g: Tensor, x: Tensor): Tensor {
-  isTensorArg(g, 'reluBackward', 'g');
-  isTensorArg(x, 'reluBackward', 'x');
+  assertTensor(g, 'reluBackward', 'g');
+  assertTensor(x, 'reluBackward', 'x');
   if (!sameShape(g.shape, x.shape))
     throw new RangeError(`reluBackward: g of shape ${fmt(g.shape)} must have the shape of x ${fmt(x.shape)}`);
   return record('reluBackward', [g, x], activationGrad('relu', g, x, 0), (gg) => [reluBackward(gg, x), null]);
@@ -207,8 +207,8 @@ export function reluBackward(g: Tensor, x: Tensor): Tensor {
  * @example leakyReluBackward(tensor([5, 5]), tensor([-1, 2]), 0.1); // [0.5, 5]
  */
 export function leakyReluBackward(g: Tensor, x: Tensor, slope: number): Tensor {
-  isTensorArg(g, 'leakyReluBackward', 'g');
-  isTensorArg(x, 'leakyReluBackward', 'x');
+  assertTensor(g, 'leakyReluBackward', 'g');
+  assertTensor(x, 'leakyReluBackward', 'x');
   if (!sameShape(g.shape, x.shape))
     throw new RangeError(`leakyReluBackward: g of shape ${fmt(g.shape)} must have the shape of x ${fmt(x.shape)}`);
   const out = activationGrad('leakyRelu', g, x, slope);
@@ -344,14 +344,14 @@ export const le = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'le');
 
 /** A copy with its own storage; the gradient passes through. @example clone(x); */
 export function clone(x: Tensor): Tensor {
-  isTensorArg(x, 'clone');
+  assertTensor(x, 'clone');
   const out = new Tensor(x.data.slice(), x.shape);
   return record('clone', [x], out, (g) => [g]); // d x = 1
 }
 
 /** The same values stored as `dtype`; the gradient comes back in the input's dtype. @example cast(x, 'float32'); */
 export function cast(x: Tensor, dtype: DType): Tensor {
-  isTensorArg(x, 'cast');
+  assertTensor(x, 'cast');
   checkDType(dtype, 'cast');
   if (x.dtype === dtype) return x;
   const out = new Tensor(alloc(dtype, x.size), x.shape);

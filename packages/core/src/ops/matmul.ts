@@ -1,12 +1,12 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../shape.js';
-import { Tensor, describe, record } from '../tensor.js';
+import { Tensor, assertTensor, record } from '../tensor.js';
 import { reshape, squeeze, unsqueeze } from './shape.js';
 
 function checkTensors(a: unknown, b: unknown, op: string): void {
-  if (!(a instanceof Tensor)) throw new TypeError(`${op}: the first argument must be a Tensor, got ${describe(a)}`);
-  if (!(b instanceof Tensor)) throw new TypeError(`${op}: the second argument must be a Tensor, got ${describe(b)}`);
+  assertTensor(a, op, 'the first argument');
+  assertTensor(b, op, 'the second argument');
 }
 
 /** Offsets of each matrix of a batch, broadcast from `batch` to `full`. */

@@ -1,7 +1,7 @@
 import { alloc } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { normDim, sizeOf } from '../shape.js';
-import { Tensor, isTensorArg, record } from '../tensor.js';
+import { Tensor, assertTensor, record } from '../tensor.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
 
@@ -20,7 +20,7 @@ function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
  * @example softmax(tensor([0, 0])); // [0.5, 0.5]
  */
 export function softmax(x: Tensor, dim = -1): Tensor {
-  isTensorArg(x, 'softmax');
+  assertTensor(x, 'softmax');
   const d = normDim(dim, x.ndim, 'softmax');
   return softmaxNode(x, d, softmaxRaw(x, d, false));
 }
@@ -40,7 +40,7 @@ export function softmaxNode(x: Tensor, d: number, y: Tensor): Tensor {
  * @example logSoftmax(tensor([0, 0])); // [-0.6931, -0.6931]
  */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
-  isTensorArg(x, 'logSoftmax');
+  assertTensor(x, 'logSoftmax');
   const d = normDim(dim, x.ndim, 'logSoftmax');
   return logSoftmaxNode(x, d, softmaxRaw(x, d, true));
 }
