@@ -84,6 +84,19 @@ describe('writeSafetensors: byte-exact vectors', () => {
     expect(tensors.f!.data).toEqual(f.data);
   });
 
+  it("keeps a tensor named '__proto__' or 'constructor' as a plain name", () => {
+    const { tensors } = readSafetensors(
+      writeSafetensors(
+        new Map([
+          ['__proto__', tensor([1])],
+          ['constructor', tensor([2])],
+        ]),
+      ),
+    );
+    expect(Object.keys(tensors)).toEqual(['__proto__', 'constructor']);
+    expect(Array.from(tensors['__proto__']!.data)).toEqual([1]);
+  });
+
   it('refuses what the format cannot hold', () => {
     expect(() => writeSafetensors({ __metadata__: tensor([1]) })).toThrow(/'__metadata__' is reserved/);
     expect(() => writeSafetensors({ a: [1, 2] as unknown as Tensor })).toThrow(

@@ -56,7 +56,7 @@ export function writeSafetensors(
     const size = (y.dtype === 'float64' ? 8 : 4) - (x.dtype === 'float64' ? 8 : 4);
     return size || (a < b ? -1 : a > b ? 1 : 0);
   });
-  const header: Record<string, unknown> = {};
+  const header = Object.create(null) as Record<string, unknown>; // so that a tensor may be named '__proto__'
   if (metadata !== undefined) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, t] of sorted) {
