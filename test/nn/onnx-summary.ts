@@ -128,3 +128,13 @@ export function onnxInitializers(bytes: Uint8Array): Record<string, { dims: numb
     }),
   );
 }
+
+/** The model's metadata_props. */
+export function onnxMetadata(bytes: Uint8Array): Record<string, string> {
+  return Object.fromEntries(
+    all(fields(bytes), 14).map((e) => {
+      const fs = fields(e.bytes);
+      return [text(one(fs, 1)!), text(one(fs, 2)!)];
+    }),
+  );
+}

@@ -19,7 +19,7 @@ import {
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { ProtoWriter } from '../../packages/nn/src/interop/protobuf.js';
-import { onnxInitializers, onnxSummary } from './onnx-summary.js';
+import { onnxInitializers, onnxMetadata, onnxSummary } from './onnx-summary.js';
 
 /* Every stock layer exported and run by ONNX Runtime (onnxruntime-node, CPU) at batch sizes 1, 7 and 256:
    float32 within 1e-5 of xent's float32 forward, float64 within 1e-12 of its float64 forward. onnxruntime has no
@@ -193,6 +193,17 @@ describe('exportOnnx runs in ONNX Runtime', () => {
     expect(s.inputs).toEqual([{ name: 'input', elemType: 11, shape: [7, 4] }]);
     await run(fixed, x.to('float64'));
     await expect(run(fixed, randn([6, 4], { dtype: 'float64' }))).rejects.toThrow(/dimension|Got invalid dimensions/i);
+  });
+
+  it('keeps metadata strings in metadata_props, and ONNX Runtime loads the model with them', async () => {
+    const model = new MLP([2, 4, 3], { dtype: 'float32' });
+    const bytes = exportOnnx(model, { metadata: { classes: 'a,b,c', inputs: 'x,y' } });
+    expect(onnxMetadata(bytes)).toEqual({ classes: 'a,b,c', inputs: 'x,y' });
+    expect(onnxMetadata(exportOnnx(model))).toEqual({});
+    await run(bytes, randn([3, 2], { dtype: 'float32' }));
+    expect(() => exportOnnx(model, { metadata: { n: 1 as unknown as string } })).toThrow(
+      "exportOnnx: metadata 'n' must be a string, got number",
+    );
   });
 
   it('initializers hold the state dict under its keys, in the chosen dtype', () => {

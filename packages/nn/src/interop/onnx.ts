@@ -26,6 +26,8 @@ export interface OnnxExportOptions {
   inputShape?: readonly number[];
   /** The batch dim: a name makes it dynamic (default 'batch'), a number fixes it. */
   batch?: string | number;
+  /** Strings kept in the model's `metadata_props` (class names, what the inputs are). */
+  metadata?: Record<string, string>;
 }
 
 /** The highest IR version each supported opset allows (onnx/docs/Versioning.md). */
@@ -293,10 +295,14 @@ export function exportOnnx(model: Module, opts: OnnxExportOptions = {}): Uint8Ar
   for (const t of g.initializers) graph.message(5, t);
   graph.message(11, valueInfo(inputName, type, inShape));
   graph.message(12, valueInfo(outputName, type, g.shape));
-  return new ProtoWriter()
+  const proto = new ProtoWriter()
     .int(1, IR_VERSION[opset]!)
     .string(2, 'xent')
     .message(7, graph)
-    .message(8, new ProtoWriter().string(1, '').int(2, opset))
-    .finish();
+    .message(8, new ProtoWriter().string(1, '').int(2, opset));
+  for (const [k, v] of Object.entries(opts.metadata ?? {})) {
+    if (typeof v !== 'string') throw new TypeError(`exportOnnx: metadata '${k}' must be a string, got ${typeof v}`);
+    proto.message(14, new ProtoWriter().string(1, k).string(2, v)); // StringStringEntryProto
+  }
+  return proto.finish();
 }
