@@ -104,31 +104,47 @@ export function softmax64(x: usize, rows: i32, n: i32, log: i32, out: usize): vo
 
 /**
  * Cross-entropy forward over rows with one class index each (index < 0: ignored row): logp = log-softmax(x),
- * loss[r] = −logp[r, y], denom[r] = 1 (0 when ignored). loss and denom are float64.
+ * probs = softmax(x) (what the backward reads), loss[r] = −logp[r, y], denom[r] = 1 (0 when ignored); loss and
+ * denom are float64.
  */
-function crossEntropy<T>(x: usize, rows: i32, c: i32, index: usize, logp: usize, loss: usize, denom: usize): void {
-  const S = sizeof<T>();
+function crossEntropy<T>(
+  x: usize, rows: i32, c: i32, index: usize, logp: usize, probs: usize, loss: usize, denom: usize,
+): void {
+  const S = sizeof<T>(), L = <i32>(16 / S);
   for (let r = 0; r < rows; r++) {
-    const px = x + <usize>r * c * S, pl = logp + <usize>r * c * S;
+    const px = x + <usize>r * c * S, pl = logp + <usize>r * c * S, pp = probs + <usize>r * c * S;
     const m = rowMax<T>(px, c);
-    logRow<T>(px, c, m, Math.log(expSum<T>(px, c, m, 0)), pl);
+    const s = expSum<T>(px, c, m, pp); // e^(x − m) into probs
+    logRow<T>(px, c, m, Math.log(s), pl);
+    const inv = v128.splat<T>(<T>(1 / s));
+    let j = 0;
+    for (; j + L <= c; j += L) v128.store(pp + j * S, v128.mul<T>(v128.load(pp + j * S), inv));
+    const iv = v128.extract_lane<T>(inv, 0);
+    for (; j < c; j++) store<T>(pp + j * S, load<T>(pp + j * S) * iv);
     const y = load<i32>(index + (<usize>r << 2));
     store<f64>(loss + (<usize>r << 3), y >= 0 ? -<f64>load<T>(pl + <usize>y * S) : 0);
     store<f64>(denom + (<usize>r << 3), y >= 0 ? 1 : 0);
   }
 }
-export function crossEntropy32(x: usize, rows: i32, c: i32, index: usize, logp: usize, loss: usize, denom: usize): void {
-  crossEntropy<f32>(x, rows, c, index, logp, loss, denom);
+export function crossEntropy32(
+  x: usize, rows: i32, c: i32, index: usize, logp: usize, probs: usize, loss: usize, denom: usize,
+): void {
+  crossEntropy<f32>(x, rows, c, index, logp, probs, loss, denom);
 }
-export function crossEntropy64(x: usize, rows: i32, c: i32, index: usize, logp: usize, loss: usize, denom: usize): void {
-  crossEntropy<f64>(x, rows, c, index, logp, loss, denom);
+export function crossEntropy64(
+  x: usize, rows: i32, c: i32, index: usize, logp: usize, probs: usize, loss: usize, denom: usize,
+): void {
+  crossEntropy<f64>(x, rows, c, index, logp, probs, loss, denom);
 }
 
-/** Fused backward: out[r] = s_r·(e^logp[r] − onehot(y_r)), all 0 for an ignored row or s_r = 0. scale is float64. */
-function crossEntropyBackward<T>(logp: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
+/**
+ * Fused backward from the forward's softmax: out[r] = s_r·(probs[r] − onehot(y_r)), all 0 for an ignored row or
+ * s_r = 0. scale is float64; out may be probs.
+ */
+function crossEntropyBackward<T>(probs: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
   const S = sizeof<T>(), L = <i32>(16 / S);
   for (let r = 0; r < rows; r++) {
-    const pl = logp + <usize>r * c * S, po = out + <usize>r * c * S;
+    const pp = probs + <usize>r * c * S, po = out + <usize>r * c * S;
     const s = load<f64>(scale + (<usize>r << 3)), y = load<i32>(index + (<usize>r << 2));
     if (s == 0 || y < 0) {
       memory.fill(po, 0, <usize>c * S);
@@ -136,18 +152,15 @@ function crossEntropyBackward<T>(logp: usize, rows: i32, c: i32, index: usize, s
     }
     const sv = v128.splat<T>(<T>s);
     let j = 0;
-    for (; j + L <= c; j += L) v128.store(po + j * S, v128.mul<T>(sv, vexp<T>(v128.load(pl + j * S))));
-    for (; j < c; j++) {
-      const e = v128.extract_lane<T>(vexp<T>(v128.splat<T>(load<T>(pl + j * S))), 0);
-      store<T>(po + j * S, <T>s * e);
-    }
+    for (; j + L <= c; j += L) v128.store(po + j * S, v128.mul<T>(sv, v128.load(pp + j * S)));
+    for (; j < c; j++) store<T>(po + j * S, <T>s * load<T>(pp + j * S));
     const py = po + <usize>y * S;
     store<T>(py, <T>(<f64>load<T>(py) - s)); // ∂/∂x_y of −log p_y: p_y − 1, scaled
   }
 }
-export function crossEntropyBackward32(logp: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
-  crossEntropyBackward<f32>(logp, rows, c, index, scale, out);
+export function crossEntropyBackward32(probs: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
+  crossEntropyBackward<f32>(probs, rows, c, index, scale, out);
 }
-export function crossEntropyBackward64(logp: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
-  crossEntropyBackward<f64>(logp, rows, c, index, scale, out);
+export function crossEntropyBackward64(probs: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
+  crossEntropyBackward<f64>(probs, rows, c, index, scale, out);
 }

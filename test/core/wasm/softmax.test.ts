@@ -68,17 +68,19 @@ describe.each(CTORS)('wasm softmax and cross-entropy, %s', (_, T) => {
       const t: CrossEntropyTarget = { index, probs: null, weight: null, smoothing: 0 };
       const run = (k: typeof wasmKernels) => {
         const logp = new T(rows * c),
+          probs = new T(rows * c),
           loss = new Float64Array(rows),
           denom = new Float64Array(rows),
           scale = Float64Array.from({ length: rows }, (_, r) => (r === 0 ? 0 : 1 / rows + r)),
           grad = new T(rows * c);
-        k.crossEntropy(x, rows, c, 1, t, logp, loss, denom);
-        k.crossEntropyBackward(logp, rows, c, 1, t, scale, grad);
-        return { logp, loss, denom, grad };
+        k.crossEntropy(x, rows, c, 1, t, logp, probs, loss, denom);
+        k.crossEntropyBackward(probs, rows, c, 1, t, scale, grad);
+        return { logp, probs, loss, denom, grad };
       };
       const got = wasmOnly('crossEntropy', () => wasmOnly('crossEntropyBackward', () => run(wasmKernels)));
       const want = run(referenceKernels);
       close(T, got.logp, want.logp, 'logp');
+      close(T, got.probs, want.probs, 'probs');
       close(T, got.loss, want.loss, 'loss');
       expect([...got.denom]).toEqual([...want.denom]);
       close(T, got.grad, want.grad, 'gradient');
@@ -93,10 +95,10 @@ describe.each(CTORS)('wasm softmax and cross-entropy, %s', (_, T) => {
       weight: w,
       smoothing: 0.1,
     };
-    const a = { logp: new T(30), loss: new Float64Array(6), denom: new Float64Array(6) };
-    const b = { logp: new T(30), loss: new Float64Array(6), denom: new Float64Array(6) };
-    wasmKernels.crossEntropy(x, 6, 5, 1, t, a.logp, a.loss, a.denom);
-    referenceKernels.crossEntropy(x, 6, 5, 1, t, b.logp, b.loss, b.denom);
+    const a = { logp: new T(30), probs: new T(30), loss: new Float64Array(6), denom: new Float64Array(6) };
+    const b = { logp: new T(30), probs: new T(30), loss: new Float64Array(6), denom: new Float64Array(6) };
+    wasmKernels.crossEntropy(x, 6, 5, 1, t, a.logp, a.probs, a.loss, a.denom);
+    referenceKernels.crossEntropy(x, 6, 5, 1, t, b.logp, b.probs, b.loss, b.denom);
     close(T, a.loss, b.loss, 'weighted, smoothed loss');
   });
 });

@@ -174,27 +174,30 @@ const softmax: Kernels['softmax'] = (x, outer, n, inner, log, out) => {
 const plain = (t: CrossEntropyTarget, inner: number): boolean =>
   inner === 1 && t.index !== null && t.weight === null && t.smoothing === 0;
 
-const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, loss, denom) => {
-  const w = plain(t, inner) && x.length >= wasmLimits.min && loss instanceof Float64Array ? ready(x, logp) : null;
-  if (!w || !(denom instanceof Float64Array)) return fastKernels.crossEntropy(x, outer, c, inner, t, logp, loss, denom);
-  const px = arena.put(x),
+const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, probs, loss, denom) => {
+  const w = plain(t, inner) && x.length >= wasmLimits.min ? ready(x, logp, probs) : null;
+  if (!w) return fastKernels.crossEntropy(x, outer, c, inner, t, logp, probs, loss, denom);
+  const n = x.length,
+    px = arena.put(x),
     pi = arena.put(t.index!),
+    pp = arena.alloc(n * bytes(x)),
     pl = arena.alloc(outer * 8),
     pd = arena.alloc(outer * 8);
-  (f32(x) ? w.crossEntropy32 : w.crossEntropy64)(px, outer, c, pi, px, pl, pd);
+  (f32(x) ? w.crossEntropy32 : w.crossEntropy64)(px, outer, c, pi, px, pp, pl, pd); // logp over x, in place
   arena.get(px, logp);
+  arena.get(pp, probs);
   arena.get(pl, loss);
   arena.get(pd, denom);
 };
 
-const crossEntropyBackward: Kernels['crossEntropyBackward'] = (logp, outer, c, inner, t, scale, out) => {
-  const w = plain(t, inner) && out.length >= wasmLimits.min && scale instanceof Float64Array ? ready(logp, out) : null;
-  if (!w) return fastKernels.crossEntropyBackward(logp, outer, c, inner, t, scale, out);
-  const px = arena.put(logp),
+const crossEntropyBackward: Kernels['crossEntropyBackward'] = (probs, outer, c, inner, t, scale, out) => {
+  const w = plain(t, inner) && out.length >= wasmLimits.min ? ready(probs, out) : null;
+  if (!w) return fastKernels.crossEntropyBackward(probs, outer, c, inner, t, scale, out);
+  const pp = arena.put(probs),
     pi = arena.put(t.index!),
     ps = arena.put(scale);
-  (f32(out) ? w.crossEntropyBackward32 : w.crossEntropyBackward64)(px, outer, c, pi, ps, px);
-  arena.get(px, out);
+  (f32(out) ? w.crossEntropyBackward32 : w.crossEntropyBackward64)(pp, outer, c, pi, ps, pp);
+  arena.get(pp, out);
 };
 
 const sgdUpdate: Kernels['sgdUpdate'] = (p, g, buf, o) => {
