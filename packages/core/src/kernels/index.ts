@@ -1,6 +1,6 @@
 import { fastKernels } from './fast.js';
 import type { Kernels } from './types.js';
-import { wasm } from './wasm/instance.js';
+import { wasm, webAssembly } from './wasm/instance.js';
 import { wasmKernels } from './wasm/wasm-kernels.js';
 
 export type { AdamStep, BinaryOp, Kernels, ParamOp, ReduceOp, SgdStep, UnaryOp } from './types.js';
@@ -14,7 +14,7 @@ export type Backend = 'wasm' | 'ts';
 // The wasm set instantiates its module on first use and runs the TypeScript kernels where WebAssembly SIMD is
 // missing, so choosing it here costs nothing at import. (The test suite picks the backend from XENT_BACKEND in
 // test/setup-backend.ts: the core reads no environment.)
-let active: Kernels = typeof WebAssembly === 'undefined' ? fastKernels : wasmKernels;
+let active: Kernels = webAssembly() ? wasmKernels : fastKernels;
 
 /**
  * The kernels every op calls (the wasm set by default, the TypeScript set where WebAssembly SIMD is missing).

@@ -8,9 +8,28 @@ import { RELAXED_WASM, SIMD_WASM } from './generated/wasm-bytes.js';
  * out. The arena is reset by the next call, so memory grows to the largest call's need and no further.
  */
 
+/** A module's memory, as much of it as the host uses. */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/**
+ * The part of the WebAssembly API used here, typed locally: the core type-checks without the DOM library (a Node
+ * project's lib may lack it).
+ */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+/** The engine's WebAssembly, or undefined where there is none. */
+export const webAssembly = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
 /** The module's exports this file and the kernel set use (pointers and sizes are byte offsets / counts). */
 export interface WasmExports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   heapBase(): number;
   gemmScratch32(): number;
   gemmScratch64(): number;
@@ -76,16 +95,17 @@ let state: { exports: WasmExports; build: WasmBuild } | null | undefined; // und
 export function wasm(): { exports: WasmExports; build: WasmBuild } | null {
   if (state !== undefined) return state;
   state = null;
-  if (typeof WebAssembly === 'undefined') return state;
+  const WA = webAssembly();
+  if (!WA) return state;
   for (const [build, text] of [
     ['relaxed', RELAXED_WASM],
     ['simd', SIMD_WASM],
   ] as const) {
     const bytes = fromBase64(text);
-    if (!WebAssembly.validate(bytes)) continue;
+    if (!WA.validate(bytes)) continue;
     try {
       // Synchronous compile: fine in Node and Workers; a browser's main thread may refuse modules over 4 KB.
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+      const inst = new WA.Instance(new WA.Module(bytes), {});
       state = { exports: inst.exports as unknown as WasmExports, build };
     } catch {
       state = null;
@@ -101,7 +121,7 @@ export function wasm(): { exports: WasmExports; build: WasmBuild } | null {
  * are re-created whenever the memory grew (a grown non-shared memory detaches its old buffer).
  */
 class Arena {
-  private mem: WebAssembly.Memory | null = null;
+  private mem: WasmMemory | null = null;
   private base = 0;
   private top = 0;
   f32 = new Float32Array(0);
