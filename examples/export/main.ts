@@ -22,6 +22,7 @@ import {
 } from '@xent/nn';
 import { saveOnnx, saveSafetensorsFile } from '@xent/nn/node';
 import * as ort from 'onnxruntime-node';
+import { type Option, type Spec, cli } from '../lib/args.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -126,8 +127,16 @@ export async function runExport(opts: ExportOptions = {}): Promise<{
   return { testAccuracy: test.accuracy!, onnxAccuracy, onnxMaxDiff, files, python };
 }
 
+/** The example's command line (`--help` prints it). */
+export const exportCli = {
+  command: `node --conditions=source --import tsx examples/export/main.ts`,
+  about: 'Trains iris, exports ONNX and safetensors, runs the ONNX file with ONNX Runtime, prints the PyTorch lines.',
+  options: {
+    quick: { kind: 'switch', help: 'fewer epochs' },
+    out: { kind: 'path', arg: '<dir>', help: 'where the files go (default out/export/ at the repository root)' },
+  },
+} satisfies Spec<Record<string, Option>>;
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const args = process.argv.slice(2);
-  const i = args.indexOf('--out');
-  await runExport({ quick: args.includes('--quick'), outDir: i >= 0 ? resolve(args[i + 1] ?? 'out') : undefined });
+  await cli(exportCli, (v) => runExport({ quick: v.quick, outDir: v.out && resolve(v.out) }));
 }
