@@ -2,6 +2,7 @@
 import { drawChart } from './chart.js';
 import { connect } from './connect.js';
 import type { PlaygroundData } from './data.js';
+import { addDownloadButtons, saveModelFile } from './download.js';
 import { COLORS, fmt, renderInspector } from './inspector.js';
 import type { Frame, FromTrainer } from './protocol.js';
 import { drawRegions, pointAt, toPx } from './regions.js';
@@ -116,6 +117,7 @@ function buildControls(): void {
     clearHistory();
     conn.send({ type: 'reset' });
   });
+  addDownloadButtons($('share').parentElement!, (format) => conn.send({ type: 'download', format }));
   $('share').addEventListener('click', () => {
     const done = (): void => flash('Link copied: it restores this set-up.');
     // No clipboard (a page served over plain http to other machines) or no permission: show the link to copy by hand.
@@ -279,6 +281,7 @@ function onMessage(msg: FromTrainer): void {
     setPlaying(false);
     return;
   }
+  if (msg.type === 'download') return saveModelFile(msg.file);
   if (msg.type === 'graph') {
     // The SVG is xent's own output (names and numbers escaped by toSvg), so it goes in as markup.
     $('graph-svg').innerHTML = msg.svg;

@@ -1,5 +1,6 @@
 // Messages between the page and the trainer (in a Web Worker, or on the page in time slices).
 import type { PlaygroundData } from './data.js';
+import type { ModelFile, ModelFormat } from './download.js';
 import type { State } from './state.js';
 
 /** Messages from the page to the trainer. */
@@ -11,7 +12,8 @@ export type ToTrainer =
   | { type: 'step' }
   | { type: 'reset' }
   | { type: 'inspect'; index: number | null }
-  | { type: 'graph'; index: number };
+  | { type: 'graph'; index: number }
+  | { type: 'download'; format: ModelFormat };
 
 /** What the inspector shows for one point (index counts train points first, then test points). */
 export interface Inspection {
@@ -66,4 +68,5 @@ export type FromTrainer =
   | { type: 'data'; data: PlaygroundData; generation: number }
   | Frame
   | { type: 'graph'; index: number; svg: string }
+  | { type: 'download'; file: ModelFile }
   | { type: 'error'; message: string };

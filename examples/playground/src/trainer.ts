@@ -14,6 +14,7 @@ import {
 } from '@xent/core';
 import { Adam, type Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
 import { type PlaygroundData, type Split, makeData } from './data.js';
+import { modelFile } from './download.js';
 import { type GridPicture, GridPainter, probabilities } from './grid.js';
 import type { Frame, FromTrainer, Inspection, Metrics, ToTrainer } from './protocol.js';
 import { DATA_FIELDS, LABELS, MODEL_FIELDS, STEPS_PER_SECOND, type State } from './state.js';
@@ -129,6 +130,9 @@ export class Trainer {
         case 'graph':
           this.post({ type: 'graph', index: msg.index, svg: this.graph(msg.index) });
           break;
+        case 'download':
+          this.post({ type: 'download', file: modelFile(this.model, msg.format, this.modelInfo()) });
+          break;
       }
     } catch (e) {
       this.playing = false;
@@ -165,6 +169,17 @@ export class Trainer {
     this.generation++;
     this.post({ type: 'data', data: this.data, generation: this.generation });
     this.rebuildModel();
+  }
+
+  /** What a downloaded model's inputs and outputs are (kept in the file's metadata). */
+  private modelInfo(): Record<string, string> {
+    const k = this.outputs();
+    return {
+      inputs: 'x,y',
+      outputs: k === 1 ? 'one logit z: P(class 1) = sigmoid(z)' : `${k} logits: softmax gives the class probabilities`,
+      classes: String(this.data.classes),
+      data: this.state.data,
+    };
   }
 
   private outputs(loss = this.state.loss): number {
