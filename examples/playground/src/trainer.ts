@@ -14,7 +14,7 @@ import {
 } from '@xent/core';
 import { Adam, type Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
 import { type PlaygroundData, type Split, makeData } from './data.js';
-import { type GridPicture, GridPainter, probabilities } from './grid.js';
+import { GridPainter, type GridPicture, probabilities } from './grid.js';
 import type { Frame, FromTrainer, Inspection, Metrics, ToTrainer } from './protocol.js';
 import { DATA_FIELDS, LABELS, MODEL_FIELDS, STEPS_PER_SECOND, type State } from './state.js';
 

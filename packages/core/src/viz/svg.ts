@@ -12,7 +12,7 @@ const ROW_GAP = 14;
 const MARGIN = 16;
 
 /** Escapes text for SVG (XML) content and attributes. @example xmlEscape('a<b'); // 'a&lt;b' */
-export function xmlEscape(s: string): string {
+function xmlEscape(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
