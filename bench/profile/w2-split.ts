@@ -2,7 +2,8 @@
  * W2 [4096, 1000] split into the op's forward, its backward and the bare kernels:
  * `node --conditions=source --import tsx bench/profile/w2-split.ts`.
  */
-import { crossEntropy, kernels, tensor } from '@xent/core';
+import { crossEntropy, tensor } from '@xent/core';
+import { kernels } from '@xent/core/extend';
 import { labels, normals } from '../lib/data.js';
 
 const B = 4096,
@@ -22,12 +23,13 @@ for (let r = 0; r < 10; r++) {
   loss.backward();
   const bwd = performance.now() - t;
   const logp = new Float32Array(B * C),
+    probs = new Float32Array(B * C),
     g = new Float32Array(B * C);
   t = performance.now();
-  kernels().crossEntropy(z.data, B, C, 1, target, logp, new Float64Array(B), new Float64Array(B));
+  kernels().crossEntropy(z.data, B, C, 1, target, logp, probs, new Float64Array(B), new Float64Array(B));
   const kf = performance.now() - t;
   t = performance.now();
-  kernels().crossEntropyBackward(logp, B, C, 1, target, new Float64Array(B).fill(1 / B), g);
+  kernels().crossEntropyBackward(probs, B, C, 1, target, new Float64Array(B).fill(1 / B), g);
   const kb = performance.now() - t;
   console.log(
     `op forward ${fwd.toFixed(1)} ms, backward ${bwd.toFixed(1)} ms | kernels ${kf.toFixed(1)} + ${kb.toFixed(1)} ms`,

@@ -11,6 +11,7 @@ import { deriveCli } from '../../examples/derive-softmax-ce/main.js';
 import { digitsCli } from '../../examples/digits/main.js';
 import { type Io, type Option, type Spec, UsageError, cli, parseArgs, usage } from '../../examples/lib/args.js';
 import { microgradCli } from '../../examples/micrograd/main.js';
+import { exportCli } from '../../examples/export/main.js';
 import { spiralCli } from '../../examples/spiral/main.js';
 
 const root = resolve(__dirname, '../..');
@@ -111,6 +112,7 @@ const examples: [string, Spec<Record<string, Option>>][] = [
   ['ce-vs-mse/main.ts', ceVsMseCli],
   ['derive-softmax-ce/main.ts', deriveCli],
   ['micrograd/main.ts', microgradCli],
+  ['export/main.ts', exportCli],
 ];
 type Outcome = { code: number; stdout: string; stderr: string };
 const node = (args: string[]): Promise<Outcome> =>
