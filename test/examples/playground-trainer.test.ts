@@ -302,6 +302,22 @@ describe('playground trainer', () => {
     }
   });
 
+  it('fast → normal keeps training: fast speed spends no credit, and the new speed takes effect at once', async () => {
+    const { t, msgs } = start(state({ speed: 'fast' }));
+    const steps = (): number => (t as unknown as { step: number }).step;
+    t.handle({ type: 'play' });
+    await new Promise((ok) => setTimeout(ok, 1500));
+    expect(steps()).toBeGreaterThan(90); // well past what normal speed would have run
+    t.handle({ type: 'update', state: state({ speed: 'normal' }) });
+    const before = steps();
+    await new Promise((ok) => setTimeout(ok, 1000));
+    // 60 steps/s: about 60 in a second (a slow, shared machine may run fewer, but never none).
+    expect(steps() - before).toBeGreaterThan(10);
+    expect(steps() - before).toBeLessThan(70);
+    t.handle({ type: 'pause' });
+    expect(lastFrame(msgs).playing).toBe(false);
+  });
+
   it('reports bad requests as error messages, not exceptions', () => {
     const { t, msgs } = start(state());
     t.handle({ type: 'inspect', index: 10_000 });

@@ -106,9 +106,7 @@ export class Trainer {
           break;
         case 'play':
           this.playing = true;
-          this.lastTick = now();
-          this.credit = 0;
-          this.schedule();
+          this.restartClock();
           break;
         case 'pause':
           this.playing = false;
@@ -149,6 +147,7 @@ export class Trainer {
     this.opt.lr = next.lr;
     (this.opt as SGD | Adam).weightDecay = next.weightDecay;
     if (prev.batch !== next.batch) this.cursor = this.order.length; // start a fresh shuffle with the new batch size
+    if (prev.speed !== next.speed && this.playing) this.restartClock();
     this.sendFrame();
   }
 
@@ -396,6 +395,18 @@ export class Trainer {
     this.frameCost = this.lastFrame - t0;
   }
 
+  /**
+   * Starts the speed's clock afresh and runs the next slice now, replacing a slice planned for later: a
+   * change of speed or a press on play must never wait for a timer set under the old speed.
+   */
+  private restartClock(): void {
+    this.lastTick = now();
+    this.credit = 0;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.schedule();
+  }
+
   private schedule(delayMs = 0): void {
     if (this.timer !== null) return;
     this.timer = setTimeout(() => {
@@ -411,12 +422,13 @@ export class Trainer {
       const t0 = now();
       const perSecond = STEPS_PER_SECOND[this.state.speed];
       const limited = Number.isFinite(perSecond);
-      // Limited speeds earn a step every 1/perSecond seconds (at most a few saved up).
+      // Limited speeds earn a step every 1/perSecond seconds (at most a few saved up) and spend one per step;
+      // unlimited speed neither earns nor spends, so switching back to a limited speed starts from a sane credit.
       if (limited) this.credit = Math.min(this.credit + ((t0 - this.lastTick) * perSecond) / 1000, 3);
       this.lastTick = t0;
       while (now() - t0 < this.sliceMs && (!limited || this.credit >= 1)) {
         this.trainStep();
-        this.credit -= 1;
+        if (limited) this.credit -= 1;
       }
       if (now() - this.lastFrame >= Math.max(FRAME_MS, 2 * this.frameCost)) {
         if (!this.paintInBands) this.sendFrame();
