@@ -254,9 +254,25 @@ describe('playground trainer', () => {
     t.handle({ type: 'graph', index: 3 });
     const g = msgs.at(-1) as Extract<FromTrainer, { type: 'graph' }>;
     expect(g.type).toBe('graph');
-    const texts = findAll(parseXml(g.svg), 'text').map(allText);
-    for (const name of ['x', '0.weight', '0.bias', '2.weight', '2.bias', 'logits', 'loss', 'crossEntropy', 'tanh'])
+    const texts = findAll(parseXml(g.trace.svg), 'text').map(allText);
+    for (const name of ['x', 'y (one-hot)', '0.weight', '0.bias', '2.weight', '2.bias', 'logits', 'loss', 'tanh'])
       expect(texts).toContain(name);
+    expect(texts).toContain('crossEntropy');
+    // Every gradient backward computed is shown, intermediate tensors too.
+    expect(texts.filter((x) => x === 'grad —')).toEqual([]);
+    // y is an input of crossEntropy.
+    const { nodes } = g.trace;
+    const ce = nodes.find((n) => n.op === 'crossEntropy')!;
+    expect(ce.inputs.map((i) => nodes[i]!.name)).toEqual(['logits', 'y (one-hot)']);
+    // The stepper's steps, gathered by hand, end at backward()'s parameter gradients.
+    const total = new Map<number, number[]>();
+    for (const step of g.trace.backward)
+      for (const o of step.outs)
+        if (o.grad) total.set(o.input, (total.get(o.input) ?? o.grad.map(() => 0)).map((v, j) => v + o.grad![j]!));
+    expect(g.trace.reference.map((r) => r.name)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    for (const r of g.trace.reference) total.get(r.node)!.forEach((v, j) => expect(v).toBeCloseTo(r.grad[j]!, 12));
+    // The first backward step is crossEntropy's: p − y on the logits.
+    expect(nodes[g.trace.backward[0]!.node]!.op).toBe('crossEntropy');
     // The optimizer's next step must not see the picture's gradients.
     const params = (t as unknown as { model: { parameters(): { grad: unknown }[] } }).model.parameters();
     for (const p of params) expect(p.grad).toBeNull();

@@ -10,10 +10,11 @@ import {
   noGrad,
   oneHot,
   softmax,
-  toSvg,
 } from '@xent/core';
-import { Adam, type Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
+import { Adam, Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
 import { type PlaygroundData, type Split, makeData } from './data.js';
+import { type GraphTrace, traceLoss } from './graph-trace.js';
+import { featurize, networkPicture } from './features.js';
 import { type GridPicture, GridPainter, probabilities } from './grid.js';
 import type { Frame, FromTrainer, Inspection, Metrics, ToTrainer } from './protocol.js';
 import { DATA_FIELDS, LABELS, MODEL_FIELDS, STEPS_PER_SECOND, type State } from './state.js';
@@ -40,12 +41,31 @@ function rows(split: Split, idx: ArrayLike<number>): { x: Tensor; y: Tensor } {
  * The loss of logits `z` against class labels `y`, as chosen in the playground: every variant
  * is one of xent's own loss functions (label smoothing moves the target towards uniform).
  */
-export function playgroundLoss(kind: State['loss'], z: Tensor, y: Tensor, classes: number, smoothing: number): Tensor {
-  if (kind === 'ce') return crossEntropy(z, y, { labelSmoothing: smoothing });
-  if (kind === 'bce') return binaryCrossEntropyWithLogits(z.reshape([-1]), y.mul(1 - smoothing).add(smoothing / 2));
+export function playgroundLoss(
+  kind: State['loss'],
+  z: Tensor,
+  y: Tensor,
+  classes: number,
+  smoothing: number,
+  names?: Map<Tensor, string>,
+): Tensor {
+  // For a picture (`names` given) cross-entropy takes y as one-hot probabilities, the same loss, so that y is drawn as
+  // one of its inputs; training keeps the class indices (no one-hot to build).
+  if (kind === 'ce') {
+    if (!names) return crossEntropy(z, y, { labelSmoothing: smoothing });
+    const t = oneHot(y, classes);
+    names.set(t, 'y (one-hot)');
+    return crossEntropy(z, t, { labelSmoothing: smoothing });
+  }
+  if (kind === 'bce') {
+    const t = y.mul(1 - smoothing).add(smoothing / 2);
+    names?.set(t, 'y');
+    return binaryCrossEntropyWithLogits(z.reshape([-1]), t);
+  }
   const target = oneHot(y, classes)
     .mul(1 - smoothing)
     .add(smoothing / classes);
+  names?.set(target, smoothing ? 'y (smoothed)' : 'y (one-hot)');
   return kind === 'mse-softmax' ? mseLoss(softmax(z, 1), target) : mseLoss(z, target);
 }
 
@@ -57,6 +77,8 @@ export class Trainer {
   private state!: State;
   private data!: PlaygroundData;
   private model!: MLP;
+  /** The model fed with the chosen features: what the map's painter runs (one object per model, see GridPainter). */
+  private net!: { forward(x: Tensor): Tensor };
   private opt!: Optimizer;
   private trainT!: { x: Tensor; y: Tensor };
   private testT!: { x: Tensor; y: Tensor };
@@ -124,8 +146,11 @@ export class Trainer {
           this.inspectIndex = msg.index;
           this.sendFrame();
           break;
+        case 'setWeight':
+          this.setWeight(msg.layer, msg.out, msg.in, msg.value);
+          break;
         case 'graph':
-          this.post({ type: 'graph', index: msg.index, svg: this.graph(msg.index) });
+          this.post({ type: 'graph', index: msg.index, trace: this.graph(msg.index) });
           break;
       }
     } catch (e) {
@@ -170,9 +195,39 @@ export class Trainer {
     return loss === 'bce' ? 1 : this.data.classes;
   }
 
+  /** The network's input for points `x` ([n, 2]): the chosen features. */
+  private input(x: Tensor): Tensor {
+    return featurize(x, this.state.features);
+  }
+
+  private setModel(model: MLP): void {
+    this.model = model;
+    this.net = { forward: (x) => model.forward(this.input(x)) };
+  }
+
+  /** Sets one weight (`inIndex` −1: the bias) of Linear layer `layer` by hand, as a click on a link in the diagram. */
+  private setWeight(layer: number, out: number, inIndex: number, value: number): void {
+    const lin = this.model.layers.filter((m): m is Linear => m instanceof Linear)[layer];
+    if (
+      !lin ||
+      out < 0 ||
+      out >= lin.outFeatures ||
+      inIndex < -1 ||
+      inIndex >= lin.inFeatures ||
+      !Number.isFinite(value)
+    )
+      throw new RangeError(`setWeight: no weight [${layer}, ${out}, ${inIndex}] to set to ${value}`);
+    if (inIndex < 0) lin.bias!.data[out] = value;
+    else lin.weight.data[out * lin.inFeatures + inIndex] = value;
+    this.sendFrame();
+  }
+
   private makeModel(outputs: number): MLP {
     const s = this.state;
-    return new MLP([2, ...s.hidden, outputs], { activation: s.activation, generator: new Generator(s.seed * 31 + 17) });
+    return new MLP([s.features.length, ...s.hidden, outputs], {
+      activation: s.activation,
+      generator: new Generator(s.seed * 31 + 17),
+    });
   }
 
   private makeOptimizer(): Optimizer {
@@ -184,7 +239,7 @@ export class Trainer {
 
   /** A fresh model (same seed: the same initial weights) and optimizer; the clock back to zero. */
   private rebuildModel(): void {
-    this.model = this.makeModel(this.outputs());
+    this.setModel(this.makeModel(this.outputs()));
     this.opt = this.makeOptimizer();
     this.step = 0;
     this.seen = 0;
@@ -226,7 +281,7 @@ export class Trainer {
       nb[0] = -b[0]! / 2;
       nb[1] = b[0]! / 2;
     }
-    this.model = model;
+    this.setModel(model);
     this.opt = this.makeOptimizer();
   }
 
@@ -251,7 +306,19 @@ export class Trainer {
     const s = this.state;
     const idx = this.nextBatch();
     const { x, y } = rows(this.data.train, idx);
-    const loss = playgroundLoss(s.loss, this.model.forward(x), y, this.data.classes, s.labelSmoothing);
+    let loss = playgroundLoss(s.loss, this.net.forward(x), y, this.data.classes, s.labelSmoothing);
+    // L1 or L2 on the weights (not the biases), as TensorFlow Playground does; the reported loss leaves it out.
+    if (s.reg !== 'none' && s.regRate > 0)
+      for (const m of this.model.layers)
+        if (m instanceof Linear)
+          loss = loss.add(
+            s.reg === 'l1'
+              ? m.weight.abs().sum().mul(s.regRate)
+              : m.weight
+                  .square()
+                  .sum()
+                  .mul(s.regRate / 2),
+          );
     this.opt.zeroGrad();
     loss.backward();
     this.opt.step();
@@ -264,7 +331,7 @@ export class Trainer {
       const s = this.state,
         k = this.data.classes;
       const one = (t: { x: Tensor; y: Tensor }): [number, number] => {
-        const z = this.model.forward(t.x);
+        const z = this.net.forward(t.x);
         const loss = playgroundLoss(s.loss, z, t.y, k, s.labelSmoothing).item();
         return [loss, accuracy(z, t.y, z.shape[1] === 1 ? { threshold: 0 } : {})];
       };
@@ -284,7 +351,7 @@ export class Trainer {
       k = this.data.classes,
       { x, y } = this.trainT,
       n = y.size;
-    const z = noGrad(() => this.model.forward(x));
+    const z = noGrad(() => this.net.forward(x));
     const leaf = new Tensor(Float64Array.from(z.data), z.shape, true);
     playgroundLoss(s.loss, leaf, y, k, s.labelSmoothing).backward();
     // Every loss here is a mean over the N points (mseLoss over N·K entries, i.e. over N per-point means): ×N gives one
@@ -313,7 +380,7 @@ export class Trainer {
     const i = index < nTrain ? index : index - nTrain;
     if (i < 0 || i >= split.y.length) throw new RangeError(`inspect: no point ${index}`);
     const { x, y } = rows(split, [i]);
-    const z = noGrad(() => this.model.forward(x));
+    const z = noGrad(() => this.net.forward(x));
     const leaf = new Tensor(Float64Array.from(z.data), z.shape, true);
     const loss = playgroundLoss(s.loss, leaf, y, k, s.labelSmoothing);
     loss.backward();
@@ -337,31 +404,33 @@ export class Trainer {
   }
 
   /**
-   * The computation graph of one point's loss, drawn by xent's toSvg after backward(): every
-   * parameter by its name ('0.weight', …), the logits with their gradient p − y (for cross-entropy).
+   * The computation graph of one point's loss after backward(), for the graph view and its stepper: every parameter
+   * by its name ('0.weight', …), the target y drawn as an input of the loss, every gradient kept.
    */
-  graph(index: number): string {
+  graph(index: number): GraphTrace {
     const s = this.state,
       nTrain = this.data.train.y.length;
     const split = index < nTrain ? this.data.train : this.data.test,
       i = index < nTrain ? index : index - nTrain;
     if (i < 0 || i >= split.y.length) throw new RangeError(`graph: no point ${index}`);
     const { x, y } = rows(split, [i]);
-    const names = new Map<Tensor, string>([[x, 'x']]);
-    for (const [name, p] of this.model.namedParameters()) names.set(p, name);
-    const z = this.model.forward(x).retainGrad();
-    const loss = playgroundLoss(s.loss, z, y, this.data.classes, s.labelSmoothing);
+    const xin = this.input(x);
+    const names = new Map<Tensor, string>([[xin, s.features.join(',') === 'x,y' ? 'x' : `features(x)`]]);
+    const params = new Map<string, Tensor>();
+    for (const [name, p] of this.model.namedParameters()) {
+      names.set(p, name);
+      params.set(name, p);
+    }
+    const z = this.model.forward(xin);
+    const loss = playgroundLoss(s.loss, z, y, this.data.classes, s.labelSmoothing, names);
     names.set(z, 'logits');
     names.set(loss, 'loss');
     // The parameters' .grad is borrowed for the picture and cleared again: the next step starts from zero anyway.
     this.opt.zeroGrad();
-    loss.backward();
-    const svg = toSvg(loss, {
-      names,
-      title: `point #${index} (${index < nTrain ? 'train' : 'test'}, class ${y.data[0]}): ${LABELS.loss[s.loss]}, after loss.backward()`,
-    });
+    const title = `point #${index} (${index < nTrain ? 'train' : 'test'}, class ${y.data[0]}): ${LABELS.loss[s.loss]}`;
+    const trace = traceLoss(loss, names, params, title);
     this.opt.zeroGrad();
-    return svg;
+    return trace;
   }
 
   private stepsPerSecond(): number {
@@ -376,7 +445,7 @@ export class Trainer {
   sendFrame(grid?: GridPicture): void {
     if (!this.model) return;
     const t0 = now();
-    const picture = grid ?? this.painter.paint(this.model);
+    const picture = grid ?? this.painter.paint(this.net);
     const frame: Frame = {
       type: 'frame',
       playing: this.playing,
@@ -387,6 +456,7 @@ export class Trainer {
       outputs: this.outputs(),
       ...this.metrics(),
       grid: picture,
+      network: networkPicture(this.model, this.state.features),
       points: this.pointGradients(),
       inspect: this.inspectIndex === null ? null : this.inspect(this.inspectIndex),
     };
@@ -434,7 +504,7 @@ export class Trainer {
         if (!this.paintInBands) this.sendFrame();
         else {
           // A band or a few per slice; the frame goes out when the picture is complete.
-          const picture = this.painter.paintSome(this.model, this.sliceMs);
+          const picture = this.painter.paintSome(this.net, this.sliceMs);
           if (picture) this.sendFrame(picture);
         }
       }
