@@ -115,7 +115,11 @@ export function drawChart(canvas: HTMLCanvasElement, o: ChartOptions): void {
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of niceTicks(x0, x1, 5)) ctx.fillText(String(t), px(t), h - B + 4);
+  const xTicks = niceTicks(x0, x1, 5);
+  for (const t of xTicks) ctx.fillText(String(t), px(t), h - B + 4);
+  // What was drawn, readable by tests and tools: the x ticks and where each segment's name sits.
+  canvas.dataset.xticks = JSON.stringify(xTicks);
+  const placed: { label: string; left: number; right: number }[] = [];
   if (o.xLabel) {
     ctx.textAlign = 'right';
     ctx.fillText(o.xLabel, w - R, h - B + 4 - 12);
@@ -145,7 +149,9 @@ export function drawChart(canvas: HTMLCanvasElement, o: ChartOptions): void {
     const right = x + 3 + tw <= w - R;
     ctx.textAlign = right ? 'left' : 'right';
     ctx.fillText(m.label, right ? x + 3 : x - 3, T + 2);
+    placed.push({ label: m.label, left: right ? x + 3 : x - 3 - tw, right: right ? x + 3 + tw : x - 3 });
   });
+  canvas.dataset.labels = JSON.stringify(placed);
 
   ctx.save();
   ctx.beginPath();
