@@ -268,7 +268,11 @@ describe('playground trainer', () => {
     const total = new Map<number, number[]>();
     for (const step of g.trace.backward)
       for (const o of step.outs)
-        if (o.grad) total.set(o.input, (total.get(o.input) ?? o.grad.map(() => 0)).map((v, j) => v + o.grad![j]!));
+        if (o.grad)
+          total.set(
+            o.input,
+            (total.get(o.input) ?? o.grad.map(() => 0)).map((v, j) => v + o.grad![j]!),
+          );
     expect(g.trace.reference.map((r) => r.name)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
     for (const r of g.trace.reference) total.get(r.node)!.forEach((v, j) => expect(v).toBeCloseTo(r.grad[j]!, 12));
     // The first backward step is crossEntropy's: p − y on the logits.
