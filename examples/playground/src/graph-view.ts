@@ -22,7 +22,8 @@ export class GraphView {
   private trace: GraphTrace | null = null;
   private forward: TraceNode[] = [];
   private pos = 0;
-  private fitted = true;
+  /** 'auto': fitted when readable, else actual size scrolled to the loss; or what the user asked for. */
+  private mode: 'auto' | 'fit' | 'actual' = 'auto';
 
   constructor(
     private readonly box: HTMLElement,
@@ -30,7 +31,7 @@ export class GraphView {
     private readonly fitButton: HTMLButtonElement,
   ) {
     fitButton.addEventListener('click', () => {
-      this.fitted = !this.fitted;
+      this.mode = this.box.dataset.fit === 'true' ? 'actual' : 'fit';
       this.layout();
     });
     panel.addEventListener('click', (e) => {
@@ -47,7 +48,7 @@ export class GraphView {
     this.forward = trace.nodes.filter((n) => n.op !== 'leaf');
     // The SVG is xent's own output (names and numbers escaped by toSvg), so it goes in as markup.
     this.box.innerHTML = trace.svg;
-    this.fitted = true;
+    this.mode = 'auto';
     this.layout();
     this.go(0);
   }
@@ -59,11 +60,11 @@ export class GraphView {
     const w = Number(svg.getAttribute('width')),
       h = Number(svg.getAttribute('height'));
     const scale = Math.min(1, (this.box.clientWidth - 2) / w);
-    const fit = this.fitted && scale >= MIN_SCALE;
+    const fit = this.mode === 'fit' || (this.mode === 'auto' && scale >= MIN_SCALE);
     svg.style.width = `${fit ? w * scale : w}px`;
     svg.style.height = `${fit ? h * scale : h}px`;
     this.box.dataset.fit = String(fit);
-    this.fitButton.textContent = this.fitted ? 'actual size' : 'fit to window';
+    this.fitButton.textContent = fit ? 'actual size' : 'fit to window';
     if (!fit) this.box.scrollLeft = this.box.scrollWidth;
   }
 
@@ -90,10 +91,10 @@ export class GraphView {
     this.panel.dataset.phase = phase;
     this.panel.dataset.pos = String(p);
     const nav =
-      '<div class="step-nav"><button type="button" data-step="start">⏮</button>' +
+      '<div class="step-nav"><button type="button" data-step="start" title="back to the start">« start</button>' +
       `<button type="button" data-step="back"${p === 0 ? ' disabled' : ''}>◀ back</button>` +
       `<button type="button" data-step="next" class="primary"${phase === 'done' ? ' disabled' : ''}>step ▶</button>` +
-      '<button type="button" data-step="end">⏭</button>' +
+      '<button type="button" data-step="end" title="to the parameters’ gradients">end »</button>' +
       `<span class="note">${phase === 'backward' ? `backward ${p - F} / ${B}` : phase === 'forward' ? `forward ${p} / ${F}` : ''}</span></div>`;
     let body: string;
     if (phase === 'start' || phase === 'forward') {

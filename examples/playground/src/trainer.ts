@@ -421,7 +421,13 @@ export class Trainer {
       names.set(p, name);
       params.set(name, p);
     }
-    const z = this.model.forward(xin);
+    // The forward pass layer by layer, so that each hidden layer's output has a name: a1 = linear, h1 = activation.
+    let z = xin;
+    this.model.layers.forEach((m, i, all) => {
+      z = (m as unknown as { forward(t: Tensor): Tensor }).forward(z);
+      const k = Math.floor(i / 2) + 1;
+      if (i < all.length - 1) names.set(z, m instanceof Linear ? `a${k}` : `h${k}`);
+    });
     const loss = playgroundLoss(s.loss, z, y, this.data.classes, s.labelSmoothing, names);
     names.set(z, 'logits');
     names.set(loss, 'loss');
