@@ -55,7 +55,8 @@ export async function buildPlayground(outDir = DEFAULT_OUT): Promise<string> {
   });
   // The derivation page beside the playground: a second classic script (it needs no worker).
   await build({ ...common, write: true, entryPoints: [join(src, 'derive.ts')], outfile: join(outDir, 'derive.js') });
-  for (const f of ['index.html', 'derive.html', 'style.css']) copyFileSync(join(src, f), join(outDir, f));
+  for (const f of ['index.html', 'derive.html', 'style.css', 'layout.css', 'views.css'])
+    copyFileSync(join(src, f), join(outDir, f));
   return outDir;
 }
 

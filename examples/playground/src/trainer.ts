@@ -1,73 +1,23 @@
 // The trainer: data, model, optimizer and loss from @xent/core and @xent/nn, driven by messages.
 // The same class runs inside the Web Worker and, when no worker can start, on the page in short
 // time slices, so the page never freezes either way.
-import {
-  Generator,
-  Tensor,
-  binaryCrossEntropyWithLogits,
-  crossEntropy,
-  mseLoss,
-  noGrad,
-  oneHot,
-  softmax,
-} from '@xent/core';
+import { Generator, type Tensor, noGrad } from '@xent/core';
 import { Adam, Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
 import { type PlaygroundData, type Split, makeData } from './data.js';
-import { type GraphTrace, traceLoss } from './graph-trace.js';
 import { featurize, networkPicture } from './features.js';
-import { type GridPicture, GridPainter, probabilities } from './grid.js';
+import type { GraphTrace } from './graph-trace.js';
+import { type GridPicture, GridPainter } from './grid.js';
+import { playgroundLoss, rows } from './loss.js';
+import { type Probe, graphOfPoint, inspectPoint, pointGradients } from './probes.js';
 import type { Frame, FromTrainer, Inspection, Metrics, ToTrainer } from './protocol.js';
-import { DATA_FIELDS, LABELS, MODEL_FIELDS, STEPS_PER_SECOND, type State } from './state.js';
+import { DATA_FIELDS, MODEL_FIELDS, STEPS_PER_SECOND, type State } from './state.js';
+
+export { playgroundLoss };
 
 const SLICE_MS = 24;
 const FRAME_MS = 90;
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-
-function rows(split: Split, idx: ArrayLike<number>): { x: Tensor; y: Tensor } {
-  const n = idx.length,
-    x = new Float64Array(n * 2),
-    y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const j = idx[i]!;
-    x[2 * i] = split.x[2 * j]!;
-    x[2 * i + 1] = split.x[2 * j + 1]!;
-    y[i] = split.y[j]!;
-  }
-  return { x: new Tensor(x, [n, 2]), y: new Tensor(y, [n]) };
-}
-
-/**
- * The loss of logits `z` against class labels `y`, as chosen in the playground: every variant
- * is one of xent's own loss functions (label smoothing moves the target towards uniform).
- */
-export function playgroundLoss(
-  kind: State['loss'],
-  z: Tensor,
-  y: Tensor,
-  classes: number,
-  smoothing: number,
-  names?: Map<Tensor, string>,
-): Tensor {
-  // For a picture (`names` given) cross-entropy takes y as one-hot probabilities, the same loss, so that y is drawn as
-  // one of its inputs; training keeps the class indices (no one-hot to build).
-  if (kind === 'ce') {
-    if (!names) return crossEntropy(z, y, { labelSmoothing: smoothing });
-    const t = oneHot(y, classes);
-    names.set(t, 'y (one-hot)');
-    return crossEntropy(z, t, { labelSmoothing: smoothing });
-  }
-  if (kind === 'bce') {
-    const t = y.mul(1 - smoothing).add(smoothing / 2);
-    names?.set(t, 'y');
-    return binaryCrossEntropyWithLogits(z.reshape([-1]), t);
-  }
-  const target = oneHot(y, classes)
-    .mul(1 - smoothing)
-    .add(smoothing / classes);
-  names?.set(target, smoothing ? 'y (smoothed)' : 'y (one-hot)');
-  return kind === 'mse-softmax' ? mseLoss(softmax(z, 1), target) : mseLoss(z, target);
-}
 
 /**
  * Data, model, optimizer and loss for the playground, driven by `ToTrainer` messages; answers with
@@ -341,100 +291,25 @@ export class Trainer {
     });
   }
 
-  /**
-   * Each training point's p(true class) and ∂(its own loss)/∂z_true: one backward pass over the
-   * whole training set, the mean's 1/N undone. With one logit z (binary cross-entropy) the true
-   * class's logit is z for class 1 and −z for class 0.
-   */
+  private probe(): Probe {
+    return { state: this.state, data: this.data, model: this.model, net: this.net, input: (x) => this.input(x) };
+  }
+
+  /** Each training point's p(true class) and ∂(its own loss)/∂z_true (see probes.ts). */
   pointGradients(): { p: Float32Array; grad: Float32Array } {
-    const s = this.state,
-      k = this.data.classes,
-      { x, y } = this.trainT,
-      n = y.size;
-    const z = noGrad(() => this.net.forward(x));
-    const leaf = new Tensor(Float64Array.from(z.data), z.shape, true);
-    playgroundLoss(s.loss, leaf, y, k, s.labelSmoothing).backward();
-    // Every loss here is a mean over the N points (mseLoss over N·K entries, i.e. over N per-point means): ×N gives one
-    // point's own.
-    const scale = n;
-    const probs = noGrad(() => probabilities(z)).data,
-      g = leaf.grad!.data,
-      outs = z.shape[1]!;
-    const width = outs === 1 ? 2 : k; // probabilities() gives [1 − σ, σ] for one logit
-    const p = new Float32Array(n),
-      grad = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const c = y.data[i]!;
-      p[i] = probs[i * width + c]!;
-      grad[i] = (outs === 1 ? (c === 1 ? g[i]! : -g[i]!) : g[i * k + c]!) * scale;
-    }
-    return { p, grad };
+    return pointGradients(this.probe(), this.trainT);
   }
 
-  /** The inspector's numbers for one point: a forward pass, then autograd for ∂loss/∂logits. */
+  /** The inspector's numbers for one point. */
   inspect(index: number): Inspection {
-    const s = this.state,
-      k = this.data.classes,
-      nTrain = this.data.train.y.length;
-    const split = index < nTrain ? this.data.train : this.data.test;
-    const i = index < nTrain ? index : index - nTrain;
-    if (i < 0 || i >= split.y.length) throw new RangeError(`inspect: no point ${index}`);
-    const { x, y } = rows(split, [i]);
-    const z = noGrad(() => this.net.forward(x));
-    const leaf = new Tensor(Float64Array.from(z.data), z.shape, true);
-    const loss = playgroundLoss(s.loss, leaf, y, k, s.labelSmoothing);
-    loss.backward();
-    const label = y.data[0]!,
-      eps = s.labelSmoothing;
-    const target =
-      z.shape[1] === 1
-        ? [1 - (label * (1 - eps) + eps / 2), label * (1 - eps) + eps / 2]
-        : Array.from({ length: k }, (_, c) => (c === label ? 1 - eps : 0) + eps / k);
-    return {
-      index,
-      split: index < nTrain ? 'train' : 'test',
-      x: [x.data[0]!, x.data[1]!],
-      label,
-      logits: Array.from(z.data),
-      p: Array.from(noGrad(() => probabilities(z)).data),
-      target,
-      loss: loss.item(),
-      grad: Array.from(leaf.grad!.data),
-    };
+    return inspectPoint(this.probe(), index);
   }
 
-  /**
-   * The computation graph of one point's loss after backward(), for the graph view and its stepper: every parameter
-   * by its name ('0.weight', …), the target y drawn as an input of the loss, every gradient kept.
-   */
+  /** One point's loss as a graph for the graph view and its stepper; the parameters' .grad is left cleared. */
   graph(index: number): GraphTrace {
-    const s = this.state,
-      nTrain = this.data.train.y.length;
-    const split = index < nTrain ? this.data.train : this.data.test,
-      i = index < nTrain ? index : index - nTrain;
-    if (i < 0 || i >= split.y.length) throw new RangeError(`graph: no point ${index}`);
-    const { x, y } = rows(split, [i]);
-    const xin = this.input(x);
-    const names = new Map<Tensor, string>([[xin, s.features.join(',') === 'x,y' ? 'x' : `features(x)`]]);
-    const params = new Map<string, Tensor>();
-    for (const [name, p] of this.model.namedParameters()) {
-      names.set(p, name);
-      params.set(name, p);
-    }
-    // The forward pass layer by layer, so that each hidden layer's output has a name: a1 = linear, h1 = activation.
-    let z = xin;
-    this.model.layers.forEach((m, i, all) => {
-      z = (m as unknown as { forward(t: Tensor): Tensor }).forward(z);
-      const k = Math.floor(i / 2) + 1;
-      if (i < all.length - 1) names.set(z, m instanceof Linear ? `a${k}` : `h${k}`);
-    });
-    const loss = playgroundLoss(s.loss, z, y, this.data.classes, s.labelSmoothing, names);
-    names.set(z, 'logits');
-    names.set(loss, 'loss');
-    // The parameters' .grad is borrowed for the picture and cleared again: the next step starts from zero anyway.
     this.opt.zeroGrad();
-    const title = `point #${index} (${index < nTrain ? 'train' : 'test'}, class ${y.data[0]}): ${LABELS.loss[s.loss]}`;
-    const trace = traceLoss(loss, names, params, title);
+    const trace = graphOfPoint(this.probe(), index);
+    // The parameters' .grad was borrowed for the picture: the next step starts from zero anyway.
     this.opt.zeroGrad();
     return trace;
   }
