@@ -34,6 +34,15 @@ describe.skipIf(!haveChromium)('playground layouts, graph view and charts in Chr
       await clickPoint(page, 0);
       await page.waitForFunction(() => document.getElementById('inspector')!.dataset.index === '0');
       expect((await pageWidth(page)).scroll).toBeLessThanOrEqual(w);
+      // Signs in the inspector: teal above zero, brown below (as in toSvg), never a class colour, with a legend.
+      const bars = await page.$$eval('#inspector td.grad', (tds) =>
+        tds.map((td) => ({
+          g: Number((td as HTMLElement).dataset.value),
+          colour: getComputedStyle(td.querySelector('.bar i')!).backgroundColor,
+        })),
+      );
+      for (const b of bars) expect(b.colour).toBe(b.g >= 0 ? 'rgb(1, 133, 113)' : 'rgb(166, 97, 26)');
+      expect(await page.$eval('#inspector .sign-legend', (el) => el.textContent)).toMatch(/gradient:\s+< 0.*> 0/);
       for (const sel of ['#play', '#speed', '#regions', '#loss', '#loss-chart', '#acc-chart', '#inspector']) {
         const r = await place(page, sel);
         expect(r.top, sel).toBeGreaterThanOrEqual(0);

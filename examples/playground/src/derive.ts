@@ -2,7 +2,7 @@
 // ∂L/∂z = p − y computed by xent (derive-calc.ts) and checked three ways.
 import { type DeriveInput, derive } from './derive-calc.js';
 import { fmt } from './inspector.js';
-import { signColor } from './palette.js';
+import { signColor, signLegend } from './palette.js';
 
 const $ = (id: string): HTMLElement => document.getElementById(id)!;
 
@@ -94,7 +94,7 @@ function renderSteps(): void {
     ) +
     row(
       '4. The chain rule: ∂L/∂z = Jᵀ · ∂L/∂p, with ∂L/∂p = −t / p',
-      `<table class="vec">${head}${vec('dldp', d.dLdp)}${vec('chain', d.chain, true)}</table><p class="note">first row −t/p, second row Jᵀ·(−t/p)</p>`,
+      `<table class="vec">${head}${vec('dldp', d.dLdp)}${vec('chain', d.chain, true)}</table><p class="note">first row −t/p, second row Jᵀ·(−t/p) · ${signLegend('gradient')}</p>`,
     ) +
     row(
       `5. What it simplifies to: ∂L/∂z = (Σ t)·p − t${plain ? ' = p − y' : ''}`,
