@@ -1,4 +1,5 @@
 import { type Generator, type Tensor, defaultGenerator } from '@xent/core';
+import { formatShape } from '@xent/core/extend';
 
 /* Initialisers, as torch.nn.init: each fills a tensor in place (no graph) and returns it. */
 
@@ -46,7 +47,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 export function fans(t: Tensor, where = 'fans'): { fanIn: number; fanOut: number } {
   if (t.ndim < 2)
     throw new RangeError(
-      `${where}: fan in and fan out need a tensor with at least 2 dims, got shape [${t.shape.join(', ')}]`,
+      `${where}: fan in and fan out need a tensor with at least 2 dims, got shape ${formatShape(t.shape)}`,
     );
   let receptive = 1;
   for (let i = 2; i < t.ndim; i++) receptive *= t.shape[i]!;

@@ -1,4 +1,5 @@
 import { Tensor, argmax } from '@xent/core';
+import { formatShape } from '@xent/core/extend';
 
 type Labels = Tensor | ArrayLike<number>;
 
@@ -16,7 +17,7 @@ export function toLabels(output: Labels, opts: { threshold?: number } = {}): Flo
   if (output instanceof Tensor && output.ndim === 2 && output.shape[1]! > 1)
     return Float64Array.from(argmax(output, 1).data);
   if (output instanceof Tensor && output.ndim > 2)
-    throw new RangeError(`toLabels: expected [N, C], [N, 1] or [N] scores, got shape [${output.shape.join(', ')}]`);
+    throw new RangeError(`toLabels: expected [N, C], [N, 1] or [N] scores, got shape ${formatShape(output.shape)}`);
   const d = flat(output);
   const out = new Float64Array(d.length);
   let integral = opts.threshold === undefined;

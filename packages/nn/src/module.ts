@@ -1,4 +1,5 @@
 import { Tensor, noGrad } from '@xent/core';
+import { formatShape } from '@xent/core/extend';
 
 /**
  * A trainable tensor: a leaf that requires a gradient and that a `Module` finds among its fields.
@@ -13,10 +14,6 @@ export class Parameter extends Tensor {
 
 /** A state dict: parameter name (PyTorch's dotted path) → tensor. Has no prototype, so any key is safe. */
 export type StateDict = Record<string, Tensor>;
-
-function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
 
 /**
  * The base of every layer and model. Fields holding a `Module` are its children and fields holding a
@@ -174,7 +171,7 @@ export abstract class Module {
       if (!(t instanceof Tensor)) throw new TypeError(`loadStateDict: '${name}' must be a Tensor`);
       if (t.ndim !== p.ndim || t.shape.some((d, i) => d !== p.shape[i])) {
         throw new RangeError(
-          `loadStateDict: '${name}' has shape ${shapeText(t.shape)} but the model's parameter has shape ${shapeText(p.shape)}`,
+          `loadStateDict: '${name}' has shape ${formatShape(t.shape)} but the model's parameter has shape ${formatShape(p.shape)}`,
         );
       }
     }

@@ -1,4 +1,5 @@
 import { type DType, type Generator, type Tensor, linear, zeros } from '@xent/core';
+import { formatShape } from '@xent/core/extend';
 import { kaimingUniform, uniform } from '../init.js';
 import { Module, Parameter } from '../module.js';
 
@@ -50,7 +51,7 @@ export class Linear extends Module {
     const last = x.shape[x.ndim - 1];
     if (x.ndim === 0 || last !== this.inFeatures) {
       throw new RangeError(
-        `Linear.forward: expected input with last dim ${this.inFeatures}, got shape [${x.shape.join(', ')}]`,
+        `Linear.forward: expected input with last dim ${this.inFeatures}, got shape ${formatShape(x.shape)}`,
       );
     }
     return linear(x, this.weight, this.bias); // one op, one allocation: the bias is added in place

@@ -77,7 +77,7 @@ export class Adam extends Optimizer {
   }
 
   protected setHyper(h: Record<string, unknown>): void {
-    const where = `${this.constructor.name}.loadStateDict`;
+    const where = `${this.kind}.loadStateDict`;
     this.lr = checkNumber(h.lr ?? this.lr, where, 'lr', 0);
     this.eps = checkNumber(h.eps ?? this.eps, where, 'eps', 0);
     this.weightDecay = checkNumber(h.weightDecay ?? this.weightDecay, where, 'weightDecay', 0);

@@ -28,6 +28,11 @@ export abstract class Optimizer {
   lr: number;
   /** Steps taken per parameter (a parameter without a gradient is skipped and not counted). */
   protected steps: number[];
+  /**
+   * The optimizer's name, as its constructor passes it ('SGD', 'Adam', 'AdamW'): the tag of its state
+   * dict and the name in its messages (not `constructor.name`, which a minifier renames).
+   */
+  readonly kind: string;
   /** Named per-parameter buffers, created on first use. */
   protected buffers: Record<string, (Storage | null)[]> = Object.create(null) as Record<string, (Storage | null)[]>;
 
@@ -40,6 +45,7 @@ export abstract class Optimizer {
     if (new Set(list).size !== list.length) throw new RangeError(`${name}: a parameter appears more than once`);
     checkNumber(lr, name, 'lr', 0);
     this.params = list;
+    this.kind = name;
     this.lr = lr;
     this.steps = list.map(() => 0);
     for (const b of bufferNames) this.buffers[b] = list.map(() => null);
@@ -73,7 +79,7 @@ export abstract class Optimizer {
   /** Everything needed to resume training: hyper-parameters, step counts and buffers, as plain data. */
   stateDict(): OptimizerState {
     return {
-      type: this.constructor.name,
+      type: this.kind,
       hyper: this.hyper(),
       state: this.params.map((_, i) => {
         const buffers: Record<string, number[] | null> = {};
@@ -88,11 +94,11 @@ export abstract class Optimizer {
 
   /** Restores a state dict made by the same kind of optimizer over parameters of the same sizes. */
   loadStateDict(sd: OptimizerState): void {
-    const where = `${this.constructor.name}.loadStateDict`;
+    const where = `${this.kind}.loadStateDict`;
     if (sd === null || typeof sd !== 'object' || !Array.isArray(sd.state))
       throw new TypeError(`${where}: expected an object with type, hyper and state`);
-    if (sd.type !== this.constructor.name)
-      throw new TypeError(`${where}: the state was saved by ${String(sd.type)}, not ${this.constructor.name}`);
+    if (sd.type !== this.kind)
+      throw new TypeError(`${where}: the state was saved by ${String(sd.type)}, not ${this.kind}`);
     if (sd.state.length !== this.params.length)
       throw new RangeError(
         `${where}: the state has ${sd.state.length} parameters but this optimizer has ${this.params.length}`,
