@@ -15,9 +15,10 @@ const RULES: Record<string, string> = {
   softmax: 'p = softmax(a)  ⇒  ∂a = p ⊙ (g − Σ g·p)   (the Jacobian diag(p) − ppᵀ, applied)',
   crossEntropy: 'L = −Σ y·log softmax(z)  ⇒  ∂z = g·(p − y)   (softmax + CE fused: p − y)',
   binaryCrossEntropyWithLogits: 'L = −[y·log σ(z) + (1 − y)·log(1 − σ(z))]  ⇒  ∂z = g·(σ(z) − y)',
-  mseLoss: 'L = mean (a − t)²  ⇒  ∂a = g·2(a − t)/n',
+  mseLoss: 'L = (a − t)² per element  ⇒  ∂a = g·2(a − t)   (a mean after it brings its 1/n in g)',
   reshape: 'a reshaped  ⇒  ∂a = g reshaped back',
-  mean: 'out = mean(a)  ⇒  ∂a = g / n in every place',
+  mean: 'out = mean(a) = Σ a / n  ⇒  ∂a = g / n in every place',
+  batchmean: 'out = Σ a / batch size  ⇒  ∂a = g / batch size in every place',
   sum: 'out = Σ a  ⇒  ∂a = g in every place',
 };
 
