@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, crossEntropy, tensor } from '@xent/core';
-import { kernels, referenceKernels, type CrossEntropyTarget } from '@xent/core/extend';
+import { type CrossEntropyTarget, kernels, referenceKernels } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import {
   expNonPositive,

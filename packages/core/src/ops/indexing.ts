@@ -46,7 +46,7 @@ export function nestedToFlat(value: unknown, op: string, arg: string): { data: n
  * Reads indices and checks that they are integers; the error names the op and the argument.
  * @example toIndex([[0], [2]], 'gather'); // { data: [0, 2], shape: [2, 1] }
  */
-export function toIndex(index: IndexLike, op: string, arg = 'index'): Index {
+function toIndex(index: IndexLike, op: string, arg = 'index'): Index {
   let out: Index;
   if (index instanceof Tensor) out = { data: index.data, shape: index.shape.slice() };
   else if (index instanceof Int32Array) out = { data: index, shape: [index.length] };

@@ -12,7 +12,7 @@ export interface OptimizerState {
  * Zeroed storage of the same kind (float32 or float64) as `like`.
  * @example bufferLike(p.data); // Float64Array of p.size zeros
  */
-export function bufferLike(like: Storage): Storage {
+function bufferLike(like: Storage): Storage {
   return like instanceof Float32Array ? new Float32Array(like.length) : new Float64Array(like.length);
 }
 
