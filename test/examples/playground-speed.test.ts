@@ -17,12 +17,15 @@ describe.skipIf(!haveChromium)('playground speed switches in Chromium', () => {
   });
   afterAll(() => s?.close());
 
-  it('fast for a few seconds, then normal: steps advance within a second, and pause stops them', async () => {
+  it('fast for a few hundred steps, then normal: steps advance within a second, and pause stops them', async () => {
     await page.selectOption('#speed', 'fast');
     await page.click('#play');
-    await page.waitForTimeout(3000);
-    const fast = await num(page, 'steps');
-    expect(fast).toBeGreaterThan(200);
+    // Several hundred unlimited steps (a few seconds; longer on a loaded machine): under the old credit rule that put
+    // the next normal-speed slice minutes away.
+    await page.waitForFunction(() => Number(document.getElementById('steps')!.dataset.value) > 300, null, {
+      timeout: 30_000,
+      polling: 100,
+    });
     await page.selectOption('#speed', 'normal');
     const t0 = await num(page, 'steps');
     await page.waitForFunction((a) => Number(document.getElementById('steps')!.dataset.value) > a + 5, t0, {
@@ -32,7 +35,7 @@ describe.skipIf(!haveChromium)('playground speed switches in Chromium', () => {
     // And it keeps going at about 60 steps/s, shown as such.
     await page.waitForTimeout(2500);
     const rate = await num(page, 'steps-per-second');
-    expect(rate).toBeGreaterThan(30);
+    expect(rate).toBeGreaterThan(15); // 60 steps/s asked; a loaded machine may run fewer, never more
     expect(rate).toBeLessThan(75);
     expect(await page.$eval('#play', (b) => b.textContent)).toContain('pause');
     await page.click('#play');
