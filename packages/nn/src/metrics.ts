@@ -1,4 +1,5 @@
 import { Tensor, argmax } from '@xent/core';
+import { checkOptions, quote } from './validate.js';
 
 type Labels = Tensor | ArrayLike<number>;
 
@@ -13,10 +14,22 @@ function flat(t: Labels): ArrayLike<number> {
  * @example toLabels(tensor([[0.1, 2], [3, 0]])); // [1, 0]
  */
 export function toLabels(output: Labels, opts: { threshold?: number } = {}): Float64Array {
+  return labelsOf(output, opts, 'toLabels');
+}
+
+function labelsOf(output: Labels, opts: { threshold?: number }, where: string): Float64Array {
+  checkOptions(opts, where, ['threshold']);
+  if (opts.threshold !== undefined && (typeof opts.threshold !== 'number' || !Number.isFinite(opts.threshold)))
+    throw new RangeError(`${where}: threshold must be a finite number, got ${quote(opts.threshold)}`);
+  if (
+    !(output instanceof Tensor) &&
+    (output === null || typeof output !== 'object' || typeof output.length !== 'number')
+  )
+    throw new TypeError(`${where}: expected a Tensor or an array of numbers, got ${quote(output)}`);
   if (output instanceof Tensor && output.ndim === 2 && output.shape[1]! > 1)
     return Float64Array.from(argmax(output, 1).data);
   if (output instanceof Tensor && output.ndim > 2)
-    throw new RangeError(`toLabels: expected [N, C], [N, 1] or [N] scores, got shape [${output.shape.join(', ')}]`);
+    throw new RangeError(`${where}: expected [N, C], [N, 1] or [N] scores, got shape [${output.shape.join(', ')}]`);
   const d = flat(output);
   const out = new Float64Array(d.length);
   let integral = opts.threshold === undefined;
@@ -32,8 +45,13 @@ function pairUp(
   where: string,
   opts: { threshold?: number },
 ): [Float64Array, ArrayLike<number>] {
-  const p = toLabels(pred, opts),
-    t = flat(target);
+  const p = labelsOf(pred, opts, where);
+  if (
+    !(target instanceof Tensor) &&
+    (target === null || typeof target !== 'object' || typeof target.length !== 'number')
+  )
+    throw new TypeError(`${where}: target must be a Tensor or an array of labels, got ${quote(target)}`);
+  const t = flat(target);
   if (p.length !== t.length) throw new RangeError(`${where}: ${p.length} predictions but ${t.length} targets`);
   return [p, t];
 }

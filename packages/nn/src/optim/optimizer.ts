@@ -1,5 +1,5 @@
 import { type Storage, Tensor } from '@xent/core';
-import { quote, shapeText } from '../validate.js';
+import { checkOptions, quote, shapeText } from '../validate.js';
 
 /** An optimizer's saved state: plain numbers and arrays, so it survives JSON. */
 export interface OptimizerState {
@@ -92,6 +92,7 @@ export abstract class Optimizer {
    * @example opt.zeroGrad({ setToNone: false });
    */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
+    checkOptions(options, `${this.constructor.name}.zeroGrad`, ['setToNone']);
     for (const p of this.params) p.zeroGrad(options);
   }
 
