@@ -81,74 +81,98 @@ export function checkArchitecture(spec: unknown, where = 'buildModel'): { values
   const stack: [unknown, string, number][] = [[spec, 'architecture', 0]];
   while (stack.length > 0) {
     const [node, path, depth] = stack.pop()!;
-    const fail = (msg: string): never => {
-      throw new Error(`${where}: ${path}: ${msg}`);
-    };
-    if (depth > MAX_DEPTH) fail(`nested too deeply (more than ${MAX_DEPTH} levels of Sequential)`);
-    if (node === null || typeof node !== 'object' || Array.isArray(node))
-      fail(`expected an object { type, … }, got ${quote(node)}`);
-    const s = node as Record<string, unknown>;
-    const type = s.type;
-    if (typeof type !== 'string') fail(`type must be a string, got ${quote(type)}`);
-    const has = (o: object): boolean => Object.prototype.hasOwnProperty.call(o, type as string);
-    if (!has(plain) && !has(FIELDS)) fail(`unknown layer type ${quote(type)}; expected one of ${TYPES}`);
-    const known = has(plain) ? [] : FIELDS[type as string]!;
-    for (const k of Object.keys(s))
-      if (k !== 'type' && !known.includes(k))
-        fail(`unknown field ${quote(k)} for ${type as string}; expected ${['type', ...known].join(', ')}`);
-    const int = (k: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-      const v = s[k];
-      if (!Number.isInteger(v) || (v as number) < min || (v as number) > max)
-        fail(
-          `${k} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`}, got ${quote(v)}`,
-        );
-      return v as number;
-    };
-    const num = (k: string, lo: number, hi: number): void => {
-      const v = s[k];
-      if (typeof v !== 'number' || !(v >= lo && v <= hi))
-        fail(`${k} must be a number in [${lo}, ${hi}], got ${quote(v)}`);
-    };
+    if (depth > MAX_DEPTH) specError(where, path, `nested too deeply (more than ${MAX_DEPTH} levels of Sequential)`);
+    values += checkLayer(node, where, path);
     layers++;
-    switch (type) {
-      case 'Linear': {
-        if (typeof s.bias !== 'boolean') fail(`bias must be true or false, got ${quote(s.bias)}`);
-        if (s.dtype !== 'float32' && s.dtype !== 'float64')
-          fail(`dtype must be 'float32' or 'float64', got ${quote(s.dtype)}`);
-        const i = int('inFeatures', 1),
-          o = int('outFeatures', 1);
-        if (i * o > MAX_LAYER_VALUES)
-          fail(`a [${o}, ${i}] weight would hold ${i * o} values, more than a typed array can (${MAX_LAYER_VALUES})`);
-        values += i * o + (s.bias ? o : 0);
-        break;
-      }
-      case 'LeakyReLU':
-        num('negativeSlope', -1e6, 1e6);
-        break;
-      case 'Softmax':
-      case 'LogSoftmax':
-        int('dim', -64, 63);
-        break;
-      case 'Dropout':
-        num('p', 0, 1);
-        break;
-      case 'Flatten':
-        int('startDim', -64, 63);
-        int('endDim', -64, 63);
-        break;
-      case 'Sequential': {
-        const list = s.layers;
-        if (!Array.isArray(list)) fail(`layers must be an array, got ${quote(list)}`);
-        const kids = list as unknown[];
-        for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], `${path}.layers[${i}]`, depth + 1]);
-        break;
-      }
-    }
+    const list = (node as { type: string; layers?: unknown[] }).layers;
+    if ((node as { type: string }).type === 'Sequential')
+      for (let i = list!.length - 1; i >= 0; i--) stack.push([list![i], `${path}.layers[${i}]`, depth + 1]);
     // A count past 2⁵³ is no longer exact, and no file can hold that many values anyway.
     if (!Number.isSafeInteger(values))
-      fail(`the model would need more than ${Number.MAX_SAFE_INTEGER} parameter values`);
+      specError(where, path, `the model would need more than ${Number.MAX_SAFE_INTEGER} parameter values`);
   }
   return { values, layers };
+}
+
+function specError(where: string, path: string, msg: string): never {
+  throw new Error(`${where}: ${path}: ${msg}`);
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Checks one layer's own fields (not its children); returns the parameter values it needs. */
+function checkLayer(node: unknown, where: string, path: string): number {
+  if (node === null || typeof node !== 'object' || Array.isArray(node))
+    specError(where, path, `expected an object { type, … }, got ${quote(node)}`);
+  const s = node as Record<string, unknown>;
+  const type = s.type;
+  if (typeof type !== 'string') specError(where, path, `type must be a string, got ${quote(type)}`);
+  const t = type as string;
+  if (!hasOwn(plain, t) && !hasOwn(FIELDS, t))
+    specError(where, path, `unknown layer type ${quote(type)}; expected one of ${TYPES}`);
+  const known = hasOwn(plain, t) ? [] : FIELDS[t]!;
+  for (const k in s)
+    if (k !== 'type' && hasOwn(s, k) && !known.includes(k))
+      specError(where, path, `unknown field ${quote(k)} for ${t}; expected ${['type', ...known].join(', ')}`);
+  switch (t) {
+    case 'Linear': {
+      if (typeof s.bias !== 'boolean') specError(where, path, `bias must be true or false, got ${quote(s.bias)}`);
+      if (s.dtype !== 'float32' && s.dtype !== 'float64')
+        specError(where, path, `dtype must be 'float32' or 'float64', got ${quote(s.dtype)}`);
+      const i = checkInt(s, 'inFeatures', 1, Number.MAX_SAFE_INTEGER, where, path),
+        o = checkInt(s, 'outFeatures', 1, Number.MAX_SAFE_INTEGER, where, path);
+      if (i * o > MAX_LAYER_VALUES)
+        specError(
+          where,
+          path,
+          `a [${o}, ${i}] weight would hold ${i * o} values, more than a typed array can (${MAX_LAYER_VALUES})`,
+        );
+      return i * o + (s.bias ? o : 0);
+    }
+    case 'LeakyReLU':
+      checkNum(s, 'negativeSlope', -1e6, 1e6, where, path);
+      return 0;
+    case 'Softmax':
+    case 'LogSoftmax':
+      checkInt(s, 'dim', -64, 63, where, path);
+      return 0;
+    case 'Dropout':
+      checkNum(s, 'p', 0, 1, where, path);
+      return 0;
+    case 'Flatten':
+      checkInt(s, 'startDim', -64, 63, where, path);
+      checkInt(s, 'endDim', -64, 63, where, path);
+      return 0;
+    case 'Sequential':
+      if (!Array.isArray(s.layers)) specError(where, path, `layers must be an array, got ${quote(s.layers)}`);
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+function checkInt(
+  s: Record<string, unknown>,
+  k: string,
+  min: number,
+  max: number,
+  where: string,
+  path: string,
+): number {
+  const v = s[k];
+  if (!Number.isInteger(v) || (v as number) < min || (v as number) > max)
+    specError(
+      where,
+      path,
+      `${k} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`}, got ${quote(v)}`,
+    );
+  return v as number;
+}
+
+function checkNum(s: Record<string, unknown>, k: string, lo: number, hi: number, where: string, path: string): void {
+  const v = s[k];
+  if (typeof v !== 'number' || !(v >= lo && v <= hi))
+    specError(where, path, `${k} must be a number in [${lo}, ${hi}], got ${quote(v)}`);
 }
 
 /**
