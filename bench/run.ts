@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spiralFixture } from './lib/data.js';
-import { markdown } from './lib/report.js';
+import { markdown, withLatest } from './lib/report.js';
 import { type RunResult, WORKLOADS, type Workload, quickWorkloads } from './lib/workloads.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -200,8 +200,12 @@ function main(): void {
   writeFileSync(path.join(outDir, `${stamp}-${kind}.json`), JSON.stringify(doc, null, 2) + '\n');
   const md = markdown(doc);
   writeFileSync(path.join(outDir, `${base}.md`), md);
+  // A full run also replaces the tables published in docs/benchmarks.md (quick and partial runs do not).
+  const page = path.join(here, '..', 'docs', 'benchmarks.md');
+  if (base === 'latest') writeFileSync(page, withLatest(readFileSync(page, 'utf8'), md));
   console.log(
-    `\n${md}\nwritten: bench/results/${base}.json, bench/results/${base}.md, bench/results/${stamp}-${kind}.json`,
+    `\n${md}\nwritten: bench/results/${base}.json, bench/results/${base}.md, bench/results/${stamp}-${kind}.json` +
+      (base === 'latest' ? ', docs/benchmarks.md (its results block)' : ''),
   );
 }
 

@@ -4,7 +4,7 @@
 //
 //   pnpm demo                 (node --conditions=source --import tsx examples/demo.ts)
 //   pnpm demo --quick         fewer epochs (used by the tests)
-//   pnpm demo --out <dir>     where the SVGs go (default out/ at the repository root)
+//   pnpm demo --out <dir>     where the SVGs go (default out/demo/ at the repository root)
 import { Tensor, crossEntropy, exp, log, manualSeed, max, mean, mul, neg, noGrad, oneHot, sub, sum } from '@xent/core';
 import {
   Adam,
@@ -90,7 +90,7 @@ export function checkGradient(
  */
 export function runDemo(opts: DemoOptions = {}): DemoResult {
   const say = opts.log ?? ((line: string) => console.log(line));
-  const outDir = opts.outDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'out');
+  const outDir = opts.outDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'out', 'demo');
   const epochs = opts.quick ? 40 : 120;
 
   manualSeed(0);

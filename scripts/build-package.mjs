@@ -17,6 +17,8 @@ await build({
   outbase: join(pkgDir, 'src'),
   bundle: true,
   format: 'esm',
+  // Entries share modules (the active kernel set, grad mode): one chunk each, not one copy per entry.
+  splitting: true,
   platform: 'neutral',
   target: 'es2022',
   conditions: ['source'],

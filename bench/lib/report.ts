@@ -198,3 +198,17 @@ export function markdown(doc: ResultsDoc): string {
   );
   return lines.join('\n') + '\n';
 }
+
+/**
+ * The results page (docs/benchmarks.md) with the text between its `<!-- bench:latest -->` markers replaced by
+ * a full run's markdown, so that `pnpm bench` keeps the published tables equal to bench/results/latest.md.
+ * @example writeFileSync(page, withLatest(readFileSync(page, 'utf8'), markdown(doc)));
+ */
+export function withLatest(page: string, md: string): string {
+  const open = '<!-- bench:latest -->\n',
+    close = '<!-- /bench:latest -->';
+  const a = page.indexOf(open),
+    b = page.indexOf(close);
+  if (a < 0 || b < a) throw new Error(`withLatest: the page has no ${open.trim()} … ${close} block`);
+  return page.slice(0, a + open.length) + md.trim() + '\n' + page.slice(b);
+}

@@ -2,7 +2,7 @@
  * Per-kernel time of one xent workload:
  * `node --conditions=source --import tsx bench/profile/kernels.ts w5-spiral [float32|float64]`.
  */
-import { type Kernels, kernels, setKernels } from '@xent/core';
+import { type Kernels, kernels, setKernels } from '@xent/core/extend';
 import { WORKLOADS } from '../lib/workloads.js';
 import { prepare } from '../runners/xent.js';
 

@@ -2,7 +2,8 @@
  * W2 [4096, 1000] split into the op's forward, its backward and the bare kernels:
  * `node --conditions=source --import tsx bench/profile/w2-split.ts`.
  */
-import { crossEntropy, kernels, tensor } from '@xent/core';
+import { crossEntropy, tensor } from '@xent/core';
+import { kernels } from '@xent/core/extend';
 import { labels, normals } from '../lib/data.js';
 
 const B = 4096,

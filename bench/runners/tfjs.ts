@@ -13,6 +13,9 @@ type T = import('@tensorflow/tfjs').Tensor;
 type V = import('@tensorflow/tfjs').Variable;
 
 async function setup(backend: string): Promise<void> {
+  // PROD only silences tfjs's console warnings (here the cpu backend's "install our node backend"
+  // banner, printed into every benchmark and test run); it changes no computation.
+  tf.env().set('PROD', true);
   if (backend === 'wasm') {
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     // Point at the .wasm files in node_modules; the threaded build does not start under Node, SIMD does.

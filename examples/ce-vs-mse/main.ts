@@ -5,7 +5,7 @@
 //
 //   node --conditions=source --import tsx examples/ce-vs-mse/main.ts [out.svg] [--classes K]
 //
-// The default output is examples/ce-vs-mse/out/ce-vs-mse.svg.
+// The default output is out/ce-vs-mse/ce-vs-mse.svg at the repository root.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -91,7 +91,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const k = args.indexOf('--classes');
   const classes = k >= 0 ? Number(args[k + 1]) : 2;
   const rest = k >= 0 ? args.filter((_, i) => i !== k && i !== k + 1) : args;
-  const out = resolve(rest[0] ?? join(dirname(fileURLToPath(import.meta.url)), 'out', 'ce-vs-mse.svg'));
+  const out = resolve(
+    rest[0] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'ce-vs-mse', 'ce-vs-mse.svg'),
+  );
   const { svg } = figure(classes);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, svg);

@@ -6,7 +6,7 @@
 //
 //   node --conditions=source --import tsx examples/micrograd/main.ts [out-dir]
 //
-// The default out-dir is examples/micrograd/out/.
+// The default out-dir is out/micrograd/ at the repository root.
 import { type Tensor, Value, crossEntropy, tensor, toDot, toSvg } from '@xent/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -154,7 +154,9 @@ export function writePictures(outDir: string): string[] {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const outDir = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), 'out'));
+  const outDir = resolve(
+    process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'micrograd'),
+  );
   const { o, inputs } = neuron();
   console.log(`o = tanh(x1·w1 + x2·w2 + b) = ${o.data.toFixed(4)}`);
   for (const [name, v] of Object.entries(inputs)) console.log(`  d o / d ${name.padEnd(2)} = ${v.grad.toFixed(4)}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, Value, enableGrad, isGradEnabled, noGrad, record, tensor, topoSort } from '@xent/core';
+import { Tensor, Value, enableGrad, isGradEnabled, noGrad, tensor } from '@xent/core';
+import { record, topoSort } from '@xent/core/extend';
 
 describe('backward on tensors', () => {
   it('a scalar output seeds 1; leaves get .grad of their own shape', () => {

@@ -35,7 +35,6 @@ import {
   rand,
   randn,
   randperm,
-  record,
   reshape,
   scatterAdd,
   slice,
@@ -50,6 +49,7 @@ import {
   where,
   zeros,
 } from '@xent/core';
+import { record } from '@xent/core/extend';
 
 // Bad input is a clear error that names the function, the argument and what was expected.
 describe('shape mismatches name the op and both shapes', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, gradcheck, gradients, mul, noGrad, record, tensor } from '@xent/core';
+import { Tensor, gradcheck, gradients, mul, noGrad, tensor } from '@xent/core';
+import { record } from '@xent/core/extend';
 
 /** A deliberately wrong op: y = x² with the derivative written as 3x instead of 2x. */
 function badSquare(x: Tensor): Tensor {

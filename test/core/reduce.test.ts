@@ -11,12 +11,12 @@ import {
   min,
   std,
   sum,
-  sumTo,
   tensor,
   variance,
   ones,
   zeros,
 } from '@xent/core';
+import { sumTo } from '@xent/core/extend';
 import { expectClose, rn } from './helpers.js';
 
 const M = [

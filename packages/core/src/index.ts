@@ -1,12 +1,13 @@
-// @xent/core: the public surface. Narrow, named exports only.
+// @xent/core: the public surface, what users call. Narrow, named exports only; engine and kernel
+// internals (record, topoSort, sumTo, kernels, setKernels, referenceKernels, Kernels) live on the
+// documented subpath `@xent/core/extend` (see extend.ts and docs/extending.md).
 export { Value } from './value.js';
-export { Tensor, type TensorLike, record } from './tensor.js';
+export { Tensor, type TensorLike } from './tensor.js';
 export type { DType, Storage } from './dtype.js';
 export type { Shape } from './shape.js';
 export { broadcastShapes } from './shape.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
-export { noGrad, enableGrad, isGradEnabled, topoSort } from './engine.js';
-export { kernels, setKernels, referenceKernels, type Kernels } from './kernels/index.js';
+export { noGrad, enableGrad, isGradEnabled } from './engine.js';
 
 export {
   tensor,
@@ -61,7 +62,7 @@ export {
   clone,
   cast,
 } from './ops/elementwise.js';
-export { sum, mean, max, min, argmax, argmin, logsumexp, variance, variance as var, std, sumTo } from './ops/reduce.js';
+export { sum, mean, max, min, argmax, argmin, logsumexp, variance, std } from './ops/reduce.js';
 export { matmul, mm, dot, outer } from './ops/matmul.js';
 export { reshape, flatten, permute, transpose, squeeze, unsqueeze, expand, slice, cat, stack } from './ops/shape.js';
 export { indexSelect, gather, scatterAdd, oneHot, type IndexLike } from './ops/indexing.js';
@@ -77,5 +78,4 @@ export { klDiv } from './losses/kl.js';
 export { mseLoss } from './losses/mse.js';
 export { entropy, crossEntropyBetween, klDivergence, type InformationOptions } from './losses/information.js';
 export type { Reduction, ClassTarget } from './losses/targets.js';
-export type { CrossEntropyTarget } from './kernels/types.js';
 export { linear } from './ops/linear.js';

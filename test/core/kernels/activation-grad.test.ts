@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, kernels } from '@xent/core';
+import { Generator } from '@xent/core';
+import { kernels, referenceKernels } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import { fastActivationGrad } from '../../../packages/core/src/kernels/fast-elementwise.js';
-import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
 
 // The fused activation backward (relu, leakyRelu) against (1) the formula worked element by element
 // here, (2) the composed kernels it replaces (le + where for relu, leakyReluGrad + mul for leakyRelu),

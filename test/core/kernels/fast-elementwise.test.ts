@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, kernels, relu, tensor } from '@xent/core';
+import { Generator, relu, tensor } from '@xent/core';
+import { kernels, referenceKernels, type BinaryOp } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import {
   fastBinary,
@@ -7,8 +8,6 @@ import {
   fastUnaryParam,
   fastWhere,
 } from '../../../packages/core/src/kernels/fast-elementwise.js';
-import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
-import type { BinaryOp } from '../../../packages/core/src/kernels/types.js';
 import { broadcastShapes, broadcastStrides } from '../../../packages/core/src/shape.js';
 
 const gen = new Generator(13);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, kernels, mm, tensor } from '@xent/core';
+import { Generator, mm, tensor } from '@xent/core';
+import { kernels, fastKernels, referenceKernels } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import { fastMatmul } from '../../../packages/core/src/kernels/fast-matmul.js';
-import { fastKernels } from '../../../packages/core/src/kernels/index.js';
-import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
 
 const gen = new Generator(5);
 const fill = (T: Float32ArrayConstructor | Float64ArrayConstructor, n: number): Storage => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, crossEntropy, kernels, tensor } from '@xent/core';
+import { Generator, crossEntropy, tensor } from '@xent/core';
+import { kernels, referenceKernels, type CrossEntropyTarget } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import {
   expNonPositive,
@@ -7,8 +8,6 @@ import {
   fastCrossEntropyBackward,
   fastSoftmax,
 } from '../../../packages/core/src/kernels/fast-softmax.js';
-import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
-import type { CrossEntropyTarget } from '../../../packages/core/src/kernels/types.js';
 
 const gen = new Generator(9);
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;

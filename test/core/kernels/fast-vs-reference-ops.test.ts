@@ -5,20 +5,17 @@ import {
   Generator,
   type Tensor,
   crossEntropy,
-  kernels,
   linear,
   logSoftmax,
   matmul,
   mm,
-  referenceKernels,
   relu,
-  setKernels,
   softmax,
   sum,
   tensor,
   where,
 } from '@xent/core';
-import { fastKernels } from '../../../packages/core/src/kernels/index.js';
+import { kernels, referenceKernels, setKernels, fastKernels } from '@xent/core/extend';
 
 // The fast kernels against the reference kernels through the ops that call them: the same forward
 // and backward run once with the default (fast) set and once with setKernels(referenceKernels), and

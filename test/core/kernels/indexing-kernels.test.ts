@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Generator,
-  cat,
-  gather,
-  indexSelect,
-  kernels,
-  oneHot,
-  scatterAdd,
-  setKernels,
-  slice,
-  tensor,
-  zeros,
-} from '@xent/core';
+import { Generator, cat, gather, indexSelect, oneHot, scatterAdd, slice, tensor, zeros } from '@xent/core';
+import { kernels, setKernels, referenceKernels, type Kernels } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
-import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
-import type { Kernels } from '../../../packages/core/src/kernels/types.js';
 
 /* The indexing kernels called directly, on flat typed arrays, against small examples worked out
    by hand (the comments give the working), then against their adjoint identities on random data. */

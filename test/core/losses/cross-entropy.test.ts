@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Generator,
-  type Kernels,
   type Tensor,
   crossEntropy,
   enableGrad,
@@ -9,17 +8,15 @@ import {
   gradients,
   hessian,
   jacobian,
-  kernels,
   logSoftmax,
   ones,
   rand,
-  referenceKernels,
   reshape,
-  setKernels,
   softmax,
   tensor,
   zeros,
 } from '@xent/core';
+import { type Kernels, kernels, referenceKernels, setKernels } from '@xent/core/extend';
 import { expectClose, rn } from '../helpers.js';
 import { type CEOpts, type Red, analyticGrad, numericGrad, relErr, twinCrossEntropy } from './twins.js';
 

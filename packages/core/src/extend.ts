@@ -1,0 +1,27 @@
+/**
+ * @xent/core/extend: the engine and kernel internals, for extension authors (a new op, a faster
+ * kernel set). Users import from `@xent/core`; see docs/extending.md for the contract and an example.
+ *
+ * - `record(name, inputs, out, vjp)` turns a freshly computed tensor into a graph node: the one way
+ *   every differentiable op of xent is defined (primitives, fused ops and fused backwards alike).
+ * - `topoSort(root)` the engine's iterative sort; `runBackward` the engine itself (Value and Tensor).
+ * - `sumTo(x, shape)` undoes broadcasting (the engine calls it once per gradient).
+ * - `kernels()` the active kernel set, `setKernels(partial)` to swap some, `referenceKernels` the
+ *   readable oracle, `fastKernels` the default set; the `Kernels` contract and its argument types.
+ */
+export { record, asTensor } from './tensor.js';
+export { topoSort, runBackward, type GradSpace, type GraphNode, type OpNode } from './engine.js';
+export { sumTo } from './ops/reduce.js';
+export {
+  kernels,
+  setKernels,
+  referenceKernels,
+  fastKernels,
+  type Kernels,
+  type UnaryOp,
+  type BinaryOp,
+  type ReduceOp,
+} from './kernels/index.js';
+export type { CrossEntropyTarget } from './kernels/types.js';
+export { alloc } from './dtype.js';
+export { broadcastStrides, stridesOf, sizeOf } from './shape.js';
