@@ -1,4 +1,4 @@
-import { Generator, Tensor, noGrad, rand } from '@xent/core';
+import { Generator, type Tensor, noGrad, rand } from '@xent/core';
 import {
   Dropout,
   Flatten,
@@ -152,7 +152,7 @@ function mutate(text: string, mutations: Mutation[]): { text: string; doc: unkno
   let out: string | null = null;
   for (const m of mutations) {
     if (m.op === 'truncate' || m.op === 'byte') {
-      const t = out ?? JSON.stringify(doc);
+      const t: string = out ?? JSON.stringify(doc);
       const i = m.pick % t.length;
       out = m.op === 'truncate' ? t.slice(0, i) : t.slice(0, i) + '{}[]",:-01e.a '[m.pick % 15] + t.slice(i + 1);
       continue;

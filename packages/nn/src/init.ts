@@ -45,6 +45,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * @example fans(zeros([3, 5])); // { fanIn: 5, fanOut: 3 }
  */
 export function fans(t: Tensor, where = 'fans'): { fanIn: number; fanOut: number } {
+  checkTensor(t, where, 'the tensor');
   if (t.ndim < 2)
     throw new RangeError(
       `${where}: fan in and fan out need a tensor with at least 2 dims, got shape [${t.shape.join(', ')}]`,
@@ -52,6 +53,13 @@ export function fans(t: Tensor, where = 'fans'): { fanIn: number; fanOut: number
   let receptive = 1;
   for (let i = 2; i < t.ndim; i++) receptive *= t.shape[i]!;
   return { fanIn: t.shape[1]! * receptive, fanOut: t.shape[0]! * receptive };
+}
+
+/** Checks a number argument: finite. */
+function finite(v: unknown, where: string, name: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new RangeError(`${where}: ${name} must be a finite number, got ${quote(v)}`);
+  return v;
 }
 
 /** Checks an initialiser's tensor and options (strict keys) and returns its random stream. */
@@ -64,6 +72,9 @@ function stream(t: Tensor, opts: InitOptions, where: string): Generator {
 /** Fills with U(low, high). @example uniform(w, -0.1, 0.1); */
 export function uniform(t: Tensor, low = 0, high = 1, opts: InitOptions = {}): Tensor {
   const g = stream(t, opts, 'uniform');
+  finite(low, 'uniform', 'low');
+  finite(high, 'uniform', 'high');
+  if (!(low <= high)) throw new RangeError(`uniform: low must be ≤ high, got ${low} and ${high}`);
   const d = t.data,
     w = high - low;
   for (let i = 0; i < d.length; i++) d[i] = low + w * g.random();
@@ -73,6 +84,8 @@ export function uniform(t: Tensor, low = 0, high = 1, opts: InitOptions = {}): T
 /** Fills with N(mean, std²). @example normal(w, 0, 0.02); */
 export function normal(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
   const g = stream(t, opts, 'normal');
+  finite(mean, 'normal', 'mean');
+  if (finite(std, 'normal', 'std') < 0) throw new RangeError(`normal: std must be ≥ 0, got ${std}`);
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = mean + std * g.normal();
   return t;
@@ -84,6 +97,7 @@ export function normal(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Te
  */
 export function xavierUniform(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
   checkOptions(opts, 'xavierUniform', ['generator', 'gain']);
+  finite(opts.gain ?? 1, 'xavierUniform', 'gain');
   const { fanIn, fanOut } = fans(t, 'xavierUniform');
   const a = (opts.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(t, -a, a, { generator: opts.generator });
@@ -92,6 +106,7 @@ export function xavierUniform(t: Tensor, opts: InitOptions & { gain?: number } =
 /** Glorot normal: N(0, σ²), σ = gain · √(2 / (fanIn + fanOut)). @example xavierNormal(w); */
 export function xavierNormal(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
   checkOptions(opts, 'xavierNormal', ['generator', 'gain']);
+  finite(opts.gain ?? 1, 'xavierNormal', 'gain');
   const { fanIn, fanOut } = fans(t, 'xavierNormal');
   return normal(t, 0, (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), { generator: opts.generator });
 }
@@ -106,6 +121,7 @@ export interface KaimingOptions extends InitOptions {
 
 function kaimingStd(t: Tensor, opts: KaimingOptions, where: string): number {
   checkOptions(opts, where, ['generator', 'a', 'mode', 'nonlinearity']);
+  finite(opts.a ?? 0, where, 'a');
   const f = fans(t, where);
   const mode = opts.mode ?? 'fanIn';
   if (mode !== 'fanIn' && mode !== 'fanOut')
@@ -130,6 +146,8 @@ export function kaimingNormal(t: Tensor, opts: KaimingOptions = {}): Tensor {
 
 /** Fills with `value`. @example constant(b, 0.1); */
 export function constant(t: Tensor, value: number): Tensor {
+  checkTensor(t, 'constant', 'the tensor');
+  if (typeof value !== 'number') throw new TypeError(`constant: value must be a number, got ${quote(value)}`);
   t.data.fill(value);
   return t;
 }

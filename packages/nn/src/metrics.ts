@@ -3,6 +3,9 @@ import { checkOptions, quote } from './validate.js';
 
 type Labels = Tensor | ArrayLike<number>;
 
+/** The most classes a confusion matrix is built for (10⁸ cells). */
+const MAX_CLASSES = 10000;
+
 function flat(t: Labels): ArrayLike<number> {
   return t instanceof Tensor ? t.data : t;
 }
@@ -69,6 +72,8 @@ export function accuracy(pred: Labels, target: Labels, opts: { threshold?: numbe
 }
 
 function classCount(p: ArrayLike<number>, t: ArrayLike<number>, numClasses: number | undefined, where: string): number {
+  if (numClasses !== undefined && (!Number.isInteger(numClasses) || numClasses < 1))
+    throw new RangeError(`${where}: numClasses must be a positive integer, got ${quote(numClasses)}`);
   let k = numClasses ?? 0;
   if (numClasses === undefined) for (let i = 0; i < p.length; i++) k = Math.max(k, p[i]! + 1, t[i]! + 1);
   for (let i = 0; i < p.length; i++) {
@@ -76,6 +81,10 @@ function classCount(p: ArrayLike<number>, t: ArrayLike<number>, numClasses: numb
       if (!Number.isInteger(v) || v < 0 || v >= k)
         throw new RangeError(`${where}: label ${v} at position ${i} is not an integer in [0, ${k})`);
   }
+  if (k > MAX_CLASSES)
+    throw new RangeError(
+      `${where}: ${k} classes would make a ${k} × ${k} matrix; at most ${MAX_CLASSES} are supported`,
+    );
   return k;
 }
 
@@ -89,8 +98,18 @@ export function confusionMatrix(
   numClasses?: number,
   opts: { threshold?: number } = {},
 ): number[][] {
-  const [p, t] = pairUp(pred, target, 'confusionMatrix', opts);
-  const k = classCount(p, t, numClasses, 'confusionMatrix');
+  return confusion(pred, target, numClasses, opts, 'confusionMatrix');
+}
+
+function confusion(
+  pred: Labels,
+  target: Labels,
+  numClasses: number | undefined,
+  opts: { threshold?: number },
+  where: string,
+): number[][] {
+  const [p, t] = pairUp(pred, target, where, opts);
+  const k = classCount(p, t, numClasses, where);
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let i = 0; i < p.length; i++) m[t[i]!]![p[i]!]!++;
   return m;
@@ -115,7 +134,7 @@ export function precisionRecallF1(
   numClasses?: number,
   opts: { threshold?: number } = {},
 ): ClassReport {
-  const m = confusionMatrix(pred, target, numClasses, opts);
+  const m = confusion(pred, target, numClasses, opts, 'precisionRecallF1');
   const k = m.length;
   const r: ClassReport = { precision: [], recall: [], f1: [], support: [] };
   for (let c = 0; c < k; c++) {

@@ -26,6 +26,12 @@ export interface SavedModel {
  */
 export function saveModel(model: Module, opts: { meta?: unknown; space?: number } = {}): string {
   checkOptions(opts, 'saveModel', ['meta', 'space']);
+  if (model === null || typeof model !== 'object' || typeof (model as Module).namedParameters !== 'function')
+    throw new TypeError(`saveModel: model must be a Module, got ${quote(model)}`);
+  if (opts.space !== undefined && typeof opts.space !== 'number' && typeof opts.space !== 'string')
+    throw new TypeError(
+      `saveModel: space must be a number or a string (JSON.stringify's indent), got ${quote(opts.space)}`,
+    );
   const parameters: SavedModel['parameters'] = {};
   for (const [name, p] of model.namedParameters()) {
     // JSON has no NaN or Infinity (JSON.stringify would write null): refuse rather than save a broken file.
@@ -41,7 +47,14 @@ export function saveModel(model: Module, opts: { meta?: unknown; space?: number 
     ? { format: 'xent-model', version: 1, architecture, parameters }
     : { format: 'xent-model', version: 1, parameters };
   if (opts.meta !== undefined) saved.meta = opts.meta;
-  return JSON.stringify(saved, null, opts.space);
+  try {
+    return JSON.stringify(saved, null, opts.space);
+  } catch (e) {
+    // Only meta can fail here (a cycle, a BigInt, nesting too deep for the engine).
+    throw new TypeError(`saveModel: meta cannot be written as JSON (${quote((e as Error).message, 120)})`, {
+      cause: e,
+    });
+  }
 }
 
 /** Throws an Error prefixed with the public function's name. */

@@ -1,5 +1,5 @@
 import { Generator, Tensor, defaultGenerator, indexSelect } from '@xent/core';
-import { checkBoolean, checkGenerator, checkOptions, checkSeed, quote } from '../validate.js';
+import { checkBoolean, checkGenerator, checkOptions, checkSeed, checkTensor, quote } from '../validate.js';
 
 /** Anything with a length whose items are [input, target] pairs. */
 export interface Dataset {
@@ -236,6 +236,7 @@ export class StandardScaler {
 
   /** Learns each column's mean and population std from x [samples, features]; returns this. */
   fit(x: Tensor): this {
+    checkTensor(x, 'StandardScaler.fit', 'x');
     if (x.ndim !== 2)
       throw new RangeError(
         `StandardScaler.fit: expected a 2-D tensor [samples, features], got shape [${x.shape.join(', ')}]`,
@@ -270,6 +271,7 @@ export class StandardScaler {
   /** (x − mean) / std per column, as a new tensor of x's dtype. */
   transform(x: Tensor): Tensor {
     if (!this.mean || !this.std) throw new Error('StandardScaler.transform: call fit first');
+    checkTensor(x, 'StandardScaler.transform', 'x');
     const f = this.mean.length;
     if (x.ndim !== 2 || x.shape[1] !== f)
       throw new RangeError(`StandardScaler.transform: expected shape [n, ${f}], got [${x.shape.join(', ')}]`);

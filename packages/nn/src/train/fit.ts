@@ -76,7 +76,8 @@ export interface History {
 
 function toDataset(d: Data, where: string): Dataset | DataLoader {
   if (d instanceof DataLoader || d instanceof TensorDataset) return d;
-  if (Array.isArray(d) && d.length === 2) return new TensorDataset(d[0] as Tensor, d[1] as Tensor);
+  if (Array.isArray(d) && d.length === 2 && d[0] instanceof Tensor && d[1] instanceof Tensor)
+    return new TensorDataset(d[0], d[1]);
   const o = d as { x?: unknown; y?: unknown; get?: unknown; length?: unknown };
   if (o && o.x instanceof Tensor && o.y instanceof Tensor) return new TensorDataset(o.x, o.y);
   if (o && typeof o.get === 'function' && typeof o.length === 'number') return d as Dataset;
