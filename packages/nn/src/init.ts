@@ -78,6 +78,7 @@ export function uniform(t: Tensor, low = 0, high = 1, opts: InitOptions = {}): T
   const d = t.data,
     w = high - low;
   for (let i = 0; i < d.length; i++) d[i] = low + w * g.random();
+  t._bumpVersion();
   return t;
 }
 
@@ -88,6 +89,7 @@ export function normal(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Te
   if (finite(std, 'normal', 'std') < 0) throw new RangeError(`normal: std must be ≥ 0, got ${std}`);
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = mean + std * g.normal();
+  t._bumpVersion();
   return t;
 }
 
@@ -149,6 +151,7 @@ export function constant(t: Tensor, value: number): Tensor {
   checkTensor(t, 'constant', 'the tensor');
   if (typeof value !== 'number') throw new TypeError(`constant: value must be a number, got ${quote(value)}`);
   t.data.fill(value);
+  t._bumpVersion();
   return t;
 }
 

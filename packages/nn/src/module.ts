@@ -200,7 +200,11 @@ export abstract class Module {
       }
     }
     noGrad(() => {
-      for (const [name, p] of own) if (given.has(name)) p.data.set((given.get(name) as Tensor).data);
+      for (const [name, p] of own)
+        if (given.has(name)) {
+          p.data.set((given.get(name) as Tensor).data);
+          p._bumpVersion(); // an in-place update: graphs made before refuse to backward
+        }
     });
     return { missingKeys, unexpectedKeys };
   }

@@ -13,6 +13,7 @@ import {
   type ClassTarget,
   type Reduction,
   checkProbTarget,
+  checkOptionKeys,
   checkReduction,
   classLayout,
   filled,
@@ -56,6 +57,7 @@ export interface CrossEntropyOptions {
  */
 export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntropyOptions = {}): Tensor {
   const fn = 'crossEntropy';
+  checkOptionKeys(opts, fn, ['weight', 'ignoreIndex', 'labelSmoothing', 'reduction']);
   const { ignoreIndex = -100, labelSmoothing = 0, reduction = 'mean' } = opts;
   const L = classLayout(input, fn);
   checkReduction(reduction, fn);

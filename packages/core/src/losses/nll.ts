@@ -5,6 +5,7 @@ import { Tensor, record } from '../tensor.js';
 import {
   type ClassTarget,
   type Reduction,
+  checkOptionKeys,
   checkReduction,
   classLayout,
   filled,
@@ -32,6 +33,7 @@ export interface NllLossOptions {
  */
 export function nllLoss(input: Tensor, target: ClassTarget, opts: NllLossOptions = {}): Tensor {
   const fn = 'nllLoss';
+  checkOptionKeys(opts, fn, ['weight', 'ignoreIndex', 'reduction']);
   const { ignoreIndex = -100, reduction = 'mean' } = opts;
   const L = classLayout(input, fn);
   checkReduction(reduction, fn);

@@ -67,7 +67,8 @@ export abstract class Optimizer {
   /**
    * What step() checks before it changes anything: the hyper-parameters (a scheduler or the user may
    * have set `lr` or `momentum` by hand) and every gradient, which must be a Tensor of its parameter's
-   * shape. Nothing is updated when one is wrong, and the error names the parameter.
+   * shape. Nothing is updated when one is wrong, and the error names the parameter. When all is well
+   * it bumps the version of each parameter step() is about to update in place.
    */
   protected checkStep(): void {
     const where = `${this.constructor.name}.step`;
@@ -83,6 +84,9 @@ export abstract class Optimizer {
           `${where}: parameter ${k} has shape ${shapeText(p.shape)} but its .grad has shape ${shapeText(g.shape)}`,
         );
     }
+    // Everything is valid, so step() will update every parameter that has a gradient: count that
+    // in-place update now (version counters), so a graph made before the step refuses to backward.
+    for (const p of this.params) if (p.grad) p._bumpVersion();
   }
 
   /**
