@@ -6,6 +6,7 @@ import {
   crossEntropy,
   div,
   gradcheck,
+  gt,
   klDiv,
   logSoftmax,
   maximum,
@@ -19,7 +20,6 @@ import {
   sub,
   tensor,
   where,
-  gt,
 } from '@xent/core';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';

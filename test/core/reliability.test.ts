@@ -1,5 +1,6 @@
 /* eslint-disable no-sparse-arrays -- holes in arrays are what item 2 tests */
 import {
+  Generator,
   Tensor,
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
@@ -13,7 +14,6 @@ import {
   softmax,
   tensor,
   zeros,
-  Generator,
 } from '@xent/core';
 import { record } from '@xent/core/extend';
 import { Adam, Linear, MLP, SGD, init } from '@xent/nn';

@@ -249,3 +249,27 @@ describe('Value and Tensor agree on random expressions', () => {
     }
   });
 });
+
+describe('Value and Tensor agree elementwise', () => {
+  it('relu at NaN, ±0 and ±∞: the same value and the same derivative (NaN out, the gradient passes at NaN)', () => {
+    for (const v of [NaN, 0, -0, Infinity, -Infinity, 2, -2]) {
+      const a = new Value(v);
+      const y = a.relu();
+      y.backward();
+      const t = tensor([v], { requiresGrad: true });
+      const r = t.relu();
+      r.backward(tensor([1]));
+      expect(Object.is(y.data, r.data[0]), `relu(${v})`).toBe(true);
+      expect(a.grad, `relu'(${v})`).toBe(t.grad!.data[0]);
+    }
+  });
+
+  it('pow with exponent 0 has derivative 0 everywhere, 0 included, as Tensor.pow', () => {
+    const a = new Value(0);
+    a.pow(0).backward();
+    const t = tensor([0], { requiresGrad: true });
+    t.pow(0).sum().backward();
+    expect(a.grad).toBe(0);
+    expect(t.grad!.data[0]).toBe(0);
+  });
+});

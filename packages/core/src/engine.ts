@@ -55,7 +55,7 @@ export function isGradEnabled(): boolean {
  * Runs `fn` with graph recording switched on or off, restoring the mode after.
  * @example withGradMode(false, () => x.mul(2));
  */
-export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = enabled;
   try {

@@ -6,12 +6,17 @@
  *   every differentiable op of xent is defined (primitives, fused ops and fused backwards alike).
  * - `topoSort(root)` the engine's iterative sort; `runBackward` the engine itself (Value and Tensor).
  * - `sumTo(x, shape)` undoes broadcasting (the engine calls it once per gradient).
+ * - Fused backwards as ops (`reluBackward`, `leakyReluBackward`), `softmaxNode`/`logSoftmaxNode` (a
+ *   softmax a fused op already computed, recorded as the op softmax), `reduceLoss` (every loss's reduction).
  * - `kernels()` the active kernel set, `setKernels(partial)` to swap some, `referenceKernels` the
  *   readable oracle, `fastKernels` the default set; the `Kernels` contract and its argument types.
  */
 export { record, asTensor } from './tensor.js';
 export { topoSort, runBackward, type GradSpace, type GraphNode, type OpNode } from './engine.js';
 export { sumTo } from './ops/reduce.js';
+export { reluBackward, leakyReluBackward } from './ops/elementwise.js';
+export { softmaxNode, logSoftmaxNode } from './ops/softmax.js';
+export { reduceLoss } from './losses/reduction.js';
 export {
   kernels,
   setKernels,
@@ -21,7 +26,8 @@ export {
   type UnaryOp,
   type BinaryOp,
   type ReduceOp,
+  type ParamOp,
 } from './kernels/index.js';
 export type { CrossEntropyTarget } from './kernels/types.js';
 export { alloc } from './dtype.js';
-export { broadcastStrides, stridesOf, sizeOf } from './shape.js';
+export { broadcastStrides, stridesOf, sizeOf, fmt as formatShape } from './shape.js';

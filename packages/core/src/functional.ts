@@ -5,7 +5,7 @@ import { add, cast } from './ops/elementwise.js';
 import { sumTo } from './ops/reduce.js';
 import { reshape, stack } from './ops/shape.js';
 import { fmt, sameShape } from './shape.js';
-import { Tensor, describe, record } from './tensor.js';
+import { Tensor, assertTensor, describe, record } from './tensor.js';
 
 /**
  * Gradients of `output` with respect to `inputs`, returned rather than stored in `.grad`
@@ -17,14 +17,14 @@ export function gradients(
   inputs: readonly Tensor[],
   opts: { gradOutput?: Tensor; createGraph?: boolean } = {},
 ): Tensor[] {
-  if (!(output instanceof Tensor)) throw new TypeError(`gradients: output must be a Tensor, got ${describe(output)}`);
+  assertTensor(output, 'gradients', 'output');
   if (!Array.isArray(inputs))
     throw new TypeError(`gradients: inputs must be an array of Tensors, got ${describe(inputs)}`);
   inputs.forEach((x, i) => {
-    if (!(x instanceof Tensor)) throw new TypeError(`gradients: inputs[${i}] must be a Tensor, got ${describe(x)}`);
+    assertTensor(x, 'gradients', `inputs[${i}]`);
   });
   if (opts.gradOutput !== undefined && !(opts.gradOutput instanceof Tensor))
-    throw new TypeError(`gradients: gradOutput must be a Tensor, got ${describe(opts.gradOutput)}`);
+    assertTensor(opts.gradOutput, 'gradients', 'gradOutput');
   if (!output.requiresGrad) return inputs.map((x) => zerosLike(x));
   const seed =
     opts.gradOutput ??
@@ -78,11 +78,13 @@ function checkFn(f: unknown, op: string): void {
  * Nests: `grad(grad(f))` is the second derivative.
  * @example grad((x) => x.pow(3).sum())(tensor([2])); // [12]
  */
+export function grad(f: Fn, opts?: { argnums?: number }): (...args: Tensor[]) => Tensor;
+export function grad(f: Fn, opts: { argnums: readonly number[] }): (...args: Tensor[]) => Tensor[];
 export function grad(
   f: Fn,
   opts: { argnums?: number | readonly number[] } = {},
 ): (...args: Tensor[]) => Tensor | Tensor[] {
-  const vg = valueAndGrad(f, opts);
+  const vg = valueAndGrad(f, opts as { argnums?: number });
   return (...args) => vg(...args)[1];
 }
 
@@ -90,6 +92,8 @@ export function grad(
  * Like `grad`, and returns the function's value too: [value, gradient].
  * @example valueAndGrad((x) => x.square().sum())(tensor([3])); // [9, [6]]
  */
+export function valueAndGrad(f: Fn, opts?: { argnums?: number }): (...args: Tensor[]) => [Tensor, Tensor];
+export function valueAndGrad(f: Fn, opts: { argnums: readonly number[] }): (...args: Tensor[]) => [Tensor, Tensor[]];
 export function valueAndGrad(
   f: Fn,
   opts: { argnums?: number | readonly number[] } = {},
@@ -99,7 +103,7 @@ export function valueAndGrad(
   const list = typeof argnums === 'number' ? [argnums] : argnums;
   return (...args) => {
     args.forEach((a, i) => {
-      if (!(a instanceof Tensor)) throw new TypeError(`grad: argument ${i} must be a Tensor, got ${describe(a)}`);
+      assertTensor(a, 'grad', `argument ${i}`);
     });
     // The gradient is itself differentiable when the caller records a graph through the inputs
     // (grad of grad); the function always runs with recording on, even inside noGrad.
@@ -127,7 +131,7 @@ export function valueAndGrad(
  */
 export function jacobian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
   checkFn(f, 'jacobian');
-  if (!(x instanceof Tensor)) throw new TypeError(`jacobian: x must be a Tensor, got ${describe(x)}`);
+  assertTensor(x, 'jacobian', 'x');
   const nested = x.requiresGrad && isGradEnabled();
   return enableGrad(() => jacobianAt(f, x, nested));
 }

@@ -1,6 +1,7 @@
 import { alloc } from './dtype.js';
 import { gradients } from './functional.js';
-import { Tensor, describe } from './tensor.js';
+import { fmt } from './shape.js';
+import { Tensor, assertTensor, describe } from './tensor.js';
 
 /** Options of `gradcheck`: the step and the tolerances (a mismatch is |analytic − numeric| > atol + rtol·|numeric|). */
 export interface GradcheckOptions {
@@ -28,7 +29,7 @@ export function gradcheck(
   if (!Array.isArray(inputs))
     throw new TypeError(`gradcheck: inputs must be an array of Tensors, got ${describe(inputs)}`);
   const xs = inputs.map((x, i) => {
-    if (!(x instanceof Tensor)) throw new TypeError(`gradcheck: inputs[${i}] must be a Tensor, got ${describe(x)}`);
+    assertTensor(x, 'gradcheck', `inputs[${i}]`);
     if (x.dtype !== 'float64')
       throw new TypeError(`gradcheck: inputs must be float64 for central differences to be accurate, got ${x.dtype}`);
     return new Tensor(x.data.slice(), x.shape, true);
@@ -78,7 +79,7 @@ export function gradcheck(
       idx.unshift(r % t.shape[d]!);
       r = Math.floor(r / t.shape[d]!);
     }
-    return `[${idx.join(', ')}]`;
+    return fmt(idx);
   };
   const msg =
     `gradcheck: the gradient of output ${at(y, worst.output)} with respect to input ${worst.input} at ${at(xs[worst.input]!, worst.index)} ` +

@@ -31,7 +31,11 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** A shape as text for messages. @example fmt([2, 3]); // '[2, 3]' */
+/**
+ * The one shape formatter of every error message (and of positions in a shape): '[2, 3]'. Exported as
+ * `formatShape` from `@xent/core/extend` for @xent/nn.
+ * @example fmt([2, 3]); // '[2, 3]'
+ */
 export function fmt(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
@@ -141,4 +145,4 @@ export function checkShape(shape: unknown, op: string): number[] {
 }
 
 /** The most elements one tensor may hold: V8's typed-array limit on 64-bit. */
-export const MAX_ELEMENTS = 2 ** 32 - 1;
+const MAX_ELEMENTS = 2 ** 32 - 1;

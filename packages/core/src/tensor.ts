@@ -464,10 +464,11 @@ export function asTensor(x: TensorLike, like?: Tensor, op = 'tensor'): Tensor {
 }
 
 /**
- * `x` itself when it is a Tensor; otherwise an error naming the op and the argument.
- * @example isTensorArg(x, 'sum');
+ * The one tensor-argument check: returns `x` when it is a Tensor, else throws a TypeError naming the
+ * function, the argument and what it got ("sum: input must be a Tensor, got an array").
+ * @example assertTensor(x, 'sum');
  */
-export function isTensorArg(x: unknown, op: string, arg = 'input'): Tensor {
+export function assertTensor(x: unknown, op: string, arg = 'input'): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${arg} must be a Tensor, got ${describe(x)}`);
   return x;
 }

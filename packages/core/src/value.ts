@@ -14,73 +14,35 @@ function operand(x: unknown, op: string): Value | number {
 }
 
 /**
- * The scalar ops, tinygrad-style: each one's forward `f` and its derivative `df` side by side.
- * `df(g, a, b, out)` maps d(out) = g to [d(a), d(b)]; `b` is the second operand (a Value's data or a
- * plain number) and `out` the result, which several derivatives reuse.
+ * Every derivative of `Value`, in one table to hold next to micrograd's engine.py: per op, its forward
+ * `f(a, b)` and its backward `df(g, a, b, out)`, which maps d(out) = g to [d(a), d(b)] exactly as
+ * micrograd's `_backward` closures do (`b` is the second operand's data, or the constant; `out` the result).
+ * The same rules as the Tensor ops, elementwise (relu at NaN too: NaN out, the gradient passes, as PyTorch).
  */
 interface Rule {
   readonly name: string;
   readonly f: (a: number, b: number) => number;
   readonly df: (g: number, a: number, b: number, out: number) => number[];
 }
-const rule = (name: string, f: Rule['f'], df: Rule['df']): Rule => ({ name, f, df });
-const RULES = {
-  add: rule(
-    'add',
-    (a, b) => a + b,
-    (g) => [g, g],
-  ), // d(a+b) = da + db
-  sub: rule(
-    'sub',
-    (a, b) => a - b,
-    (g) => [g, -g],
-  ), // d(a−b) = da − db
-  mul: rule(
-    'mul',
-    (a, b) => a * b,
-    (g, a, b) => [g * b, g * a],
-  ), // d(ab) = b da + a db
-  div: rule(
-    'div',
-    (a, b) => a / b,
-    (g, a, b) => [g / b, (-g * a) / (b * b)],
-  ), // d(a/b) = da/b − a db/b²
-  pow: rule(
-    'pow',
-    (a, k) => a ** k,
-    (g, a, k) => [g * k * a ** (k - 1)],
-  ), // d aᵏ = k aᵏ⁻¹ da
-  neg: rule(
-    'neg',
-    (a) => -a,
-    (g) => [-g],
-  ), // d(−a) = −da
-  exp: rule(
-    'exp',
-    (a) => Math.exp(a),
-    (g, _a, _b, e) => [g * e],
-  ), // d eᵃ = eᵃ da
-  log: rule(
-    'log',
-    (a) => Math.log(a),
-    (g, a) => [g / a],
-  ), // d log a = da / a
-  tanh: rule(
-    'tanh',
-    (a) => Math.tanh(a),
-    (g, _a, _b, t) => [g * (1 - t * t)],
-  ), // d tanh = (1 − tanh²) da
-  relu: rule(
-    'relu',
-    (a) => (a > 0 ? a : 0),
-    (g, a) => [a > 0 ? g : 0],
-  ), // d relu = [a > 0] da
-  sigmoid: rule(
-    'sigmoid',
-    (a) => 1 / (1 + Math.exp(-a)),
-    (g, _a, _b, s) => [g * s * (1 - s)],
-  ), // d σ = σ(1 − σ) da
-} as const;
+type Rules = Record<string, Omit<Rule, 'name'>>;
+const table = {
+  add: { f: (a, b) => a + b, df: (g) => [g, g] }, // d(a + b) = da + db
+  mul: { f: (a, b) => a * b, df: (g, a, b) => [g * b, g * a] }, // d(ab) = b da + a db
+  pow: { f: (a, k) => a ** k, df: (g, a, k) => [k === 0 ? 0 : g * k * a ** (k - 1)] }, // d aᵏ = k aᵏ⁻¹ da
+  relu: { f: (a) => (a < 0 ? 0 : a), df: (g, a) => [a <= 0 ? 0 : g] }, // d relu = [a > 0] da (NaN passes g)
+  neg: { f: (a) => -a, df: (g) => [-g] }, // d(−a) = −da
+  sub: { f: (a, b) => a - b, df: (g) => [g, -g] }, // d(a − b) = da − db
+  div: { f: (a, b) => a / b, df: (g, a, b) => [g / b, (-g * a) / (b * b)] }, // d(a/b) = da/b − a db/b²
+  exp: { f: (a) => Math.exp(a), df: (g, _a, _b, e) => [g * e] }, // d eᵃ = eᵃ da
+  log: { f: (a) => Math.log(a), df: (g, a) => [g / a] }, // d log a = da / a
+  tanh: { f: (a) => Math.tanh(a), df: (g, _a, _b, t) => [g * (1 - t * t)] }, // d tanh a = (1 − tanh² a) da
+  sigmoid: { f: (a) => 1 / (1 + Math.exp(-a)), df: (g, _a, _b, s) => [g * s * (1 - s)] }, // d σ = σ(1 − σ) da
+} satisfies Rules;
+/** The table with each rule's name (a node's `op`). */
+const RULES = Object.fromEntries(Object.entries(table).map(([name, r]) => [name, { name, ...r }])) as unknown as Record<
+  keyof typeof table,
+  Rule
+>;
 
 /**
  * A scalar that remembers how it was computed, micrograd-style: `.data`, `.grad`, `.op`.

@@ -1,5 +1,6 @@
 import { type Generator, type Tensor, defaultGenerator } from '@xent/core';
 import { checkGenerator, checkOptions, checkTensor, quote } from './validate.js';
+import { formatShape } from '@xent/core/extend';
 
 /* Initialisers, as torch.nn.init: each fills a tensor in place (no graph) and returns it. */
 
@@ -48,7 +49,7 @@ export function fans(t: Tensor, where = 'fans'): { fanIn: number; fanOut: number
   checkTensor(t, where, 'the tensor');
   if (t.ndim < 2)
     throw new RangeError(
-      `${where}: fan in and fan out need a tensor with at least 2 dims, got shape [${t.shape.join(', ')}]`,
+      `${where}: fan in and fan out need a tensor with at least 2 dims, got shape ${formatShape(t.shape)}`,
     );
   let receptive = 1;
   for (let i = 2; i < t.ndim; i++) receptive *= t.shape[i]!;

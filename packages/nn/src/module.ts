@@ -1,5 +1,6 @@
 import { Tensor, noGrad } from '@xent/core';
-import { checkBoolean, checkOptions, quote, shapeText } from './validate.js';
+import { checkBoolean, checkOptions, quote } from './validate.js';
+import { formatShape } from '@xent/core/extend';
 
 /** Up to 10 keys, quoted and cut, then how many more: a message stays short whatever the state dict holds. */
 function keyList(keys: readonly string[]): string {
@@ -186,7 +187,7 @@ export abstract class Module {
       if (!(t instanceof Tensor)) throw new TypeError(`loadStateDict: '${name}' must be a Tensor, got ${quote(t)}`);
       if (t.ndim !== p.ndim || t.shape.some((d, i) => d !== p.shape[i])) {
         throw new RangeError(
-          `loadStateDict: '${name}' has shape ${shapeText(t.shape)} but the model's parameter has shape ${shapeText(p.shape)}`,
+          `loadStateDict: '${name}' has shape ${formatShape(t.shape)} but the model's parameter has shape ${formatShape(p.shape)}`,
         );
       }
       // A finite float64 value past float32's range would be stored as ±Infinity: refuse it.

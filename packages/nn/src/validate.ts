@@ -1,4 +1,5 @@
 import { type DType, type Generator, Tensor } from '@xent/core';
+import { formatShape } from '@xent/core/extend';
 
 /* Argument checks shared by @xent/nn: strict option objects, hostile values quoted short, generators,
    seeds and dtypes. None of them recurses into a value or spreads it, so input-sized data cannot
@@ -37,6 +38,7 @@ export function quote(v: unknown, max = MAX_QUOTE): string {
  * @example shapeText([2, 3]); // '[2, 3]'
  */
 export function shapeText(shape: readonly unknown[]): string {
+  if (shape.length <= 8 && shape.every((d) => typeof d === 'number')) return formatShape(shape as number[]);
   if (shape.length <= 8) return `[${shape.map((d) => quote(d)).join(', ')}]`;
   return `[${shape
     .slice(0, 4)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, relu, tensor } from '@xent/core';
-import { kernels, referenceKernels, type BinaryOp } from '@xent/core/extend';
+import { type BinaryOp, kernels, referenceKernels } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import {
   fastBinary,

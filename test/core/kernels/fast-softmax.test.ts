@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, crossEntropy, tensor } from '@xent/core';
-import { kernels, referenceKernels, type CrossEntropyTarget } from '@xent/core/extend';
+import { type CrossEntropyTarget, kernels, referenceKernels } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import {
   expNonPositive,
@@ -74,18 +74,20 @@ describe('fast cross-entropy kernels agree with the reference kernels', () => {
     const npos = outer * inner;
     const run = (k: Pick<typeof referenceKernels, 'crossEntropy' | 'crossEntropyBackward'>) => {
       const logp = new T(x.length),
+        probs = new T(x.length),
         loss = new Float64Array(npos),
         denom = new Float64Array(npos),
         grad = new T(x.length);
       const scale = new Float64Array(npos).map((_, i) => 0.5 + i / npos);
-      k.crossEntropy(x, outer, c, inner, t, logp, loss, denom);
-      k.crossEntropyBackward(logp, outer, c, inner, t, scale, grad);
-      return { logp, loss, denom, grad };
+      k.crossEntropy(x, outer, c, inner, t, logp, probs, loss, denom);
+      k.crossEntropyBackward(probs, outer, c, inner, t, scale, grad);
+      return { logp, probs, loss, denom, grad };
     };
     const f = run({ crossEntropy: fastCrossEntropy, crossEntropyBackward: fastCrossEntropyBackward });
     const r = run(referenceKernels);
     const tol = tolOf(T);
     close(f.logp, r.logp, tol, 'logp');
+    close(f.probs, r.probs, tol, 'probs');
     close(f.loss, r.loss, tol, 'loss');
     close(f.denom, r.denom, 0, 'denom');
     close(f.grad, r.grad, tol, 'gradient');
@@ -114,17 +116,22 @@ describe('fast cross-entropy kernels agree with the reference kernels', () => {
     });
   }
 
-  it('the backward works from logp alone when the forward kept no probabilities', () => {
+  it('the forward writes p = e^logp, and the backward may write over probs', () => {
     const x = new Float64Array([1, 2, 3, 0, 0, 0]);
     const t = target(new Int32Array([2, 0]));
-    const logp = new Float64Array(6),
-      a = new Float64Array(6),
-      b = new Float64Array(6);
-    // no probabilities kept
-    referenceKernels.crossEntropy(x, 2, 3, 1, t, logp, new Float64Array(2), new Float64Array(2));
-    fastCrossEntropyBackward(logp, 2, 3, 1, t, new Float64Array([1, 1]), a);
-    referenceKernels.crossEntropyBackward(logp, 2, 3, 1, t, new Float64Array([1, 1]), b);
-    close(a, b, 1e-15, 'gradient');
+    for (const k of [
+      referenceKernels,
+      { crossEntropy: fastCrossEntropy, crossEntropyBackward: fastCrossEntropyBackward },
+    ]) {
+      const logp = new Float64Array(6),
+        probs = new Float64Array(6),
+        out = new Float64Array(6);
+      k.crossEntropy(x, 2, 3, 1, t, logp, probs, new Float64Array(2), new Float64Array(2));
+      close(probs, logp.map(Math.exp), 1e-15, 'p = e^logp');
+      k.crossEntropyBackward(probs, 2, 3, 1, t, new Float64Array([1, 1]), out);
+      k.crossEntropyBackward(probs, 2, 3, 1, t, new Float64Array([1, 1]), probs);
+      close(probs, out, 0, 'in place');
+    }
   });
 
   it('are the defaults, and crossEntropy gives the worked-out value and gradient through them', () => {
@@ -207,11 +214,12 @@ describe('fast softmax and cross-entropy kernels on special rows agree with the 
     };
     const go = (k: Pick<typeof referenceKernels, 'crossEntropy' | 'crossEntropyBackward'>) => {
       const logp = new Float64Array(x.length),
+        probs = new Float64Array(x.length),
         loss = new Float64Array(rows.length),
         denom = new Float64Array(rows.length),
         grad = new Float64Array(x.length);
-      k.crossEntropy(x, rows.length, 3, 1, t, logp, loss, denom);
-      k.crossEntropyBackward(logp, rows.length, 3, 1, t, new Float64Array(rows.length).fill(0.5), grad);
+      k.crossEntropy(x, rows.length, 3, 1, t, logp, probs, loss, denom);
+      k.crossEntropyBackward(probs, rows.length, 3, 1, t, new Float64Array(rows.length).fill(0.5), grad);
       return { logp, loss, grad };
     };
     const f = go({ crossEntropy: fastCrossEntropy, crossEntropyBackward: fastCrossEntropyBackward }),

@@ -8,10 +8,9 @@ import type { CrossEntropyTarget, Kernels } from './types.js';
  *
  * The cost here is the exponential, so each kernel takes one per element, and a cheaper one:
  *   softmax:        eᵢ = exp(xᵢ − m) written out while summing, then one scaling pass;
- *   cross-entropy:  exp once in the forward, where eᵢ = exp(xᵢ − m) and 1/Σe are kept (weakly,
- *                   keyed by the log-probability array they belong to) so that the backward,
- *                   s·(e/Σe − onehot(y)), needs no exp at all. Without them (another kernel wrote
- *                   logp) the backward recomputes p = exp(logp).
+ *   cross-entropy:  exp once in the forward, where eᵢ = exp(xᵢ − m) gives both log p = (x − m) − log Σe
+ *                   and p = e/Σe, written out for the caller to keep; the backward, s·(p − onehot(y)),
+ *                   reads p and needs no exp at all.
  */
 
 // exp(v) for v ≤ 0 (every argument here is x − max): v = −(64q + j)·ln2/64 + r with |r| ≤ ln2/128,
@@ -35,11 +34,6 @@ export function expNonPositive(v: number): number {
   const r = v + k * LN2_HI + k * LN2_LO;
   return POW2[k >> 6]! * FRAC[k & 63]! * (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120))))));
 }
-
-/**
- * From the forward, for the backward of the same call: e = exp(x − max) per row and 1/Σe; freed with the logp array.
- */
-const kept = new WeakMap<Storage, { e: Storage; inv: Float64Array }>();
 
 /**
  * Largest entry of x[o..o+n), or 0 when the row is all −∞ (so that x − m is −∞, not NaN), as the reference; a +∞ stays
@@ -82,40 +76,39 @@ export const fastSoftmax: Kernels['softmax'] = (x, outer, n, inner, log, out) =>
 const plain = (t: CrossEntropyTarget, inner: number): boolean =>
   inner === 1 && t.index !== null && t.weight === null && t.smoothing === 0;
 
-export const fastCrossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, loss, denom) => {
+export const fastCrossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, probs, loss, denom) => {
   if (!plain(t, inner)) {
-    referenceKernels.crossEntropy(x, outer, c, inner, t, logp, loss, denom);
+    referenceKernels.crossEntropy(x, outer, c, inner, t, logp, probs, loss, denom);
     return;
   }
   const index = t.index!;
-  const e = x instanceof Float32Array ? new Float32Array(x.length) : new Float64Array(x.length);
-  const inv = new Float64Array(outer);
   for (let r = 0, o = 0; r < outer; r++, o += c) {
     const m = rowMax(x, o, c);
     let s = 0;
     for (let j = 0; j < c; j++) {
       const v = expNonPositive(x[o + j]! - m);
-      e[o + j] = v;
+      probs[o + j] = v;
       s += v;
     }
-    const lse = Math.log(s);
-    for (let j = 0; j < c; j++) logp[o + j] = x[o + j]! - m - lse;
-    inv[r] = 1 / s; // p = e / Σe, normalised in the backward's single pass
+    const lse = Math.log(s),
+      inv = 1 / s;
+    for (let j = 0; j < c; j++) {
+      logp[o + j] = x[o + j]! - m - lse;
+      probs[o + j] = probs[o + j]! * inv;
+    }
     const y = index[r]!;
     // −log p_y; an ignored row (negative index) has no loss and no share of the mean.
     loss[r] = y >= 0 ? -logp[o + y]! : 0;
     denom[r] = y >= 0 ? 1 : 0;
   }
-  kept.set(logp, { e, inv });
 };
 
-export const fastCrossEntropyBackward: Kernels['crossEntropyBackward'] = (logp, outer, c, inner, t, scale, out) => {
+export const fastCrossEntropyBackward: Kernels['crossEntropyBackward'] = (probs, outer, c, inner, t, scale, out) => {
   if (!plain(t, inner)) {
-    referenceKernels.crossEntropyBackward(logp, outer, c, inner, t, scale, out);
+    referenceKernels.crossEntropyBackward(probs, outer, c, inner, t, scale, out);
     return;
   }
-  const index = t.index!,
-    fwd = kept.get(logp);
+  const index = t.index!;
   for (let r = 0, o = 0; r < outer; r++, o += c) {
     const s = scale[r]!,
       y = index[r]!;
@@ -124,11 +117,7 @@ export const fastCrossEntropyBackward: Kernels['crossEntropyBackward'] = (logp, 
       continue;
     }
     // ∂/∂x_k of −log softmax(x)_y = p_k − [k = y]
-    if (fwd) {
-      const e = fwd.e,
-        si = s * fwd.inv[r]!;
-      for (let j = 0; j < c; j++) out[o + j] = si * e[o + j]!;
-    } else for (let j = 0; j < c; j++) out[o + j] = s * Math.exp(logp[o + j]!);
+    for (let j = 0; j < c; j++) out[o + j] = s * probs[o + j]!;
     out[o + y] = out[o + y]! - s;
   }
 };

@@ -3,7 +3,8 @@ import { sizeOf } from '../shape.js';
 import { referenceGradKernels } from './reference-grad.js';
 import { referenceIndexingKernels } from './reference-indexing.js';
 import { forEachRow } from './strided.js';
-import type { BinaryOp, CrossEntropyTarget, Kernels, ReduceOp, UnaryOp } from './types.js';
+import { targetMass, targetTotal } from './target.js';
+import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from './types.js';
 
 /* Plain TypeScript kernels over flat typed arrays. Each loop is monomorphic: the op is chosen
    once, outside the loop, never per element. */
@@ -77,7 +78,7 @@ type Map1 = (x: Storage, o: Storage, n: number) => void;
  * the erfc continued fraction above.
  * @example erf(0.5); // 0.5204998778130465
  */
-export function erf(x: number): number {
+function erf(x: number): number {
   const z = Math.abs(x);
   if (z < 3) {
     let term = z,
@@ -128,18 +129,6 @@ const maps: Record<UnaryOp, Map1> = {
       }
     }
   },
-  relu: (x, o, n) => {
-    for (let i = 0; i < n; i++) {
-      const v = x[i]!;
-      o[i] = v > 0 ? v : 0;
-    }
-  },
-  sign: (x, o, n) => {
-    for (let i = 0; i < n; i++) o[i] = Math.sign(x[i]!);
-  },
-  step: (x, o, n) => {
-    for (let i = 0; i < n; i++) o[i] = x[i]! > 0 ? 1 : 0;
-  },
   square: (x, o, n) => {
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
@@ -154,12 +143,6 @@ const maps: Record<UnaryOp, Map1> = {
   },
   cos: (x, o, n) => {
     for (let i = 0; i < n; i++) o[i] = Math.cos(x[i]!);
-  },
-  log1p: (x, o, n) => {
-    for (let i = 0; i < n; i++) o[i] = Math.log1p(x[i]!);
-  },
-  expm1: (x, o, n) => {
-    for (let i = 0; i < n; i++) o[i] = Math.expm1(x[i]!);
   },
   softplus: (x, o, n) => {
     // log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)): finite for every finite x.
@@ -225,9 +208,6 @@ export const referenceKernels: Kernels = {
           out[i] = v > 0 ? v : alpha * v;
         }
         break;
-      case 'leakyReluGrad':
-        for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 1 : alpha;
-        break;
       case 'powScalar':
         for (let i = 0; i < n; i++) out[i] = x[i]! ** alpha;
         break;
@@ -282,7 +262,7 @@ export const referenceKernels: Kernels = {
   },
 
   reduce(op: ReduceOp, x, shape, reduced, out) {
-    const init = op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
+    const init = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
     out.fill(init);
     if (x.length === 0) return;
     // Output strides over the input's dims: 0 where reduced.
@@ -312,7 +292,6 @@ export const referenceKernels: Kernels = {
       if (so === 0) {
         let r = out[oi]!;
         if (op === 'sum') for (let j = 0; j < inner; j++) r += x[xi + j]!;
-        else if (op === 'prod') for (let j = 0; j < inner; j++) r *= x[xi + j]!;
         else if (op === 'max')
           for (let j = 0; j < inner; j++) {
             const v = x[xi + j]!;
@@ -325,7 +304,6 @@ export const referenceKernels: Kernels = {
           }
         out[oi] = r;
       } else if (op === 'sum') for (let j = 0; j < inner; j++, oi++) out[oi] = out[oi]! + x[xi + j]!;
-      else if (op === 'prod') for (let j = 0; j < inner; j++, oi++) out[oi] = out[oi]! * x[xi + j]!;
       else if (op === 'max')
         for (let j = 0; j < inner; j++, oi++) {
           const v = x[xi + j]!;
@@ -442,80 +420,44 @@ export const referenceKernels: Kernels = {
     }
   },
 
-  crossEntropy(x, outer, c, inner, t, logp, loss, denom) {
+  crossEntropy(x, outer, c, inner, t, logp, probs, loss, denom) {
     referenceKernels.softmax(x, outer, c, inner, true, logp);
-    const { index, probs, weight, smoothing: eps } = t;
-    const u = eps / c; // the smoothing mass each class receives
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const p = o * inner + i,
-          base = o * c * inner + i;
-        let l = 0,
-          d = 0;
-        if (index) {
-          const y = index[p]!;
-          if (y >= 0) {
-            const wy = weight ? weight[y]! : 1;
-            d = wy;
-            if (eps !== 1 && wy !== 0) l -= (1 - eps) * wy * logp[base + y * inner]!;
-            // Terms whose target mass is 0 are skipped: 0 · log 0 = 0, so a masked (−∞) class costs nothing.
-            if (u !== 0)
-              for (let k = 0; k < c; k++) {
-                const tk = u * (weight ? weight[k]! : 1);
-                if (tk !== 0) l -= tk * logp[base + k * inner]!;
-              }
-          }
-        } else {
-          d = 1;
-          for (let k = 0; k < c; k++) {
-            const tk = (weight ? weight[k]! : 1) * ((1 - eps) * probs![base + k * inner]! + u);
-            if (tk !== 0) l -= tk * logp[base + k * inner]!;
-          }
-        }
-        loss[p] = l;
-        denom[p] = d;
-      }
-    }
-  },
-
-  crossEntropyBackward(logp, outer, c, inner, t, scale, out) {
-    const { index, weight, smoothing: eps } = t;
-    const u = eps / c;
-    let wsum = c;
-    if (weight) {
-      wsum = 0;
-      for (let k = 0; k < c; k++) wsum += weight[k]!;
-    }
+    referenceKernels.softmax(x, outer, c, inner, false, probs);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const p = o * inner + i,
           base = o * c * inner + i,
-          s = scale[p]!;
-        const y = index ? index[p]! : 0;
+          y = t.index ? t.index[p]! : 0;
+        let l = 0;
+        for (let k = 0; k < c; k++) {
+          const tk = targetMass(t, c, inner, base, k, y);
+          // Terms whose target mass is 0 are skipped: 0 · log 0 = 0, so a masked (−∞) class costs nothing.
+          if (tk !== 0) l -= tk * logp[base + k * inner]!;
+        }
+        loss[p] = l;
+        denom[p] = !t.index ? 1 : y < 0 ? 0 : t.weight ? t.weight[y]! : 1;
+      }
+    }
+  },
+
+  crossEntropyBackward(probs, outer, c, inner, t, scale, out) {
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const p = o * inner + i,
+          base = o * c * inner + i,
+          s = scale[p]!,
+          y = t.index ? t.index[p]! : 0;
         if (s === 0 || y < 0) {
           for (let k = 0; k < c; k++) out[base + k * inner] = 0;
           continue;
         }
         // ∂/∂x_k of −Σ t̃ log softmax(x) = (Σ t̃)·p_k − t̃_k
-        const total = index ? (1 - eps) * (weight ? weight[y]! : 1) + u * wsum : probTotal(t, base, c, inner);
+        const total = targetTotal(t, c, inner, base, y);
         for (let k = 0; k < c; k++) {
           const q = base + k * inner;
-          out[q] = s * (total * Math.exp(logp[q]!) - smoothed(t, base, k, inner, y, u));
+          out[q] = s * (total * probs[q]! - targetMass(t, c, inner, base, k, y));
         }
       }
     }
   },
 };
-
-/** t̃_k at one position (see CrossEntropyTarget). */
-function smoothed(t: CrossEntropyTarget, base: number, k: number, inner: number, y: number, u: number): number {
-  const wk = t.weight ? t.weight[k]! : 1;
-  if (t.index) return u * wk + (k === y ? (1 - t.smoothing) * wk : 0);
-  return wk * ((1 - t.smoothing) * t.probs![base + k * inner]! + u);
-}
-
-function probTotal(t: CrossEntropyTarget, base: number, c: number, inner: number): number {
-  let s = 0;
-  for (let k = 0; k < c; k++) s += smoothed(t, base, k, inner, -1, t.smoothing / c);
-  return s;
-}

@@ -1,5 +1,25 @@
 import type { Storage } from '../dtype.js';
 
+/*
+ * The kernel contract: the whole numeric surface the ops stand on, and nothing else (every method
+ * here is called by an op). A kernel set (the readable reference, the default fast set, a
+ * WebAssembly set) implements all of it; `setKernels` swaps some or all of it and no op changes.
+ *
+ * Rules that hold for every method unless its comment says otherwise:
+ * - Arrays are flat typed arrays (`Storage`: Float32Array or Float64Array), row-major. Shapes and
+ *   strides are counted in elements, not bytes; a stride of 0 repeats an element (broadcasting).
+ * - `out` is written, never read first (the kernel overwrites every element it owns), except
+ *   where the method says it accumulates (`scatterAdd`, `indexAdd`, `oneHot`, `scatterStrided`).
+ * - Inputs are not modified. `out` may alias an input only where the method says so.
+ * - Numbers are read as JavaScript numbers and stored rounded to `out`'s type: inputs of one call
+ *   may differ in dtype (float32 + float64 gives a float64 `out`); a kernel set that computes in
+ *   a fixed precision must convert such inputs itself.
+ * - Index arrays (Int32Array) are already checked by the op: every index is in range.
+ * - NaN and ±∞ follow IEEE arithmetic as the reference kernels do; the fast sets are tested
+ *   against the reference on −0, ±∞ and NaN.
+ */
+
+/** Elementwise maps f(x) of `Kernels.unary`. */
 export type UnaryOp =
   | 'neg'
   | 'exp'
@@ -8,69 +28,65 @@ export type UnaryOp =
   | 'abs'
   | 'tanh'
   | 'sigmoid'
-  | 'relu'
-  | 'sign'
-  | 'step'
   | 'square'
   | 'reciprocal'
   | 'sin'
   | 'cos'
-  | 'log1p'
-  | 'expm1'
   | 'softplus'
   | 'erf';
 
+/** Elementwise maps f(x, alpha) of `Kernels.unaryParam`. */
+export type ParamOp = 'leakyRelu' | 'powScalar' | 'clampMin' | 'clampMax';
+
+/** Binary maps of `Kernels.binary`; the comparisons write 1 or 0. */
 export type BinaryOp =
   'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 
-export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+/** Reductions of `Kernels.reduce`. */
+export type ReduceOp = 'sum' | 'max' | 'min';
 
 /**
  * What a cross-entropy kernel needs to know about the target, per position of the logits viewed
- * as [outer, c, inner] (a position is one (o, i) pair; there are outer·inner of them). Exactly one
- * of `index` and `probs` is set. The smoothed, weighted target t̃ of a position is
+ * as [outer, c, inner] (a position is one (o, i) pair; there are outer·inner of them, position
+ * p = o·inner + i). Exactly one of `index` and `probs` is set. The smoothed, weighted target t̃ of a
+ * position (computed in one place, `targetMass` in kernels/target.ts) is
  *   class index y:  t̃_k = (1 − ε)·w_y·[k = y] + (ε/c)·w_k      (all 0 at an ignored position)
  *   probabilities:  t̃_k = w_k·((1 − ε)·T_k + ε/c)
  * with w = `weight` (all 1 when null) and ε = `smoothing`.
  */
 export interface CrossEntropyTarget {
-  /**
-   * Class index per position (outer·inner entries, position o·inner + i); a negative entry marks an ignored position.
-   */
+  /** Class index per position (outer·inner entries); a negative entry marks an ignored position. */
   index: Int32Array | null;
-  /** Target probabilities laid out like the logits, [outer, c, inner]. */
+  /** Target probabilities T laid out like the logits, [outer, c, inner]. */
   probs: Storage | null;
-  /** Class weights, c entries, or null for all 1. */
+  /** Class weights w, c entries, or null for all 1. */
   weight: Storage | null;
   /** Label smoothing ε in [0, 1]. */
   smoothing: number;
 }
 
-/**
- * The whole numeric surface the ops stand on. Everything works on flat, contiguous typed arrays;
- * shapes and strides are passed in. A faster implementation (WebAssembly, workers) replaces this
- * object with `setKernels` and no op changes.
- */
+/** The kernel contract (see the rules at the top of this file). */
 export interface Kernels {
-  /** out[i] = f(x[i]). `out` may be `x`. */
+  /** out[i] = f(x[i]) for i < out.length (x and out of one length). `out` may be `x` (in place). */
   unary(op: UnaryOp, x: Storage, out: Storage): void;
-  /** out[i] = f(x[i], alpha) for the parametrised maps: leakyRelu (alpha = slope), powScalar (alpha = exponent). */
-  unaryParam(
-    op: 'leakyRelu' | 'leakyReluGrad' | 'powScalar' | 'clampMin' | 'clampMax',
-    x: Storage,
-    alpha: number,
-    out: Storage,
-  ): void;
   /**
-   * Fused activation backward in one pass (g, x and out contiguous, of one size; `out` may be `g`):
+   * out[i] = f(x[i], alpha) (x and out of one length; `out` may be `x`):
+   *   leakyRelu: x > 0 ? x : alpha·x          powScalar: x ** alpha (JavaScript's **)
+   *   clampMin:  x < alpha ? alpha : x         clampMax:  x > alpha ? alpha : x   (NaN stays NaN, −0 stays −0)
+   */
+  unaryParam(op: ParamOp, x: Storage, alpha: number, out: Storage): void;
+  /**
+   * Fused activation backward (the forward of the ops reluBackward and leakyReluBackward), one pass;
+   * x, g and out of one length and one dtype; `out` may be `g`:
    *   relu:      out[i] = x[i] ≤ 0 ? 0 : g[i]          (g passes where x is NaN, as PyTorch)
-   *   leakyRelu: out[i] = x[i] > 0 ? g[i] : alpha·g[i]  (alpha·g where x is NaN)
-   * For relu, x may be the input or the output (they agree on the sign test).
+   *   leakyRelu: out[i] = x[i] > 0 ? g[i] : alpha·g[i]  (alpha·g where x is NaN; alpha rounded to out's type first)
+   * For relu, x may be the forward's input or its output (they agree on the test).
    */
   activationGrad(op: 'relu' | 'leakyRelu', x: Storage, g: Storage, alpha: number, out: Storage): void;
   /**
-   * Broadcast binary op: a and b are read with strides over `shape` (0 for a broadcast dim),
-   * out is contiguous of `shape`.
+   * Broadcast binary op: out[c] = a[Σ c_d·aStrides[d]] ∘ b[Σ c_d·bStrides[d]] for every coordinate c of
+   * `shape` (strides 0 on broadcast dims), out contiguous of `shape`. `out` may be `a` or `b` when that
+   * operand is contiguous of `shape` (the engine accumulates gradients this way).
    */
   binary(
     op: BinaryOp,
@@ -81,9 +97,9 @@ export interface Kernels {
     shape: readonly number[],
     out: Storage,
   ): void;
-  /** where(cond, a, b) with the same broadcast reading as `binary`. */
+  /** out[c] = cond[c] ≠ 0 ? a[c] : b[c] (NaN counts as true), each read with its strides as `binary`; no aliasing. */
   where(
-    c: Storage,
+    cond: Storage,
     cStrides: readonly number[],
     a: Storage,
     aStrides: readonly number[],
@@ -92,13 +108,22 @@ export interface Kernels {
     shape: readonly number[],
     out: Storage,
   ): void;
-  /** Reduces x of `shape` over the dims flagged in `reduced`; out is contiguous of the kept dims. */
+  /**
+   * Reduces x (contiguous of `shape`) over the dims flagged in `reduced` (one flag per dim); out is
+   * contiguous of the kept dims (one element for a full reduction). Empty reductions give 0 (sum),
+   * −∞ (max) or +∞ (min); max and min propagate NaN. No aliasing.
+   */
   reduce(op: ReduceOp, x: Storage, shape: readonly number[], reduced: readonly boolean[], out: Storage): void;
-  /** Index of the max (or min) along one dim, first on ties (as PyTorch), written as numbers. */
+  /**
+   * Index of the max (or min) of x (contiguous of `shape`) along `dim`, first on ties and at the first NaN
+   * (as PyTorch), written as numbers into out, contiguous of `shape` without `dim`. No aliasing.
+   */
   argReduce(op: 'argmax' | 'argmin', x: Storage, shape: readonly number[], dim: number, out: Storage): void;
   /**
-   * Batched matrix product C[b] = op(A[b]) · op(B[b]), op = transpose when the flag is set.
-   * A[b] starts at aOffsets[b]; op(A) is m×k, op(B) is k×n; C is contiguous [batch, m, n].
+   * Batched matrix product C[t] = op(A[t]) · op(B[t]) for t < aOffsets.length, op = transpose when the flag
+   * is set. A[t] is a contiguous row-major block at aOffsets[t] (m×k, or k×m stored when transA), B[t] at
+   * bOffsets[t] (k×n, or n×k stored when transB); C is contiguous [batch, m, n]. Offsets may repeat (a
+   * broadcast operand). `out` never aliases a or b.
    */
   matmul(
     a: Storage,
@@ -112,11 +137,11 @@ export interface Kernels {
     n: number,
     out: Storage,
   ): void;
-  /** Copies x (read with `strides` over `shape`) into contiguous out: permute, expand, slice. */
+  /** Strided read into contiguous out: out[c] = x[offset + Σ c_d·strides[d]] over `shape` (permute, expand, slice). */
   copyStrided(x: Storage, offset: number, strides: readonly number[], shape: readonly number[], out: Storage): void;
   /**
-   * Strided write, the counterpart of copyStrided: out[offset + Σ_k c_k·strides[k]] = src[c] for every
-   * coordinate c of `shape`, src contiguous of `shape` (unslice, cat, padding).
+   * Strided write, copyStrided's counterpart: out[offset + Σ c_d·strides[d]] = src[c] for every coordinate c
+   * of `shape`, src contiguous of `shape`; the other elements of out are left as they are (unslice, cat).
    */
   scatterStrided(
     src: Storage,
@@ -127,7 +152,7 @@ export interface Kernels {
   ): void;
   /**
    * out[p] = x[p with its coordinate on `dim` replaced by index[p]] for every position p of `indexShape`
-   * (x contiguous of xShape, same rank; out contiguous of indexShape; every index already in range).
+   * (x contiguous of xShape, same rank; out contiguous of indexShape).
    */
   gather(
     x: Storage,
@@ -138,8 +163,9 @@ export interface Kernels {
     out: Storage,
   ): void;
   /**
-   * out[p with its coordinate on `dim` replaced by index[p]] += src[p] for every position p of `indexShape`
-   * (src of srcShape read at p's coordinates; out of outShape holds what is added to): gather's adjoint.
+   * Accumulates: out[p with its coordinate on `dim` replaced by index[p]] += src[p] for every position p of
+   * `indexShape` (src contiguous of srcShape, read at p's coordinates; out contiguous of outShape, holding what
+   * is added to): gather's adjoint.
    */
   scatterAdd(
     src: Storage,
@@ -153,22 +179,25 @@ export interface Kernels {
   /** out[o, j, i] = x[o, index[j], i], x viewed as [outer, n, inner] and out as [outer, index.length, inner]. */
   indexSelect(x: Storage, outer: number, n: number, inner: number, index: Int32Array, out: Storage): void;
   /**
-   * out[o, index[j], i] += src[o, j, i], out viewed as [outer, n, inner] and src as [outer, index.length, inner]:
-   * indexSelect's adjoint.
+   * Accumulates: out[o, index[j], i] += src[o, j, i], out viewed as [outer, n, inner] and src as
+   * [outer, index.length, inner]: indexSelect's adjoint.
    */
   indexAdd(src: Storage, outer: number, n: number, inner: number, index: Int32Array, out: Storage): void;
-  /** out[i·c + index[i]] = 1 for every i (out is [index.length, c], zeroed by the caller; indices in [0, c)). */
+  /** out[i·c + index[i]] = 1 for every i (out is [index.length, c], zeroed by the caller). */
   oneHot(index: Int32Array, c: number, out: Storage): void;
   /**
-   * Softmax (or log-softmax) of x viewed as [outer, n, inner] along the middle axis, computed
-   * stably as (x − max) − log Σ e^(x − max).
+   * Softmax (or log-softmax) of x viewed as [outer, n, inner] along the middle axis into out (same layout),
+   * computed stably from m = max: e^(x − m) / Σ e^(x − m), or (x − m) − log Σ e^(x − m). A row of nothing
+   * but −∞ takes m = 0 (NaN out, as PyTorch); a +∞ makes its row NaN. No aliasing.
    */
   softmax(x: Storage, outer: number, n: number, inner: number, log: boolean, out: Storage): void;
   /**
-   * Cross-entropy forward over logits x viewed as [outer, c, inner] (classes on the middle axis).
-   * Writes the log-softmax of x into `logp` (same layout) and, per position p = o·inner + i,
-   *   loss[p] = −Σ_k t̃_k · logp_k   (a term with t̃_k = 0 counts 0, so a −∞ logit without target mass is harmless)
+   * Cross-entropy forward over logits x viewed as [outer, c, inner] (classes on the middle axis). Writes,
+   * each of x's layout, the log-softmax into `logp` and the softmax into `probs` (what the backward reads:
+   * the caller keeps it), and per position p = o·inner + i (Float64Array, outer·inner entries each):
+   *   loss[p]  = −Σ_k t̃_k · logp_k   (a term with t̃_k = 0 counts 0, so a −∞ logit without target mass is harmless)
    *   denom[p] = the position's share of a 'mean': w_y for a class index (0 when ignored), 1 for probabilities.
+   * No aliasing between the five arrays.
    */
   crossEntropy(
     x: Storage,
@@ -177,15 +206,19 @@ export interface Kernels {
     inner: number,
     target: CrossEntropyTarget,
     logp: Storage,
-    loss: Storage,
-    denom: Storage,
+    probs: Storage,
+    loss: Float64Array,
+    denom: Float64Array,
   ): void;
   /**
-   * Fused cross-entropy backward, one pass: out = scale[p] · ((Σ_k t̃_k)·softmax − t̃) at every
-   * position p, from the `logp` the forward wrote. Never the softmax Jacobian, never a division by p.
+   * Fused cross-entropy backward (the forward of the op crossEntropyBackward), one pass: at every position p,
+   *   out_k = scale[p] · ((Σ_j t̃_j)·probs_k − t̃_k)
+   * from the `probs` (softmax) the forward wrote; `scale` has outer·inner entries, `out` the layout of probs.
+   * 0 at an ignored position or where scale is 0. Never the softmax Jacobian, never a division by p.
+   * `out` may be `probs`.
    */
   crossEntropyBackward(
-    logp: Storage,
+    probs: Storage,
     outer: number,
     c: number,
     inner: number,

@@ -1,9 +1,9 @@
 import { add, clamp, div, log, mul, neg, sigmoid, softplus, sub } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { broadcastShapes, fmt, sameShape } from '../shape.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, assertTensor, record } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
-import { type Reduction, at, checkOptionKeys, checkReduction, checkTensor } from './targets.js';
+import { type Reduction, at, checkOptionKeys, checkReduction } from './targets.js';
 
 /** PyTorch's floor for x(1 − x) in the gradient: 1e-12 held as a float32 (9.99999996e-13). */
 const EPS = Math.fround(1e-12);
@@ -21,8 +21,8 @@ function checkPair(fn: string, input: Tensor, target: Tensor, opts: BinaryOption
     fn,
     fn === 'binaryCrossEntropy' ? ['weight', 'reduction'] : ['weight', 'reduction', 'posWeight'],
   );
-  checkTensor(input, fn, 'input');
-  checkTensor(target, fn, 'target');
+  assertTensor(input, fn, 'input');
+  assertTensor(target, fn, 'target');
   checkReduction(opts.reduction ?? 'mean', fn);
   if (!sameShape(input.shape, target.shape))
     throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
@@ -37,7 +37,7 @@ function checkPair(fn: string, input: Tensor, target: Tensor, opts: BinaryOption
     ['posWeight', (opts as { posWeight?: Tensor | null }).posWeight],
   ] as const) {
     if (w === undefined || w === null) continue;
-    checkTensor(w, fn, name);
+    assertTensor(w, fn, name);
     let b: number[] | null = null;
     try {
       b = broadcastShapes(w.shape, input.shape, fn);
@@ -68,16 +68,23 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryOp
       throw new RangeError(`${fn}: input must hold probabilities in [0, 1], found ${v} at ${at(input.shape, i)}`);
   }
   const w = opts.weight ?? null;
-  const elems = noGrad(() => {
+  const values = noGrad(() => {
     const l = neg(add(mul(target, clamp(log(input), -100)), mul(sub(1, target), clamp(log(sub(1, input)), -100))));
     return w ? mul(l, w) : l;
   });
-  return reduceLoss(fn, [input, target], elems, opts.reduction ?? 'mean', () => {
+  const elems = record(fn, [input, target], values, (g) => {
     const d = div(sub(input, target), clamp(mul(input, sub(1, input)), EPS)); // (x − t) / max(x(1 − x), ε)
     // ∂/∂t = −(log x − log(1 − x)), with the forward's clamps at −100 (PyTorch: −logit(x), unclamped)
     const dt = target.requiresGrad ? neg(sub(clamp(log(input), -100), clamp(log(sub(1, input)), -100))) : null;
-    return [w ? mul(d, w) : d, dt && w ? mul(dt, w) : dt];
+    return scaled(g, w, d, dt);
   });
+  return reduceLoss(elems, opts.reduction ?? 'mean');
+}
+
+/** g·w·d for the input and g·w·dt for the target (w: the optional weight; dt null when the target needs none). */
+function scaled(g: Tensor, w: Tensor | null, d: Tensor, dt: Tensor | null): (Tensor | null)[] {
+  const gw = w ? mul(g, w) : g;
+  return [mul(gw, d), dt && mul(gw, dt)];
 }
 
 /**
@@ -98,14 +105,15 @@ export function binaryCrossEntropyWithLogits(
   const w = opts.weight ?? null,
     pw = opts.posWeight ?? null;
   const lw = (): Tensor | number => (pw ? add(mul(sub(pw, 1), target), 1) : 1); // 1 + (posWeight − 1)·t
-  const elems = noGrad(() => {
+  const values = noGrad(() => {
     const l = add(mul(sub(1, target), input), mul(lw(), softplus(neg(input))));
     return w ? mul(l, w) : l;
   });
-  return reduceLoss(fn, [input, target], elems, opts.reduction ?? 'mean', () => {
+  const elems = record(fn, [input, target], values, (g) => {
     const d = sub(sub(1, target), mul(lw(), sigmoid(neg(input)))); // d/dx = (1 − t) − lw·σ(−x)
     // d/dt = −x + (posWeight − 1)·softplus(−x)
     const dt = !target.requiresGrad ? null : pw ? sub(mul(sub(pw, 1), softplus(neg(input))), input) : neg(input);
-    return [w ? mul(d, w) : d, dt && w ? mul(dt, w) : dt];
+    return scaled(g, w, d, dt);
   });
+  return reduceLoss(elems, opts.reduction ?? 'mean');
 }

@@ -1,19 +1,20 @@
 import { alloc } from '../dtype.js';
-import { isGradEnabled } from '../engine.js';
 import { kernels } from '../kernels/index.js';
+import { targetMass } from '../kernels/target.js';
 import type { CrossEntropyTarget } from '../kernels/types.js';
-import { add, div, eq, mul, sub, where } from '../ops/elementwise.js';
+import { eq, mul, sub, where } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
-import { logSoftmax, softmax } from '../ops/softmax.js';
+import { logSoftmaxNode, softmaxNode } from '../ops/softmax.js';
 import { sameShape } from '../shape.js';
 import { Tensor, record } from '../tensor.js';
+import { reduceLoss } from './reduction.js';
 import {
   type ClassLayout,
   type ClassTarget,
   type Reduction,
-  checkProbTarget,
   checkOptionKeys,
+  checkProbTarget,
   checkReduction,
   classLayout,
   filled,
@@ -46,10 +47,10 @@ export interface CrossEntropyOptions {
  * of shape [N, d1, …, dK] (a number for a [C] input; numbers, nested arrays, an Int32Array or an
  * integer-valued tensor) or a float tensor of probabilities of the input's shape.
  *
- * Fused: log-softmax is computed once; the gradient w.r.t. the logits is (Σ t̃)·p − t̃ times the
- * reduction's scale, in one kernel pass (with createGraph, the same formula from differentiable ops,
- * so the Hessian of one sample is diag(p) − ppᵀ). Probability targets get their gradient too, as in
- * PyTorch: −(1 − ε)·w_c·log p_c times the scale; class indices and the weights get none.
+ * Fused: one kernel pass computes log p and p; the gradient w.r.t. the logits is the op
+ * `crossEntropyBackward`, (Σ t̃)·p − t̃ times the reduction's scale in one kernel pass, itself
+ * differentiable (so the Hessian of one sample is diag(p) − ppᵀ). Probability targets get their
+ * gradient too, as in PyTorch: −(1 − ε)·w_c·log p_c times the scale; class indices and the weights get none.
  *
  * Difference from PyTorch: when every target is ignored (or the kept targets' weights sum to 0),
  * 'mean' gives 0 and a zero gradient (PyTorch gives NaN, 0/0).
@@ -65,92 +66,73 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
     throw new RangeError(`${fn}: labelSmoothing must be a number in [0, 1], got ${labelSmoothing}`);
   }
   if (!Number.isInteger(ignoreIndex)) throw new TypeError(`${fn}: ignoreIndex must be an integer, got ${ignoreIndex}`);
-  const probs = target instanceof Tensor && sameShape(target.shape, input.shape);
-  if (probs && ignoreIndex >= 0)
+  const isProbs = target instanceof Tensor && sameShape(target.shape, input.shape);
+  if (isProbs && ignoreIndex >= 0)
     throw new TypeError(
       `${fn}: ignoreIndex (${ignoreIndex}) is not supported with probability targets (as in PyTorch)`,
     );
   const spec: CrossEntropyTarget = {
-    index: probs ? null : parseClassIndex(target, L, ignoreIndex, fn, input.shape, true),
-    probs: probs ? checkProbTarget(target as Tensor, fn) : null,
+    index: isProbs ? null : parseClassIndex(target, L, ignoreIndex, fn, input.shape, true),
+    probs: isProbs ? checkProbTarget(target as Tensor, fn) : null,
     weight: parseWeight(opts.weight, L.c, fn),
     smoothing: labelSmoothing,
   };
   const npos = L.outer * L.inner;
-  const logp = alloc(input.dtype, input.size);
+  // Saved for the backward, explicitly: log p (the target's gradient) and p (the logits').
+  const logp = new Tensor(alloc(input.dtype, input.size), input.shape);
+  const probs = new Tensor(alloc(input.dtype, input.size), input.shape);
   const lossPos = new Float64Array(npos),
     denomPos = new Float64Array(npos);
-  kernels().crossEntropy(input.data, L.outer, L.c, L.inner, spec, logp, lossPos, denomPos);
-  let total = 0,
-    den = 0;
-  for (let p = 0; p < npos; p++) {
-    total += lossPos[p]!;
-    den += denomPos[p]!;
-  }
-  const out =
-    reduction === 'none'
-      ? filled(lossPos, L.posShape, input.dtype)
-      : filled([reduction === 'sum' ? total : den === 0 ? 0 : total / den], [], input.dtype);
+  kernels().crossEntropy(input.data, L.outer, L.c, L.inner, spec, logp.data, probs.data, lossPos, denomPos);
+  let den = 0;
+  for (let p = 0; p < npos; p++) den += denomPos[p]!;
 
-  // Probability targets are differentiable too, as in PyTorch: ∂loss/∂T_c = −(1 − ε)·w_c·log p_c (times the scale).
-  const T = probs ? (target as Tensor) : null;
-  return record('crossEntropy', T ? [input, T] : [input], out, (g) => {
-    if (!isGradEnabled()) {
-      // One fused pass: scale · ((Σ t̃)·p − t̃), the scale being ∂(reduction)/∂(position loss) · g.
-      const scale = new Float64Array(npos);
-      if (reduction === 'none') scale.set(g.data);
-      else scale.fill(reduction === 'sum' ? g.data[0]! : den === 0 ? 0 : g.data[0]! / den);
-      let gx: Tensor | null = null;
-      if (input.requiresGrad) {
-        gx = new Tensor(alloc(input.dtype, input.size), input.shape);
-        kernels().crossEntropyBackward(logp, L.outer, L.c, L.inner, spec, scale, gx.data);
-      }
-      return T ? [gx, T.requiresGrad ? targetGrad(logp, spec, L, scale, T) : null] : [gx];
-    }
-    // createGraph: the same formulas from differentiable ops, so that they can be differentiated again
-    // (through the target too when it requires a gradient).
-    const t = T && T.requiresGrad ? smoothedProbs(T, spec, L) : smoothedTarget(spec, L, input);
-    const local = sub(mul(softmax(input, L.classDim), sum(t, L.classDim, true)), t); // (Σ t̃)·p − t̃
-    const scale =
-      reduction === 'none'
-        ? reshape(g, keepShape(input.shape, L.classDim))
-        : reduction === 'sum'
-          ? g
-          : den === 0
-            ? mul(g, 0)
-            : div(g, den);
-    const gx = mul(local, scale);
+  const T = isProbs ? (target as Tensor) : null;
+  const elems = record(fn, T ? [input, T] : [input], filled(lossPos, L.posShape, input.dtype), (g) => {
+    // g: ∂/∂(position loss), the scale of each position's gradient
+    const gx = input.requiresGrad ? crossEntropyBackward(g, input, probs, spec, L, T) : null;
     if (!T) return [gx];
     if (!T.requiresGrad) return [gx, null];
-    // a class with coefficient 0 gets 0, even at a −∞ logit
+    // ∂/∂T = −(1 − ε)·w·log p; a class with coefficient 0 gets 0, even at a −∞ logit
     const cw = classWeights(spec, L, -(1 - spec.smoothing), input);
-    return [gx, mul(where(eq(cw, 0), 0, mul(logSoftmax(input, L.classDim), cw)), scale)]; // ∂/∂T = −(1 − ε)·w·log p
+    const lp = logSoftmaxNode(input, L.classDim, new Tensor(logp.data, logp.shape));
+    return [gx, mul(where(eq(cw, 0), 0, mul(lp, cw)), reshape(g, keepShape(input.shape, L.classDim)))];
   });
+  return reduceLoss(elems, reduction, reduction === 'mean' ? den : undefined);
 }
 
 /**
- * ∂loss/∂T = −(1 − ε)·w_c·log p_c·scale at every entry (0 where the scale or the coefficient is 0, even at a −∞ logit).
+ * The fused backward of crossEntropy as an op of its own (as PyTorch's `_softmax_backward_data`):
+ * out = scale · ((Σ t̃)·p − t̃), one kernel pass from the forward's saved softmax p, with the
+ * per-position `scale` broadcast over the classes. Differentiable in the scale, the logits (through
+ * p) and a probability target T (through t̃), by the vjp below, composed from primitives.
  */
-function targetGrad(
-  logp: ArrayLike<number>,
-  t: CrossEntropyTarget,
+function crossEntropyBackward(
+  scale: Tensor,
+  input: Tensor,
+  probs: Tensor,
+  spec: CrossEntropyTarget,
   L: ClassLayout,
-  scale: Float64Array,
-  T: Tensor,
+  T: Tensor | null,
 ): Tensor {
-  const out = new Tensor(alloc(T.dtype, T.size), T.shape);
-  for (let a = 0; a < L.outer; a++) {
-    for (let i = 0; i < L.inner; i++) {
-      const s = scale[a * L.inner + i]!;
-      if (s === 0) continue;
-      for (let k = 0; k < L.c; k++) {
-        const q = (a * L.c + k) * L.inner + i,
-          c = (1 - t.smoothing) * (t.weight ? t.weight[k]! : 1);
-        out.data[q] = c === 0 ? 0 : -s * c * logp[q]!; // 0, not 0·∞, for a class of weight 0 at a −∞ logit
-      }
-    }
-  }
-  return out;
+  const out = new Tensor(alloc(input.dtype, input.size), input.shape);
+  kernels().crossEntropyBackward(probs.data, L.outer, L.c, L.inner, spec, scale.data, out.data);
+  return record('crossEntropyBackward', T ? [scale, input, T] : [scale, input], out, (gg) => {
+    const d = L.classDim;
+    const p = softmaxNode(input, d, new Tensor(probs.data, probs.shape));
+    const t = smoothedTarget(spec, L, input, T);
+    const tau = sum(t, d, true); // Σ t̃ per position
+    const s = reshape(scale, keepShape(input.shape, d));
+    const v = mul(mul(gg, s), tau);
+    const dx = mul(p, sub(v, sum(mul(v, p), d, true))); // softmax's vjp of v: p ⊙ (v − ⟨v, p⟩)
+    const ds = reshape(sum(mul(gg, sub(mul(p, tau), t)), d, true), scale.shape); // ⟨gg, (Σ t̃)·p − t̃⟩
+    if (!T) return [ds, dx];
+    // ∂out_k/∂T_j = s·(1 − ε)·w_j·(p_k − [k = j])
+    const dT = T.requiresGrad
+      ? mul(classWeights(spec, L, 1 - spec.smoothing, input), mul(s, sub(sum(mul(gg, p), d, true), gg)))
+      : null;
+    return [ds, dx, dT];
+  });
 }
 
 /** factor·w_c as a constant of shape [1, C, 1, …] (or [C]), broadcasting over the positions. */
@@ -163,27 +145,20 @@ function classWeights(t: CrossEntropyTarget, L: ClassLayout, factor: number, inp
   return w;
 }
 
-/** t̃ = w ⊙ ((1 − ε)·T + ε/C) from differentiable ops (createGraph with a target that requires a gradient). */
-function smoothedProbs(T: Tensor, t: CrossEntropyTarget, L: ClassLayout): Tensor {
-  return mul(add(mul(T, 1 - t.smoothing), t.smoothing / L.c), classWeights(t, L, 1, T));
-}
-
-/** t̃ as a constant tensor of the input's shape (see CrossEntropyTarget), for the createGraph path. */
-function smoothedTarget(t: CrossEntropyTarget, L: ClassLayout, input: Tensor): Tensor {
+/**
+ * t̃ of every position as a tensor of the input's shape, from `targetMass` (the one definition); with a
+ * probability target T that requires a gradient, a node of T whose derivative is (1 − ε)·w.
+ */
+function smoothedTarget(t: CrossEntropyTarget, L: ClassLayout, input: Tensor, T: Tensor | null): Tensor {
   const out = new Tensor(alloc(input.dtype, input.size), input.shape);
-  const u = t.smoothing / L.c,
-    o = out.data;
   for (let a = 0; a < L.outer; a++) {
     for (let i = 0; i < L.inner; i++) {
       const base = a * L.c * L.inner + i,
         y = t.index ? t.index[a * L.inner + i]! : 0;
-      if (y < 0) continue; // ignored: no target mass
-      for (let k = 0; k < L.c; k++) {
-        const wk = t.weight ? t.weight[k]! : 1,
-          q = base + k * L.inner;
-        o[q] = t.index ? u * wk + (k === y ? (1 - t.smoothing) * wk : 0) : wk * ((1 - t.smoothing) * t.probs![q]! + u);
-      }
+      for (let k = 0; k < L.c; k++) out.data[base + k * L.inner] = targetMass(t, L.c, L.inner, base, k, y);
     }
   }
-  return out;
+  if (!T) return out;
+  // t̃ = w ⊙ ((1 − ε)·T + ε/C) is linear in T: d t̃ = (1 − ε)·w dT
+  return record('smoothedTarget', [T], out, (g) => [mul(g, classWeights(t, L, 1 - t.smoothing, input))]);
 }

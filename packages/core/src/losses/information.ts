@@ -3,8 +3,8 @@ import { sum } from '../ops/reduce.js';
 import { unsqueeze } from '../ops/shape.js';
 import { noGrad } from '../engine.js';
 import { fmt, normDim, sameShape, sizeOf } from '../shape.js';
-import { type Tensor, record } from '../tensor.js';
-import { at, checkOptionKeys, checkTensor } from './targets.js';
+import { type Tensor, assertTensor, record } from '../tensor.js';
+import { at, checkOptionKeys } from './targets.js';
 
 /** Options of the information measures: the dim holding the distributions and the log base. */
 export interface InformationOptions {
@@ -19,7 +19,7 @@ export interface InformationOptions {
  * float32 rows).
  */
 function checkDistribution(p: Tensor, d: number, fn: string, arg: string): void {
-  checkTensor(p, fn, arg);
+  assertTensor(p, fn, arg);
   const n = p.ndim === 0 ? 1 : p.shape[d]!,
     inner = sizeOf(p.shape.slice(d + 1)),
     outer = p.size / Math.max(n * inner, 1);
@@ -44,7 +44,7 @@ function checkDistribution(p: Tensor, d: number, fn: string, arg: string): void 
 
 function setup(fn: string, p: Tensor, q: Tensor | null, opts: InformationOptions): { d: number; lnb: number } {
   checkOptionKeys(opts, fn, ['dim', 'base']);
-  checkTensor(p, fn, 'p');
+  assertTensor(p, fn, 'p');
   const d = normDim(opts.dim ?? -1, p.ndim, fn);
   const base = opts.base ?? Math.E;
   if (typeof base !== 'number' || !(base > 0) || base === 1 || !Number.isFinite(base))
@@ -53,7 +53,7 @@ function setup(fn: string, p: Tensor, q: Tensor | null, opts: InformationOptions
     );
   checkDistribution(p, d, fn, 'p');
   if (q) {
-    checkTensor(q, fn, 'q');
+    assertTensor(q, fn, 'q');
     if (!sameShape(p.shape, q.shape))
       throw new RangeError(`${fn}: q of shape ${fmt(q.shape)} must have the shape of p ${fmt(p.shape)}`);
     checkDistribution(q, d, fn, 'q');

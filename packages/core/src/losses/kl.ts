@@ -1,9 +1,9 @@
 import { add, eq, exp, log, mul, ne, neg, sub, where } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { fmt, sameShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { type Tensor, assertTensor, record } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
-import { at, checkOptionKeys, checkReduction, checkTensor } from './targets.js';
+import { at, checkOptionKeys, checkReduction } from './targets.js';
 
 /**
  * Kullback–Leibler divergence with the input as log-probabilities, as PyTorch's `F.kl_div`:
@@ -21,9 +21,9 @@ export function klDiv(
   opts: { reduction?: 'mean' | 'sum' | 'none' | 'batchmean'; logTarget?: boolean } = {},
 ): Tensor {
   const fn = 'klDiv';
-  checkTensor(input, fn, 'input');
-  checkTensor(target, fn, 'target');
-  checkOptionKeys(opts, 'klDiv', ['reduction', 'logTarget']);
+  assertTensor(input, fn, 'input');
+  assertTensor(target, fn, 'target');
+  checkOptionKeys(opts, fn, ['reduction', 'logTarget']);
   const { reduction = 'mean', logTarget = false } = opts;
   checkReduction(reduction, fn, ['mean', 'sum', 'none', 'batchmean']);
   if (!sameShape(input.shape, target.shape))
@@ -38,19 +38,20 @@ export function klDiv(
         );
     }
   }
-  const elems = noGrad(() =>
+  const values = noGrad(() =>
     logTarget
       ? where(eq(target, -Infinity), 0, mul(exp(target), sub(target, input))) // e^−∞ · (−∞ − x) → 0, not NaN
       : where(ne(target, 0), mul(target, sub(log(where(ne(target, 0), target, 1)), input)), 0),
   ); // 0 · log 0 = 0
-  return reduceLoss(fn, [input, target], elems, reduction, () => [
-    neg(logTarget ? exp(target) : target), // ∂/∂input = −t
+  const elems = record(fn, [input, target], values, (g) => [
+    mul(g, neg(logTarget ? exp(target) : target)), // ∂/∂input = −t
     !target.requiresGrad
       ? null
       : logTarget
         ? // ∂/∂t of e^t (t − x) = e^t (t − x + 1) (0 at t = −∞, not NaN)
-          where(eq(target, -Infinity), 0, mul(exp(target), add(sub(target, input), 1)))
+          mul(g, where(eq(target, -Infinity), 0, mul(exp(target), add(sub(target, input), 1))))
         : // ∂/∂t of t (log t − x) = log t + 1 − x (0 at t = 0, as PyTorch)
-          where(eq(target, 0), 0, add(sub(log(where(eq(target, 0), 1, target)), input), 1)),
+          mul(g, where(eq(target, 0), 0, add(sub(log(where(eq(target, 0), 1, target)), input), 1))),
   ]);
+  return reduceLoss(elems, reduction);
 }

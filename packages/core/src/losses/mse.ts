@@ -1,9 +1,9 @@
-import { mul, square, sub } from '../ops/elementwise.js';
+import { mul, neg, square, sub } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { fmt, sameShape } from '../shape.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, assertTensor, record } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
-import { type Reduction, checkOptionKeys, checkReduction, checkTensor } from './targets.js';
+import { type Reduction, checkOptionKeys, checkReduction } from './targets.js';
 
 /**
  * Mean squared error, as PyTorch's `F.mse_loss`: (input − target)² per element, then the reduction.
@@ -13,15 +13,20 @@ import { type Reduction, checkOptionKeys, checkReduction, checkTensor } from './
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   const fn = 'mseLoss';
   checkOptionKeys(opts, fn, ['reduction']);
-  checkTensor(input, fn, 'input');
-  checkTensor(target, fn, 'target');
+  assertTensor(input, fn, 'input');
+  assertTensor(target, fn, 'target');
   const { reduction = 'mean' } = opts;
   checkReduction(reduction, fn);
   if (!sameShape(input.shape, target.shape))
     throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
-  const elems = noGrad(() => square(sub(input, target)));
-  return reduceLoss(fn, [input, target], elems, reduction, () => {
-    const d = mul(sub(input, target), 2); // d(x − t)²/dx = 2(x − t)
-    return [d, mul(d, -1)];
-  });
+  const elems = record(
+    fn,
+    [input, target],
+    noGrad(() => square(sub(input, target))),
+    (g) => {
+      const d = mul(g, mul(sub(input, target), 2)); // d(x − t)²/dx = 2(x − t), d/dt = −2(x − t)
+      return [d, neg(d)];
+    },
+  );
+  return reduceLoss(elems, reduction);
 }

@@ -1,7 +1,8 @@
 import { alloc } from '../dtype.js';
-import { div, mul } from '../ops/elementwise.js';
+import { mul } from '../ops/elementwise.js';
 import { reshape } from '../ops/shape.js';
 import { Tensor, record } from '../tensor.js';
+import { reduceLoss } from './reduction.js';
 import {
   type ClassTarget,
   type Reduction,
@@ -43,8 +44,7 @@ export function nllLoss(input: Tensor, target: ClassTarget, opts: NllLossOptions
   // pick[q] = −w_y at the target entry of each kept position: loss = Σ_c pick ⊙ input along the classes.
   const pick = new Tensor(alloc(input.dtype, input.size), input.shape);
   const lossPos = new Float64Array(index.length);
-  let total = 0,
-    den = 0;
+  let den = 0;
   for (let o = 0; o < L.outer; o++) {
     for (let i = 0; i < L.inner; i++) {
       const p = o * L.inner + i,
@@ -54,23 +54,11 @@ export function nllLoss(input: Tensor, target: ClassTarget, opts: NllLossOptions
         q = (o * L.c + y) * L.inner + i;
       pick.data[q] = -w;
       lossPos[p] = w === 0 ? 0 : -w * input.data[q]!;
-      total += lossPos[p]!;
       den += w;
     }
   }
-  const out =
-    reduction === 'none'
-      ? filled(lossPos, L.posShape, input.dtype)
-      : filled([reduction === 'sum' ? total : den === 0 ? 0 : total / den], [], input.dtype);
-  return record(fn, [input], out, (g) => {
-    const scale =
-      reduction === 'none'
-        ? reshape(g, keepShape(input.shape, L.classDim))
-        : reduction === 'sum'
-          ? g
-          : den === 0
-            ? mul(g, 0)
-            : div(g, den);
-    return [mul(pick, scale)]; // ∂(−w_y x_y)/∂x_c = −w_y [c = y]
-  });
+  const elems = record(fn, [input], filled(lossPos, L.posShape, input.dtype), (g) => [
+    mul(pick, reshape(g, keepShape(input.shape, L.classDim))), // ∂(−w_y x_y)/∂x_c = −w_y [c = y]
+  ]);
+  return reduceLoss(elems, reduction, reduction === 'mean' ? den : undefined);
 }

@@ -1,26 +1,30 @@
-import { div, mul } from '../ops/elementwise.js';
-import { sum } from '../ops/reduce.js';
-import { type Tensor, record } from '../tensor.js';
+import { alloc } from '../dtype.js';
+import { div } from '../ops/elementwise.js';
+import { expand } from '../ops/shape.js';
+import { Tensor, record } from '../tensor.js';
+import { checkReduction } from './targets.js';
 
 /**
- * Reduces per-element losses (a tensor outside the graph) and records one node whose backward is
- * g·(∂(reduction)/∂element)·local, `local` giving ∂element/∂input per input as differentiable
- * tensor ops (null for no gradient). 'batchmean' divides the sum by the size of dim 0; a mean over nothing is 0.
- * @example reduceLoss('mseLoss', [x], squares, 'mean', () => [mul(diff, 2)]); // mean of (x − t)², gradient 2(x − t)/n
+ * The one reduction of every loss, a recorded op: the per-element losses `elems` (a graph node of
+ * their own) reduced to their 'sum', their 'mean' (Σ / `den`, `den` defaulting to the number of
+ * elements; crossEntropy and nllLoss pass Σ w_y), 'batchmean' (Σ / size of dim 0) or kept ('none').
+ * A mean over nothing (den = 0) is 0 with a zero gradient (PyTorch: NaN, 0/0): never a silent NaN.
+ * The sum is accumulated in float64 and rounded once to the dtype of `elems`.
+ * @example reduceLoss(record('mseLoss', [x, t], squares, vjp), 'mean'); // (1/n) Σ (x − t)²
  */
-export function reduceLoss(
-  op: string,
-  inputs: readonly Tensor[],
-  elems: Tensor,
-  reduction: 'mean' | 'sum' | 'none' | 'batchmean',
-  local: () => readonly (Tensor | null)[],
-): Tensor {
+export function reduceLoss(elems: Tensor, reduction: 'mean' | 'sum' | 'none' | 'batchmean', den?: number): Tensor {
+  checkReduction(reduction, 'reduceLoss', ['mean', 'sum', 'none', 'batchmean']);
+  if (reduction === 'none') return elems;
   const n =
-    reduction === 'mean' ? elems.size : reduction === 'batchmean' ? (elems.ndim === 0 ? 1 : elems.shape[0]!) : 1;
-  // A mean over no elements is 0 (PyTorch: NaN, 0/0), as crossEntropy's zero denominator: no silent NaN.
-  const out = reduction === 'none' ? elems : n === 0 ? mul(sum(elems), 0) : div(sum(elems), n);
-  return record(op, inputs, out, (g) => {
-    const scale = reduction === 'none' ? g : n === 0 ? mul(g, 0) : div(g, n); // ∂(Σ/n)/∂element = 1/n
-    return local().map((d) => (d === null ? null : mul(scale, d)));
-  });
+    reduction === 'sum'
+      ? 1
+      : (den ?? (reduction === 'batchmean' ? (elems.ndim === 0 ? 1 : elems.shape[0]!) : elems.size));
+  let total = 0;
+  for (let i = 0; i < elems.size; i++) total += elems.data[i]!;
+  const out = new Tensor(alloc(elems.dtype, 1), []);
+  out.data[0] = n === 0 ? 0 : total / n;
+  return record(reduction, [elems], out, (g) => [
+    // ∂(Σ e / n)/∂eᵢ = 1/n (0 when n = 0: the mean over nothing is the constant 0)
+    n === 0 ? new Tensor(alloc(g.dtype, elems.size), elems.shape) : expand(div(g, n), elems.shape),
+  ]);
 }

@@ -1,7 +1,7 @@
 import { type Storage, alloc } from '../dtype.js';
 import { nestedToFlat } from '../ops/indexing.js';
 import { type Shape, fmt, sameShape, sizeOf } from '../shape.js';
-import { Tensor, describe } from '../tensor.js';
+import { Tensor, assertTensor, describe } from '../tensor.js';
 
 /* Argument parsing and validation shared by the losses: the class layout of the logits, class-index
    and probability targets, class weights, reductions. Every error names the function and the argument. */
@@ -23,21 +23,12 @@ export interface ClassLayout {
 }
 
 /**
- * `x` itself when it is a Tensor; otherwise an error naming the function and the argument.
- * @example checkTensor(logits, 'crossEntropy', 'input');
- */
-export function checkTensor(x: unknown, fn: string, arg: string): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${fn}: ${arg} must be a Tensor, got ${describe(x)}`);
-  return x;
-}
-
-/**
  * Where the classes are in `input` ([C] → dim 0, [N, C, …] → dim 1) and the [outer, C, inner] view around them.
  * @example classLayout(zeros([4, 3, 5]), 'crossEntropy'); // { classDim: 1, outer: 4, c: 3, inner: 5, posShape: [4, 5]
  * }
  */
 export function classLayout(input: Tensor, fn: string, arg = 'input'): ClassLayout {
-  checkTensor(input, fn, arg);
+  assertTensor(input, fn, arg);
   if (input.ndim === 0)
     throw new RangeError(`${fn}: ${arg} must have shape [C], [N, C] or [N, C, d1, …, dK], got a 0-d tensor`);
   const classDim = input.ndim === 1 ? 0 : 1;
@@ -118,7 +109,7 @@ export function at(shape: Shape, flat: number): string {
     idx.unshift(flat % shape[d]!);
     flat = Math.floor(flat / shape[d]!);
   }
-  return `[${idx.join(', ')}]`;
+  return fmt(idx);
 }
 
 /**

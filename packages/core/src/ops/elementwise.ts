@@ -1,8 +1,7 @@
 import { type DType, alloc, checkDType, promote } from '../dtype.js';
-import { isGradEnabled } from '../engine.js';
 import { type BinaryOp, type UnaryOp, kernels } from '../kernels/index.js';
-import { broadcastShapes, broadcastStrides, sameShape } from '../shape.js';
-import { Tensor, type TensorLike, asTensor, isTensorArg, record } from '../tensor.js';
+import { broadcastShapes, broadcastStrides, fmt, sameShape } from '../shape.js';
+import { Tensor, type TensorLike, asTensor, assertTensor, record } from '../tensor.js';
 
 /* Elementwise ops with numpy broadcasting. Each op: the kernel call, then its derivative as
    differentiable tensor ops one line below. The engine undoes broadcasting afterwards. */
@@ -168,22 +167,8 @@ export function relu(x: TensorLike): Tensor {
   // max(x, 0) as clamp: NaN stays NaN and −0 stays −0, as PyTorch.
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   kernels().unaryParam('clampMin', t.data, 0, out.data);
-  return record('relu', [t], out, (g) => {
-    // Recording (createGraph): the differentiable composed form, so that higher orders work.
-    // d relu = [relu(x) > 0] (1 at NaN, as PyTorch)
-    if (isGradEnabled() || !fusable(g, out)) return [where(le(out, 0), 0, g)];
-    return [activationGrad('relu', out, g, 0)]; // the same select in one kernel, no mask tensor
-  });
+  return record('relu', [t], out, (g) => [reluBackward(g, out)]); // d relu = [x > 0] (1 at NaN, as PyTorch)
 }
-
-/** The fused backward kernel's result for g (same shape and dtype as x): what the composed form computes. */
-function activationGrad(op: 'relu' | 'leakyRelu', x: Tensor, g: Tensor, alpha: number): Tensor {
-  const d = new Tensor(alloc(g.dtype, g.size), g.shape);
-  kernels().activationGrad(op, x.data, g.data, alpha, d.data);
-  return d;
-}
-
-const fusable = (g: Tensor, x: Tensor): boolean => g.dtype === x.dtype && sameShape(g.shape, x.shape);
 
 /** x for x > 0, slope·x otherwise. @example leakyRelu(tensor([-1]), 0.1); // [-0.1] */
 export function leakyRelu(x: TensorLike, slope = 0.01): Tensor {
@@ -192,13 +177,42 @@ export function leakyRelu(x: TensorLike, slope = 0.01): Tensor {
     throw new TypeError(`leakyRelu: slope must be a number, got ${typeof slope === 'number' ? 'NaN' : typeof slope}`);
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   kernels().unaryParam('leakyRelu', t.data, slope, out.data);
-  return record('leakyRelu', [t], out, (g) => {
-    // one kernel, no mask tensor
-    if (!isGradEnabled() && fusable(g, t)) return [activationGrad('leakyRelu', t, g, slope)];
-    const m = new Tensor(alloc(t.dtype, t.size), t.shape);
-    kernels().unaryParam('leakyReluGrad', t.data, slope, m.data);
-    return [mul(g, m)]; // d = 1 for x > 0, slope otherwise
-  });
+  return record('leakyRelu', [t], out, (g) => [leakyReluBackward(g, t, slope)]); // d = 1 for x > 0, slope otherwise
+}
+
+/** g read against x in g's dtype (the activation-grad kernel takes one dtype). */
+function activationGrad(op: 'relu' | 'leakyRelu', g: Tensor, x: Tensor, alpha: number): Tensor {
+  let xs = x.data;
+  if (x.dtype !== g.dtype) (xs = alloc(g.dtype, x.size)).set(x.data);
+  const out = new Tensor(alloc(g.dtype, g.size), g.shape);
+  kernels().activationGrad(op, xs, g.data, alpha, out.data);
+  return out;
+}
+
+/**
+ * ReLU's backward as an op (PyTorch's `threshold_backward`): g where x > 0 (and where x is NaN), 0 elsewhere,
+ * in one kernel pass. Linear in g, so its own gradient is reluBackward again; x gets none (the mask is flat).
+ * @example reluBackward(tensor([5, 5]), tensor([-1, 2])); // [0, 5]
+ */
+export function reluBackward(g: Tensor, x: Tensor): Tensor {
+  assertTensor(g, 'reluBackward', 'g');
+  assertTensor(x, 'reluBackward', 'x');
+  if (!sameShape(g.shape, x.shape))
+    throw new RangeError(`reluBackward: g of shape ${fmt(g.shape)} must have the shape of x ${fmt(x.shape)}`);
+  return record('reluBackward', [g, x], activationGrad('relu', g, x, 0), (gg) => [reluBackward(gg, x), null]);
+}
+
+/**
+ * leakyRelu's backward as an op: g where x > 0, slope·g elsewhere (NaN included), in one kernel pass. Linear in g.
+ * @example leakyReluBackward(tensor([5, 5]), tensor([-1, 2]), 0.1); // [0.5, 5]
+ */
+export function leakyReluBackward(g: Tensor, x: Tensor, slope: number): Tensor {
+  assertTensor(g, 'leakyReluBackward', 'g');
+  assertTensor(x, 'leakyReluBackward', 'x');
+  if (!sameShape(g.shape, x.shape))
+    throw new RangeError(`leakyReluBackward: g of shape ${fmt(g.shape)} must have the shape of x ${fmt(x.shape)}`);
+  const out = activationGrad('leakyRelu', g, x, slope);
+  return record('leakyReluBackward', [g, x], out, (gg) => [leakyReluBackward(gg, x, slope), null]);
 }
 
 /** The Gauss error function. @example erf(tensor([0])); // [0] */
@@ -209,7 +223,8 @@ export function erf(x: TensorLike): Tensor {
 }
 
 /**
- * GELU, exact form x·Φ(x) = x·(1 + erf(x/√2))/2, composed so it differentiates to any order.
+ * GELU, exact form x·Φ(x) = x·(1 + erf(x/√2))/2: a composite (no node of its own; its graph is mul, erf, add),
+ * so it differentiates to any order.
  * @example gelu(tensor([0])); // [0]
  */
 export function gelu(x: TensorLike): Tensor {
@@ -329,14 +344,14 @@ export const le = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'le');
 
 /** A copy with its own storage; the gradient passes through. @example clone(x); */
 export function clone(x: Tensor): Tensor {
-  isTensorArg(x, 'clone');
+  assertTensor(x, 'clone');
   const out = new Tensor(x.data.slice(), x.shape);
   return record('clone', [x], out, (g) => [g]); // d x = 1
 }
 
 /** The same values stored as `dtype`; the gradient comes back in the input's dtype. @example cast(x, 'float32'); */
 export function cast(x: Tensor, dtype: DType): Tensor {
-  isTensorArg(x, 'cast');
+  assertTensor(x, 'cast');
   checkDType(dtype, 'cast');
   if (x.dtype === dtype) return x;
   const out = new Tensor(alloc(dtype, x.size), x.shape);

@@ -1,7 +1,7 @@
 import { alloc, checkDType, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { type Shape, fmt, normDim, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, describe, isTensorArg, record } from '../tensor.js';
+import { Tensor, assertTensor, record } from '../tensor.js';
 import { slice } from './shape.js';
 
 /** Integer indices: a tensor holding integers, a (nested) number array, or an Int32Array. */
@@ -75,7 +75,7 @@ export function nestedToFlat(value: unknown, op: string, arg: string): { data: n
  * Reads indices and checks that they are integers; the error names the op and the argument.
  * @example toIndex([[0], [2]], 'gather'); // { data: [0, 2], shape: [2, 1] }
  */
-export function toIndex(index: IndexLike, op: string, arg = 'index'): Index {
+function toIndex(index: IndexLike, op: string, arg = 'index'): Index {
   let out: Index;
   if (index instanceof Tensor) out = { data: index.data, shape: index.shape.slice() };
   else if (index instanceof Int32Array) out = { data: index, shape: [index.length] };
@@ -118,7 +118,7 @@ const dimSize = (shape: Shape, d: number): number => (shape.length === 0 ? 1 : s
  * @example indexSelect(tensor([[1, 2], [3, 4]]), 0, [1]); // [[3, 4]]
  */
 export function indexSelect(x: Tensor, dim: number, index: IndexLike): Tensor {
-  isTensorArg(x, 'indexSelect');
+  assertTensor(x, 'indexSelect');
   const d = normDim(dim, x.ndim, 'indexSelect');
   const ix = toIndex(index, 'indexSelect');
   if (ix.shape.length > 1) throw new RangeError(`indexSelect: index must be 1-D, got shape ${fmt(ix.shape)}`);
@@ -160,7 +160,7 @@ function checkGatherShapes(ix: Index, xShape: Shape, d: number, op: string, othe
  * @example gather(tensor([[1, 2], [3, 4]]), 1, [[1], [0]]); // [[2], [3]]
  */
 export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
-  isTensorArg(x, 'gather');
+  assertTensor(x, 'gather');
   const d = normDim(dim, x.ndim, 'gather');
   const ix = toIndex(index, 'gather');
   checkGatherShapes(ix, x.shape, d, 'gather');
@@ -181,8 +181,8 @@ function gatherAt(x: Tensor, d: number, pos: Int32Array, ixShape: Shape): Tensor
  * @example scatterAdd(zeros([3]), 0, [0, 0], tensor([1, 2])); // [3, 0, 0]
  */
 export function scatterAdd(x: Tensor, dim: number, index: IndexLike, src: Tensor): Tensor {
-  isTensorArg(x, 'scatterAdd');
-  if (!(src instanceof Tensor)) throw new TypeError(`scatterAdd: src must be a Tensor, got ${describe(src)}`);
+  assertTensor(x, 'scatterAdd');
+  assertTensor(src, 'scatterAdd', 'src');
   const d = normDim(dim, x.ndim, 'scatterAdd');
   const ix = toIndex(index, 'scatterAdd');
   checkGatherShapes(ix, x.shape, d, 'scatterAdd');

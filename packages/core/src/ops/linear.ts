@@ -1,7 +1,7 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { fmt, sizeOf } from '../shape.js';
-import { Tensor, describe, record } from '../tensor.js';
+import { Tensor, assertTensor, describe, record } from '../tensor.js';
 import { mm } from './matmul.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';
@@ -18,8 +18,8 @@ import { reshape } from './shape.js';
  * @example linear(randn([8, 4]), randn([3, 4]), zeros([3])); // shape [8, 3]
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`linear: x must be a Tensor, got ${describe(x)}`);
-  if (!(weight instanceof Tensor)) throw new TypeError(`linear: weight must be a Tensor, got ${describe(weight)}`);
+  assertTensor(x, 'linear', 'x');
+  assertTensor(weight, 'linear', 'weight');
   if (bias != null && !(bias instanceof Tensor))
     throw new TypeError(`linear: bias must be a Tensor or null, got ${describe(bias)}`);
   if (weight.ndim !== 2)

@@ -1,12 +1,12 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../shape.js';
-import { Tensor, describe, record } from '../tensor.js';
+import { Tensor, assertTensor, record } from '../tensor.js';
 import { reshape, squeeze, unsqueeze } from './shape.js';
 
 function checkTensors(a: unknown, b: unknown, op: string): void {
-  if (!(a instanceof Tensor)) throw new TypeError(`${op}: the first argument must be a Tensor, got ${describe(a)}`);
-  if (!(b instanceof Tensor)) throw new TypeError(`${op}: the second argument must be a Tensor, got ${describe(b)}`);
+  assertTensor(a, op, 'the first argument');
+  assertTensor(b, op, 'the second argument');
 }
 
 /** Offsets of each matrix of a batch, broadcast from `batch` to `full`. */
@@ -38,7 +38,7 @@ export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor
     throw new RangeError(
       `mm: both arguments need at least two dims, got shapes ${fmt(a.shape)} and ${fmt(b.shape)} (use matmul for vectors)`,
     );
-  return mmChecked(a, b, transA, transB, a.shape, b.shape);
+  return mmChecked(a, b, transA, transB, a.shape, b.shape, 'mm');
 }
 
 /** mm with the shapes to name in an error (matmul's originals, before vectors became matrices). */
@@ -49,6 +49,7 @@ function mmChecked(
   transB: boolean,
   shapeA: readonly number[],
   shapeB: readonly number[],
+  fn: string,
 ): Tensor {
   const [ar, ac] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
@@ -56,13 +57,13 @@ function mmChecked(
     k = transA ? ar : ac;
   const k2 = transB ? bc : br,
     n = transB ? br : bc;
-  if (k !== k2) throw new RangeError(`matmul: shapes ${fmt(shapeA)} and ${fmt(shapeB)} are not aligned (${k} ≠ ${k2})`);
+  if (k !== k2) throw new RangeError(`${fn}: shapes ${fmt(shapeA)} and ${fmt(shapeB)} are not aligned (${k} ≠ ${k2})`);
   let batch: number[];
   try {
-    batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
+    batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), fn);
   } catch {
     throw new RangeError(
-      `matmul: the batch dims of shapes ${fmt(shapeA)} and ${fmt(shapeB)} cannot be broadcast together (${fmt(a.shape.slice(0, -2))} vs ${fmt(b.shape.slice(0, -2))})`,
+      `${fn}: the batch dims of shapes ${fmt(shapeA)} and ${fmt(shapeB)} cannot be broadcast together (${fmt(a.shape.slice(0, -2))} vs ${fmt(b.shape.slice(0, -2))})`,
     );
   }
   const out = new Tensor(alloc(promote(a.dtype, b.dtype), sizeOf(batch) * m * n), [...batch, m, n]);
@@ -100,7 +101,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (${a.size} ≠ ${b.size})`);
   const A = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const B = b.ndim === 1 ? unsqueeze(b, -1) : b;
-  let out = mmChecked(A, B, false, false, a.shape, b.shape);
+  let out = mmChecked(A, B, false, false, a.shape, b.shape, 'matmul');
   if (a.ndim === 1) out = squeeze(out, -2);
   if (b.ndim === 1) out = squeeze(out, -1);
   return out;
@@ -111,6 +112,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   checkTensors(a, b, 'dot');
   if (a.ndim !== 1 || b.ndim !== 1)
     throw new RangeError(`dot: expected two 1-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  if (a.size !== b.size)
+    throw new RangeError(`dot: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (${a.size} ≠ ${b.size})`);
   return matmul(a, b);
 }
 

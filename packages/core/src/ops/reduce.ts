@@ -2,8 +2,8 @@ import { alloc } from '../dtype.js';
 import { type ReduceOp, kernels } from '../kernels/index.js';
 import { type Shape, fmt, normDim, normDims, reducedShape, sizeOf } from '../shape.js';
 import { noGrad } from '../engine.js';
-import { Tensor, describe, isTensorArg, record } from '../tensor.js';
-import { add, div, eq, exp, log, mul, sqrt, square, sub, where } from './elementwise.js';
+import { Tensor, assertTensor, describe, record } from '../tensor.js';
+import { add, div, eq, exp, log, mul, sqrt, square, sub } from './elementwise.js';
 import { expand, reshape } from './shape.js';
 
 type Dim = number | readonly number[] | undefined;
@@ -25,14 +25,14 @@ function unreduce(g: Tensor, shape: Shape, dims: readonly number[]): Tensor {
 
 /** Σ over `dim` (all dims when omitted). @example sum(tensor([[1, 2], [3, 4]]), 1); // [3, 7] */
 export function sum(x: Tensor, dim?: Dim, keepdim = false): Tensor {
-  isTensorArg(x, 'sum');
+  assertTensor(x, 'sum');
   const dims = normDims(dim, x.ndim, 'sum');
   return record('sum', [x], reduceRaw(x, 'sum', dims, keepdim), (g) => [unreduce(g, x.shape, dims)]); // ∂Σx/∂xᵢ = 1
 }
 
 /** Arithmetic mean over `dim`. @example mean(tensor([1, 2, 3])); // 2 */
 export function mean(x: Tensor, dim?: Dim, keepdim = false): Tensor {
-  isTensorArg(x, 'mean');
+  assertTensor(x, 'mean');
   const dims = normDims(dim, x.ndim, 'mean');
   let n = 1;
   for (const d of dims) n *= x.shape[d]!;
@@ -45,7 +45,7 @@ export function mean(x: Tensor, dim?: Dim, keepdim = false): Tensor {
 }
 
 function extreme(x: Tensor, dim: Dim, keepdim: boolean, op: 'max' | 'min'): Tensor {
-  isTensorArg(x, op);
+  assertTensor(x, op);
   const dims = normDims(dim, x.ndim, op);
   // Reducing over a dim of size 0 has no extreme; other dims may be empty (the result is then empty too, as PyTorch).
   if (dim === undefined && x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
@@ -69,7 +69,7 @@ export function min(x: Tensor, dim?: Dim, keepdim = false): Tensor {
 }
 
 function argExtreme(x: Tensor, dim: number | undefined, keepdim: boolean, op: 'argmax' | 'argmin'): Tensor {
-  isTensorArg(x, op);
+  assertTensor(x, op);
   if (dim === undefined) {
     if (x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
     const flat = new Tensor(x.data, [x.size]);
@@ -105,11 +105,12 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 }
 
 /**
- * log Σ eˣ over `dim`, computed as m + log Σ e^(x − m) with m the (detached) max.
+ * log Σ eˣ over `dim`, computed as m + log Σ e^(x − m) with m the (detached) max: a composite of exp, sum, log
+ * (no node of its own).
  * @example logsumexp(tensor([0, 0])); // log 2
  */
 export function logsumexp(x: Tensor, dim?: Dim, keepdim = false): Tensor {
-  isTensorArg(x, 'logsumexp');
+  assertTensor(x, 'logsumexp');
   const dims = normDims(dim, x.ndim, 'logsumexp');
   const m = reduceRaw(x, 'max', dims, true);
   for (let i = 0; i < m.size; i++) if (!Number.isFinite(m.data[i])) m.data[i] = 0; // all −∞ (or +∞): shift by 0
@@ -122,7 +123,7 @@ export function logsumexp(x: Tensor, dim?: Dim, keepdim = false): Tensor {
  * @example variance(tensor([1, 2, 3, 4])); // 1.6667
  */
 export function variance(x: Tensor, dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor {
-  isTensorArg(x, 'var');
+  assertTensor(x, 'var');
   const dims = normDims(dim, x.ndim, 'var');
   // PyTorch's positional var(dim, keepdim) would silently drop keepdim here: ask for the options object.
   if (opts === null || typeof opts !== 'object')
@@ -147,7 +148,7 @@ export function variance(x: Tensor, dim?: Dim, opts: { keepdim?: boolean; correc
   return record('var', [x], out, (g) => [mul(unreduce(g, x.shape, dims), mul(sub(x, mean(x, dims, true)), 2 / dof))]);
 }
 
-/** Standard deviation: √var. @example std(tensor([1, 2, 3, 4])); // 1.2910 */
+/** Standard deviation: √var, a composite (sqrt of the var node). @example std(tensor([1, 2, 3, 4])); // 1.2910 */
 export function std(x: Tensor, dim?: Dim, opts: { keepdim?: boolean; correction?: number } = {}): Tensor {
   return sqrt(variance(x, dim, opts));
 }
@@ -170,10 +171,4 @@ export function sumTo(x: Tensor, shape: Shape, op = 'sumTo'): Tensor {
     throw new RangeError(`${op}: gradient of shape ${fmt(x.shape)} does not reduce to the input shape ${fmt(shape)}`);
   const summed = sum(x, dims, true);
   return reshape(summed, shape);
-}
-
-/** Masked mean helper used by losses: Σ x / Σ w, 0 when Σ w = 0. @example safeDiv(tensor([0]), tensor([0])); // 0 */
-export function safeDiv(num: Tensor, den: Tensor): Tensor {
-  const zero = eq(den, 0);
-  return where(zero, 0, div(num, where(zero, 1, den)));
 }

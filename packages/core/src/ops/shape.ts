@@ -1,7 +1,7 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { type Shape, broadcastStrides, fmt, normDim, normDims, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, describe, isTensorArg, record } from '../tensor.js';
+import { Tensor, assertTensor, record } from '../tensor.js';
 import { cast } from './elementwise.js';
 
 /* Shape ops. Storage is always contiguous: reshape shares it, the others copy through the
@@ -9,7 +9,7 @@ import { cast } from './elementwise.js';
 
 /** The same data in a new shape; one dim may be −1. @example reshape(arange(6), [2, -1]); // shape [2, 3] */
 export function reshape(x: Tensor, shape: Shape): Tensor {
-  isTensorArg(x, 'reshape');
+  assertTensor(x, 'reshape');
   const dims = shape.slice();
   const free = dims.indexOf(-1);
   if (free !== dims.lastIndexOf(-1)) throw new RangeError(`reshape: only one dim may be -1, got ${fmt(shape)}`);
@@ -33,7 +33,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 
 /** Merges dims startDim..endDim into one. @example flatten(zeros([2, 3, 4]), 1); // shape [2, 12] */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  isTensorArg(x, 'flatten');
+  assertTensor(x, 'flatten');
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normDim(startDim, x.ndim, 'flatten'),
     e = normDim(endDim, x.ndim, 'flatten');
@@ -44,7 +44,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Reorders dims. @example permute(zeros([2, 3, 4]), [2, 0, 1]); // shape [4, 2, 3] */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
-  isTensorArg(x, 'permute');
+  assertTensor(x, 'permute');
   if (dims.length !== x.ndim)
     throw new RangeError(
       `permute: expected ${x.ndim} dims for a tensor of rank ${x.ndim}, got ${JSON.stringify(dims)}`,
@@ -68,7 +68,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** Swaps two dims. @example transpose(zeros([2, 3]), 0, 1); // shape [3, 2] */
 export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
-  isTensorArg(x, 'transpose');
+  assertTensor(x, 'transpose');
   const a = normDim(dim0, x.ndim, 'transpose'),
     b = normDim(dim1, x.ndim, 'transpose');
   if (x.ndim < 2 || a === b) return x;
@@ -79,7 +79,7 @@ export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
 
 /** Drops dims of size 1 (all of them, or those named). @example squeeze(zeros([1, 3, 1])); // shape [3] */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
-  isTensorArg(x, 'squeeze');
+  assertTensor(x, 'squeeze');
   const dims = dim === undefined ? x.shape.map((_, i) => i) : normDims(dim, x.ndim, 'squeeze');
   return reshape(
     x,
@@ -92,7 +92,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
  * @example unsqueeze(zeros([3]), 0); // shape [1, 3]
  */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
-  isTensorArg(x, 'unsqueeze');
+  assertTensor(x, 'unsqueeze');
   // The new dim may also go after the last one: dims range over the result's rank.
   if (!Number.isInteger(dim) || dim < -(x.ndim + 1) || dim > x.ndim) {
     throw new RangeError(
@@ -110,7 +110,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  * @example expand(tensor([1, 2]), [3, 2]);
  */
 export function expand(x: Tensor, shape: Shape): Tensor {
-  isTensorArg(x, 'expand');
+  assertTensor(x, 'expand');
   if (shape.length < x.ndim)
     throw new RangeError(`expand: cannot expand shape ${fmt(x.shape)} to fewer dims ${fmt(shape)}`);
   const lead = shape.length - x.ndim;
@@ -133,7 +133,7 @@ export function expand(x: Tensor, shape: Shape): Tensor {
  * @example slice(arange(10), 0, 2, 8, 3); // [2, 5]
  */
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
-  isTensorArg(x, 'slice');
+  assertTensor(x, 'slice');
   if (x.ndim === 0) throw new RangeError('slice: a 0-d tensor has no dim to slice');
   const d = normDim(dim, x.ndim, 'slice');
   if (!Number.isInteger(step) || step <= 0) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
@@ -173,8 +173,7 @@ function checkList(tensors: readonly Tensor[], op: string): void {
   if (!Array.isArray(tensors) || tensors.length === 0)
     throw new RangeError(`${op}: expected a non-empty list of tensors`);
   tensors.forEach((t, i) => {
-    if (!(t instanceof Tensor))
-      throw new TypeError(`${op}: entry ${i} of the list must be a Tensor, got ${describe(t)}`);
+    if (!(t instanceof Tensor)) assertTensor(t, op, `entry ${i} of the list`);
   });
 }
 

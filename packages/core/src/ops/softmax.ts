@@ -1,7 +1,7 @@
 import { alloc } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { normDim, sizeOf } from '../shape.js';
-import { Tensor, isTensorArg, record } from '../tensor.js';
+import { Tensor, assertTensor, record } from '../tensor.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
 
@@ -20,9 +20,16 @@ function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
  * @example softmax(tensor([0, 0])); // [0.5, 0.5]
  */
 export function softmax(x: Tensor, dim = -1): Tensor {
-  isTensorArg(x, 'softmax');
+  assertTensor(x, 'softmax');
   const d = normDim(dim, x.ndim, 'softmax');
-  const y = softmaxRaw(x, d, false);
+  return softmaxNode(x, d, softmaxRaw(x, d, false));
+}
+
+/**
+ * Records y, the softmax of x along dim d computed by a kernel (here or saved by a fused op), as the op softmax(x).
+ * @example softmaxNode(x, 1, savedProbs); // differentiable in x, to any order
+ */
+export function softmaxNode(x: Tensor, d: number, y: Tensor): Tensor {
   return record('softmax', [x], y, (g) => [mul(y, sub(g, sum(mul(g, y), d, true)))]); // J g = y ⊙ (g − ⟨g, y⟩)
 }
 
@@ -33,8 +40,15 @@ export function softmax(x: Tensor, dim = -1): Tensor {
  * @example logSoftmax(tensor([0, 0])); // [-0.6931, -0.6931]
  */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
-  isTensorArg(x, 'logSoftmax');
+  assertTensor(x, 'logSoftmax');
   const d = normDim(dim, x.ndim, 'logSoftmax');
-  const y = softmaxRaw(x, d, true);
+  return logSoftmaxNode(x, d, softmaxRaw(x, d, true));
+}
+
+/**
+ * Records y, the log-softmax of x along dim d computed by a kernel, as the op logSoftmax(x).
+ * @example logSoftmaxNode(x, 1, savedLogp);
+ */
+export function logSoftmaxNode(x: Tensor, d: number, y: Tensor): Tensor {
   return record('logSoftmax', [x], y, (g) => [sub(g, mul(exp(y), sum(g, d, true)))]); // J g = g − p Σ g, p = e^y
 }

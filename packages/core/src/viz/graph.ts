@@ -1,3 +1,4 @@
+import { fmt } from '../shape.js';
 import { Tensor, describe } from '../tensor.js';
 import { Value } from '../value.js';
 
@@ -56,7 +57,7 @@ export interface TracedGraph {
  * Numbers as micrograd prints them (4 decimals), or in scientific notation when very large or very small.
  * @example formatNumber(2); // '2.0000'
  */
-export function formatNumber(v: number): string {
+function formatNumber(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   const a = Math.abs(v);
@@ -64,15 +65,11 @@ export function formatNumber(v: number): string {
   return v.toFixed(4);
 }
 
-function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
-
 function describeTensor(t: Tensor, maxValues: number): string {
   if (t.size === 1 && t.ndim === 0) return formatNumber(t.data[0]!);
-  if (t.size === 0) return `${shapeText(t.shape)} empty`;
-  if (t.size <= maxValues) return `${shapeText(t.shape)} ${Array.from(t.data, formatNumber).join(' ')}`;
-  return `${shapeText(t.shape)} ${t.dtype}`;
+  if (t.size === 0) return `${fmt(t.shape)} empty`;
+  if (t.size <= maxValues) return `${fmt(t.shape)} ${Array.from(t.data, formatNumber).join(' ')}`;
+  return `${fmt(t.shape)} ${t.dtype}`;
 }
 
 function describeGrad(g: Tensor, maxValues: number): string {

@@ -13,7 +13,7 @@ export interface OptimizerState {
  * Zeroed storage of the same kind (float32 or float64) as `like`.
  * @example bufferLike(p.data); // Float64Array of p.size zeros
  */
-export function bufferLike(like: Storage): Storage {
+function bufferLike(like: Storage): Storage {
   return like instanceof Float32Array ? new Float32Array(like.length) : new Float64Array(like.length);
 }
 
@@ -29,6 +29,11 @@ export abstract class Optimizer {
   lr: number;
   /** Steps taken per parameter (a parameter without a gradient is skipped and not counted). */
   protected steps: number[];
+  /**
+   * The optimizer's name, as its constructor passes it ('SGD', 'Adam', 'AdamW'): the tag of its state
+   * dict and the name in its messages (not `constructor.name`, which a minifier renames).
+   */
+  readonly kind: string;
   /** Named per-parameter buffers, created on first use. */
   protected buffers: Record<string, (Storage | null)[]> = Object.create(null) as Record<string, (Storage | null)[]>;
 
@@ -44,6 +49,7 @@ export abstract class Optimizer {
     if (new Set(list).size !== list.length) throw new RangeError(`${name}: a parameter appears more than once`);
     checkNumber(lr, name, 'lr', 0);
     this.params = list;
+    this.kind = name;
     this.lr = lr;
     this.steps = list.map(() => 0);
     for (const b of bufferNames) this.buffers[b] = list.map(() => null);
@@ -71,7 +77,7 @@ export abstract class Optimizer {
    * it bumps the version of each parameter step() is about to update in place.
    */
   protected checkStep(): void {
-    const where = `${this.constructor.name}.step`;
+    const where = `${this.kind}.step`;
     this.checkHyper(this.hyper(), where);
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k]!;
@@ -96,7 +102,7 @@ export abstract class Optimizer {
    * @example opt.zeroGrad({ setToNone: false });
    */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
-    checkOptions(options, `${this.constructor.name}.zeroGrad`, ['setToNone']);
+    checkOptions(options, `${this.kind}.zeroGrad`, ['setToNone']);
     for (const p of this.params) p.zeroGrad(options);
   }
 
@@ -109,7 +115,7 @@ export abstract class Optimizer {
   /** Everything needed to resume training: hyper-parameters, step counts and buffers, as plain data. */
   stateDict(): OptimizerState {
     return {
-      type: this.constructor.name,
+      type: this.kind,
       hyper: this.hyper(),
       state: this.params.map((_, i) => {
         const buffers: Record<string, number[] | null> = {};
@@ -128,11 +134,11 @@ export abstract class Optimizer {
    * ones rejected), then everything is applied.
    */
   loadStateDict(sd: OptimizerState): void {
-    const where = `${this.constructor.name}.loadStateDict`;
+    const where = `${this.kind}.loadStateDict`;
     if (sd === null || typeof sd !== 'object' || !Array.isArray(sd.state))
       throw new TypeError(`${where}: expected an object with type, hyper and state, got ${quote(sd)}`);
-    if (sd.type !== this.constructor.name)
-      throw new TypeError(`${where}: the state was saved by ${quote(sd.type)}, not ${this.constructor.name}`);
+    if (sd.type !== this.kind)
+      throw new TypeError(`${where}: the state was saved by ${quote(sd.type)}, not ${this.kind}`);
     if (sd.state.length !== this.params.length)
       throw new RangeError(
         `${where}: the state has ${sd.state.length} parameters but this optimizer has ${this.params.length}`,

@@ -1,4 +1,5 @@
 import { Tensor, cat, defaultGenerator, noGrad } from '@xent/core';
+import { formatShape } from '@xent/core/extend';
 import { DataLoader, type Dataset, TensorDataset } from '../data/dataset.js';
 import { toLabels } from '../metrics.js';
 import { Module } from '../module.js';
@@ -119,7 +120,7 @@ class Meter {
           t = y.ndim === 2 && y.shape[1]! > 1 ? toLabels(y) : y.data;
         if (p.length !== t.length)
           throw new RangeError(
-            `accuracy: the model gives ${p.length} predictions but the batch has ${t.length} targets (output shape [${out.shape.join(', ')}], target shape [${y.shape.join(', ')}])`,
+            `accuracy: the model gives ${p.length} predictions but the batch has ${t.length} targets (output shape ${formatShape(out.shape)}, target shape ${formatShape(y.shape)})`,
           );
         let ok = 0;
         for (let i = 0; i < p.length; i++) if (p[i] === t[i]) ok++;
@@ -234,12 +235,11 @@ export function fit(model: Module, opts: FitOptions): History {
       let b = 0;
       for (const [xb, yb] of loader) {
         try {
-          for (let i = 0; i < params.length; i++) params[i]!.grad = null;
           optimizer.zeroGrad();
           const out = model.forward(xb);
           const l = callLoss(loss, out, yb);
           if (l.size !== 1)
-            throw new RangeError(`fit: the loss must be a one-element tensor, got shape [${l.shape.join(', ')}]`);
+            throw new RangeError(`fit: the loss must be a one-element tensor, got shape ${formatShape(l.shape)}`);
           const value = l.data[0]!;
           if (!Number.isFinite(value))
             throw new Error(
