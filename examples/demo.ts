@@ -1,6 +1,7 @@
-// The main demo: trains a softmax classifier on the spiral with a live progress bar, prints its
-// accuracy, checks the fused softmax–cross-entropy gradient on the trained model's logits against
-// the same loss composed from primitives and against central differences, and draws two pictures.
+// The main demo: trains a softmax classifier on three quarters of the spiral with a live progress
+// bar, prints its accuracy on those points and on the held-out quarter, checks the fused
+// softmax–cross-entropy gradient on the trained model's logits against the same loss composed from
+// primitives and against central differences, and draws two pictures.
 //
 //   pnpm demo                 (node --conditions=source --import tsx examples/demo.ts)
 //   pnpm demo --quick         fewer epochs (used by the tests)
@@ -17,10 +18,12 @@ import {
   predict,
   spiral,
   toLabels,
+  trainTestSplit,
 } from '@xent/nn';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Option, type Spec, cli } from './lib/args.js';
 import { historySvg, regionsSvg } from './lib/svg-plot.js';
 
 /** Options of runDemo: quick mode, where the pictures and the output go. */
@@ -35,7 +38,9 @@ export interface DemoOptions {
 
 /** What runDemo measured and wrote. */
 export interface DemoResult {
+  /** Accuracy on the training points and on the held-out quarter the model never saw. */
   accuracy: number;
+  testAccuracy: number;
   maxDiffComposed: number;
   maxDiffNumeric: number;
   files: string[];
@@ -94,10 +99,19 @@ export function runDemo(opts: DemoOptions = {}): DemoResult {
   const epochs = opts.quick ? 40 : 120;
 
   manualSeed(0);
-  const { x, y } = spiral({ n: 300, classes: 3, noise: 0.2, seed: 0 });
+  const spiralData = spiral({ n: 300, classes: 3, noise: 0.2, seed: 0 });
+  // A quarter of the points is held out: the model never trains on them.
+  const {
+    xTrain: x,
+    yTrain: y,
+    xTest,
+    yTest,
+  } = trainTestSplit(spiralData.x, spiralData.y, { testSize: 0.25, stratify: true, seed: 0 });
   const model = new MLP([2, 64, 64, 3]);
   const optimizer = new Adam(model.parameters(), { lr: 0.02 });
-  say('xent demo: a softmax classifier on the spiral (300 points, 3 classes)');
+  say(
+    `xent demo: a softmax classifier on the spiral (300 points, 3 classes; ${x.shape[0]} to train on, ${xTest.shape[0]} held out)`,
+  );
   say(
     `model: MLP 2 → 64 → 64 → 3 (${model.numParameters()} parameters), Adam with cosine annealing, cross-entropy, ${epochs} epochs`,
   );
@@ -114,7 +128,9 @@ export function runDemo(opts: DemoOptions = {}): DemoResult {
 
   const logits = predict(model, x);
   const acc = accuracy(logits, y);
+  const testAcc = accuracy(predict(model, xTest), yTest);
   say(`final training accuracy: ${(100 * acc).toFixed(1)} %`);
+  say(`held-out accuracy:       ${(100 * testAcc).toFixed(1)} % (${xTest.shape[0]} points not trained on)`);
 
   const { maxDiffComposed, maxDiffNumeric } = checkGradient(logits, y);
   say(
@@ -131,20 +147,33 @@ export function runDemo(opts: DemoOptions = {}): DemoResult {
     regionsSvg({
       points: x.data,
       labels: y.data,
-      title: `spiral: decision regions (training accuracy ${(100 * acc).toFixed(1)} %)`,
+      testPoints: xTest.data,
+      testLabels: yTest.data,
+      title: `spiral: training ${(100 * acc).toFixed(1)} %, held out ${(100 * testAcc).toFixed(1)} %`,
       classify: (grid) => toLabels(predict(model, new Tensor(grid, [grid.length / 2, 2]))),
     }),
   );
   writeFileSync(curves, historySvg(history, { lossTitle: 'loss (cross-entropy)' }));
   const shown = (f: string): string => relative(process.cwd(), f) || f;
   say(`wrote ${shown(regions)} and ${shown(curves)}`);
-  return { accuracy: acc, maxDiffComposed, maxDiffNumeric, files: [regions, curves] };
+  return { accuracy: acc, testAccuracy: testAcc, maxDiffComposed, maxDiffNumeric, files: [regions, curves] };
 }
 
+/** The demo's command line (`pnpm demo --help` prints it). */
+export const demoCli = {
+  command: `pnpm demo  (node --conditions=source --import tsx examples/demo.ts)`,
+  about:
+    'Trains a softmax classifier on the spiral, checks the fused softmax–cross-entropy gradient, draws two pictures.',
+  options: {
+    quick: { kind: 'switch', help: 'fewer epochs (40 instead of 120)' },
+    out: { kind: 'path', arg: '<dir>', help: 'where the SVGs go (default out/demo/ at the repository root)' },
+  },
+} satisfies Spec<Record<string, Option>>;
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const args = process.argv.slice(2);
-  const at = args.indexOf('--out');
-  const t0 = Date.now();
-  runDemo({ quick: args.includes('--quick'), outDir: at >= 0 ? resolve(args[at + 1] ?? 'out') : undefined });
-  console.log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await cli(demoCli, (v) => {
+    const t0 = Date.now();
+    runDemo({ quick: v.quick, outDir: v.out && resolve(v.out) });
+    console.log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  });
 }

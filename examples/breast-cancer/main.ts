@@ -1,6 +1,8 @@
 // Breast Cancer Wisconsin (Diagnostic): a binary classifier with one logit and BCEWithLogitsLoss.
-// Features are standardised with statistics of the training part only; the model and the scaler
-// are saved to JSON, loaded back into a fresh model, and checked to predict the same.
+// The test part is held out from everything until the end: training watches a validation part split
+// from the training data, and features are standardised with statistics of the training part only.
+// The model and the scaler are saved to JSON, loaded back into a fresh model, and checked to predict
+// the same.
 //
 //   node --conditions=source --import tsx examples/breast-cancer/main.ts [--quick] [--out dir]
 //
@@ -24,6 +26,7 @@ import { loadModelFile, saveModelFile } from '@xent/nn/node';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Option, type Spec, cli } from '../lib/args.js';
 import { historySvg } from '../lib/svg-plot.js';
 
 /** Options of runBreastCancer: quick mode, where the files and the report go. */
@@ -47,19 +50,21 @@ export async function runBreastCancer(
   const data = breastCancer();
   const y = reshape(data.y, [-1, 1]); // one target per logit: [N, 1]
   const split = trainTestSplit(data.x, y, { testSize: 0.25, seed: 0, stratify: true });
-  const scaler = new StandardScaler().fit(split.xTrain); // statistics of the training part only
-  const xTrain = scaler.transform(split.xTrain),
+  const fitPart = trainTestSplit(split.xTrain, split.yTrain, { testSize: 0.15, seed: 1, stratify: true });
+  const scaler = new StandardScaler().fit(fitPart.xTrain); // statistics of the training part only
+  const xTrain = scaler.transform(fitPart.xTrain),
+    xVal = scaler.transform(fitPart.xTest),
     xTest = scaler.transform(split.xTest);
   say(
-    `breast cancer: ${xTrain.shape[0]} training and ${xTest.shape[0]} test tumours, ${data.featureNames.length} features; 0 = ${data.classNames[0]}, 1 = ${data.classNames[1]}`,
+    `breast cancer: ${xTrain.shape[0]} training, ${xVal.shape[0]} validation and ${xTest.shape[0]} test tumours, ${data.featureNames.length} features; 0 = ${data.classNames[0]}, 1 = ${data.classNames[1]}`,
   );
   say(`credit: ${data.credit}`);
 
   const model = new MLP([30, 16, 1]);
   const loss = new BCEWithLogitsLoss();
   const history = fit(model, {
-    data: { x: xTrain, y: split.yTrain },
-    valData: { x: xTest, y: split.yTest },
+    data: { x: xTrain, y: fitPart.yTrain },
+    valData: { x: xVal, y: fitPart.yTest }, // never the test part: it would leak into choices made while training
     loss,
     optimizer: new AdamW(model.parameters(), { lr: 0.01, weightDecay: 0.01 }),
     epochs: opts.quick ? 20 : 60,
@@ -84,7 +89,7 @@ export async function runBreastCancer(
 
   mkdirSync(outDir, { recursive: true });
   const files = [join(outDir, 'training-curves.svg'), join(outDir, 'model.json')];
-  writeFileSync(files[0]!, historySvg(history, { lossTitle: 'loss (binary cross-entropy)', valLabel: 'test' }));
+  writeFileSync(files[0]!, historySvg(history, { lossTitle: 'loss (binary cross-entropy)' }));
   await saveModelFile(model, files[1]!, {
     meta: { sizes: [30, 16, 1], mean: Array.from(scaler.mean!), std: Array.from(scaler.std!) },
   });
@@ -103,11 +108,16 @@ export async function runBreastCancer(
   return { testAccuracy: test.accuracy!, reloadedSame, files };
 }
 
+/** The example's command line (`--help` prints it). */
+export const breastCancerCli = {
+  command: `node --conditions=source --import tsx examples/breast-cancer/main.ts`,
+  about: 'Breast cancer with one logit and BCEWithLogitsLoss; saves the model and scaler, loads them back, compares.',
+  options: {
+    quick: { kind: 'switch', help: '20 epochs instead of 60' },
+    out: { kind: 'path', arg: '<dir>', help: 'where the files go (default out/breast-cancer/ at the repository root)' },
+  },
+} satisfies Spec<Record<string, Option>>;
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const args = process.argv.slice(2);
-  const i = args.indexOf('--out');
-  await runBreastCancer({
-    quick: args.includes('--quick'),
-    outDir: i >= 0 ? resolve(args[i + 1] ?? 'out') : undefined,
-  });
+  await cli(breastCancerCli, (v) => runBreastCancer({ quick: v.quick, outDir: v.out && resolve(v.out) }));
 }

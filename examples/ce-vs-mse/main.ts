@@ -10,10 +10,27 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CurvePoint, curves, evaluateAt } from './curves.js';
+import { type Option, type Spec, cli } from '../lib/args.js';
 import { document, panel } from './plot.js';
 
 const CE = '#1f5fbf';
 const MSE = '#e8710a';
+
+/** A number with at most 3 significant digits. */
+const short = (v: number): string => String(Number(v.toPrecision(3)));
+
+/**
+ * The caption of MSE's ceiling for K classes. MSE on softmax is (1/K) Σ_c (q_c − y_c)², and with
+ * (1 − q_y)² ≤ 1 and Σ_{c≠y} q_c² ≤ (Σ_{c≠y} q_c)² ≤ 1 it never exceeds 2/K, reached when all the
+ * probability sits on one wrong class. The plotted curve spreads 1 − p evenly over the K − 1 wrong
+ * classes, so it rises only to (1 − p)²/(K − 1) → 1/(K − 1) as p → 0; both are 1 at K = 2.
+ * @example mseBound(5); // ['MSE: never above 2/K = 0.4, however wrong', '(this curve → 1/(K−1) = 0.25)']
+ */
+export function mseBound(classes: number): string[] {
+  const lines = [`MSE: never above 2/K = ${short(2 / classes)}, however wrong`];
+  if (classes > 2) lines.push(`(this curve → 1/(K−1) = ${short(1 / (classes - 1))})`);
+  return lines;
+}
 
 /** The figure as SVG text, from curves computed for `classes` classes. */
 export function figure(classes = 2): { svg: string; points: CurvePoint[] } {
@@ -24,7 +41,7 @@ export function figure(classes = 2): { svg: string; points: CurvePoint[] } {
     {
       title: 'Loss',
       xLabel: 'p = softmax(z)[true class]',
-      yLabel: 'loss',
+      yLabel: 'of one sample',
       x: [0, 1],
       y: [0, 5],
       xTicks,
@@ -38,7 +55,12 @@ export function figure(classes = 2): { svg: string; points: CurvePoint[] } {
       notes: [
         { x: 0.05, y: 4.1, text: 'CE: a wrong answer costs', color: CE },
         { x: 0.05, y: 3.75, text: 'without bound', color: CE },
-        { x: 0.3, y: 1.35, text: 'MSE: at most 1, however wrong', color: MSE },
+        ...mseBound(classes).map((text, i, all) => ({
+          x: 0.35,
+          y: 1.38 + 0.24 * (all.length - 1 - i),
+          text,
+          color: MSE,
+        })),
       ],
     },
     70,
@@ -86,14 +108,23 @@ export function figure(classes = 2): { svg: string; points: CurvePoint[] } {
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const args = process.argv.slice(2);
-  const k = args.indexOf('--classes');
-  const classes = k >= 0 ? Number(args[k + 1]) : 2;
-  const rest = k >= 0 ? args.filter((_, i) => i !== k && i !== k + 1) : args;
-  const out = resolve(
-    rest[0] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'ce-vs-mse', 'ce-vs-mse.svg'),
-  );
+/** The example's command line (`--help` prints it). */
+export const ceVsMseCli = {
+  command: `node --conditions=source --import tsx examples/ce-vs-mse/main.ts`,
+  about: 'Cross-entropy and MSE on softmax, and their gradients, against the probability of the true class (one SVG).',
+  options: {
+    classes: { kind: 'int', arg: '<K>', min: 2, help: 'number of classes (default 2)' },
+    out: {
+      kind: 'path',
+      arg: '<dir>',
+      help: 'where ce-vs-mse.svg goes (default out/ce-vs-mse/ at the repository root)',
+    },
+  },
+} satisfies Spec<Record<string, Option>>;
+
+/** Writes the figure to `<outDir>/ce-vs-mse.svg` and prints a few of its values. */
+function writeFigure(classes: number, outDir: string): void {
+  const out = join(outDir, 'ce-vs-mse.svg');
   const { svg } = figure(classes);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, svg);
@@ -108,4 +139,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     );
   }
   console.log(`wrote ${out}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await cli(ceVsMseCli, (v) =>
+    writeFigure(
+      v.classes ?? 2,
+      resolve(v.out ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'ce-vs-mse')),
+    ),
+  );
 }

@@ -7,7 +7,9 @@
 //   ∂p_i/∂z_j = p_i([i = j] − p_j)            (the softmax Jacobian diag(p) − ppᵀ)
 //   ∂L/∂z = (∂p/∂z)ᵀ ∂L/∂p = (Σ t)·p − t      (the chain rule; p − t when t sums to 1)
 // The fused crossEntropy op computes the last line directly; central differences check it all.
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type Option, type Spec, cli } from '../lib/args.js';
 import { type CrossEntropyOptions, type Tensor, crossEntropy, jacobian, noGrad, softmax, tensor } from '@xent/core';
 
 /** Everything one section of the walkthrough computes, per row of the batch. */
@@ -149,4 +151,13 @@ export function report(steps: Step[] = walkthrough()): string {
   return out.join('\n');
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) console.log(report());
+/** The example's command line (`--help` prints it): no options. */
+export const deriveCli = {
+  command: `node --conditions=source --import tsx examples/derive-softmax-ce/main.ts`,
+  about:
+    'Derives the gradient of softmax + cross-entropy step by step in numbers: p, −log p_y, the Jacobian, the chain rule, p − y, central differences.',
+  options: {},
+} satisfies Spec<Record<string, Option>>;
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
+  await cli(deriveCli, () => console.log(report()));

@@ -23,7 +23,8 @@ import {
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { esc, historySvg } from '../lib/svg-plot.js';
+import { type Option, type Spec, cli } from '../lib/args.js';
+import { historySvg, svgOpen, text } from '../lib/svg-plot.js';
 
 /** Options of runDigits: fewer epochs, where the pictures go, where the report lines go. */
 export interface DigitsOptions {
@@ -43,17 +44,15 @@ function digitsSvg(images: Float64Array[], captions: string[]): string {
     const px: string[] = [];
     for (let i = 0; i < 64; i++) {
       const v = Math.round(255 * (1 - img[i]!));
+      // Integer pixel squares, so that no renderer anti-aliases their edges into seams.
       px.push(
-        `<rect x="${ox + (i % 8) * scale}" y="${6 + Math.floor(i / 8) * scale}" width="${scale}" height="${scale}" fill="rgb(${v},${v},${v})"/>`,
+        `<rect x="${ox + (i % 8) * scale}" y="${6 + Math.floor(i / 8) * scale}" width="${scale}" height="${scale}" fill="rgb(${v},${v},${v})" stroke="none"/>`,
       );
     }
-    return `${px.join('')}<text x="${ox + w / 2}" y="${w + 22}" text-anchor="middle" font-size="11">${esc(captions[k]!)}</text>`;
+    return `${px.join('')}${text(ox + w / 2, w + 22, captions[k]!, 'text-anchor="middle" font-size="11"')}`;
   });
   const width = Math.max(images.length, 1) * (w + gap);
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${w + 30}" viewBox="0 0 ${width} ${w + 30}" font-family="sans-serif">\n` +
-    `<rect width="100%" height="100%" fill="#fff"/>\n<g shape-rendering="crispEdges">${parts.join('\n')}</g>\n</svg>\n`
-  );
+  return `${svgOpen(width, w + 30)}${parts.join('\n')}\n</svg>\n`;
 }
 
 /**
@@ -115,7 +114,12 @@ export function runDigits(opts: DigitsOptions = {}): { testAccuracy: number; epo
 
   mkdirSync(outDir, { recursive: true });
   const files = [join(outDir, 'training-curves.svg'), join(outDir, 'mistakes.svg')];
-  writeFileSync(files[0]!, historySvg(history, { lossTitle: 'loss (cross-entropy)' }));
+  // Mark the epoch whose weights early stopping kept (the curves go on to where it stopped).
+  const kept = `kept: epoch ${stop.bestEpoch + 1}, lowest val. loss`;
+  writeFileSync(
+    files[0]!,
+    historySvg(history, { lossTitle: 'loss (cross-entropy)', marks: [{ at: stop.bestEpoch, label: kept }] }),
+  );
   const wrong: Float64Array[] = [],
     captions: string[] = [];
   let misread = 0;
@@ -133,8 +137,16 @@ export function runDigits(opts: DigitsOptions = {}): { testAccuracy: number; epo
   return { testAccuracy: test.accuracy!, epochs: history.epochs, files };
 }
 
+/** The example's command line (`--help` prints it). */
+export const digitsCli = {
+  command: `node --conditions=source --import tsx examples/digits/main.ts`,
+  about: 'Handwritten digits with validation and early stopping; test accuracy, confusion matrix, precision/recall/F1.',
+  options: {
+    quick: { kind: 'switch', help: 'at most 8 epochs instead of 40' },
+    out: { kind: 'path', arg: '<dir>', help: 'where the pictures go (default out/digits/ at the repository root)' },
+  },
+} satisfies Spec<Record<string, Option>>;
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const args = process.argv.slice(2);
-  const i = args.indexOf('--out');
-  runDigits({ quick: args.includes('--quick'), outDir: i >= 0 ? resolve(args[i + 1] ?? 'out') : undefined });
+  await cli(digitsCli, (v) => runDigits({ quick: v.quick, outDir: v.out && resolve(v.out) }));
 }

@@ -4,13 +4,14 @@
 // with tanh spelled out from exp (a bigger graph, the same gradients), and a tensor version: a
 // softmax classifier's cross-entropy for one sample, written out from primitives and fused.
 //
-//   node --conditions=source --import tsx examples/micrograd/main.ts [out-dir]
+//   node --conditions=source --import tsx examples/micrograd/main.ts [--out dir]
 //
 // The default out-dir is out/micrograd/ at the repository root.
 import { type Tensor, Value, crossEntropy, tensor, toDot, toSvg } from '@xent/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Option, type Spec, cli } from '../lib/args.js';
 
 /** The lecture's neuron; b is chosen so that n = 0.8814 and o = tanh(n) = 1/√2. */
 export function neuron(spelledOut = false): { o: Value; inputs: Record<string, Value> } {
@@ -153,10 +154,22 @@ export function writePictures(outDir: string): string[] {
   return paths;
 }
 
+/** The example's command line (`--help` prints it). */
+export const microgradCli = {
+  command: `node --conditions=source --import tsx examples/micrograd/main.ts`,
+  about: "Karpathy's neuron and a softmax classifier's loss as computation graphs with every gradient (.dot and .svg).",
+  options: {
+    out: { kind: 'path', arg: '<dir>', help: 'where the files go (default out/micrograd/ at the repository root)' },
+  },
+} satisfies Spec<Record<string, Option>>;
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const outDir = resolve(
-    process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'micrograd'),
+  await cli(microgradCli, (v) =>
+    main(resolve(v.out ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'micrograd'))),
   );
+}
+
+function main(outDir: string): void {
   const { o, inputs } = neuron();
   console.log(`o = tanh(x1·w1 + x2·w2 + b) = ${o.data.toFixed(4)}`);
   for (const [name, v] of Object.entries(inputs)) console.log(`  d o / d ${name.padEnd(2)} = ${v.grad.toFixed(4)}`);

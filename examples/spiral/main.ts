@@ -11,6 +11,7 @@ import { saveModelFile } from '@xent/nn/node';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Option, type Spec, cli } from '../lib/args.js';
 import { curvesSvg, regionsSvg } from '../lib/svg-plot.js';
 
 /** Options of runSpiral: classes, epochs, quick mode, where the files and the report go. */
@@ -78,17 +79,21 @@ export async function runSpiral(
   return { accuracy: acc, losses, files };
 }
 
+/** The example's command line (`--help` prints it). */
+export const spiralCli = {
+  command: `node --conditions=source --import tsx examples/spiral/main.ts`,
+  about:
+    'Trains an MLP on the spiral with the hand-written five-line loop; writes the regions, the loss curve, the model.',
+  options: {
+    classes: { kind: 'int', arg: '<K>', min: 2, help: 'number of classes, 100 points each (default 3)' },
+    epochs: { kind: 'int', arg: '<N>', min: 1, help: 'full-batch training steps (default 300, 80 with --quick)' },
+    quick: { kind: 'switch', help: 'fewer epochs' },
+    out: { kind: 'path', arg: '<dir>', help: 'where the files go (default out/spiral/ at the repository root)' },
+  },
+} satisfies Spec<Record<string, Option>>;
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const args = process.argv.slice(2);
-  const opt = (name: string): string | undefined => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const num = (name: string): number | undefined => (opt(name) === undefined ? undefined : Number(opt(name)));
-  await runSpiral({
-    classes: num('--classes'),
-    epochs: num('--epochs'),
-    quick: args.includes('--quick'),
-    outDir: opt('--out') && resolve(opt('--out')!),
-  });
+  await cli(spiralCli, (v) =>
+    runSpiral({ classes: v.classes, epochs: v.epochs, quick: v.quick, outDir: v.out && resolve(v.out) }),
+  );
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBreastCancer } from '../../examples/breast-cancer/main.js';
-import { findAll, parseXml } from './graph-xml.js';
+import { parseXml, seriesPaths } from './graph-xml.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xent-bc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +24,16 @@ describe('examples/breast-cancer', () => {
     expect(a! + b! + c! + d!).toBe(143);
     expect(text).toMatch(/malignant {2}precision \d\.\d{3} {2}recall \d\.\d{3} {2}F1 \d\.\d{3}/);
     expect(text).toContain('identical predictions');
-    expect(findAll(parseXml(readFileSync(r.files[0]!, 'utf8')), 'polyline')).toHaveLength(4);
+    expect(seriesPaths(parseXml(readFileSync(r.files[0]!, 'utf8'))).map((p) => p.attrs['data-label'])).toEqual([
+      'train',
+      'validation',
+      'train',
+      'validation',
+    ]);
+    // The test part (a quarter, 143 tumours) stays out of training: validation is split from the rest.
+    const [, nTrain, nVal] = text.match(/(\d+) training, (\d+) validation and 143 test tumours/)!.map(Number);
+    expect(nTrain! + nVal!).toBe(569 - 143);
+    expect(nVal).toBe(64);
     const saved = JSON.parse(readFileSync(r.files[1]!, 'utf8'));
     expect(Object.keys(saved.parameters)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
     expect(saved.meta.mean).toHaveLength(30);

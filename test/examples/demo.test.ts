@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkGradient, composedCrossEntropy, runDemo } from '../../examples/demo.js';
 import { historySvg, regionsSvg, ticks } from '../../examples/lib/svg-plot.js';
-import { allText, findAll, parseXml } from './graph-xml.js';
+import { allText, findAll, parseXml, pathPoints, seriesPaths } from './graph-xml.js';
 
 const root = resolve(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'xent-demo-'));
@@ -28,27 +28,31 @@ describe('main demo', () => {
       log: (l) => lines.push(l),
     });
     expect(r.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(r.testAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(r.maxDiffComposed).toBeLessThan(1e-12);
     expect(r.maxDiffNumeric).toBeLessThan(1e-7);
     expect(progress.trimEnd().split('\n')).toHaveLength(40);
     expect(lines.join('\n')).toMatch(/final training accuracy: (9[7-9]|100)\.\d %/);
+    expect(lines.join('\n')).toMatch(/held-out accuracy: +\d+\.\d % \(75 points not trained on\)/);
     expect(lines.join('\n')).toMatch(
       /largest \|fused − composed from primitives\| = \d\.\d\de-\d+\n {2}largest \|fused − central differences\| += \d\.\d\de-\d+/,
     );
 
     const regions = parseXml(readFileSync(r.files[0]!, 'utf8'));
     expect(regions.name).toBe('svg');
-    expect(findAll(regions, 'circle')).toHaveLength(300);
+    expect(findAll(regions, 'circle').filter((c) => c.attrs['data-role'] === 'point')).toHaveLength(225);
+    expect(findAll(regions, 'path').filter((c) => c.attrs['data-role'] === 'test')).toHaveLength(75);
     const fills = new Set(
       findAll(regions, 'rect')
-        .slice(1)
+        .filter((e) => e.attrs['data-role'] === 'region')
         .map((e) => e.attrs.fill),
     );
     expect(fills.size).toBe(3); // three decision regions
-    expect(allText(regions)).toContain('decision regions');
+    expect(allText(regions)).toMatch(/training \d+\.\d %, held out \d+\.\d %/);
+    expect(allText(regions)).toMatch(/class 0.*class 1.*class 2.*training.*held out/s); // the legend
     const curves = parseXml(readFileSync(r.files[1]!, 'utf8'));
-    expect(findAll(curves, 'polyline')).toHaveLength(2);
-    expect(findAll(curves, 'polyline')[0]!.attrs.points!.split(' ')).toHaveLength(40);
+    expect(seriesPaths(curves)).toHaveLength(2);
+    expect(pathPoints(seriesPaths(curves)[0]!.attrs.d!)).toHaveLength(40);
     expect(allText(curves)).toContain('accuracy');
   });
 
@@ -73,7 +77,7 @@ describe('main demo', () => {
     });
     const root = parseXml(svg);
     expect(allText(root)).toContain('a < b & "c"');
-    expect(findAll(root, 'rect')).toHaveLength(1 + 10 * 2); // background + two runs per row
+    expect(findAll(root, 'rect').filter((e) => e.attrs['data-role'] === 'region')).toHaveLength(10 * 2); // two runs per row
     expect(ticks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(ticks(0.013, 0.9)).toEqual([0.2, 0.4, 0.6, 0.8]);
     const curves = parseXml(
@@ -82,7 +86,7 @@ describe('main demo', () => {
         val: { loss: [3, 2.5, 2], accuracy: [0, 0.4, 0.8] },
       }),
     );
-    expect(findAll(curves, 'polyline').map((p) => p.attrs['stroke-dasharray'] ?? 'solid')).toEqual([
+    expect(seriesPaths(curves).map((p) => p.attrs['stroke-dasharray'] ?? 'solid')).toEqual([
       'solid',
       '6 4',
       'solid',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDigits } from '../../examples/digits/main.js';
-import { allText, findAll, parseXml } from './graph-xml.js';
+import { allText, findAll, parseXml, pathPoints, seriesPaths } from './graph-xml.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xent-digits-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,8 +32,15 @@ describe('examples/digits', () => {
     ).toBe(360);
     expect(lines.filter((l) => /^ {2}\d {6}\d\.\d{3} {4}\d\.\d{3} {2}\d\.\d{3}$/.test(l))).toHaveLength(10);
     const curves = parseXml(readFileSync(r.files[0]!, 'utf8'));
-    expect(findAll(curves, 'polyline')).toHaveLength(4);
-    expect(findAll(curves, 'polyline')[0]!.attrs.points!.split(' ')).toHaveLength(r.epochs);
+    expect(seriesPaths(curves)).toHaveLength(4);
+    expect(pathPoints(seriesPaths(curves)[0]!.attrs.d!)).toHaveLength(r.epochs);
+    // The epoch early stopping kept is marked on both panels, at its x position.
+    const best = Number(text.match(/best validation loss [\d.]+ at epoch (\d+)/)![1]);
+    const marks = findAll(curves, 'path').filter((p) => p.attrs['data-role'] === 'mark');
+    expect(marks).toHaveLength(2);
+    expect(allText(curves)).toContain(`kept: epoch ${best}, lowest val. loss`);
+    const xs = pathPoints(seriesPaths(curves)[0]!.attrs.d!).map(([x]) => x);
+    expect(pathPoints(marks[0]!.attrs.d!)[0]![0]).toBeCloseTo(xs[best - 1]!, 1);
     const mistakes = parseXml(readFileSync(r.files[1]!, 'utf8'));
     const shown = findAll(mistakes, 'text').length;
     expect(shown).toBeGreaterThan(0);

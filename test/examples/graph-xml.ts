@@ -235,3 +235,13 @@ export function recordFields(label: string): string[] {
   if (cur.trim()) fields.push(cur.trim());
   return fields;
 }
+
+/** The plotted lines of a chart from examples/lib/svg-plot.ts (paths of class "series"). */
+export function seriesPaths(svg: XmlElement): XmlElement[] {
+  return findAll(svg, 'path').filter((p) => p.attrs['data-role'] === 'series');
+}
+
+/** The points of a path of M/L commands, as [x, y] pairs. @example pathPoints('M0 0L1 2'); // [[0, 0], [1, 2]] */
+export function pathPoints(d: string): [number, number][] {
+  return [...d.matchAll(/[ML]\s*(-?[\d.]+)[ ,](-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+}

@@ -70,7 +70,7 @@ describe('examples/micrograd', () => {
     try {
       const stdout = execFileSync(
         process.execPath,
-        ['--conditions=source', '--import', 'tsx', 'examples/micrograd/main.ts', out],
+        ['--conditions=source', '--import', 'tsx', 'examples/micrograd/main.ts', '--out', out],
         {
           cwd: fileURLToPath(new URL('../..', import.meta.url)),
           encoding: 'utf8',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSpiral } from '../../examples/spiral/main.js';
-import { findAll, parseXml } from './graph-xml.js';
+import { allText, findAll, parseXml, seriesPaths } from './graph-xml.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xent-spiral-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,8 +20,9 @@ describe('examples/spiral', () => {
     expect(lines[0]).toBe('spiral: 300 points, 3 classes; 4547 parameters; 80 full-batch epochs');
     expect(lines.join('\n')).toMatch(/training accuracy: \d+\.\d %/);
     const regions = parseXml(readFileSync(r.files[0]!, 'utf8'));
-    expect(findAll(regions, 'circle')).toHaveLength(300);
-    expect(findAll(parseXml(readFileSync(r.files[1]!, 'utf8')), 'polyline')).toHaveLength(1);
+    expect(findAll(regions, 'circle').filter((c) => c.attrs['data-role'] === 'point')).toHaveLength(300);
+    expect(allText(regions)).toMatch(/class 0.*class 1.*class 2/s); // the legend
+    expect(seriesPaths(parseXml(readFileSync(r.files[1]!, 'utf8')))).toHaveLength(1);
     const meta = loadModel(new MLP([2, 64, 64, 3]), readFileSync(r.files[2]!, 'utf8'));
     expect(meta).toEqual({ example: 'spiral', classes: 3, sizes: [2, 64, 64, 3] });
     await expect(runSpiral({ epochs: Number('x'), outDir: dir, log: () => {} })).rejects.toThrow(

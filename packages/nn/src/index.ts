@@ -64,3 +64,13 @@ export {
 export { ProgressReporter, defaultSink, type OutputSink } from './train/progress.js';
 export { saveModel, loadModel, modelFromJson, parseSavedModel, type SavedModel } from './save.js';
 export { describeModel, buildModel, type LayerSpec } from './architecture.js';
+export { exportOnnx, type OnnxExportOptions } from './interop/onnx.js';
+export {
+  writeSafetensors,
+  readSafetensors,
+  saveSafetensors,
+  loadSafetensors,
+  modelFromSafetensors,
+  type SafetensorsContents,
+  type LoadSafetensorsOptions,
+} from './interop/safetensors.js';

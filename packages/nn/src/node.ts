@@ -2,6 +2,13 @@
 // @xent/nn/node: helpers that need Node (files). The main entry stays browser-safe.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { type OnnxExportOptions, exportOnnx } from './interop/onnx.js';
+import {
+  type LoadSafetensorsOptions,
+  loadSafetensors,
+  modelFromSafetensors,
+  saveSafetensors,
+} from './interop/safetensors.js';
 import type { Module } from './module.js';
 import { loadModel, modelFromJson, saveModel } from './save.js';
 
@@ -28,6 +35,61 @@ export async function loadModelFile(model: Module, path: string): Promise<unknow
  */
 export async function modelFromFile(path: string): Promise<{ model: Module; meta: unknown }> {
   return modelFromJson(await readText(path, 'modelFromFile'));
+}
+
+/**
+ * Writes the model as an ONNX file (see exportOnnx), creating its folder.
+ * @example await saveOnnx(model, 'out/iris.onnx', { opset: 13 });
+ */
+export async function saveOnnx(model: Module, path: string, opts: OnnxExportOptions = {}): Promise<void> {
+  const bytes = exportOnnx(model, opts);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, bytes);
+}
+
+/**
+ * Writes the model's parameters as a safetensors file (see saveSafetensors), creating its folder.
+ * @example await saveSafetensorsFile(model, 'out/iris.safetensors');
+ */
+export async function saveSafetensorsFile(
+  model: Module,
+  path: string,
+  opts: Parameters<typeof saveSafetensors>[1] = {},
+): Promise<void> {
+  const bytes = saveSafetensors(model, opts);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, bytes);
+}
+
+/**
+ * Loads a safetensors file (PyTorch's or ours) into `model`, all or nothing (see loadSafetensors).
+ * @example await loadSafetensorsFile(model, 'model.safetensors', { rename: { 'fc1.weight': '0.weight' } });
+ */
+export async function loadSafetensorsFile(
+  model: Module,
+  path: string,
+  opts: LoadSafetensorsOptions = {},
+): Promise<ReturnType<typeof loadSafetensors>> {
+  return loadSafetensors(model, await readBytes(path, 'loadSafetensorsFile'), opts);
+}
+
+/**
+ * Rebuilds a model of stock layers from a safetensors file written by saveSafetensorsFile (see modelFromSafetensors).
+ * @example const { model } = await modelFromSafetensorsFile('out/iris.safetensors');
+ */
+export async function modelFromSafetensorsFile(
+  path: string,
+): Promise<{ model: Module; metadata: Record<string, string> }> {
+  return modelFromSafetensors(await readBytes(path, 'modelFromSafetensorsFile'));
+}
+
+async function readBytes(path: string, where: string): Promise<Uint8Array> {
+  try {
+    // a copy: Buffer may share Node's pool, and the reader wants its own aligned bytes
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw new Error(`${where}: cannot read ${path} (${(e as Error).message})`, { cause: e });
+  }
 }
 
 async function readText(path: string, where: string): Promise<string> {
