@@ -36,8 +36,20 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-duplicate-imports': 'error',
+      // Consistent imports: the names inside one import in one order (the declarations' order is free).
+      'sort-imports': ['error', { ignoreDeclarationSort: true }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    // A package reaches another package through its entries (`@xent/core`, `@xent/core/extend`), never its files.
+    files: ['packages/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../../*/src/*', '**/packages/*/src/*'], message: 'import a package by its name' }] },
+      ],
     },
   },
 );

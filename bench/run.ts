@@ -12,6 +12,7 @@ import { spiralFixture } from './lib/data.js';
 import { measureColdStart } from './lib/cold-start.js';
 import { markdown, withLatest } from './lib/report.js';
 import { type RunResult, WORKLOADS, type Workload, quickWorkloads } from './lib/workloads.js';
+import { type SoakResult, soakTable } from './soak.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -236,6 +237,50 @@ function main(): void {
     `\n${md}\nwritten: bench/results/${base}.json, bench/results/${base}.md, bench/results/${stamp}-${kind}.json` +
       (base === 'latest' ? ', docs/benchmarks.md (its results block)' : ''),
   );
+  if (!only && !runnerNames) soak(outDir);
+}
+
+/**
+ * The heap soak (bench/soak.ts, issue 11) in a process of its own with --expose-gc: 10,000 steps of
+ * three loops (2,000 with --quick), heap growth rather than time, written to bench/results/soak*.
+ */
+function soak(outDir: string): void {
+  const steps = quick ? 2000 : 10000;
+  console.log(`
+soak: ${steps} steps each of a tensor MLP, the Value engine and a double-backward loop (heap, not time)`);
+  const res = spawnSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--conditions=source',
+      '--import',
+      'tsx',
+      path.join(here, 'soak.ts'),
+      '--steps',
+      String(steps),
+      '--json',
+    ],
+    { encoding: 'utf8', cwd: here, timeout: 1800 * 1000, maxBuffer: 16 << 20 },
+  );
+  const last = res.stdout?.trim().split('\n').pop() ?? '';
+  let doc: { gc: boolean; results: SoakResult[] };
+  try {
+    doc = JSON.parse(last) as typeof doc;
+  } catch {
+    console.log(
+      `  failed: ${(res.stderr || res.error?.message || `exit ${res.status}`).trim().split('\n').slice(-1)[0]}`,
+    );
+    return;
+  }
+  const table = soakTable(doc.results);
+  console.log(table);
+  const base = quick ? 'soak-quick' : 'soak';
+  const when = new Date().toISOString();
+  writeFileSync(
+    path.join(outDir, `${base}.json`),
+    JSON.stringify({ date: when, node: process.version, ...doc }, null, 2) + '\n',
+  );
+  writeFileSync(path.join(outDir, `${base}.md`), `Heap soak, ${when}, Node ${process.version}\n\n${table}\n`);
 }
 
 main();

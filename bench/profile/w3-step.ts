@@ -1,5 +1,5 @@
 /* Times a W3 training step (xent float32): `node --conditions=source --import tsx bench/profile/w3-step.ts [a|b]`. */
-import { crossEntropy, mm, relu, tensor, type Tensor } from '@xent/core';
+import { type Tensor, crossEntropy, mm, relu, tensor } from '@xent/core';
 import { mlpBatch, mlpLayers, widths } from '../lib/data.js';
 const p =
   process.argv[2] === 'b'

@@ -58,7 +58,7 @@ export function panel(p: Panel, left: number, top: number, width: number, height
   const sy = (y: number): number => top + (1 - (y - p.y[0]) / (p.y[1] - p.y[0])) * height;
   const out: string[] = [];
   out.push(
-    `<g class="panel" data-title="${esc(p.title)}" data-left="${left}" data-top="${top}" data-width="${width}" data-height="${height}" data-x0="${p.x[0]}" data-x1="${p.x[1]}" data-y0="${p.y[0]}" data-y1="${p.y[1]}">`,
+    `<g data-role="panel" data-title="${esc(p.title)}" data-left="${left}" data-top="${top}" data-width="${width}" data-height="${height}" data-x0="${p.x[0]}" data-x1="${p.x[1]}" data-y0="${p.y[0]}" data-y1="${p.y[1]}">`,
   );
   // Title and the y axis's name on one row above the legend; horizontal, because ImageMagick turns
   // rotated text the wrong way.
@@ -88,7 +88,7 @@ export function panel(p: Panel, left: number, top: number, width: number, height
       }
     }
     out.push(
-      `<text class="band-label" x="${r(x)}" y="${r(y)}" font-size="11" fill="#b42318" stroke="none">${esc(p.band.label)}</text>`,
+      `<text data-role="band-label" x="${r(x)}" y="${r(y)}" font-size="11" fill="#b42318" stroke="none">${esc(p.band.label)}</text>`,
     );
   }
   for (const t of p.yTicks) {
@@ -132,7 +132,7 @@ export function panel(p: Panel, left: number, top: number, width: number, height
   });
   for (const n of p.notes ?? []) {
     out.push(
-      `<text class="note" x="${r(sx(n.x))}" y="${r(sy(n.y))}" font-size="12" fill="${n.color}" text-anchor="${n.anchor ?? 'start'}" stroke="none">${esc(n.text)}</text>`,
+      `<text data-role="note" x="${r(sx(n.x))}" y="${r(sy(n.y))}" font-size="12" fill="${n.color}" text-anchor="${n.anchor ?? 'start'}" stroke="none">${esc(n.text)}</text>`,
     );
   }
   out.push('</g>');

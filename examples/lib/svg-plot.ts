@@ -6,10 +6,11 @@
 // draw the same way (test/examples/svg-render.test.ts rasterises with the three): lines are <path>s
 // of M/L commands with round joins (MSVG's miter joins draw a spurious straight line from the second
 // point to the last), every filled shape and text says stroke="none" (MSVG strokes them in black
-// otherwise), no clip paths (MSVG drops what they clip: values are clamped to the axes instead), no
-// rotated text (MSVG turns it the wrong way),
-// explicit sizes instead of percentages, and one font family as an attribute (MSVG takes no list
-// and fails on a missing font) with the fallback list in a <style> that the others apply.
+// otherwise), no class attributes (MSVG nests a class for each and gives up after a few hundred;
+// tests find elements by data-role instead), no clip paths (MSVG drops what they clip: values are
+// clamped to the axes instead), no rotated text (MSVG turns it the wrong way), explicit sizes
+// instead of percentages, and one font family as an attribute (MSVG takes no list and fails on a
+// missing font) with the fallback list in a <style> that the others apply.
 
 /** A qualitative palette (Tableau 10); class k uses PALETTE[k % 10]. */
 export const PALETTE = [
@@ -153,7 +154,7 @@ export function regionsSvg(o: RegionsOptions): string {
       const w = (c - start + (c < res ? 1 : 0)) * cell,
         h = (r + 1 < res ? 2 : 1) * cell;
       out.push(
-        `<rect class="region" x="${n2(L + start * cell)}" y="${n2(T + r * cell)}" width="${n2(w)}" height="${n2(h)}" fill="${tint(PALETTE[k % 10]!, 0.6)}" stroke="none"/>`,
+        `<rect data-role="region" x="${n2(L + start * cell)}" y="${n2(T + r * cell)}" width="${n2(w)}" height="${n2(h)}" fill="${tint(PALETTE[k % 10]!, 0.6)}" stroke="none"/>`,
       );
       start = c;
     }
@@ -162,7 +163,7 @@ export function regionsSvg(o: RegionsOptions): string {
     const k = o.labels[i]!;
     classes.add(k);
     out.push(
-      `<circle class="point" cx="${n2(sx(o.points[2 * i]!))}" cy="${n2(sy(o.points[2 * i + 1]!))}" r="3.2" fill="${PALETTE[k % 10]}" stroke="#222" stroke-width="0.6"/>`,
+      `<circle data-role="point" cx="${n2(sx(o.points[2 * i]!))}" cy="${n2(sy(o.points[2 * i + 1]!))}" r="3.2" fill="${PALETTE[k % 10]}" stroke="#222" stroke-width="0.6"/>`,
     );
   }
   for (let i = 0; i < tl.length; i++) {
@@ -171,7 +172,7 @@ export function regionsSvg(o: RegionsOptions): string {
       y = sy(tp[2 * i + 1]!);
     classes.add(k);
     out.push(
-      `<path class="test" d="M${n2(x)} ${n2(y - 4.5)}L${n2(x + 4.5)} ${n2(y)}L${n2(x)} ${n2(y + 4.5)}L${n2(x - 4.5)} ${n2(y)}Z" fill="${PALETTE[k % 10]}" stroke="#000" stroke-width="1"/>`,
+      `<path data-role="test" d="M${n2(x)} ${n2(y - 4.5)}L${n2(x + 4.5)} ${n2(y)}L${n2(x)} ${n2(y + 4.5)}L${n2(x - 4.5)} ${n2(y)}Z" fill="${PALETTE[k % 10]}" stroke="#000" stroke-width="1"/>`,
     );
   }
   // Axes: a frame, ticks in data units on both sides, labels.
@@ -193,7 +194,7 @@ export function regionsSvg(o: RegionsOptions): string {
   for (const k of [...classes].sort((a, b) => a - b)) {
     ly += 20;
     out.push(
-      `<rect class="legend" x="${lx}" y="${ly - 11}" width="16" height="14" fill="${tint(PALETTE[k % 10]!, 0.6)}" stroke="none"/>`,
+      `<rect data-role="legend" x="${lx}" y="${ly - 11}" width="16" height="14" fill="${tint(PALETTE[k % 10]!, 0.6)}" stroke="none"/>`,
     );
     out.push(
       `<circle cx="${lx + 8}" cy="${ly - 4}" r="3.2" fill="${PALETTE[k % 10]}" stroke="#222" stroke-width="0.6"/>`,
@@ -295,7 +296,7 @@ function panelSvg(pn: Panel, ox: number, oy: number, w: number, h: number): stri
   for (const m of pn.marks ?? []) {
     const x = X(Math.min(Math.max(m.at, 0), len - 1));
     out.push(
-      `<path class="mark" d="M${n2(x)} ${n2(oy + T)}L${n2(x)} ${n2(oy + T + ph)}" stroke="#555" stroke-width="1" stroke-dasharray="2 3" fill="none"/>`,
+      `<path data-role="mark" d="M${n2(x)} ${n2(oy + T)}L${n2(x)} ${n2(oy + T + ph)}" stroke="#555" stroke-width="1" stroke-dasharray="2 3" fill="none"/>`,
     );
     // The label reads leftwards from the line when the line is in the right half.
     const right = x > ox + L + pw / 2;
@@ -323,7 +324,7 @@ function panelSvg(pn: Panel, ox: number, oy: number, w: number, h: number): stri
       .join('');
     if (d)
       out.push(
-        `<path class="series" data-label="${esc(s.label)}" d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"${dash}/>`,
+        `<path data-role="series" data-label="${esc(s.label)}" d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"${dash}/>`,
       );
     const ly = pn.legend === 'bottom' ? oy + T + ph - 8 - (pn.series.length - 1 - k) * 16 : oy + T + 14 + k * 16;
     out.push(

@@ -30,7 +30,7 @@ const browser = await chromium.launch({
   ],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   await page.goto(url);
   await page.waitForFunction(
     () => (window as unknown as { xentPlayground?: { frame: unknown } }).xentPlayground?.frame != null,
@@ -68,13 +68,16 @@ try {
         best = i;
       }
     }
-    return [data.test.x[2 * best]!, data.test.x[2 * best + 1]!];
+    return (data as unknown as { train: Split }).train.y.length + best;
   });
-  const box = (await page.locator('#regions').boundingBox())!;
-  await page.mouse.click(
-    box.x + ((target[0]! + 1.2) / 2.4) * box.width,
-    box.y + ((1.2 - target[1]!) / 2.4) * box.height,
+  const [cx, cy] = await page.evaluate(
+    (i) =>
+      (
+        window as unknown as { xentPlayground: { pointClient(i: number): [number, number] } }
+      ).xentPlayground.pointClient(i),
+    target,
   );
+  await page.mouse.click(cx, cy);
   await page.waitForTimeout(800);
   mkdirSync(dirname(out), { recursive: true });
   await page.screenshot({ path: out });

@@ -27,7 +27,8 @@ const common: BuildOptions = {
 };
 
 /**
- * Bundles the page into `outDir`: index.html, style.css and app.js. The worker is bundled first
+ * Bundles the pages into `outDir`: index.html, style.css and app.js, and the derivation page (derive.html and
+ * derive.js). The worker is bundled first
  * and handed to the page as text (module 'playground:worker-source'), so the page starts it from a
  * Blob: no second file to fetch and no module worker, which is what keeps file:// working.
  */
@@ -52,7 +53,10 @@ export async function buildPlayground(outDir = DEFAULT_OUT): Promise<string> {
     outfile: join(outDir, 'app.js'),
     plugins: [inlineWorker],
   });
-  for (const f of ['index.html', 'style.css']) copyFileSync(join(src, f), join(outDir, f));
+  // The derivation page beside the playground: a second classic script (it needs no worker).
+  await build({ ...common, write: true, entryPoints: [join(src, 'derive.ts')], outfile: join(outDir, 'derive.js') });
+  for (const f of ['index.html', 'derive.html', 'style.css', 'layout.css', 'views.css'])
+    copyFileSync(join(src, f), join(outDir, f));
   return outDir;
 }
 

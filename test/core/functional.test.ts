@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Tensor, gradcheck, gradients, grad, hessian, jacobian, noGrad, tensor, valueAndGrad } from '@xent/core';
+import { type Tensor, grad, gradcheck, gradients, hessian, jacobian, noGrad, tensor, valueAndGrad } from '@xent/core';
 import { expectClose, rn } from './helpers.js';
 
 describe('grad and valueAndGrad', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Tensor, grad, gradcheck, leakyRelu, mul, randn, relu, tensor, where, le, Generator } from '@xent/core';
+import { Generator, type Tensor, grad, gradcheck, le, leakyRelu, mul, randn, relu, tensor, where } from '@xent/core';
 
 // How backward stores gradients: without createGraph an existing .grad that backward allocated is
 // added into in place (as PyTorch's AccumulateGrad), so a .grad kept across backward calls changes;

@@ -1,6 +1,6 @@
 // Shared helpers for the core tests (not a test file itself).
 import { expect } from 'vitest';
-import { Generator, type Tensor, randn, rand } from '@xent/core';
+import { Generator, type Tensor, rand, randn } from '@xent/core';
 
 type Nested = number | Nested[];
 

@@ -9,11 +9,11 @@ import {
   max,
   mean,
   min,
+  ones,
   std,
   sum,
   tensor,
   variance,
-  ones,
   zeros,
 } from '@xent/core';
 import { sumTo } from '@xent/core/extend';

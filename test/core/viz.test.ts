@@ -236,6 +236,27 @@ describe('toSvg', () => {
     }
   });
 
+  it('colours gradients with one diverging pair (teal > 0, brown < 0), says so in a legend, and tags nodes by id', () => {
+    const a = new Value(2, null, 'a'),
+      b = new Value(-3, null, 'b');
+    const L = a.mul(b);
+    L.backward(); // dL/da = -3 (brown), dL/db = 2 (teal)
+    const root = parseXml(toSvg(L));
+    const fillOf = (label: string): string | undefined =>
+      findAll(root, 'text').find((t) => allText(t) === `grad ${label}`)?.attrs.fill;
+    expect(fillOf('-3.0000')).toBe('#a6611a');
+    expect(fillOf('2.0000')).toBe('#018571');
+    const legend = findAll(root, 'g').find((g) => g.attrs.class === 'legend')!;
+    const texts = findAll(legend, 'text');
+    expect(texts.map(allText)).toEqual(['grad colour:', '> 0', '< 0', 'mixed signs or 0']);
+    expect(texts.map((t) => t.attrs.fill)).toEqual(['#333', '#018571', '#a6611a', '#333']);
+    const g = traceGraph(L);
+    const ids = findAll(root, 'g')
+      .filter((x) => x.attrs.class === 'node')
+      .map((x) => Number(x.attrs['data-node']));
+    expect(ids.sort()).toEqual(g.nodes.map((n) => n.id));
+  });
+
   it('escapes XML in names', () => {
     const a = new Value(1, null, '<a & b>');
     const root = parseXml(toSvg(a.add(1)));

@@ -40,11 +40,11 @@ describe('main demo', () => {
 
     const regions = parseXml(readFileSync(r.files[0]!, 'utf8'));
     expect(regions.name).toBe('svg');
-    expect(findAll(regions, 'circle').filter((c) => c.attrs.class === 'point')).toHaveLength(225);
-    expect(findAll(regions, 'path').filter((c) => c.attrs.class === 'test')).toHaveLength(75);
+    expect(findAll(regions, 'circle').filter((c) => c.attrs['data-role'] === 'point')).toHaveLength(225);
+    expect(findAll(regions, 'path').filter((c) => c.attrs['data-role'] === 'test')).toHaveLength(75);
     const fills = new Set(
       findAll(regions, 'rect')
-        .filter((e) => e.attrs.class === 'region')
+        .filter((e) => e.attrs['data-role'] === 'region')
         .map((e) => e.attrs.fill),
     );
     expect(fills.size).toBe(3); // three decision regions
@@ -77,7 +77,7 @@ describe('main demo', () => {
     });
     const root = parseXml(svg);
     expect(allText(root)).toContain('a < b & "c"');
-    expect(findAll(root, 'rect').filter((e) => e.attrs.class === 'region')).toHaveLength(10 * 2); // two runs per row
+    expect(findAll(root, 'rect').filter((e) => e.attrs['data-role'] === 'region')).toHaveLength(10 * 2); // two runs per row
     expect(ticks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(ticks(0.013, 0.9)).toEqual([0.2, 0.4, 0.6, 0.8]);
     const curves = parseXml(

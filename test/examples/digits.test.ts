@@ -36,7 +36,7 @@ describe('examples/digits', () => {
     expect(pathPoints(seriesPaths(curves)[0]!.attrs.d!)).toHaveLength(r.epochs);
     // The epoch early stopping kept is marked on both panels, at its x position.
     const best = Number(text.match(/best validation loss [\d.]+ at epoch (\d+)/)![1]);
-    const marks = findAll(curves, 'path').filter((p) => p.attrs.class === 'mark');
+    const marks = findAll(curves, 'path').filter((p) => p.attrs['data-role'] === 'mark');
     expect(marks).toHaveLength(2);
     expect(allText(curves)).toContain(`kept: epoch ${best}, lowest val. loss`);
     const xs = pathPoints(seriesPaths(curves)[0]!.attrs.d!).map(([x]) => x);

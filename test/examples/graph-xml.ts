@@ -238,7 +238,7 @@ export function recordFields(label: string): string[] {
 
 /** The plotted lines of a chart from examples/lib/svg-plot.ts (paths of class "series"). */
 export function seriesPaths(svg: XmlElement): XmlElement[] {
-  return findAll(svg, 'path').filter((p) => p.attrs.class === 'series');
+  return findAll(svg, 'path').filter((p) => p.attrs['data-role'] === 'series');
 }
 
 /** The points of a path of M/L commands, as [x, y] pairs. @example pathPoints('M0 0L1 2'); // [[0, 0], [1, 2]] */

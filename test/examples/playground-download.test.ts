@@ -2,12 +2,15 @@
 // from a model, and the browser's download of it; the downloaded ONNX runs in ONNX Runtime with the model's
 // outputs, the downloaded safetensors loads into the same model.
 import { manualSeed, randn } from '@xent/core';
-import { MLP, loadSafetensors, readSafetensors } from '@xent/nn';
+import { MLP, loadSafetensors, modelFromSafetensors, readSafetensors } from '@xent/nn';
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { buildPlayground, serveDir } from '../../examples/playground/serve.js';
 import { haveChromium, launchChromium } from '../chromium.js';
 
 const root = resolve(__dirname, '../..');
@@ -74,4 +77,50 @@ describe('playground: download model buttons', () => {
       await browser.close();
     }
   });
+
+  it.skipIf(!haveChromium)(
+    'the playground page has both buttons; its downloads hold the network it trained',
+    async () => {
+      const outDir = mkdtempSync(join(tmpdir(), 'xent-playground-download-'));
+      let server: Server | undefined;
+      const browser = await launchChromium();
+      try {
+        await buildPlayground(outDir);
+        let url: string;
+        ({ server, url } = await serveDir(outDir, 0));
+        const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        await page.goto(url);
+        await page.waitForFunction(
+          () => (window as unknown as { xentPlayground?: { frame: unknown } }).xentPlayground?.frame != null,
+        );
+        for (let i = 0; i < 5; i++) await page.click('#step'); // trained a little, and paused
+        await page.waitForFunction(() => document.getElementById('steps')!.dataset.value === '5');
+        const grab = async (id: string) => {
+          const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#${id}`)]);
+          return { name: download.suggestedFilename(), bytes: new Uint8Array(readFileSync((await download.path())!)) };
+        };
+        const st = await grab('download-safetensors');
+        expect(st.name).toBe('xent-playground.safetensors');
+        const { model, metadata } = modelFromSafetensors(st.bytes); // the architecture is in the file
+        expect(metadata).toMatchObject({ inputs: 'x,y', classes: '3', data: 'spiral' });
+        expect(metadata.outputs).toMatch(/^3 logits/);
+        const onnx = await grab('download-onnx');
+        expect(onnx.name).toBe('xent-playground.onnx');
+        const session = await ort.InferenceSession.create(onnx.bytes);
+        const x = randn([7, 2]);
+        const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(x.data), [7, 2]) });
+        const want = model.forward(x).data; // the same weights: both files were taken while paused
+        expect(want).toHaveLength(21);
+        (out.output!.data as Float32Array).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-5));
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+        await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+        rmSync(outDir, { recursive: true, force: true });
+      }
+    },
+  );
 });

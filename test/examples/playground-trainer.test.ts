@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Generator, tensor } from '@xent/core';
 import { Adam, MLP } from '@xent/nn';
 import { describe, expect, it, vi } from 'vitest';
+import { featurize } from '../../examples/playground/src/features.js';
 import { BAND, GRID, GridPainter } from '../../examples/playground/src/grid.js';
 import type { Frame, FromTrainer } from '../../examples/playground/src/protocol.js';
 import { DEFAULTS, type State, decodeState, encodeState, normalise } from '../../examples/playground/src/state.js';
@@ -38,8 +39,14 @@ describe('playground state in the URL', () => {
       labelSmoothing: 0.15,
       loss: 'bce',
       speed: 'fast',
+      features: ['x', 'xy', 'siny'],
+      reg: 'l1',
+      regRate: 0.03,
+      showTest: false,
+      discretize: true,
     });
     const hash = encodeState(s);
+    expect(hash).toContain('feat=x,xy,siny&reg=l1&rr=0.03&showtest=0&disc=1');
     expect(hash).toContain('hidden=3,64,1');
     expect(decodeState(hash)).toEqual(s);
     expect(decodeState('')).toEqual(DEFAULTS);
@@ -254,9 +261,31 @@ describe('playground trainer', () => {
     t.handle({ type: 'graph', index: 3 });
     const g = msgs.at(-1) as Extract<FromTrainer, { type: 'graph' }>;
     expect(g.type).toBe('graph');
-    const texts = findAll(parseXml(g.svg), 'text').map(allText);
-    for (const name of ['x', '0.weight', '0.bias', '2.weight', '2.bias', 'logits', 'loss', 'crossEntropy', 'tanh'])
+    const texts = findAll(parseXml(g.trace.svg), 'text').map(allText);
+    for (const name of ['x', 'y (one-hot)', '0.weight', '0.bias', '2.weight', '2.bias', 'logits', 'loss', 'tanh'])
       expect(texts).toContain(name);
+    expect(texts).toContain('crossEntropy');
+    // Every gradient backward computed is shown, intermediate tensors too.
+    expect(texts.filter((x) => x === 'grad —')).toEqual([]);
+    // y is an input of crossEntropy.
+    const { nodes } = g.trace;
+    const ce = nodes.find((n) => n.op === 'crossEntropy')!;
+    expect(ce.inputs.map((i) => nodes[i]!.name)).toEqual(['logits', 'y (one-hot)']);
+    // The stepper's steps, gathered by hand, end at backward()'s parameter gradients.
+    const total = new Map<number, number[]>();
+    for (const step of g.trace.backward)
+      for (const o of step.outs)
+        if (o.grad)
+          total.set(
+            o.input,
+            (total.get(o.input) ?? o.grad.map(() => 0)).map((v, j) => v + o.grad![j]!),
+          );
+    expect(g.trace.reference.map((r) => r.name)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    for (const r of g.trace.reference) total.get(r.node)!.forEach((v, j) => expect(v).toBeCloseTo(r.grad[j]!, 12));
+    // crossEntropy's step (after the reduction's, when the loss records one) passes p − y to the logits.
+    const ceStep = g.trace.backward.find((b) => nodes[b.node]!.op === 'crossEntropy')!;
+    expect(ceStep.rule).toContain('p − y');
+    expect(g.trace.backward.indexOf(ceStep)).toBeLessThanOrEqual(1);
     // The optimizer's next step must not see the picture's gradients.
     const params = (t as unknown as { model: { parameters(): { grad: unknown }[] } }).model.parameters();
     for (const p of params) expect(p.grad).toBeNull();
@@ -300,6 +329,73 @@ describe('playground trainer', () => {
       for (let i = 0; i < GRID * GRID; i += 97)
         expect(f.grid.probs[3 * i]! + f.grid.probs[3 * i + 1]! + f.grid.probs[3 * i + 2]!).toBeCloseTo(1, 5);
     }
+  });
+
+  it('fast → normal keeps training: fast speed spends no credit, and the new speed takes effect at once', async () => {
+    const { t, msgs } = start(state({ speed: 'fast' }));
+    const steps = (): number => (t as unknown as { step: number }).step;
+    t.handle({ type: 'play' });
+    await new Promise((ok) => setTimeout(ok, 1500));
+    expect(steps()).toBeGreaterThan(90); // well past what normal speed would have run
+    t.handle({ type: 'update', state: state({ speed: 'normal' }) });
+    const before = steps();
+    await new Promise((ok) => setTimeout(ok, 1000));
+    // 60 steps/s: about 60 in a second (a slow, shared machine may run fewer, but never none).
+    expect(steps() - before).toBeGreaterThan(10);
+    expect(steps() - before).toBeLessThan(70);
+    t.handle({ type: 'pause' });
+    expect(lastFrame(msgs).playing).toBe(false);
+  });
+
+  it('engineered features: x², y², xy, sin πx, sin πy as the network’s inputs', () => {
+    const f = featurize(tensor([[0.5, -2]]), ['x', 'y', 'x2', 'y2', 'xy', 'sinx', 'siny']);
+    expect(f.shape).toEqual([1, 7]);
+    const want = [0.5, -2, 0.25, 4, -1, 1, Math.sin(-2 * Math.PI)];
+    Array.from(f.data).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 12));
+    expect(decodeState('#feat=').features).toEqual(['x', 'y']); // never no input at all
+    expect(decodeState('#feat=xy,x,bogus').features).toEqual(['x', 'xy']);
+    const { t, msgs } = start(state({ features: ['x2', 'y2'], data: 'circles' }));
+    const net = lastFrame(msgs).network;
+    expect(net.layers.map((l) => l.units)).toEqual([2, 16, 16, 2]);
+    // The first layer's maps are the features themselves: x² at the top-left cell is EXTENT² minus a half cell.
+    expect(net.weights[0]!.in).toBe(2);
+    const c = -1.2 + 1.2 / net.size;
+    expect(net.layers[0]!.maps[0]).toBeCloseTo(c * c, 5);
+    t.handle({ type: 'pause' });
+  });
+
+  it('L1 and L2 regularisation shrink the weights, and the reported loss leaves the penalty out', () => {
+    const norms = (reg: State['reg']): { l1: number; l2: number; loss: number } => {
+      const { t, msgs } = start(state({ reg, regRate: 0.05 }));
+      for (let i = 0; i < 150; i++) t.trainStep();
+      t.sendFrame();
+      let l1 = 0,
+        l2 = 0;
+      for (const W of lastFrame(msgs).network.weights)
+        for (const v of W.w) {
+          l1 += Math.abs(v);
+          l2 += v * v;
+        }
+      return { l1, l2, loss: lastFrame(msgs).trainLoss };
+    };
+    const none = norms('none'),
+      l1 = norms('l1'),
+      l2 = norms('l2');
+    expect(l1.l1).toBeLessThan(0.8 * none.l1);
+    expect(l2.l2).toBeLessThan(0.8 * none.l2);
+    // The penalty (0.05·Σ|w| is several units here) is not in the reported cross-entropy.
+    expect(l1.loss).toBeLessThan(2);
+  });
+
+  it('sets a weight by hand (a click on a link in the diagram), and refuses one that does not exist', () => {
+    const { t, msgs } = start(state({ hidden: [3] }));
+    t.handle({ type: 'setWeight', layer: 1, out: 2, in: 1, value: -0.75 });
+    const W = lastFrame(msgs).network.weights[1]!;
+    expect(W.w[2 * W.in + 1]).toBe(-0.75);
+    t.handle({ type: 'setWeight', layer: 0, out: 1, in: -1, value: 0.5 });
+    expect(lastFrame(msgs).network.weights[0]!.b[1]).toBe(0.5);
+    t.handle({ type: 'setWeight', layer: 5, out: 0, in: 0, value: 1 });
+    expect(msgs.at(-1)).toEqual({ type: 'error', message: 'setWeight: no weight [5, 0, 0] to set to 1' });
   });
 
   it('reports bad requests as error messages, not exceptions', () => {

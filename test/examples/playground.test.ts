@@ -118,13 +118,12 @@ describe.skipIf(!haveChromium)(title, () => {
     const data = await page.evaluate(
       () => (window as unknown as { xentPlayground: { data: PlaygroundData } }).xentPlayground.data,
     );
-    const box = (await page.locator('#regions').boundingBox())!;
-    const EXTENT = 1.2;
-    const [x, y] = [data.train.x[0]!, data.train.x[1]!];
-    await page.mouse.click(
-      box.x + ((x + EXTENT) / (2 * EXTENT)) * box.width,
-      box.y + ((EXTENT - y) / (2 * EXTENT)) * box.height,
+    const [cx, cy] = await page.evaluate(() =>
+      (
+        window as unknown as { xentPlayground: { pointClient(i: number): [number, number] } }
+      ).xentPlayground.pointClient(0),
     );
+    await page.mouse.click(cx, cy);
     await page.waitForFunction(() => document.getElementById('inspector')!.dataset.index === '0');
     const rows = await inspectorRows(page);
     expect(rows).toHaveLength(3);

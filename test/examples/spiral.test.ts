@@ -20,7 +20,7 @@ describe('examples/spiral', () => {
     expect(lines[0]).toBe('spiral: 300 points, 3 classes; 4547 parameters; 80 full-batch epochs');
     expect(lines.join('\n')).toMatch(/training accuracy: \d+\.\d %/);
     const regions = parseXml(readFileSync(r.files[0]!, 'utf8'));
-    expect(findAll(regions, 'circle').filter((c) => c.attrs.class === 'point')).toHaveLength(300);
+    expect(findAll(regions, 'circle').filter((c) => c.attrs['data-role'] === 'point')).toHaveLength(300);
     expect(allText(regions)).toMatch(/class 0.*class 1.*class 2/s); // the legend
     expect(seriesPaths(parseXml(readFileSync(r.files[1]!, 'utf8')))).toHaveLength(1);
     const meta = loadModel(new MLP([2, 64, 64, 3]), readFileSync(r.files[2]!, 'utf8'));

@@ -60,7 +60,7 @@ describe('rebuilding saved models from their architecture', () => {
     const json = saveModel(new Sequential(new Custom()));
     expect(JSON.parse(json).architecture).toBeUndefined();
     expect(() => modelFromJson(json)).toThrow(
-      /loadModel: the file has no architecture .* call loadModel\(model, json\)/,
+      /modelFromJson: the file has no architecture .* call loadModel\(model, json\)/,
     );
   });
 
@@ -121,7 +121,7 @@ describe('rebuilding saved models from their architecture', () => {
       (d) => {
         d.architecture.layers[2].outFeatures = 1e6;
       },
-      /loadModel: the architecture needs 5000012 parameter values but the file holds only 27/,
+      /modelFromJson: the architecture needs 5000012 parameter values but the file holds only 27/,
     ],
   ];
   for (const [name, edit, err] of bad) {

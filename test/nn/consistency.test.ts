@@ -10,7 +10,7 @@ describe('consistency sweep (issue 9)', () => {
     expect(opt.stateDict().type).toBe('SGD');
     expect(() => new SGD(new Linear(2, 1).parameters(), { lr: 0.1 }).loadStateDict(opt.stateDict())).not.toThrow();
     expect(() => opt.loadStateDict({ ...opt.stateDict(), type: 'Adam' })).toThrow(
-      /^SGD\.loadStateDict: the state was saved by Adam, not SGD$/,
+      /^SGD\.loadStateDict: the state was saved by "Adam", not SGD$/,
     );
   });
 

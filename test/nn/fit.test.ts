@@ -198,7 +198,7 @@ describe('fit', () => {
         epochs: 1,
         verbose: 0,
       }),
-    ).toThrow(/fit: the loss became NaN at epoch 1, batch 1/);
+    ).toThrow(/fit: data, batch 1 \(samples 0–1\), checked before training: the loss is NaN/);
     expect(() =>
       fit(model, {
         data: { x: tensor([[1]]), y: tensor([[0]]) },

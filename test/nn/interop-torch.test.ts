@@ -1,6 +1,9 @@
 import { Tensor } from '@xent/core';
 import {
+  Dropout,
+  Flatten,
   GELU,
+  Identity,
   LeakyReLU,
   Linear,
   LogSoftmax,
@@ -10,9 +13,6 @@ import {
   Sigmoid,
   Softmax,
   Tanh,
-  Dropout,
-  Identity,
-  Flatten,
   exportOnnx,
   loadSafetensors,
   modelFromSafetensors,

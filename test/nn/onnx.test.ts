@@ -195,6 +195,19 @@ describe('exportOnnx runs in ONNX Runtime', () => {
     await expect(run(fixed, randn([6, 4], { dtype: 'float64' }))).rejects.toThrow(/dimension|Got invalid dimensions/i);
   });
 
+  it('writes a parameter shared by two layers once, under its state-dict name', async () => {
+    manualSeed(7);
+    const a = lin(4, 4, 'float32'),
+      b = lin(4, 4, 'float32');
+    b.weight = a.weight; // tied weights
+    const model = new Sequential(a, new Tanh(), b);
+    const bytes = exportOnnx(model);
+    expect(onnxSummary(bytes).initializers.map((i) => i.name)).toEqual(['0.weight', '0.bias', '2.bias']);
+    expect(Object.keys(model.stateDict())).toEqual(['0.weight', '0.bias', '2.bias']);
+    const x = randn([7, 4], { dtype: 'float32' });
+    expect(maxDiff((await run(bytes, x)).data, model.forward(x).data)).toBeLessThanOrEqual(1e-5);
+  });
+
   it('keeps metadata strings in metadata_props, and ONNX Runtime loads the model with them', async () => {
     const model = new MLP([2, 4, 3], { dtype: 'float32' });
     const bytes = exportOnnx(model, { metadata: { classes: 'a,b,c', inputs: 'x,y' } });

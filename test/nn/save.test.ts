@@ -65,7 +65,7 @@ describe('saveModel / loadModel', () => {
       variant((d) => {
         d.parameters['0.bias'].shape = [-4];
       }),
-      /'0\.bias': shape must be a list of non-negative integers/,
+      /'0\.bias': shape must be a list of at most 64 non-negative integers/,
     ],
     [
       'missing key',
@@ -86,7 +86,7 @@ describe('saveModel / loadModel', () => {
       variant((d) => {
         d.parameters['0.bias'].data[1] = '0.5';
       }),
-      /'0\.bias': value 1 is string, not a number/,
+      /'0\.bias': value 1 is "0.5", not a number/,
     ],
     [
       'null value',

@@ -1,5 +1,5 @@
 import { Tensor } from '@xent/core';
-import { Adam, CosineAnnealingLR, ExponentialLR, LinearLR, type LRScheduler, OneCycleLR, SGD, StepLR } from '@xent/nn';
+import { Adam, CosineAnnealingLR, ExponentialLR, type LRScheduler, LinearLR, OneCycleLR, SGD, StepLR } from '@xent/nn';
 import { describe, expect, it } from 'vitest';
 
 const param = (): Tensor => new Tensor(new Float64Array(1), [1], true);

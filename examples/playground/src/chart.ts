@@ -1,5 +1,6 @@
-// A small line chart on a canvas: a few series against epochs, optional log scale, vertical
-// markers where the loss was switched. No library: the picture is simple and must redraw fast.
+// A small line chart on a canvas: a few series against epochs, optional log scale, segments
+// (one per loss trained on) named at their start, lines broken where one ends. No library: the
+// picture is simple and must redraw fast.
 
 /** One line of a chart. */
 export interface Series {
@@ -16,7 +17,11 @@ export interface ChartOptions {
   log?: boolean;
   /** Fixed y range; otherwise fitted to the data. */
   yRange?: [number, number];
-  markers?: { x: number; label: string }[];
+  /**
+   * Segments of the x values (index of the first point, and a name), e.g. one per loss: each one named at its
+   * start, a dashed line between them, and the series not joined across (different losses are different scales).
+   */
+  segments?: { from: number; label: string }[];
   yFormat?: (v: number) => string;
   xLabel?: string;
 }
@@ -87,8 +92,9 @@ export function drawChart(canvas: HTMLCanvasElement, o: ChartOptions): void {
     lo -= pad;
     hi += pad;
   }
+  // At least one epoch wide, so that an empty or just-started chart gets ticks 0 … 1, not 0, 2e-10, …
   const x0 = o.xs[0] ?? 0,
-    x1 = Math.max(o.xs[o.xs.length - 1] ?? 1, x0 + 1e-9);
+    x1 = Math.max(o.xs[o.xs.length - 1] ?? 1, x0 + 1);
   const px = (x: number): number => L + ((x - x0) / (x1 - x0)) * (w - L - R);
   const py = (v: number): number => T + (1 - (f(v) - lo) / (hi - lo)) * (h - T - B);
 
@@ -109,7 +115,11 @@ export function drawChart(canvas: HTMLCanvasElement, o: ChartOptions): void {
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of niceTicks(x0, x1, 5)) ctx.fillText(String(t), px(t), h - B + 4);
+  const xTicks = niceTicks(x0, x1, 5);
+  for (const t of xTicks) ctx.fillText(String(t), px(t), h - B + 4);
+  // What was drawn, readable by tests and tools: the x ticks and where each segment's name sits.
+  canvas.dataset.xticks = JSON.stringify(xTicks);
+  const placed: { label: string; left: number; right: number }[] = [];
   if (o.xLabel) {
     ctx.textAlign = 'right';
     ctx.fillText(o.xLabel, w - R, h - B + 4 - 12);
@@ -117,20 +127,31 @@ export function drawChart(canvas: HTMLCanvasElement, o: ChartOptions): void {
   ctx.strokeStyle = '#c9ced8';
   ctx.strokeRect(L, T, w - L - R, h - T - B);
 
-  for (const m of o.markers ?? []) {
-    if (m.x < x0 || m.x > x1) continue;
-    ctx.save();
-    ctx.setLineDash([3, 3]);
-    ctx.strokeStyle = '#9aa1ad';
-    ctx.beginPath();
-    ctx.moveTo(px(m.x), T);
-    ctx.lineTo(px(m.x), h - B);
-    ctx.stroke();
-    ctx.restore();
+  const segs = o.segments ?? [];
+  const starts = new Set(segs.map((s) => s.from));
+  segs.forEach((m, k) => {
+    const mx = o.xs[m.from];
+    if (mx === undefined) return;
+    const x = px(mx);
+    if (k > 0) {
+      ctx.save();
+      ctx.setLineDash([3, 3]);
+      ctx.strokeStyle = '#9aa1ad';
+      ctx.beginPath();
+      ctx.moveTo(x, T);
+      ctx.lineTo(x, h - B);
+      ctx.stroke();
+      ctx.restore();
+    }
+    // The name right of its line, or left of it when it would run past the right edge.
     ctx.fillStyle = '#4b5563';
-    ctx.textAlign = 'left';
-    ctx.fillText(m.label, px(m.x) + 3, T + 2);
-  }
+    const tw = ctx.measureText(m.label).width;
+    const right = x + 3 + tw <= w - R;
+    ctx.textAlign = right ? 'left' : 'right';
+    ctx.fillText(m.label, right ? x + 3 : x - 3, T + 2);
+    placed.push({ label: m.label, left: right ? x + 3 : x - 3 - tw, right: right ? x + 3 + tw : x - 3 });
+  });
+  canvas.dataset.labels = JSON.stringify(placed);
 
   ctx.save();
   ctx.beginPath();
@@ -144,6 +165,7 @@ export function drawChart(canvas: HTMLCanvasElement, o: ChartOptions): void {
     let pen = false;
     for (let i = 0; i < o.xs.length; i++) {
       const v = s.ys[i]!;
+      if (!Number.isFinite(v) || (o.log && v <= 0) || starts.has(i)) pen = false;
       if (!Number.isFinite(v) || (o.log && v <= 0)) {
         pen = false;
         continue;

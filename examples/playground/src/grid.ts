@@ -2,7 +2,6 @@
 // all at once (in the Web Worker), or a band of rows at a time (on the page, when no worker can
 // start), so that no single piece of work on the page runs long enough to freeze it.
 import { Tensor, noGrad, sigmoid, softmax } from '@xent/core';
-import type { MLP } from '@xent/nn';
 import { EXTENT } from './data.js';
 
 /** Grid cells per side of the decision-region picture. */
@@ -13,6 +12,11 @@ export const BAND = 4;
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** A picture: `classes` probabilities per cell, size × size cells, row-major from the top-left. */
+/** What the painter runs: anything with a forward from [n, 2] points to logits. */
+export interface Model {
+  forward(x: Tensor): Tensor;
+}
+
 export interface GridPicture {
   size: number;
   classes: number;
@@ -49,10 +53,10 @@ function lattice(): Float64Array {
 /** Paints the picture of a model, whole or band by band. */
 export class GridPainter {
   private readonly cells = lattice();
-  private pending: { model: MLP; row: number; classes: number; probs: Float32Array | null } | null = null;
+  private pending: { model: Model; row: number; classes: number; probs: Float32Array | null } | null = null;
 
   /** The whole picture of `model`, now. */
-  paint(model: MLP): GridPicture {
+  paint(model: Model): GridPicture {
     this.pending = null; // a picture in bands would now be older than this one
     const probs = noGrad(() => probabilities(model.forward(new Tensor(this.cells, [GRID * GRID, 2]))));
     return { size: GRID, classes: probs.shape[1]!, probs: Float32Array.from(probs.data) };
@@ -63,7 +67,7 @@ export class GridPainter {
    * its last row is done (training may go on between calls, so one picture spans a few steps), null
    * before. A different model (a new one, or a new output layer) starts the picture over.
    */
-  paintSome(model: MLP, budgetMs: number): GridPicture | null {
+  paintSome(model: Model, budgetMs: number): GridPicture | null {
     const t0 = now();
     if (this.pending?.model !== model) this.pending = { model, row: 0, classes: 0, probs: null };
     const p = this.pending;

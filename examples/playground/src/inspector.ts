@@ -1,9 +1,9 @@
 // The inspector: one point's logits, p, target, loss and ∂loss/∂logits as numbers and bars.
 import type { Inspection } from './protocol.js';
+import { COLORS, NEG, POS, signLegend } from './palette.js';
 import type { State } from './state.js';
 
-/** One colour per class (up to five), shared by the map, the inspector and the charts. */
-export const COLORS = ['#f59322', '#0877bd', '#2ca02c', '#9467bd', '#d62728'];
+export { COLORS };
 
 /** A number for display: fixed digits, or scientific notation when very small or very large. */
 export function fmt(v: number, digits = 3): string {
@@ -41,13 +41,14 @@ export function renderInspector(el: HTMLElement, ins: Inspection | null, loss: S
       `<td class="logit" data-value="${z}">${Number.isNaN(z) ? '' : fmt(z, 2)}</td>` +
       `<td class="p" data-value="${p}">${bar(p, false, COLORS[c]!)}<span class="num">${fmt(p)}</span></td>` +
       `<td class="target" data-value="${ins.target[c]}">${fmt(ins.target[c]!, 2)}</td>` +
-      `<td class="grad" data-value="${g}">${Number.isNaN(g) ? '' : bar(g, true, g >= 0 ? '#c0392b' : '#1f5fbf', gmax) + `<span class="num">${fmt(g)}</span>`}</td></tr>`
+      `<td class="grad" data-value="${g}">${Number.isNaN(g) ? '' : bar(g, true, g >= 0 ? POS : NEG, gmax) + `<span class="num">${fmt(g)}</span>`}</td></tr>`
     );
   });
   const gradName = loss === 'ce' || loss === 'bce' ? '∂L/∂z = p − y' : '∂L/∂z';
   el.innerHTML =
     `<p class="head">point #${ins.index} · <b>${ins.split}</b> · class <b>${ins.label}</b> · at (${fmt(ins.x[0], 2)}, ${fmt(ins.x[1], 2)})</p>` +
     `<table><tr><th>class</th><th>z</th><th>p = ${oneLogit ? 'σ(z)' : 'softmax(z)'}</th><th>y</th><th>${gradName}</th></tr>${rows.join('')}</table>` +
+    `<p class="note">${signLegend('gradient')}</p>` +
     `<p class="head">loss of this point: <output id="inspect-loss" data-value="${ins.loss}">${fmt(ins.loss, 4)}</output></p>` +
     `<button type="button" data-action="graph" title="Draw this point's loss as a computation graph (xent's toSvg), with every gradient">computation graph of this loss ›</button>`;
 }

@@ -1,43 +1,17 @@
 // The playground page: controls → state (kept in the URL) → trainer; frames from the trainer → pictures.
 import { drawChart } from './chart.js';
+import { $, buildControls, syncControls } from './controls.js';
 import { connect } from './connect.js';
 import type { PlaygroundData } from './data.js';
-import { COLORS, fmt, renderInspector } from './inspector.js';
+import { addDownloadButtons, saveModelFile } from './download.js';
+import { GraphView } from './graph-view.js';
+import { fmt, renderInspector } from './inspector.js';
+import { type Link, drawNetwork, linkAt } from './network.js';
+import { COLORS, signLegend } from './palette.js';
 import type { Frame, FromTrainer } from './protocol.js';
-import { drawRegions, pointAt, toPx } from './regions.js';
+import { drawRegions, drawScale, pointAt, toPx } from './regions.js';
 import { drawPointGradients, trueClassTarget } from './scatter.js';
-import {
-  ACTIVATIONS,
-  DATASETS,
-  LABELS,
-  LOSSES,
-  OPTIMIZERS,
-  SPEEDS,
-  type State,
-  classCount,
-  decodeState,
-  encodeState,
-  hasClassChoice,
-  normalise,
-} from './state.js';
-
-const LR_CHOICES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3];
-const WD_CHOICES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1];
-
-const LOSS_NOTES: Record<State['loss'], string> = {
-  ce: 'L = −Σ y·log p with p = softmax(z). ∂L/∂z = p − y: the more confidently wrong a point is, the harder it pulls.',
-  'mse-softmax':
-    'L = mean (p − y)². The gradient goes through softmax’s Jacobian, which flattens when p saturates: confidently wrong points barely move.',
-  'mse-raw':
-    'L = mean (z − y)²: regression of the raw outputs onto one-hot targets, with no softmax; even right answers get pulled back towards 1.',
-  bce: 'L = −[y·log σ(z) + (1 − y)·log(1 − σ(z))] on one logit z. ∂L/∂z = σ(z) − y: two-class cross-entropy.',
-};
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`playground: missing element #${id}`);
-  return el as T;
-};
+import { LABELS, type State, decodeState, encodeState, normalise } from './state.js';
 
 let state: State = decodeState(location.hash);
 let data: PlaygroundData | null = null;
@@ -45,6 +19,7 @@ let frame: Frame | null = null;
 let playing = false;
 let selected: number | null = null;
 let drawPending = false;
+let links: Link[] = [];
 const history = {
   xs: [] as number[],
   trainLoss: [] as number[],
@@ -52,61 +27,15 @@ const history = {
   trainAcc: [] as number[],
   testAcc: [] as number[],
   step: [] as number[],
+  loss: [] as string[],
 };
-let markers: { x: number; label: string }[] = [];
 
 const params = new URLSearchParams(location.search);
 const conn = connect(onMessage, params.get('worker') !== 'off');
+const graphView = new GraphView($('graph-svg'), $('stepper'), $<HTMLButtonElement>('graph-fit'));
 
-// ---------- controls ----------
-
-function fillSelect(id: string, values: readonly (string | number)[], label: (v: string | number) => string): void {
-  const sel = $<HTMLSelectElement>(id);
-  sel.innerHTML = '';
-  for (const v of values) sel.add(new Option(label(v), String(v)));
-}
-
-function fmtNum(v: number): string {
-  return v >= 0.001 || v === 0 ? String(Number(v.toPrecision(6))) : v.toExponential(0);
-}
-
-function buildControls(): void {
-  fillSelect('data', DATASETS, (v) => LABELS.data[v as State['data']]);
-  fillSelect('activation', ACTIVATIONS, (v) => LABELS.activation[v as State['activation']]);
-  fillSelect('optimizer', OPTIMIZERS, (v) => LABELS.optimizer[v as State['optimizer']]);
-  fillSelect('speed', SPEEDS, (v) => LABELS.speed[v as State['speed']]);
-  fillSelect('weight-decay', WD_CHOICES, (v) => fmtNum(Number(v)));
-  const fs = $('loss');
-  for (const l of LOSSES) {
-    const lab = document.createElement('label');
-    lab.innerHTML = `<input type="radio" name="loss" value="${l}"> ${LABELS.loss[l]}`;
-    lab.querySelector('input')!.addEventListener('change', () => setState({ loss: l }));
-    fs.appendChild(lab);
-  }
-  const onInput = (id: string, key: keyof State, parse: (v: string) => unknown = Number): void => {
-    const el = $<HTMLInputElement | HTMLSelectElement>(id);
-    el.addEventListener(el instanceof HTMLInputElement && el.type === 'range' ? 'input' : 'change', () =>
-      setState({ [key]: parse(el.value) } as Partial<State>),
-    );
-  };
-  onInput('data', 'data', String);
-  onInput('classes', 'classes');
-  onInput('noise', 'noise');
-  onInput('points', 'points');
-  onInput('test-ratio', 'testRatio');
-  onInput('seed', 'seed');
-  onInput('activation', 'activation', String);
-  onInput('optimizer', 'optimizer', String);
-  onInput('lr', 'lr');
-  onInput('batch', 'batch');
-  onInput('weight-decay', 'weightDecay');
-  onInput('label-smoothing', 'labelSmoothing');
-  onInput('speed', 'speed', String);
-  $('new-data').addEventListener('click', () => setState({ seed: state.seed + 1 }));
-  $('layers-plus').addEventListener('click', () =>
-    setState({ hidden: [...state.hidden, state.hidden[state.hidden.length - 1] ?? 8] }),
-  );
-  $('layers-minus').addEventListener('click', () => setState({ hidden: state.hidden.slice(0, -1) }));
+function wire(): void {
+  buildControls(() => state, setState);
   $('play').addEventListener('click', () => setPlaying(!playing));
   $('step').addEventListener('click', () => {
     setPlaying(false);
@@ -116,6 +45,7 @@ function buildControls(): void {
     clearHistory();
     conn.send({ type: 'reset' });
   });
+  addDownloadButtons($('share').parentElement!, (format) => conn.send({ type: 'download', format }));
   $('share').addEventListener('click', () => {
     const done = (): void => flash('Link copied: it restores this set-up.');
     // No clipboard (a page served over plain http to other machines) or no permission: show the link to copy by hand.
@@ -125,15 +55,14 @@ function buildControls(): void {
     else byHand();
   });
   $('regions').addEventListener('click', onRegionsClick);
+  $('network').addEventListener('click', onNetworkClick);
   $('inspector').addEventListener('click', (e) => {
     if (selected !== null && (e.target as HTMLElement).closest('[data-action=graph]')) {
       setPlaying(false);
       conn.send({ type: 'graph', index: selected });
     }
   });
-  $('graph-close').addEventListener('click', () => {
-    $('graph-overlay').hidden = true;
-  });
+  $('graph-close').addEventListener('click', () => ($('graph-overlay').hidden = true));
   document.addEventListener('keydown', (e) => {
     const t = e.target as HTMLElement;
     if (e.code === 'Escape') $('graph-overlay').hidden = true;
@@ -144,6 +73,17 @@ function buildControls(): void {
   });
   // A link pasted into the open page changes only the hash: apply it like a change made by hand.
   window.addEventListener('hashchange', () => applyState(decodeState(location.hash)));
+  window.addEventListener('resize', () => {
+    requestDraw();
+    if (!$('graph-overlay').hidden) graphView.layout();
+  });
+  // The derivation page keeps the playground's set-up to come back to.
+  $<HTMLAnchorElement>('derive-link').addEventListener('click', (e) => {
+    (e.currentTarget as HTMLAnchorElement).href =
+      `derive.html${location.search}#back=${encodeURIComponent(location.hash)}`;
+  });
+  $('network-note').innerHTML =
+    `${signLegend('neuron output, weight')}<br>Each square: what that neuron outputs over the map. Links: the weights (width ∝ |w|); click one to set it.`;
 }
 
 function flash(msg: string, ms = 3000): void {
@@ -153,72 +93,6 @@ function flash(msg: string, ms = 3000): void {
   setTimeout(() => {
     if (s.textContent === msg) s.textContent = '';
   }, ms);
-}
-
-/** Writes the state into every control (after a change, a link, or normalisation). */
-function syncControls(): void {
-  const set = (id: string, v: string | number, out?: string): void => {
-    const el = $<HTMLInputElement | HTMLSelectElement>(id);
-    if (el instanceof HTMLSelectElement && !Array.from(el.options).some((o) => o.value === String(v)))
-      el.add(new Option(fmtNum(Number(v)), String(v)));
-    el.value = String(v);
-    if (out !== undefined) $(`${id}-out`).textContent = out;
-  };
-  set('data', state.data);
-  set('classes', state.classes, hasClassChoice(state.data) ? String(state.classes) : '2 (fixed)');
-  $<HTMLInputElement>('classes').disabled = !hasClassChoice(state.data);
-  set('noise', state.noise, state.noise.toFixed(2));
-  set('points', state.points, String(state.points));
-  set('test-ratio', state.testRatio, `${Math.round(state.testRatio * 100)} %`);
-  set('seed', state.seed);
-  set('activation', state.activation);
-  set('optimizer', state.optimizer);
-  fillSelect(
-    'lr',
-    [...new Set([...LR_CHOICES, state.lr])].sort((a, b) => a - b),
-    (v) => fmtNum(Number(v)),
-  );
-  set('lr', state.lr);
-  set('batch', state.batch, String(state.batch));
-  set('weight-decay', state.weightDecay);
-  set('label-smoothing', state.labelSmoothing, state.labelSmoothing.toFixed(2));
-  set('speed', state.speed);
-  const layers = $('layers');
-  layers.textContent = String(state.hidden.length);
-  layers.dataset.value = String(state.hidden.length);
-  $<HTMLButtonElement>('layers-minus').disabled = state.hidden.length === 0;
-  $<HTMLButtonElement>('layers-plus').disabled = state.hidden.length >= 6;
-  const widths = $('widths');
-  // Rebuilt only when the layer count changes, so that a slider being dragged keeps its grip.
-  if (widths.querySelectorAll('input').length !== state.hidden.length) {
-    widths.innerHTML = '';
-    state.hidden.forEach((_, i) => {
-      const lab = document.createElement('label');
-      lab.innerHTML = `layer ${i + 1} width <output></output><input type="range" min="1" max="64" step="1" data-layer="${i}">`;
-      lab.querySelector('input')!.addEventListener('input', (e) => {
-        const hidden = state.hidden.slice();
-        hidden[i] = Number((e.target as HTMLInputElement).value);
-        setState({ hidden });
-      });
-      widths.appendChild(lab);
-    });
-  }
-  widths.querySelectorAll('label').forEach((lab, i) => {
-    lab.querySelector('output')!.textContent = String(state.hidden[i]);
-    lab.querySelector('input')!.value = String(state.hidden[i]);
-  });
-  const k = classCount(state);
-  const sizes = [2, ...state.hidden, state.loss === 'bce' ? 1 : k];
-  let nParams = 0;
-  for (let i = 0; i + 1 < sizes.length; i++) nParams += (sizes[i]! + 1) * sizes[i + 1]!;
-  $('architecture').textContent = `${sizes.join(' → ')} · ${nParams} parameters`;
-  for (const input of Array.from($('loss').querySelectorAll<HTMLInputElement>('input[name=loss]'))) {
-    input.checked = input.value === state.loss;
-    const bceOff = input.value === 'bce' && k !== 2;
-    input.disabled = bceOff;
-    input.parentElement!.title = bceOff ? 'binary cross-entropy needs exactly two classes' : '';
-  }
-  $('loss-note').textContent = LOSS_NOTES[state.loss];
 }
 
 /** Applies a change: normalise, show, put in the URL, tell the trainer. */
@@ -237,10 +111,9 @@ function applyState(next: State): void {
   if (encodeState(next) !== location.hash) writeUrl(next);
   if (encodeState(next) === encodeState(prev)) return;
   state = next;
-  if (prev.loss !== next.loss && history.xs.length)
-    markers.push({ x: history.xs[history.xs.length - 1]!, label: shortLoss(next.loss) });
-  syncControls();
+  syncControls(state, setState);
   conn.send({ type: 'update', state });
+  requestDraw();
 }
 
 function writeUrl(s: State = state): void {
@@ -251,9 +124,12 @@ function writeUrl(s: State = state): void {
   }
 }
 
-function shortLoss(l: State['loss']): string {
-  return { ce: 'CE', 'mse-softmax': 'MSE(p)', 'mse-raw': 'MSE(z)', bce: 'BCE' }[l];
-}
+const SHORT_LOSS: Record<State['loss'], string> = {
+  ce: 'CE',
+  'mse-softmax': 'MSE(p)',
+  'mse-raw': 'MSE(z)',
+  bce: 'BCE',
+};
 
 function setPlaying(on: boolean): void {
   playing = on;
@@ -266,7 +142,6 @@ function setPlaying(on: boolean): void {
 
 function clearHistory(): void {
   for (const a of Object.values(history)) a.length = 0;
-  markers = [];
 }
 
 // ---------- messages from the trainer ----------
@@ -279,10 +154,10 @@ function onMessage(msg: FromTrainer): void {
     setPlaying(false);
     return;
   }
+  if (msg.type === 'download') return saveModelFile(msg.file);
   if (msg.type === 'graph') {
-    // The SVG is xent's own output (names and numbers escaped by toSvg), so it goes in as markup.
-    $('graph-svg').innerHTML = msg.svg;
     $('graph-overlay').hidden = false;
+    graphView.show(msg.trace);
     return;
   }
   if (msg.type === 'data') {
@@ -295,12 +170,12 @@ function onMessage(msg: FromTrainer): void {
   }
   const prevStep = history.step[history.step.length - 1];
   if (prevStep !== undefined && msg.step < prevStep) clearHistory();
-  if (history.step[history.step.length - 1] === msg.step) {
-    const i = history.xs.length - 1;
-    history.trainLoss[i] = msg.trainLoss;
-    history.testLoss[i] = msg.testLoss;
-    history.trainAcc[i] = msg.trainAcc;
-    history.testAcc[i] = msg.testAcc;
+  const last = history.xs.length - 1;
+  if (history.step[last] === msg.step && history.loss[last] === msg.loss) {
+    history.trainLoss[last] = msg.trainLoss;
+    history.testLoss[last] = msg.testLoss;
+    history.trainAcc[last] = msg.trainAcc;
+    history.testAcc[last] = msg.testAcc;
   } else {
     history.xs.push(msg.epoch);
     history.step.push(msg.step);
@@ -308,12 +183,18 @@ function onMessage(msg: FromTrainer): void {
     history.testLoss.push(msg.testLoss);
     history.trainAcc.push(msg.trainAcc);
     history.testAcc.push(msg.testAcc);
-    if (history.xs.length > 3000)
-      for (const a of Object.values(history)) {
-        const kept = a.filter((_, i) => i % 2 === 0 || i === a.length - 1);
+    history.loss.push(msg.loss);
+    if (history.xs.length > 3000) {
+      // Thin out, keeping every segment's first point and the last one.
+      const keep = history.xs.map(
+        (_, i) => i % 2 === 0 || i === history.xs.length - 1 || history.loss[i] !== history.loss[i - 1],
+      );
+      for (const a of Object.values(history) as unknown[][]) {
+        const kept = a.filter((_, i) => keep[i]);
         a.length = 0;
         a.push(...kept);
       }
+    }
   }
   frame = msg;
   if (!Number.isFinite(msg.trainLoss) && playing) {
@@ -335,7 +216,7 @@ function requestDraw(): void {
   });
 }
 
-// ---------- drawing ----------
+// ---------- clicks ----------
 
 function onRegionsClick(e: MouseEvent): void {
   if (!data) return;
@@ -345,7 +226,8 @@ function onRegionsClick(e: MouseEvent): void {
     my = e.clientY - r.top;
   let best = -1,
     bestD = 14 * 14;
-  const n = data.train.y.length + data.test.y.length;
+  const nTrain = data.train.y.length,
+    n = nTrain + (state.showTest ? data.test.y.length : 0);
   for (let i = 0; i < n; i++) {
     const [px, py] = toPx(...pointAt(data, i)!, r.width, r.height);
     const d = (px - mx) ** 2 + (py - my) ** 2;
@@ -360,8 +242,40 @@ function onRegionsClick(e: MouseEvent): void {
   requestDraw();
 }
 
+function onNetworkClick(e: MouseEvent): void {
+  const canvas = ($('network').querySelector('canvas') as HTMLCanvasElement | null) ?? null;
+  if (!canvas || e.target !== canvas) return;
+  const r = canvas.getBoundingClientRect();
+  const l = linkAt(links, e.clientX - r.left, e.clientY - r.top);
+  $('network').querySelector('.weight-editor')?.remove();
+  if (!l) return;
+  const ed = document.createElement('label');
+  ed.className = 'weight-editor';
+  ed.style.left = `${Math.min(r.width - 170, Math.max(0, e.clientX - r.left - 60))}px`;
+  ed.style.top = `${e.clientY - r.top + canvas.offsetTop + 8}px`;
+  const name = `w[${l.layer}][${l.out}][${l.in}]`;
+  ed.innerHTML = `${name} <input type="number" step="0.1" value="${Number(l.w.toPrecision(4))}" data-layer="${l.layer}" data-out="${l.out}" data-in="${l.in}">`;
+  $('network').appendChild(ed);
+  const input = ed.querySelector('input')!;
+  input.focus();
+  input.select();
+  input.addEventListener('change', () => {
+    const value = Number(input.value);
+    if (input.value.trim() === '' || !Number.isFinite(value)) return;
+    conn.send({ type: 'setWeight', layer: l.layer, out: l.out, in: l.in, value });
+    ed.remove();
+  });
+  input.addEventListener('keydown', (k) => {
+    if (k.key === 'Escape') ed.remove();
+  });
+}
+
+// ---------- drawing ----------
+
 function draw(): void {
-  drawRegions($<HTMLCanvasElement>('regions'), frame, data, selected);
+  const view = { data, selected, showTest: state.showTest, discretize: state.discretize };
+  drawRegions($<HTMLCanvasElement>('regions'), frame, view);
+  drawScale($<HTMLCanvasElement>('map-scale'), data?.classes ?? 2, state.discretize);
   if (!frame) return;
   const setOut = (id: string, v: number, text: string): void => {
     const el = $(id);
@@ -375,10 +289,13 @@ function draw(): void {
   setOut('test-loss', frame.testLoss, fmt(frame.testLoss, 4));
   setOut('train-acc', frame.trainAcc, `${(frame.trainAcc * 100).toFixed(1)} %`);
   setOut('test-acc', frame.testAcc, `${(frame.testAcc * 100).toFixed(1)} %`);
+  const segments = history.loss.flatMap((l, i) =>
+    i === 0 || l !== history.loss[i - 1] ? [{ from: i, label: SHORT_LOSS[l as State['loss']] }] : [],
+  );
   drawChart($<HTMLCanvasElement>('loss-chart'), {
     xs: history.xs,
     log: true,
-    markers,
+    segments,
     xLabel: 'epoch',
     series: [
       { color: '#0877bd', ys: history.trainLoss },
@@ -389,7 +306,7 @@ function draw(): void {
   drawChart($<HTMLCanvasElement>('acc-chart'), {
     xs: history.xs,
     yRange: [0, 1],
-    markers,
+    segments,
     xLabel: 'epoch',
     series: [
       { color: '#0877bd', ys: history.trainAcc },
@@ -397,6 +314,7 @@ function draw(): void {
     ],
     yFormat: (v) => `${Math.round(v * 100)}%`,
   });
+  $('loss-chart').dataset.segments = JSON.stringify(segments.map((s) => s.label));
   if (selected !== null && frame.inspect && frame.inspect.index === selected)
     renderInspector($('inspector'), frame.inspect, frame.loss);
   if (data)
@@ -407,15 +325,25 @@ function draw(): void {
       COLORS,
       trueClassTarget(data.classes, state.labelSmoothing),
     );
+  const netBox = $('network');
+  let netCanvas = netBox.querySelector('canvas');
+  if (!netCanvas) netCanvas = netBox.insertBefore(document.createElement('canvas'), netBox.firstChild);
+  links = drawNetwork(
+    netCanvas,
+    frame.network,
+    state.features.map((f) => LABELS.features[f]),
+  );
 }
 
 // ---------- start ----------
 
-buildControls();
-syncControls();
+wire();
+syncControls(state, setState);
 writeUrl();
+renderInspector($('inspector'), null, state.loss);
 document.body.dataset.trainer = conn.mode;
 conn.send({ type: 'init', state });
+requestDraw();
 (window as unknown as Record<string, unknown>).xentPlayground = {
   get state() {
     return state;
@@ -428,5 +356,16 @@ conn.send({ type: 'init', state });
   },
   get data() {
     return data;
+  },
+  /** Where point `i` is drawn, in client coordinates (for tests and tools that click points). */
+  pointClient(i: number): [number, number] {
+    const r = $('regions').getBoundingClientRect();
+    const [px, py] = toPx(...pointAt(data, i)!, r.width, r.height);
+    return [r.left + px, r.top + py];
+  },
+  /** Where each weight's link is drawn, in client coordinates, with its value. */
+  links() {
+    const r = $('network').querySelector('canvas')!.getBoundingClientRect();
+    return links.map((l) => ({ ...l, cx: r.left + (l.x1 + l.x2) / 2, cy: r.top + (l.y1 + l.y2) / 2 }));
   },
 };

@@ -1,5 +1,8 @@
 // Messages between the page and the trainer (in a Web Worker, or on the page in time slices).
 import type { PlaygroundData } from './data.js';
+import type { ModelFile, ModelFormat } from './download.js';
+import type { NetworkPicture } from './features.js';
+import type { GraphTrace } from './graph-trace.js';
 import type { State } from './state.js';
 
 /** Messages from the page to the trainer. */
@@ -11,7 +14,10 @@ export type ToTrainer =
   | { type: 'step' }
   | { type: 'reset' }
   | { type: 'inspect'; index: number | null }
-  | { type: 'graph'; index: number };
+  /** Sets a weight of Linear layer `layer` (0 = first) by hand; `in` −1 is the bias. */
+  | { type: 'setWeight'; layer: number; out: number; in: number; value: number }
+  | { type: 'graph'; index: number }
+  | { type: 'download'; format: ModelFormat };
 
 /** What the inspector shows for one point (index counts train points first, then test points). */
 export interface Inspection {
@@ -52,6 +58,8 @@ export interface Frame extends Metrics {
   outputs: number;
   /** Class probabilities on a size × size grid over the picture, row-major from the top-left, k per cell. */
   grid: { size: number; classes: number; probs: Float32Array };
+  /** Every neuron's output over the map and the weights, for the network diagram. */
+  network: NetworkPicture;
   /**
    * For every training point: p, the probability of its true class, and g = ∂loss/∂z_true, the
    * gradient of its own loss with respect to its true class's logit (from autograd). Cross-entropy
@@ -65,5 +73,6 @@ export interface Frame extends Metrics {
 export type FromTrainer =
   | { type: 'data'; data: PlaygroundData; generation: number }
   | Frame
-  | { type: 'graph'; index: number; svg: string }
+  | { type: 'graph'; index: number; trace: GraphTrace }
+  | { type: 'download'; file: ModelFile }
   | { type: 'error'; message: string };

@@ -81,14 +81,14 @@ export function drawPointGradients(
   // Cross-entropy's line, for reference whatever the loss.
   ctx.save();
   ctx.setLineDash([5, 4]);
-  ctx.strokeStyle = '#1f5fbf';
+  ctx.strokeStyle = '#374151';
   ctx.lineWidth = 1.2;
   ctx.beginPath();
   ctx.moveTo(px(0), py(-target));
   ctx.lineTo(px(1), py(1 - target));
   ctx.stroke();
   ctx.restore();
-  ctx.fillStyle = '#1f5fbf';
+  ctx.fillStyle = '#374151';
   ctx.textAlign = 'right';
   ctx.textBaseline = 'bottom';
   ctx.fillText(`cross-entropy: p − ${target === 1 ? '1' : Number(target.toFixed(3))}`, px(1) - 4, py(-0.04) - 8);

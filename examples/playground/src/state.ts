@@ -12,6 +12,11 @@ export const LOSSES = ['ce', 'mse-softmax', 'mse-raw', 'bce'] as const;
 /** Training speeds (see STEPS_PER_SECOND). */
 export const SPEEDS = ['slow', 'normal', 'fast'] as const;
 
+/** Input features the network can be given, computed from the point (x, y). */
+export const FEATURES = ['x', 'y', 'x2', 'y2', 'xy', 'sinx', 'siny'] as const;
+/** Regularisation of the weights (not the biases): none, L1 (rate·Σ|w|) or L2 (rate·½Σw²). */
+export const REGULARISERS = ['none', 'l1', 'l2'] as const;
+
 /** A data set's key. */
 export type Dataset = (typeof DATASETS)[number];
 /** An activation's key. */
@@ -20,6 +25,10 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 /** A loss's key. */
 export type LossName = (typeof LOSSES)[number];
+/** An input feature's key. */
+export type Feature = (typeof FEATURES)[number];
+/** A regulariser's key. */
+export type Regulariser = (typeof REGULARISERS)[number];
 /** A speed's key. */
 export type Speed = (typeof SPEEDS)[number];
 
@@ -43,6 +52,14 @@ export interface State {
   labelSmoothing: number;
   loss: LossName;
   speed: Speed;
+  /** The network's inputs, in FEATURES order (at least one). */
+  features: Feature[];
+  reg: Regulariser;
+  regRate: number;
+  /** Draw the test points on the map. */
+  showTest: boolean;
+  /** Paint the map in the likeliest class's full colour, without the paler unsure zone. */
+  discretize: boolean;
 }
 
 /** The set-up of a bare link: a 3-class spiral, two hidden layers of 16, cross-entropy. */
@@ -62,6 +79,11 @@ export const DEFAULTS: Readonly<State> = Object.freeze({
   labelSmoothing: 0,
   loss: 'ce',
   speed: 'normal',
+  features: ['x', 'y'],
+  reg: 'none',
+  regRate: 0.001,
+  showTest: true,
+  discretize: false,
 } satisfies State);
 
 /** What the controls show for each key. */
@@ -82,7 +104,16 @@ export const LABELS = {
     'mse-raw': 'MSE on raw outputs',
     bce: 'binary cross-entropy with logits',
   },
-  speed: { slow: 'slow (10 steps/s)', normal: 'normal (60 steps/s)', fast: 'as fast as it goes' },
+  /** The loss buttons' short names (the long ones above are their tooltips). */
+  lossShort: {
+    ce: 'cross-entropy',
+    'mse-softmax': 'MSE on softmax',
+    'mse-raw': 'MSE on raw outputs',
+    bce: 'binary CE',
+  },
+  speed: { slow: 'slow (10/s)', normal: 'normal (60/s)', fast: 'fast (no limit)' },
+  features: { x: 'x', y: 'y', x2: 'x²', y2: 'y²', xy: 'x·y', sinx: 'sin x', siny: 'sin y' },
+  reg: { none: 'none', l1: 'L1: rate·Σ|w|', l2: 'L2: rate·½Σw²' },
 } as const;
 
 /** Steps per second the speed setting allows (Infinity: no limit). */
@@ -114,6 +145,11 @@ const KEYS: Record<keyof State, string> = {
   labelSmoothing: 'ls',
   loss: 'loss',
   speed: 'speed',
+  features: 'feat',
+  reg: 'reg',
+  regRate: 'rr',
+  showTest: 'showtest',
+  discretize: 'disc',
 };
 
 const clampNum = (v: number, lo: number, hi: number, int: boolean): number => {
@@ -145,7 +181,13 @@ export function normalise(s: Partial<State>): State {
     labelSmoothing: num(s.labelSmoothing, d.labelSmoothing, 0, 0.5),
     loss: pick(s.loss, LOSSES, d.loss),
     speed: pick(s.speed, SPEEDS, d.speed),
+    features: Array.isArray(s.features) ? FEATURES.filter((f) => s.features!.includes(f)) : d.features.slice(),
+    reg: pick(s.reg, REGULARISERS, d.reg),
+    regRate: num(s.regRate, d.regRate, 0, 10),
+    showTest: typeof s.showTest === 'boolean' ? s.showTest : d.showTest,
+    discretize: typeof s.discretize === 'boolean' ? s.discretize : d.discretize,
   };
+  if (out.features.length === 0) out.features = d.features.slice();
   // Binary cross-entropy needs exactly two classes.
   if (out.loss === 'bce' && classCount(out) !== 2) out.loss = 'ce';
   return out;
@@ -156,7 +198,8 @@ export function encodeState(s: State): string {
   const parts: string[] = [];
   for (const key of Object.keys(KEYS) as (keyof State)[]) {
     const v = s[key];
-    parts.push(`${KEYS[key]}=${encodeURIComponent(Array.isArray(v) ? v.join(',') : String(v)).replace(/%2C/g, ',')}`);
+    const text = Array.isArray(v) ? v.join(',') : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+    parts.push(`${KEYS[key]}=${encodeURIComponent(text).replace(/%2C/g, ',')}`);
   }
   return '#' + parts.join('&');
 }
@@ -169,6 +212,9 @@ export function decodeState(hash: string): State {
     const v = p.get(KEYS[key]);
     if (v === null) continue;
     if (key === 'hidden') raw.hidden = v === '' ? [] : v.split(',').map(Number);
+    else if (key === 'features') raw.features = v.split(',');
+    else if (typeof DEFAULTS[key] === 'boolean')
+      raw[key] = v === '1' || v === 'true' ? true : v === '0' || v === 'false' ? false : undefined;
     else if (typeof DEFAULTS[key] === 'number') raw[key] = v.trim() === '' ? NaN : Number(v);
     else raw[key] = v;
   }
@@ -178,4 +224,4 @@ export function decodeState(hash: string): State {
 /** Changes that need new data (and so a fresh model). */
 export const DATA_FIELDS: readonly (keyof State)[] = ['data', 'classes', 'noise', 'points', 'testRatio', 'seed'];
 /** Changes that need a fresh model on the same data. */
-export const MODEL_FIELDS: readonly (keyof State)[] = ['hidden', 'activation'];
+export const MODEL_FIELDS: readonly (keyof State)[] = ['hidden', 'activation', 'features'];

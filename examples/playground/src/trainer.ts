@@ -1,53 +1,24 @@
 // The trainer: data, model, optimizer and loss from @xent/core and @xent/nn, driven by messages.
 // The same class runs inside the Web Worker and, when no worker can start, on the page in short
 // time slices, so the page never freezes either way.
-import {
-  Generator,
-  Tensor,
-  binaryCrossEntropyWithLogits,
-  crossEntropy,
-  mseLoss,
-  noGrad,
-  oneHot,
-  softmax,
-  toSvg,
-} from '@xent/core';
-import { Adam, type Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
+import { Generator, type Tensor, noGrad } from '@xent/core';
+import { Adam, Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
 import { type PlaygroundData, type Split, makeData } from './data.js';
-import { type GridPicture, GridPainter, probabilities } from './grid.js';
+import { modelFile } from './download.js';
+import { featurize, networkPicture } from './features.js';
+import type { GraphTrace } from './graph-trace.js';
+import { GridPainter, type GridPicture } from './grid.js';
+import { playgroundLoss, rows } from './loss.js';
+import { type Probe, graphOfPoint, inspectPoint, pointGradients } from './probes.js';
 import type { Frame, FromTrainer, Inspection, Metrics, ToTrainer } from './protocol.js';
-import { DATA_FIELDS, LABELS, MODEL_FIELDS, STEPS_PER_SECOND, type State } from './state.js';
+import { DATA_FIELDS, MODEL_FIELDS, STEPS_PER_SECOND, type State } from './state.js';
+
+export { playgroundLoss };
 
 const SLICE_MS = 24;
 const FRAME_MS = 90;
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-
-function rows(split: Split, idx: ArrayLike<number>): { x: Tensor; y: Tensor } {
-  const n = idx.length,
-    x = new Float64Array(n * 2),
-    y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const j = idx[i]!;
-    x[2 * i] = split.x[2 * j]!;
-    x[2 * i + 1] = split.x[2 * j + 1]!;
-    y[i] = split.y[j]!;
-  }
-  return { x: new Tensor(x, [n, 2]), y: new Tensor(y, [n]) };
-}
-
-/**
- * The loss of logits `z` against class labels `y`, as chosen in the playground: every variant
- * is one of xent's own loss functions (label smoothing moves the target towards uniform).
- */
-export function playgroundLoss(kind: State['loss'], z: Tensor, y: Tensor, classes: number, smoothing: number): Tensor {
-  if (kind === 'ce') return crossEntropy(z, y, { labelSmoothing: smoothing });
-  if (kind === 'bce') return binaryCrossEntropyWithLogits(z.reshape([-1]), y.mul(1 - smoothing).add(smoothing / 2));
-  const target = oneHot(y, classes)
-    .mul(1 - smoothing)
-    .add(smoothing / classes);
-  return kind === 'mse-softmax' ? mseLoss(softmax(z, 1), target) : mseLoss(z, target);
-}
 
 /**
  * Data, model, optimizer and loss for the playground, driven by `ToTrainer` messages; answers with
@@ -57,6 +28,8 @@ export class Trainer {
   private state!: State;
   private data!: PlaygroundData;
   private model!: MLP;
+  /** The model fed with the chosen features: what the map's painter runs (one object per model, see GridPainter). */
+  private net!: { forward(x: Tensor): Tensor };
   private opt!: Optimizer;
   private trainT!: { x: Tensor; y: Tensor };
   private testT!: { x: Tensor; y: Tensor };
@@ -106,9 +79,7 @@ export class Trainer {
           break;
         case 'play':
           this.playing = true;
-          this.lastTick = now();
-          this.credit = 0;
-          this.schedule();
+          this.restartClock();
           break;
         case 'pause':
           this.playing = false;
@@ -126,8 +97,14 @@ export class Trainer {
           this.inspectIndex = msg.index;
           this.sendFrame();
           break;
+        case 'setWeight':
+          this.setWeight(msg.layer, msg.out, msg.in, msg.value);
+          break;
         case 'graph':
-          this.post({ type: 'graph', index: msg.index, svg: this.graph(msg.index) });
+          this.post({ type: 'graph', index: msg.index, trace: this.graph(msg.index) });
+          break;
+        case 'download':
+          this.post({ type: 'download', file: modelFile(this.model, msg.format, this.modelInfo()) });
           break;
       }
     } catch (e) {
@@ -149,6 +126,7 @@ export class Trainer {
     this.opt.lr = next.lr;
     (this.opt as SGD | Adam).weightDecay = next.weightDecay;
     if (prev.batch !== next.batch) this.cursor = this.order.length; // start a fresh shuffle with the new batch size
+    if (prev.speed !== next.speed && this.playing) this.restartClock();
     this.sendFrame();
   }
 
@@ -167,13 +145,56 @@ export class Trainer {
     this.rebuildModel();
   }
 
+  /** What a downloaded model's inputs and outputs are (kept in the file's metadata). */
+  private modelInfo(): Record<string, string> {
+    const k = this.outputs();
+    return {
+      // the network's inputs: the chosen features of a point (x, y), in this order
+      inputs: this.state.features.join(','),
+      features: 'x2 = x*x, y2 = y*y, xy = x*y, sinx = sin(pi*x), siny = sin(pi*y)',
+      outputs: k === 1 ? 'one logit z: P(class 1) = sigmoid(z)' : `${k} logits: softmax gives the class probabilities`,
+      classes: String(this.data.classes),
+      data: this.state.data,
+    };
+  }
+
   private outputs(loss = this.state.loss): number {
     return loss === 'bce' ? 1 : this.data.classes;
   }
 
+  /** The network's input for points `x` ([n, 2]): the chosen features. */
+  private input(x: Tensor): Tensor {
+    return featurize(x, this.state.features);
+  }
+
+  private setModel(model: MLP): void {
+    this.model = model;
+    this.net = { forward: (x) => model.forward(this.input(x)) };
+  }
+
+  /** Sets one weight (`inIndex` −1: the bias) of Linear layer `layer` by hand, as a click on a link in the diagram. */
+  private setWeight(layer: number, out: number, inIndex: number, value: number): void {
+    const lin = this.model.layers.filter((m): m is Linear => m instanceof Linear)[layer];
+    if (
+      !lin ||
+      out < 0 ||
+      out >= lin.outFeatures ||
+      inIndex < -1 ||
+      inIndex >= lin.inFeatures ||
+      !Number.isFinite(value)
+    )
+      throw new RangeError(`setWeight: no weight [${layer}, ${out}, ${inIndex}] to set to ${value}`);
+    if (inIndex < 0) lin.bias!.data[out] = value;
+    else lin.weight.data[out * lin.inFeatures + inIndex] = value;
+    this.sendFrame();
+  }
+
   private makeModel(outputs: number): MLP {
     const s = this.state;
-    return new MLP([2, ...s.hidden, outputs], { activation: s.activation, generator: new Generator(s.seed * 31 + 17) });
+    return new MLP([s.features.length, ...s.hidden, outputs], {
+      activation: s.activation,
+      generator: new Generator(s.seed * 31 + 17),
+    });
   }
 
   private makeOptimizer(): Optimizer {
@@ -185,7 +206,7 @@ export class Trainer {
 
   /** A fresh model (same seed: the same initial weights) and optimizer; the clock back to zero. */
   private rebuildModel(): void {
-    this.model = this.makeModel(this.outputs());
+    this.setModel(this.makeModel(this.outputs()));
     this.opt = this.makeOptimizer();
     this.step = 0;
     this.seen = 0;
@@ -227,7 +248,7 @@ export class Trainer {
       nb[0] = -b[0]! / 2;
       nb[1] = b[0]! / 2;
     }
-    this.model = model;
+    this.setModel(model);
     this.opt = this.makeOptimizer();
   }
 
@@ -252,7 +273,19 @@ export class Trainer {
     const s = this.state;
     const idx = this.nextBatch();
     const { x, y } = rows(this.data.train, idx);
-    const loss = playgroundLoss(s.loss, this.model.forward(x), y, this.data.classes, s.labelSmoothing);
+    let loss = playgroundLoss(s.loss, this.net.forward(x), y, this.data.classes, s.labelSmoothing);
+    // L1 or L2 on the weights (not the biases), as TensorFlow Playground does; the reported loss leaves it out.
+    if (s.reg !== 'none' && s.regRate > 0)
+      for (const m of this.model.layers)
+        if (m instanceof Linear)
+          loss = loss.add(
+            s.reg === 'l1'
+              ? m.weight.abs().sum().mul(s.regRate)
+              : m.weight
+                  .square()
+                  .sum()
+                  .mul(s.regRate / 2),
+          );
     this.opt.zeroGrad();
     loss.backward();
     this.opt.step();
@@ -265,7 +298,7 @@ export class Trainer {
       const s = this.state,
         k = this.data.classes;
       const one = (t: { x: Tensor; y: Tensor }): [number, number] => {
-        const z = this.model.forward(t.x);
+        const z = this.net.forward(t.x);
         const loss = playgroundLoss(s.loss, z, t.y, k, s.labelSmoothing).item();
         return [loss, accuracy(z, t.y, z.shape[1] === 1 ? { threshold: 0 } : {})];
       };
@@ -275,94 +308,27 @@ export class Trainer {
     });
   }
 
-  /**
-   * Each training point's p(true class) and ∂(its own loss)/∂z_true: one backward pass over the
-   * whole training set, the mean's 1/N undone. With one logit z (binary cross-entropy) the true
-   * class's logit is z for class 1 and −z for class 0.
-   */
+  private probe(): Probe {
+    return { state: this.state, data: this.data, model: this.model, net: this.net, input: (x) => this.input(x) };
+  }
+
+  /** Each training point's p(true class) and ∂(its own loss)/∂z_true (see probes.ts). */
   pointGradients(): { p: Float32Array; grad: Float32Array } {
-    const s = this.state,
-      k = this.data.classes,
-      { x, y } = this.trainT,
-      n = y.size;
-    const z = noGrad(() => this.model.forward(x));
-    const leaf = new Tensor(Float64Array.from(z.data), z.shape, true);
-    playgroundLoss(s.loss, leaf, y, k, s.labelSmoothing).backward();
-    // Every loss here is a mean over the N points (mseLoss over N·K entries, i.e. over N per-point means): ×N gives one
-    // point's own.
-    const scale = n;
-    const probs = noGrad(() => probabilities(z)).data,
-      g = leaf.grad!.data,
-      outs = z.shape[1]!;
-    const width = outs === 1 ? 2 : k; // probabilities() gives [1 − σ, σ] for one logit
-    const p = new Float32Array(n),
-      grad = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const c = y.data[i]!;
-      p[i] = probs[i * width + c]!;
-      grad[i] = (outs === 1 ? (c === 1 ? g[i]! : -g[i]!) : g[i * k + c]!) * scale;
-    }
-    return { p, grad };
+    return pointGradients(this.probe(), this.trainT);
   }
 
-  /** The inspector's numbers for one point: a forward pass, then autograd for ∂loss/∂logits. */
+  /** The inspector's numbers for one point. */
   inspect(index: number): Inspection {
-    const s = this.state,
-      k = this.data.classes,
-      nTrain = this.data.train.y.length;
-    const split = index < nTrain ? this.data.train : this.data.test;
-    const i = index < nTrain ? index : index - nTrain;
-    if (i < 0 || i >= split.y.length) throw new RangeError(`inspect: no point ${index}`);
-    const { x, y } = rows(split, [i]);
-    const z = noGrad(() => this.model.forward(x));
-    const leaf = new Tensor(Float64Array.from(z.data), z.shape, true);
-    const loss = playgroundLoss(s.loss, leaf, y, k, s.labelSmoothing);
-    loss.backward();
-    const label = y.data[0]!,
-      eps = s.labelSmoothing;
-    const target =
-      z.shape[1] === 1
-        ? [1 - (label * (1 - eps) + eps / 2), label * (1 - eps) + eps / 2]
-        : Array.from({ length: k }, (_, c) => (c === label ? 1 - eps : 0) + eps / k);
-    return {
-      index,
-      split: index < nTrain ? 'train' : 'test',
-      x: [x.data[0]!, x.data[1]!],
-      label,
-      logits: Array.from(z.data),
-      p: Array.from(noGrad(() => probabilities(z)).data),
-      target,
-      loss: loss.item(),
-      grad: Array.from(leaf.grad!.data),
-    };
+    return inspectPoint(this.probe(), index);
   }
 
-  /**
-   * The computation graph of one point's loss, drawn by xent's toSvg after backward(): every
-   * parameter by its name ('0.weight', …), the logits with their gradient p − y (for cross-entropy).
-   */
-  graph(index: number): string {
-    const s = this.state,
-      nTrain = this.data.train.y.length;
-    const split = index < nTrain ? this.data.train : this.data.test,
-      i = index < nTrain ? index : index - nTrain;
-    if (i < 0 || i >= split.y.length) throw new RangeError(`graph: no point ${index}`);
-    const { x, y } = rows(split, [i]);
-    const names = new Map<Tensor, string>([[x, 'x']]);
-    for (const [name, p] of this.model.namedParameters()) names.set(p, name);
-    const z = this.model.forward(x).retainGrad();
-    const loss = playgroundLoss(s.loss, z, y, this.data.classes, s.labelSmoothing);
-    names.set(z, 'logits');
-    names.set(loss, 'loss');
-    // The parameters' .grad is borrowed for the picture and cleared again: the next step starts from zero anyway.
+  /** One point's loss as a graph for the graph view and its stepper; the parameters' .grad is left cleared. */
+  graph(index: number): GraphTrace {
     this.opt.zeroGrad();
-    loss.backward();
-    const svg = toSvg(loss, {
-      names,
-      title: `point #${index} (${index < nTrain ? 'train' : 'test'}, class ${y.data[0]}): ${LABELS.loss[s.loss]}, after loss.backward()`,
-    });
+    const trace = graphOfPoint(this.probe(), index);
+    // The parameters' .grad was borrowed for the picture: the next step starts from zero anyway.
     this.opt.zeroGrad();
-    return svg;
+    return trace;
   }
 
   private stepsPerSecond(): number {
@@ -377,7 +343,7 @@ export class Trainer {
   sendFrame(grid?: GridPicture): void {
     if (!this.model) return;
     const t0 = now();
-    const picture = grid ?? this.painter.paint(this.model);
+    const picture = grid ?? this.painter.paint(this.net);
     const frame: Frame = {
       type: 'frame',
       playing: this.playing,
@@ -388,12 +354,25 @@ export class Trainer {
       outputs: this.outputs(),
       ...this.metrics(),
       grid: picture,
+      network: networkPicture(this.model, this.state.features),
       points: this.pointGradients(),
       inspect: this.inspectIndex === null ? null : this.inspect(this.inspectIndex),
     };
     this.post(frame);
     this.lastFrame = now();
     this.frameCost = this.lastFrame - t0;
+  }
+
+  /**
+   * Starts the speed's clock afresh and runs the next slice now, replacing a slice planned for later: a
+   * change of speed or a press on play must never wait for a timer set under the old speed.
+   */
+  private restartClock(): void {
+    this.lastTick = now();
+    this.credit = 0;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.schedule();
   }
 
   private schedule(delayMs = 0): void {
@@ -411,18 +390,19 @@ export class Trainer {
       const t0 = now();
       const perSecond = STEPS_PER_SECOND[this.state.speed];
       const limited = Number.isFinite(perSecond);
-      // Limited speeds earn a step every 1/perSecond seconds (at most a few saved up).
+      // Limited speeds earn a step every 1/perSecond seconds (at most a few saved up) and spend one per step;
+      // unlimited speed neither earns nor spends, so switching back to a limited speed starts from a sane credit.
       if (limited) this.credit = Math.min(this.credit + ((t0 - this.lastTick) * perSecond) / 1000, 3);
       this.lastTick = t0;
       while (now() - t0 < this.sliceMs && (!limited || this.credit >= 1)) {
         this.trainStep();
-        this.credit -= 1;
+        if (limited) this.credit -= 1;
       }
       if (now() - this.lastFrame >= Math.max(FRAME_MS, 2 * this.frameCost)) {
         if (!this.paintInBands) this.sendFrame();
         else {
           // A band or a few per slice; the frame goes out when the picture is complete.
-          const picture = this.painter.paintSome(this.model, this.sliceMs);
+          const picture = this.painter.paintSome(this.net, this.sliceMs);
           if (picture) this.sendFrame(picture);
         }
       }

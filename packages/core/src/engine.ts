@@ -34,6 +34,11 @@ export interface GradSpace<G, N extends GraphNode<G>> {
   fit(grad: G, input: N, op: string): G;
   /** Called with each node's total gradient: leaves store it, others may (retainGrad, Value). */
   deliver(node: N, grad: G): void;
+  /**
+   * Called for every staged delivery before any is made: throws when one cannot be made (a `.grad`
+   * of the wrong shape), so that a backward either delivers everything or nothing.
+   */
+  check?(node: N, grad: G): void;
 }
 
 let gradEnabled = true;
@@ -50,7 +55,7 @@ export function isGradEnabled(): boolean {
  * Runs `fn` with graph recording switched on or off, restoring the mode after.
  * @example withGradMode(false, () => x.mul(2));
  */
-export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = enabled;
   try {
@@ -129,14 +134,21 @@ export function runBackward<G, N extends GraphNode<G>>(
   });
 }
 
-/** Walks `order` (inputs before outputs) from the end: each node passes its total gradient on. */
+/**
+ * Walks `order` (inputs before outputs) from the end: each node passes its total gradient on. The
+ * totals are staged and delivered (to `.grad`) only once the whole walk succeeded: a backward that
+ * throws half-way (a modified saved tensor, a throwing vjp) leaves every `.grad` as it was.
+ */
 function propagate<G, N extends GraphNode<G>>(order: readonly N[], space: GradSpace<G, N>): void {
+  const staged: N[] = [],
+    totals: G[] = [];
   for (let k = order.length - 1; k >= 0; k--) {
     const node = order[k]!;
     const grad = node._pending;
     if (grad === undefined) continue;
     node._pending = undefined;
-    space.deliver(node, grad);
+    staged.push(node);
+    totals.push(grad);
     const op = node._node;
     if (op === null) continue;
     const grads = op.vjp(grad);
@@ -149,4 +161,6 @@ function propagate<G, N extends GraphNode<G>>(order: readonly N[], space: GradSp
       input._pending = input._pending === undefined ? fitted : space.add(input._pending, fitted);
     }
   }
+  if (space.check) for (let i = 0; i < staged.length; i++) space.check(staged[i]!, totals[i]!);
+  for (let i = 0; i < staged.length; i++) space.deliver(staged[i]!, totals[i]!);
 }

@@ -79,6 +79,11 @@ export function broadcastStrides(from: Shape, to: Shape): number[] {
  */
 export function normDim(dim: number, ndim: number, op: string): number {
   const r = Math.max(ndim, 1);
+  // A string '1' would read as out of range (or, worse, concatenate); name what it is.
+  if (typeof dim !== 'number')
+    throw new TypeError(
+      `${op}: dim must be an integer, got ${typeof dim === 'string' ? JSON.stringify((dim as string).slice(0, 40)) : dim === null ? 'null' : typeof dim}`,
+    );
   if (!Number.isInteger(dim) || dim < -r || dim >= r) {
     throw new RangeError(
       `${op}: dim ${dim} is out of range for a tensor of rank ${ndim} (expected an integer in [${-r}, ${r - 1}])`,
@@ -118,8 +123,26 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boo
 
 /** A copy of `shape` after checking it is a list of non-negative integers. @example checkShape([2, 3], 'zeros'); */
 export function checkShape(shape: unknown, op: string): number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new TypeError(`${op}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || shape.length > 64 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    const shown = Array.isArray(shape)
+      ? shape.length > 8 || shape.some((d) => typeof d === 'object' && d !== null)
+        ? `an array of ${shape.length} items` // never stringify what may be nested 100,000 deep
+        : JSON.stringify(shape)
+      : shape === null
+        ? 'null'
+        : typeof shape;
+    throw new TypeError(
+      `${op}: shape must be a list of non-negative integers${Array.isArray(shape) && shape.length > 64 ? ' (at most 64 dims)' : ''}, got ${shown}`,
+    );
   }
+  const size = shape.reduce((a: number, b: number) => a * b, 1);
+  // Past 2³² − 1 elements no typed array can hold it: say so instead of "Invalid typed array length".
+  if (size > MAX_ELEMENTS)
+    throw new RangeError(
+      `${op}: shape ${fmt(shape)} has ${size} elements, more than a typed array can hold (${MAX_ELEMENTS})`,
+    );
   return shape.slice();
 }
+
+/** The most elements one tensor may hold: V8's typed-array limit on 64-bit. */
+const MAX_ELEMENTS = 2 ** 32 - 1;

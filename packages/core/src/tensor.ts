@@ -37,6 +37,8 @@ export class Tensor implements GraphNode<Tensor> {
   _node: OpNode<Tensor, Tensor> | null = null;
   _pending: Tensor | undefined = undefined;
   _mark = 0;
+  /** In-place modifications so far (see `version`). */
+  _version = 0;
   private _retain = false;
 
   /** Wraps contiguous storage; prefer `tensor()` and the creation functions. */
@@ -64,6 +66,22 @@ export class Tensor implements GraphNode<Tensor> {
   }
   get isLeaf(): boolean {
     return this._node === null;
+  }
+
+  /**
+   * How many times xent modified this tensor in place (PyTorch's `_version`): optimizer steps,
+   * `zeroGrad({ setToNone: false })`, gradient accumulation, `loadStateDict`, the initialisers. An op
+   * records the versions of its inputs and output; `backward` refuses to use one that changed since.
+   * Writing to `.data` directly is not counted: it is the untracked escape hatch, as PyTorch's `.data`.
+   * @example const w = zeros([2]); w.version; // 0
+   */
+  get version(): number {
+    return this._version;
+  }
+
+  /** Counts an in-place modification (for code outside the core that updates `.data` in place: optimizers, loaders). */
+  _bumpVersion(): void {
+    this._version++;
   }
 
   /** The single number in a one-element tensor. @example tensor([3]).item(); // 3 */
@@ -142,6 +160,7 @@ export class Tensor implements GraphNode<Tensor> {
     }
     if (ownedGrads.has(g)) {
       g.data.fill(0);
+      g._version++;
       return;
     }
     // never zero a tensor we did not allocate (a graph node, a shared seed)
@@ -385,13 +404,51 @@ export function record(
   if (isGradEnabled()) {
     for (const t of inputs) {
       if (t.requiresGrad) {
-        out._node = { op, inputs, vjp: backward };
+        // The backward may read any input and the output: their versions now, checked before it runs.
+        const versions = inputs.map((x) => x._version);
+        const outVersion = out._version;
+        out._node = {
+          op,
+          inputs,
+          vjp: (g) => {
+            checkVersions(op, inputs, versions, out, outVersion);
+            return backward(g);
+          },
+        };
         out.requiresGrad = true;
         break;
       }
     }
   }
   return out;
+}
+
+/** Throws when a tensor an op used was modified in place between the forward pass and this backward. */
+function checkVersions(
+  op: string,
+  inputs: readonly Tensor[],
+  versions: number[],
+  out: Tensor,
+  outVersion: number,
+): void {
+  let bad: Tensor | null = null,
+    which = '',
+    then = 0;
+  for (let i = 0; i < inputs.length && !bad; i++)
+    if (inputs[i]!._version !== versions[i]) {
+      bad = inputs[i]!;
+      which = inputs.length === 1 ? 'input' : `input ${i}`;
+      then = versions[i]!;
+    }
+  if (!bad && out._version !== outVersion) {
+    bad = out;
+    which = 'output';
+    then = outVersion;
+  }
+  if (bad)
+    throw new Error(
+      `backward: ${op} needs its ${which} (${bad.isLeaf ? 'a leaf' : `made by ${bad.op}`}, shape ${fmt(bad.shape)}) as it was when ${op} ran, but it was modified in place since (version ${bad._version}, was ${then}): an optimizer step, zeroGrad({ setToNone: false }), loadStateDict or another in-place update came between the forward pass and backward. Run the forward pass again after the update.`,
+    );
 }
 
 /**
@@ -432,6 +489,19 @@ const ownedGrads = new WeakSet<Tensor>();
 
 const tensorSpace: GradSpace<Tensor, Tensor> = {
   add: (a, b) => ew.add(a, b),
+  check(node, g) {
+    // A .grad assigned by hand must fit before any gradient is delivered (all or nothing).
+    const acc = node.grad as unknown;
+    if (!(node.isLeaf || node.retainsGrad) || acc === null || acc === undefined) return;
+    if (!(acc instanceof Tensor))
+      throw new TypeError(
+        `backward: the .grad of a tensor of shape ${fmt(node.shape)} is ${describe(acc)}, not a Tensor`,
+      );
+    if (!sameShape(acc.shape, g.shape))
+      throw new RangeError(
+        `backward: the .grad of a tensor of shape ${fmt(node.shape)} has shape ${fmt(acc.shape)}; set it to null or to a gradient of the tensor's shape`,
+      );
+  },
   fit(g, input, op) {
     // A gradient bigger than its input came from broadcasting: sum it back. Any other shape is a
     // bug in the op's backward and sumTo names it (never a silent reshape of a wrong gradient).
@@ -451,6 +521,7 @@ const tensorSpace: GradSpace<Tensor, Tensor> = {
       // Into the existing buffer, as PyTorch's AccumulateGrad: no allocation per backward.
       const st = stridesOf(acc.shape);
       kernels().binary('add', acc.data, st, g.data, st, acc.shape, acc.data);
+      acc._version++;
       return;
     }
     // Otherwise storage of its own, so that optimizers may update it in place even when one

@@ -2,7 +2,7 @@
 // Run from the repository root: node packages/nn/scripts/gen-datasets.mjs [csv-dir]
 // (csv-dir defaults to ../shared/data, i.e. next to the repository). The output is committed, so
 // the package needs neither the CSVs nor fs at run time, in Node or in a browser.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -1,4 +1,5 @@
 import { type Generator, type Tensor, defaultGenerator } from '@xent/core';
+import { checkGenerator, checkOptions, checkTensor, quote } from './validate.js';
 import { formatShape } from '@xent/core/extend';
 
 /* Initialisers, as torch.nn.init: each fills a tensor in place (no graph) and returns it. */
@@ -45,6 +46,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * @example fans(zeros([3, 5])); // { fanIn: 5, fanOut: 3 }
  */
 export function fans(t: Tensor, where = 'fans'): { fanIn: number; fanOut: number } {
+  checkTensor(t, where, 'the tensor');
   if (t.ndim < 2)
     throw new RangeError(
       `${where}: fan in and fan out need a tensor with at least 2 dims, got shape ${formatShape(t.shape)}`,
@@ -54,20 +56,41 @@ export function fans(t: Tensor, where = 'fans'): { fanIn: number; fanOut: number
   return { fanIn: t.shape[1]! * receptive, fanOut: t.shape[0]! * receptive };
 }
 
+/** Checks a number argument: finite. */
+function finite(v: unknown, where: string, name: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new RangeError(`${where}: ${name} must be a finite number, got ${quote(v)}`);
+  return v;
+}
+
+/** Checks an initialiser's tensor and options (strict keys) and returns its random stream. */
+function stream(t: Tensor, opts: InitOptions, where: string): Generator {
+  checkTensor(t, where, 'the tensor');
+  const o = checkOptions(opts, where, ['generator']);
+  return checkGenerator(o.generator, where) ?? defaultGenerator();
+}
+
 /** Fills with U(low, high). @example uniform(w, -0.1, 0.1); */
 export function uniform(t: Tensor, low = 0, high = 1, opts: InitOptions = {}): Tensor {
-  const g = opts.generator ?? defaultGenerator();
+  const g = stream(t, opts, 'uniform');
+  finite(low, 'uniform', 'low');
+  finite(high, 'uniform', 'high');
+  if (!(low <= high)) throw new RangeError(`uniform: low must be ≤ high, got ${low} and ${high}`);
   const d = t.data,
     w = high - low;
   for (let i = 0; i < d.length; i++) d[i] = low + w * g.random();
+  t._bumpVersion();
   return t;
 }
 
 /** Fills with N(mean, std²). @example normal(w, 0, 0.02); */
 export function normal(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
-  const g = opts.generator ?? defaultGenerator();
+  const g = stream(t, opts, 'normal');
+  finite(mean, 'normal', 'mean');
+  if (finite(std, 'normal', 'std') < 0) throw new RangeError(`normal: std must be ≥ 0, got ${std}`);
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = mean + std * g.normal();
+  t._bumpVersion();
   return t;
 }
 
@@ -76,15 +99,19 @@ export function normal(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Te
  * @example xavierUniform(w, { generator: new Generator(0) });
  */
 export function xavierUniform(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
+  checkOptions(opts, 'xavierUniform', ['generator', 'gain']);
+  finite(opts.gain ?? 1, 'xavierUniform', 'gain');
   const { fanIn, fanOut } = fans(t, 'xavierUniform');
   const a = (opts.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform(t, -a, a, opts);
+  return uniform(t, -a, a, { generator: opts.generator });
 }
 
 /** Glorot normal: N(0, σ²), σ = gain · √(2 / (fanIn + fanOut)). @example xavierNormal(w); */
 export function xavierNormal(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
+  checkOptions(opts, 'xavierNormal', ['generator', 'gain']);
+  finite(opts.gain ?? 1, 'xavierNormal', 'gain');
   const { fanIn, fanOut } = fans(t, 'xavierNormal');
-  return normal(t, 0, (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), opts);
+  return normal(t, 0, (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), { generator: opts.generator });
 }
 
 /** The He initialisers' options, as PyTorch's: a (leaky relu slope), mode (fanIn or fanOut), nonlinearity. */
@@ -96,10 +123,12 @@ export interface KaimingOptions extends InitOptions {
 }
 
 function kaimingStd(t: Tensor, opts: KaimingOptions, where: string): number {
+  checkOptions(opts, where, ['generator', 'a', 'mode', 'nonlinearity']);
+  finite(opts.a ?? 0, where, 'a');
   const f = fans(t, where);
   const mode = opts.mode ?? 'fanIn';
   if (mode !== 'fanIn' && mode !== 'fanOut')
-    throw new RangeError(`${where}: mode must be 'fanIn' or 'fanOut', got ${JSON.stringify(mode)}`);
+    throw new RangeError(`${where}: mode must be 'fanIn' or 'fanOut', got ${quote(mode)}`);
   const gain = calculateGain(opts.nonlinearity ?? 'leakyRelu', opts.a ?? 0);
   return gain / Math.sqrt(mode === 'fanIn' ? f.fanIn : f.fanOut);
 }
@@ -110,17 +139,20 @@ function kaimingStd(t: Tensor, opts: KaimingOptions, where: string): number {
  */
 export function kaimingUniform(t: Tensor, opts: KaimingOptions = {}): Tensor {
   const b = Math.sqrt(3) * kaimingStd(t, opts, 'kaimingUniform');
-  return uniform(t, -b, b, opts);
+  return uniform(t, -b, b, { generator: opts.generator });
 }
 
 /** He normal: N(0, σ²), σ = gain / √fan. @example kaimingNormal(w, { nonlinearity: 'relu' }); */
 export function kaimingNormal(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  return normal(t, 0, kaimingStd(t, opts, 'kaimingNormal'), opts);
+  return normal(t, 0, kaimingStd(t, opts, 'kaimingNormal'), { generator: opts.generator });
 }
 
 /** Fills with `value`. @example constant(b, 0.1); */
 export function constant(t: Tensor, value: number): Tensor {
+  checkTensor(t, 'constant', 'the tensor');
+  if (typeof value !== 'number') throw new TypeError(`constant: value must be a number, got ${quote(value)}`);
   t.data.fill(value);
+  t._bumpVersion();
   return t;
 }
 

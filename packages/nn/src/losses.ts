@@ -13,6 +13,7 @@ import {
   nllLoss,
 } from '@xent/core';
 import { Module } from './module.js';
+import { checkOptions } from './validate.js';
 
 /* Loss modules: thin wrappers over @xent/core's loss functions, holding the same options, so that
    `loss.forward(output, target)` reads as PyTorch's `criterion(output, target)`. */
@@ -24,6 +25,7 @@ import { Module } from './module.js';
 export class CrossEntropyLoss extends Module {
   constructor(readonly options: CrossEntropyOptions = {}) {
     super();
+    checkOptions(options, 'CrossEntropyLoss', ['weight', 'ignoreIndex', 'labelSmoothing', 'reduction']); // unknown keys fail here, values at forward (in @xent/core)
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     return crossEntropy(input, target, this.options);
@@ -37,6 +39,7 @@ export class CrossEntropyLoss extends Module {
 export class NLLLoss extends Module {
   constructor(readonly options: NllLossOptions = {}) {
     super();
+    checkOptions(options, 'NLLLoss', ['weight', 'ignoreIndex', 'reduction']); // unknown keys fail here, values at forward (in @xent/core)
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     return nllLoss(input, target, this.options);
@@ -49,6 +52,7 @@ export class BCELoss extends Module {
   readonly binaryThreshold = 0.5;
   constructor(readonly options: BinaryOptions = {}) {
     super();
+    checkOptions(options, 'BCELoss', ['weight', 'reduction']); // unknown keys fail here, values at forward (in @xent/core)
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropy(input, target, this.options);
@@ -64,6 +68,7 @@ export class BCEWithLogitsLoss extends Module {
   readonly binaryThreshold = 0;
   constructor(readonly options: BinaryOptions & { posWeight?: Tensor | null } = {}) {
     super();
+    checkOptions(options, 'BCEWithLogitsLoss', ['weight', 'reduction', 'posWeight']); // unknown keys fail here, values at forward (in @xent/core)
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropyWithLogits(input, target, this.options);
@@ -77,6 +82,7 @@ export class BCEWithLogitsLoss extends Module {
 export class KLDivLoss extends Module {
   constructor(readonly options: { reduction?: Reduction | 'batchmean'; logTarget?: boolean } = {}) {
     super();
+    checkOptions(options, 'KLDivLoss', ['reduction', 'logTarget']); // unknown keys fail here, values at forward (in @xent/core)
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return klDiv(input, target, this.options);
@@ -87,6 +93,7 @@ export class KLDivLoss extends Module {
 export class MSELoss extends Module {
   constructor(readonly options: { reduction?: Reduction } = {}) {
     super();
+    checkOptions(options, 'MSELoss', ['reduction']); // unknown keys fail here, values at forward (in @xent/core)
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, this.options);

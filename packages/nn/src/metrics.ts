@@ -1,7 +1,10 @@
 import { Tensor, argmax } from '@xent/core';
-import { formatShape } from '@xent/core/extend';
+import { checkOptions, quote } from './validate.js';
 
 type Labels = Tensor | ArrayLike<number>;
+
+/** The most classes a confusion matrix is built for (10⁸ cells). */
+const MAX_CLASSES = 10000;
 
 function flat(t: Labels): ArrayLike<number> {
   return t instanceof Tensor ? t.data : t;
@@ -14,10 +17,22 @@ function flat(t: Labels): ArrayLike<number> {
  * @example toLabels(tensor([[0.1, 2], [3, 0]])); // [1, 0]
  */
 export function toLabels(output: Labels, opts: { threshold?: number } = {}): Float64Array {
+  return labelsOf(output, opts, 'toLabels');
+}
+
+function labelsOf(output: Labels, opts: { threshold?: number }, where: string): Float64Array {
+  checkOptions(opts, where, ['threshold']);
+  if (opts.threshold !== undefined && (typeof opts.threshold !== 'number' || !Number.isFinite(opts.threshold)))
+    throw new RangeError(`${where}: threshold must be a finite number, got ${quote(opts.threshold)}`);
+  if (
+    !(output instanceof Tensor) &&
+    (output === null || typeof output !== 'object' || typeof output.length !== 'number')
+  )
+    throw new TypeError(`${where}: expected a Tensor or an array of numbers, got ${quote(output)}`);
   if (output instanceof Tensor && output.ndim === 2 && output.shape[1]! > 1)
     return Float64Array.from(argmax(output, 1).data);
   if (output instanceof Tensor && output.ndim > 2)
-    throw new RangeError(`toLabels: expected [N, C], [N, 1] or [N] scores, got shape ${formatShape(output.shape)}`);
+    throw new RangeError(`${where}: expected [N, C], [N, 1] or [N] scores, got shape [${output.shape.join(', ')}]`);
   const d = flat(output);
   const out = new Float64Array(d.length);
   let integral = opts.threshold === undefined;
@@ -33,8 +48,13 @@ function pairUp(
   where: string,
   opts: { threshold?: number },
 ): [Float64Array, ArrayLike<number>] {
-  const p = toLabels(pred, opts),
-    t = flat(target);
+  const p = labelsOf(pred, opts, where);
+  if (
+    !(target instanceof Tensor) &&
+    (target === null || typeof target !== 'object' || typeof target.length !== 'number')
+  )
+    throw new TypeError(`${where}: target must be a Tensor or an array of labels, got ${quote(target)}`);
+  const t = flat(target);
   if (p.length !== t.length) throw new RangeError(`${where}: ${p.length} predictions but ${t.length} targets`);
   return [p, t];
 }
@@ -52,6 +72,8 @@ export function accuracy(pred: Labels, target: Labels, opts: { threshold?: numbe
 }
 
 function classCount(p: ArrayLike<number>, t: ArrayLike<number>, numClasses: number | undefined, where: string): number {
+  if (numClasses !== undefined && (!Number.isInteger(numClasses) || numClasses < 1))
+    throw new RangeError(`${where}: numClasses must be a positive integer, got ${quote(numClasses)}`);
   let k = numClasses ?? 0;
   if (numClasses === undefined) for (let i = 0; i < p.length; i++) k = Math.max(k, p[i]! + 1, t[i]! + 1);
   for (let i = 0; i < p.length; i++) {
@@ -59,6 +81,10 @@ function classCount(p: ArrayLike<number>, t: ArrayLike<number>, numClasses: numb
       if (!Number.isInteger(v) || v < 0 || v >= k)
         throw new RangeError(`${where}: label ${v} at position ${i} is not an integer in [0, ${k})`);
   }
+  if (k > MAX_CLASSES)
+    throw new RangeError(
+      `${where}: ${k} classes would make a ${k} × ${k} matrix; at most ${MAX_CLASSES} are supported`,
+    );
   return k;
 }
 
@@ -72,8 +98,18 @@ export function confusionMatrix(
   numClasses?: number,
   opts: { threshold?: number } = {},
 ): number[][] {
-  const [p, t] = pairUp(pred, target, 'confusionMatrix', opts);
-  const k = classCount(p, t, numClasses, 'confusionMatrix');
+  return confusion(pred, target, numClasses, opts, 'confusionMatrix');
+}
+
+function confusion(
+  pred: Labels,
+  target: Labels,
+  numClasses: number | undefined,
+  opts: { threshold?: number },
+  where: string,
+): number[][] {
+  const [p, t] = pairUp(pred, target, where, opts);
+  const k = classCount(p, t, numClasses, where);
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let i = 0; i < p.length; i++) m[t[i]!]![p[i]!]!++;
   return m;
@@ -98,7 +134,7 @@ export function precisionRecallF1(
   numClasses?: number,
   opts: { threshold?: number } = {},
 ): ClassReport {
-  const m = confusionMatrix(pred, target, numClasses, opts);
+  const m = confusion(pred, target, numClasses, opts, 'precisionRecallF1');
   const k = m.length;
   const r: ClassReport = { precision: [], recall: [], f1: [], support: [] };
   for (let c = 0; c < k; c++) {

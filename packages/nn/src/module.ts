@@ -1,5 +1,12 @@
 import { Tensor, noGrad } from '@xent/core';
+import { checkBoolean, checkOptions, quote } from './validate.js';
 import { formatShape } from '@xent/core/extend';
+
+/** Up to 10 keys, quoted and cut, then how many more: a message stays short whatever the state dict holds. */
+function keyList(keys: readonly string[]): string {
+  const shown = keys.slice(0, 10).map((k) => (k.length > 60 ? quote(k, 60) : k));
+  return keys.length > 10 ? `${shown.join(', ')} and ${keys.length - 10} more` : shown.join(', ');
+}
 
 /**
  * A trainable tensor: a leaf that requires a gradient and that a `Module` finds among its fields.
@@ -51,9 +58,18 @@ export abstract class Module {
 
   /** This module and every module below it, depth-first, with dotted names ('' for this one). */
   namedModules(prefix = ''): [string, Module][] {
-    const out: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.namedChildren())
-      out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
+    // An explicit stack, no recursion and no spread: a tree of any width or depth is fine.
+    const out: [string, Module][] = [];
+    const stack: [string, Module][] = [[prefix, this]];
+    while (stack.length > 0) {
+      const [path, m] = stack.pop()!;
+      out.push([path, m]);
+      const kids = m.namedChildren();
+      for (let i = kids.length - 1; i >= 0; i--) {
+        const [name, child] = kids[i]!;
+        stack.push([path ? `${path}.${name}` : name, child]);
+      }
+    }
     return out;
   }
 
@@ -114,6 +130,7 @@ export abstract class Module {
    * @example model.zeroGrad({ setToNone: false });
    */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
+    checkOptions(options, 'zeroGrad', ['setToNone']);
     for (const p of this.parameters()) p.zeroGrad(options);
   }
 
@@ -146,11 +163,10 @@ export abstract class Module {
     state: StateDict | Map<string, Tensor>,
     opts: { strict?: boolean } = {},
   ): { missingKeys: string[]; unexpectedKeys: string[] } {
-    const strict = opts.strict ?? true;
+    const o = checkOptions(opts, 'loadStateDict', ['strict']);
+    const strict = checkBoolean(o.strict, 'loadStateDict', 'strict', true);
     if (state === null || typeof state !== 'object')
-      throw new TypeError(
-        `loadStateDict: state must be an object of tensors by name, got ${state === null ? 'null' : typeof state}`,
-      );
+      throw new TypeError(`loadStateDict: state must be an object of tensors by name, got ${quote(state)}`);
     const entries =
       state instanceof Map
         ? [...state.entries()]
@@ -161,22 +177,35 @@ export abstract class Module {
     const unexpectedKeys = [...given.keys()].filter((k) => !own.has(k));
     if (strict && (missingKeys.length || unexpectedKeys.length)) {
       const parts: string[] = [];
-      if (missingKeys.length) parts.push(`missing keys: ${missingKeys.join(', ')}`);
-      if (unexpectedKeys.length) parts.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
+      if (missingKeys.length) parts.push(`missing keys: ${keyList(missingKeys)}`);
+      if (unexpectedKeys.length) parts.push(`unexpected keys: ${keyList(unexpectedKeys)}`);
       throw new Error(`loadStateDict: the state dict does not match the model (${parts.join('; ')})`);
     }
     for (const [name, p] of own) {
       if (!given.has(name)) continue;
       const t = given.get(name);
-      if (!(t instanceof Tensor)) throw new TypeError(`loadStateDict: '${name}' must be a Tensor`);
+      if (!(t instanceof Tensor)) throw new TypeError(`loadStateDict: '${name}' must be a Tensor, got ${quote(t)}`);
       if (t.ndim !== p.ndim || t.shape.some((d, i) => d !== p.shape[i])) {
         throw new RangeError(
           `loadStateDict: '${name}' has shape ${formatShape(t.shape)} but the model's parameter has shape ${formatShape(p.shape)}`,
         );
       }
+      // A finite float64 value past float32's range would be stored as ±Infinity: refuse it.
+      if (p.data instanceof Float32Array && !(t.data instanceof Float32Array)) {
+        const d = t.data;
+        for (let i = 0; i < d.length; i++)
+          if (Number.isFinite(d[i]) && !Number.isFinite(Math.fround(d[i]!)))
+            throw new RangeError(
+              `loadStateDict: '${name}' holds ${d[i]} at index ${i}, which overflows the float32 parameter`,
+            );
+      }
     }
     noGrad(() => {
-      for (const [name, p] of own) if (given.has(name)) p.data.set((given.get(name) as Tensor).data);
+      for (const [name, p] of own)
+        if (given.has(name)) {
+          p.data.set((given.get(name) as Tensor).data);
+          p._bumpVersion(); // an in-place update: graphs made before refuse to backward
+        }
     });
     return { missingKeys, unexpectedKeys };
   }
@@ -191,7 +220,7 @@ export abstract class Module {
       .map(([name, m]) => [name, m.constructor.name, String(m.ownParameters().reduce((n, [, p]) => n + p.size, 0))]);
     rows.unshift(['module', 'type', 'parameters']);
     rows.push(['total', '', String(this.numParameters())]);
-    const w = [0, 1].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+    const w = [0, 1].map((c) => rows.reduce((m, r) => Math.max(m, r[c]!.length), 0));
     return rows
       .map((r) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padStart(10)}`.trimEnd())
       .join('\n');

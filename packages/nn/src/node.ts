@@ -26,7 +26,8 @@ export async function saveModelFile(model: Module, path: string, opts: { meta?: 
  * @example await loadModelFile(model, 'out/spiral.json');
  */
 export async function loadModelFile(model: Module, path: string): Promise<unknown> {
-  return loadModel(model, await readText(path, 'loadModelFile'));
+  const text = await readText(path, 'loadModelFile');
+  return renamed('loadModel', 'loadModelFile', path, () => loadModel(model, text));
 }
 
 /**
@@ -34,7 +35,20 @@ export async function loadModelFile(model: Module, path: string): Promise<unknow
  * @example const { model } = await modelFromFile('out/spiral/model.json');
  */
 export async function modelFromFile(path: string): Promise<{ model: Module; meta: unknown }> {
-  return modelFromJson(await readText(path, 'modelFromFile'));
+  const text = await readText(path, 'modelFromFile');
+  return renamed('modelFromJson', 'modelFromFile', path, () => modelFromJson(text));
+}
+
+/** Runs fn; an error it throws is re-thrown naming the file helper and the file instead of the string loader. */
+function renamed<T>(from: string, to: string, path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const err = e as Error;
+    if (!(err instanceof Error) || !err.message.startsWith(`${from}: `)) throw e;
+    const Ctor = err.constructor as new (message: string, options?: ErrorOptions) => Error;
+    throw new Ctor(`${to}: ${path}: ${err.message.slice(from.length + 2)}`, { cause: e });
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, getBackend, relu, tensor } from '@xent/core';
-import { kernels, fastKernels, referenceKernels, wasmKernels, type BinaryOp } from '@xent/core/extend';
+import { type BinaryOp, fastKernels, kernels, referenceKernels, wasmKernels } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import {
   fastBinary,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, getBackend, mm, tensor } from '@xent/core';
-import { kernels, fastKernels, referenceKernels, wasmKernels } from '@xent/core/extend';
+import { fastKernels, kernels, referenceKernels, wasmKernels } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import { fastMatmul } from '../../../packages/core/src/kernels/fast-matmul.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, crossEntropy, getBackend, tensor } from '@xent/core';
-import { kernels, fastKernels, referenceKernels, wasmKernels, type CrossEntropyTarget } from '@xent/core/extend';
+import { type CrossEntropyTarget, fastKernels, kernels, referenceKernels, wasmKernels } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import {
   expNonPositive,

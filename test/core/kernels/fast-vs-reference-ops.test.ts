@@ -15,7 +15,7 @@ import {
   tensor,
   where,
 } from '@xent/core';
-import { kernels, referenceKernels, setKernels, fastKernels } from '@xent/core/extend';
+import { fastKernels, kernels, referenceKernels, setKernels } from '@xent/core/extend';
 
 // The fast kernels against the reference kernels through the ops that call them: the same forward
 // and backward run once with the default (fast) set and once with setKernels(referenceKernels), and

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, cat, gather, indexSelect, oneHot, scatterAdd, slice, tensor, zeros } from '@xent/core';
-import { kernels, setKernels, referenceKernels, type Kernels } from '@xent/core/extend';
+import { type Kernels, kernels, referenceKernels, setKernels } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 
 /* The indexing kernels called directly, on flat typed arrays, against small examples worked out

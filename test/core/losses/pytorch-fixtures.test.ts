@@ -10,9 +10,9 @@ import {
   binaryCrossEntropyWithLogits,
   crossEntropy,
   klDiv,
+  logSoftmax,
   mseLoss,
   nllLoss,
-  logSoftmax,
   softmax,
   tensor,
 } from '@xent/core';

@@ -5,6 +5,7 @@ import {
   add,
   clamp,
   div,
+  eq,
   exp,
   gradients,
   log,
@@ -16,7 +17,6 @@ import {
   ones,
   permute,
   reshape,
-  sigmoid,
   softplus,
   square,
   sub,
@@ -24,7 +24,6 @@ import {
   tensor,
   unsqueeze,
   where,
-  eq,
 } from '@xent/core';
 
 export type Red = 'mean' | 'sum' | 'none';
@@ -140,8 +139,6 @@ export function twinMse(x: Tensor, t: Tensor, o: { reduction?: Red } = {}): Tens
   const l = square(sub(x, t));
   return reduce(l, o.reduction ?? 'mean', l.size);
 }
-
-export { sigmoid };
 
 /**
  * ∂(Σ v ⊙ f(x))/∂x by the five-point central difference (error O(h⁴)), v a fixed upstream weight.

@@ -1,6 +1,7 @@
 // Choosing the backend, and the wasm module's memory over a long training run.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  type Tensor,
   crossEntropy,
   getBackend,
   linear,
@@ -10,7 +11,6 @@ import {
   setBackend,
   tensor,
   wasmBuild,
-  type Tensor,
 } from '@xent/core';
 import { fastKernels, kernels, wasmKernels } from '@xent/core/extend';
 import { arena } from '../../../packages/core/src/kernels/wasm/instance.js';

@@ -79,7 +79,7 @@ type Map1 = (x: Storage, o: Storage, n: number) => void;
  * the erfc continued fraction above.
  * @example erf(0.5); // 0.5204998778130465
  */
-export function erf(x: number): number {
+function erf(x: number): number {
   const z = Math.abs(x);
   if (z < 3) {
     let term = z,

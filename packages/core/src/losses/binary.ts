@@ -3,7 +3,7 @@ import { noGrad } from '../engine.js';
 import { broadcastShapes, fmt, sameShape } from '../shape.js';
 import { type Tensor, assertTensor, record } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
-import { type Reduction, at, checkReduction } from './targets.js';
+import { type Reduction, at, checkOptionKeys, checkReduction } from './targets.js';
 
 /** PyTorch's floor for x(1 − x) in the gradient: 1e-12 held as a float32 (9.99999996e-13). */
 const EPS = Math.fround(1e-12);
@@ -16,11 +16,22 @@ export interface BinaryOptions {
 }
 
 function checkPair(fn: string, input: Tensor, target: Tensor, opts: BinaryOptions): void {
+  checkOptionKeys(
+    opts,
+    fn,
+    fn === 'binaryCrossEntropy' ? ['weight', 'reduction'] : ['weight', 'reduction', 'posWeight'],
+  );
   assertTensor(input, fn, 'input');
   assertTensor(target, fn, 'target');
   checkReduction(opts.reduction ?? 'mean', fn);
   if (!sameShape(input.shape, target.shape))
     throw new RangeError(`${fn}: target shape ${fmt(target.shape)} must equal input shape ${fmt(input.shape)}`);
+  // A NaN target would give a NaN loss silently (crossEntropy rejects NaN targets too).
+  for (let i = 0; i < target.size; i++)
+    if (Number.isNaN(target.data[i]))
+      throw new RangeError(
+        `${fn}: target holds NaN at ${at(target.shape, i)}; expected numbers (probabilities of class 1)`,
+      );
   for (const [name, w] of [
     ['weight', opts.weight],
     ['posWeight', (opts as { posWeight?: Tensor | null }).posWeight],

@@ -13,6 +13,7 @@ import {
   type ClassLayout,
   type ClassTarget,
   type Reduction,
+  checkOptionKeys,
   checkProbTarget,
   checkReduction,
   classLayout,
@@ -57,6 +58,7 @@ export interface CrossEntropyOptions {
  */
 export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntropyOptions = {}): Tensor {
   const fn = 'crossEntropy';
+  checkOptionKeys(opts, fn, ['weight', 'ignoreIndex', 'labelSmoothing', 'reduction']);
   const { ignoreIndex = -100, labelSmoothing = 0, reduction = 'mean' } = opts;
   const L = classLayout(input, fn);
   checkReduction(reduction, fn);

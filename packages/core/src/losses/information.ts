@@ -4,7 +4,7 @@ import { unsqueeze } from '../ops/shape.js';
 import { noGrad } from '../engine.js';
 import { fmt, normDim, sameShape, sizeOf } from '../shape.js';
 import { type Tensor, assertTensor, record } from '../tensor.js';
-import { at } from './targets.js';
+import { at, checkOptionKeys } from './targets.js';
 
 /** Options of the information measures: the dim holding the distributions and the log base. */
 export interface InformationOptions {
@@ -43,6 +43,7 @@ function checkDistribution(p: Tensor, d: number, fn: string, arg: string): void 
 }
 
 function setup(fn: string, p: Tensor, q: Tensor | null, opts: InformationOptions): { d: number; lnb: number } {
+  checkOptionKeys(opts, fn, ['dim', 'base']);
   assertTensor(p, fn, 'p');
   const d = normDim(opts.dim ?? -1, p.ndim, fn);
   const base = opts.base ?? Math.E;

@@ -3,7 +3,7 @@ import { noGrad } from '../engine.js';
 import { fmt, sameShape } from '../shape.js';
 import { type Tensor, assertTensor, record } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
-import { at, checkReduction } from './targets.js';
+import { at, checkOptionKeys, checkReduction } from './targets.js';
 
 /**
  * Kullback–Leibler divergence with the input as log-probabilities, as PyTorch's `F.kl_div`:
@@ -23,6 +23,7 @@ export function klDiv(
   const fn = 'klDiv';
   assertTensor(input, fn, 'input');
   assertTensor(target, fn, 'target');
+  checkOptionKeys(opts, fn, ['reduction', 'logTarget']);
   const { reduction = 'mean', logTarget = false } = opts;
   checkReduction(reduction, fn, ['mean', 'sum', 'none', 'batchmean']);
   if (!sameShape(input.shape, target.shape))

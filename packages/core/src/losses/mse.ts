@@ -3,7 +3,7 @@ import { noGrad } from '../engine.js';
 import { fmt, sameShape } from '../shape.js';
 import { type Tensor, assertTensor, record } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
-import { type Reduction, checkReduction } from './targets.js';
+import { type Reduction, checkOptionKeys, checkReduction } from './targets.js';
 
 /**
  * Mean squared error, as PyTorch's `F.mse_loss`: (input − target)² per element, then the reduction.
@@ -12,6 +12,7 @@ import { type Reduction, checkReduction } from './targets.js';
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   const fn = 'mseLoss';
+  checkOptionKeys(opts, fn, ['reduction']);
   assertTensor(input, fn, 'input');
   assertTensor(target, fn, 'target');
   const { reduction = 'mean' } = opts;

@@ -6,6 +6,7 @@ import { reduceLoss } from './reduction.js';
 import {
   type ClassTarget,
   type Reduction,
+  checkOptionKeys,
   checkReduction,
   classLayout,
   filled,
@@ -33,6 +34,7 @@ export interface NllLossOptions {
  */
 export function nllLoss(input: Tensor, target: ClassTarget, opts: NllLossOptions = {}): Tensor {
   const fn = 'nllLoss';
+  checkOptionKeys(opts, fn, ['weight', 'ignoreIndex', 'reduction']);
   const { ignoreIndex = -100, reduction = 'mean' } = opts;
   const L = classLayout(input, fn);
   checkReduction(reduction, fn);

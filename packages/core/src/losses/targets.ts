@@ -57,6 +57,22 @@ export function checkReduction(r: unknown, fn: string, allowed: readonly string[
 }
 
 /**
+ * Checks a loss's options: undefined or a plain object whose keys are all in `keys` (PyTorch
+ * rejects an unexpected keyword too); the error lists the valid keys.
+ * @example checkOptionKeys({ labelSmoothin: 0.1 }, 'crossEntropy', ['weight', 'labelSmoothing']); // throws
+ */
+export function checkOptionKeys(opts: unknown, fn: string, keys: readonly string[]): void {
+  if (opts === undefined) return;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts) || opts instanceof Tensor)
+    throw new TypeError(`${fn}: options must be an object, got ${describe(opts)}`);
+  for (const k of Object.keys(opts))
+    if (!keys.includes(k))
+      throw new TypeError(
+        `${fn}: unknown option ${JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k)}; valid options are ${keys.join(', ')}`,
+      );
+}
+
+/**
  * Class weights as a Float64Array of C entries (null when absent).
  * @example parseWeight([1, 2, 0.5], 3, 'crossEntropy'); // Float64Array [1, 2, 0.5]
  */
@@ -73,11 +89,15 @@ export function parseWeight(
     throw new RangeError(`${fn}: weight must have C = ${c} entries (one per class), got shape ${fmt(shape)}`);
   }
   for (let k = 0; k < c; k++) {
+    if (!(w instanceof Tensor) && !(k in (data as unknown[])))
+      throw new TypeError(`${fn}: weight has a hole (an empty array slot) at ${k}; expected a number per class`);
     const v = (data as ArrayLike<unknown>)[k];
     if (typeof v !== 'number' || Number.isNaN(v))
       throw new TypeError(
-        `${fn}: weight[${k}] is ${typeof v === 'string' ? JSON.stringify(v) : String(v)}; expected a number`,
+        `${fn}: weight[${k}] is ${typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : String(v)}; expected a number`,
       );
+    // ±Infinity would make the loss ∞·0 = NaN (or ∞/∞): rejected as NaN is.
+    if (!Number.isFinite(v)) throw new RangeError(`${fn}: weight[${k}] is ${v}; expected a finite number`);
   }
   return Float64Array.from(data as ArrayLike<number>);
 }

@@ -12,33 +12,62 @@ interface Index {
   shape: number[];
 }
 
+/** The most dims a nested array may have (PyTorch's limit too). */
+const MAX_DIMS = 64;
+
 /**
- * Flattens nested number arrays into data and shape, checking that they are rectangular.
+ * Flattens nested number arrays into data and shape, checking that they are rectangular and hold
+ * numbers only: a hole (`[1, , 3]`) is a TypeError, as `undefined` is. Walks with an explicit stack,
+ * so no depth of nesting can overflow the call stack (more than 64 dims is an error).
  * @example nestedToFlat([[1, 2], [3, 4]], 'tensor', 'data'); // { data: [1, 2, 3, 4], shape: [2, 2] }
  */
 export function nestedToFlat(value: unknown, op: string, arg: string): { data: number[]; shape: number[] } {
   const shape: number[] = [];
   let probe: unknown = value;
   while (Array.isArray(probe)) {
+    if (shape.length === MAX_DIMS) throw new RangeError(`${op}: ${arg} is nested more than ${MAX_DIMS} deep`);
     shape.push(probe.length);
     probe = probe[0];
   }
   const data: number[] = [];
-  const walk = (v: unknown, d: number, path: number[]): void => {
-    if (d === shape.length) {
-      if (typeof v !== 'number')
-        throw new TypeError(`${op}: ${arg} must hold numbers, found ${v === null ? 'null' : typeof v} at ${fmt(path)}`);
-      data.push(v);
-      return;
-    }
-    if (!Array.isArray(v) || v.length !== shape[d]) {
-      throw new RangeError(
-        `${op}: ${arg} is not rectangular: expected ${Array.isArray(v) ? `length ${shape[d]} but found length ${v.length}` : `an array of length ${shape[d]}`} at ${fmt(path)}`,
-      );
-    }
-    v.forEach((c, i) => walk(c, d + 1, [...path, i]));
+  const leaf = (v: unknown, where: () => string): void => {
+    if (typeof v !== 'number')
+      throw new TypeError(`${op}: ${arg} must hold numbers, found ${v === null ? 'null' : typeof v} at [${where()}]`);
+    data.push(v);
   };
-  walk(value, 0, []);
+  if (shape.length === 0) {
+    leaf(value, () => '');
+    return { data, shape };
+  }
+  // arrays[d] is the array being read at depth d and next[d] the position after the one being read.
+  const arrays: unknown[][] = [value as unknown[]];
+  const next: number[] = [0];
+  while (arrays.length > 0) {
+    const d = arrays.length - 1;
+    const arr = arrays[d]!,
+      i = next[d]!;
+    if (i === arr.length) {
+      arrays.pop();
+      next.pop();
+      continue;
+    }
+    next[d] = i + 1;
+    const where = (): string => [...next.slice(0, d).map((n) => n - 1), i].join(', ');
+    if (!(i in arr))
+      throw new TypeError(
+        `${op}: ${arg} has a hole (an empty array slot) at [${where()}]; every position needs a number`,
+      );
+    const v = arr[i];
+    if (d + 1 === shape.length) leaf(v, where);
+    else if (!Array.isArray(v) || v.length !== shape[d + 1])
+      throw new RangeError(
+        `${op}: ${arg} is not rectangular: expected ${Array.isArray(v) ? `length ${shape[d + 1]} but found length ${v.length}` : `an array of length ${shape[d + 1]}`} at [${where()}]`,
+      );
+    else {
+      arrays.push(v);
+      next.push(0);
+    }
+  }
   return { data, shape };
 }
 
@@ -46,7 +75,7 @@ export function nestedToFlat(value: unknown, op: string, arg: string): { data: n
  * Reads indices and checks that they are integers; the error names the op and the argument.
  * @example toIndex([[0], [2]], 'gather'); // { data: [0, 2], shape: [2, 1] }
  */
-export function toIndex(index: IndexLike, op: string, arg = 'index'): Index {
+function toIndex(index: IndexLike, op: string, arg = 'index'): Index {
   let out: Index;
   if (index instanceof Tensor) out = { data: index.data, shape: index.shape.slice() };
   else if (index instanceof Int32Array) out = { data: index, shape: [index.length] };

@@ -1,7 +1,7 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { fmt, sizeOf } from '../shape.js';
-import { Tensor, describe, record, assertTensor } from '../tensor.js';
+import { Tensor, assertTensor, describe, record } from '../tensor.js';
 import { mm } from './matmul.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';

@@ -2,8 +2,8 @@ import { alloc } from '../dtype.js';
 import { type ReduceOp, kernels } from '../kernels/index.js';
 import { type Shape, fmt, normDim, normDims, reducedShape, sizeOf } from '../shape.js';
 import { noGrad } from '../engine.js';
-import { Tensor, describe, assertTensor, record } from '../tensor.js';
-import { add, div, eq, exp, log, mul, sqrt, square, sub, where } from './elementwise.js';
+import { Tensor, assertTensor, describe, record } from '../tensor.js';
+import { add, div, eq, exp, log, mul, sqrt, square, sub } from './elementwise.js';
 import { expand, reshape } from './shape.js';
 
 type Dim = number | readonly number[] | undefined;
@@ -171,10 +171,4 @@ export function sumTo(x: Tensor, shape: Shape, op = 'sumTo'): Tensor {
     throw new RangeError(`${op}: gradient of shape ${fmt(x.shape)} does not reduce to the input shape ${fmt(shape)}`);
   const summed = sum(x, dims, true);
   return reshape(summed, shape);
-}
-
-/** Masked mean helper used by losses: Σ x / Σ w, 0 when Σ w = 0. @example safeDiv(tensor([0]), tensor([0])); // 0 */
-export function safeDiv(num: Tensor, den: Tensor): Tensor {
-  const zero = eq(den, 0);
-  return where(zero, 0, div(num, where(zero, 1, den)));
 }

@@ -57,7 +57,7 @@ export interface TracedGraph {
  * Numbers as micrograd prints them (4 decimals), or in scientific notation when very large or very small.
  * @example formatNumber(2); // '2.0000'
  */
-export function formatNumber(v: number): string {
+function formatNumber(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   const a = Math.abs(v);

@@ -10,9 +10,16 @@ const OP_H = 26;
 const COL_GAP = 36;
 const ROW_GAP = 14;
 const MARGIN = 16;
+const LEGEND_H = 22;
+/**
+ * Gradient signs: one diverging pair, teal above zero and brown below (ColorBrewer BrBG), chosen to be no class colour
+ * of the usual palettes (blue, orange, red, green).
+ */
+const POS = '#018571';
+const NEG = '#a6611a';
 
 /** Escapes text for SVG (XML) content and attributes. @example xmlEscape('a<b'); // 'a&lt;b' */
-export function xmlEscape(s: string): string {
+function xmlEscape(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -34,7 +41,7 @@ interface Box {
  * no Graphviz needed. Same picture as `toDot`: records (name | data or shape | grad), an
  * ellipse per op; laid out in layers from the inputs (left) to the root (right), nodes in a
  * layer ordered by the barycentre of their neighbours to keep edges short.
- * Gradients are blue when positive and red when negative.
+ * Gradients are teal when positive and brown when negative (a legend under the graph says so).
  * @example const a = new Value(2, null, 'a'); const b = a.mul(a); b.backward(); const svg = toSvg(b); // '<svg ...'
  */
 export function toSvg(root: Value | Tensor, opts: GraphOptions & { title?: string } = {}): string {
@@ -47,9 +54,10 @@ export function toSvg(root: Value | Tensor, opts: GraphOptions & { title?: strin
     height = Math.max(height, b.y + b.h + MARGIN);
   }
   const titleH = opts.title ? 24 : 0;
+  const H_ALL = height + titleH + LEGEND_H;
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${r(width)}" height="${r(height + titleH)}" viewBox="0 0 ${r(width)} ${r(height + titleH)}" font-family="monospace" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${r(width)}" height="${r(H_ALL)}" viewBox="0 0 ${r(width)} ${r(H_ALL)}" font-family="monospace" font-size="12">`,
   );
   out.push(`<title>${xmlEscape(opts.title ?? 'computation graph')}</title>`);
   out.push(
@@ -70,7 +78,15 @@ export function toSvg(root: Value | Tensor, opts: GraphOptions & { title?: strin
     );
   }
   for (const b of boxes) out.push(drawBox(b, g));
-  out.push('</g></svg>');
+  out.push('</g>');
+  const y = r(H_ALL - 8);
+  out.push(
+    `<g class="legend"><text x="${MARGIN}" y="${y}" fill="#333">grad colour:</text>` +
+      `<text x="${MARGIN + 13 * CHAR}" y="${y}" fill="${POS}">&gt; 0</text>` +
+      `<text x="${MARGIN + 19 * CHAR}" y="${y}" fill="${NEG}">&lt; 0</text>` +
+      `<text x="${MARGIN + 25 * CHAR}" y="${y}" fill="#333">mixed signs or 0</text></g>`,
+  );
+  out.push('</svg>');
   return out.join('\n') + '\n';
 }
 
@@ -82,7 +98,7 @@ function drawBox(b: Box, g: TracedGraph): string {
   const n = g.nodes[b.node]!;
   if (b.kind === 'op') {
     return (
-      `<g class="op"><ellipse cx="${r(b.x + b.w / 2)}" cy="${r(b.y + b.h / 2)}" rx="${r(b.w / 2)}" ry="${r(b.h / 2)}" fill="#fff7e0" stroke="#c90"/>` +
+      `<g class="op" data-node="${n.id}"><ellipse cx="${r(b.x + b.w / 2)}" cy="${r(b.y + b.h / 2)}" rx="${r(b.w / 2)}" ry="${r(b.h / 2)}" fill="#fff7e0" stroke="#c90"/>` +
       `<text x="${r(b.x + b.w / 2)}" y="${r(b.y + b.h / 2 + 4)}" text-anchor="middle">${xmlEscape(n.op)}</text></g>`
     );
   }
@@ -90,7 +106,7 @@ function drawBox(b: Box, g: TracedGraph): string {
   const stroke = n.id === g.root ? ' stroke-width="2.5"' : ' stroke-width="1"';
   const dash = n.requiresGrad ? '' : ' stroke-dasharray="4 3"';
   const parts = [
-    `<g class="node"><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="3" fill="${fill}" stroke="#333"${stroke}${dash}/>`,
+    `<g class="node" data-node="${n.id}"><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="3" fill="${fill}" stroke="#333"${stroke}${dash}/>`,
   ];
   let x = b.x;
   b.cells.forEach((cell, i) => {
@@ -100,9 +116,9 @@ function drawBox(b: Box, g: TracedGraph): string {
     const color =
       isGrad && n.grad !== null
         ? n.gradSign > 0
-          ? '#1f5fbf'
+          ? POS
           : n.gradSign < 0
-            ? '#c0392b'
+            ? NEG
             : '#333'
         : i === 0 && n.name
           ? '#000'

@@ -1,4 +1,5 @@
 import { Generator, Tensor, defaultGenerator, indexSelect } from '@xent/core';
+import { checkBoolean, checkGenerator, checkOptions, checkSeed, checkTensor, quote } from '../validate.js';
 
 /** Anything with a length whose items are [input, target] pairs. */
 export interface Dataset {
@@ -71,14 +72,19 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     opts: DataLoaderOptions = {},
   ) {
     if (!dataset || typeof dataset.length !== 'number' || typeof dataset.get !== 'function')
-      throw new TypeError('DataLoader: dataset must have a length and get(i)');
-    const bs = opts.batchSize ?? 1;
+      throw new TypeError(`DataLoader: dataset must have a length and get(i), got ${quote(dataset)}`);
+    if (!Number.isInteger(dataset.length) || dataset.length < 0)
+      throw new RangeError(
+        `DataLoader: the dataset's length must be a non-negative integer, got ${quote(dataset.length)}`,
+      );
+    const o = checkOptions(opts, 'DataLoader', ['batchSize', 'shuffle', 'dropLast', 'generator']);
+    const bs = o.batchSize ?? 1;
     if (!Number.isInteger(bs) || bs < 1)
-      throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${bs}`);
+      throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${quote(bs)}`);
     this.batchSize = bs;
-    this.shuffle = opts.shuffle ?? false;
-    this.dropLast = opts.dropLast ?? false;
-    this.generator = opts.generator;
+    this.shuffle = checkBoolean(o.shuffle, 'DataLoader', 'shuffle', false);
+    this.dropLast = checkBoolean(o.dropLast, 'DataLoader', 'dropLast', false);
+    this.generator = checkGenerator(o.generator, 'DataLoader');
   }
 
   /** Batches per pass. */
@@ -153,19 +159,25 @@ export function trainTestSplit(
   y: Tensor,
   opts: SplitOptions = {},
 ): { xTrain: Tensor; yTrain: Tensor; xTest: Tensor; yTest: Tensor } {
+  if (!(x instanceof Tensor) || !(y instanceof Tensor))
+    throw new TypeError(`trainTestSplit: x and y must be Tensors, got ${quote(x)} and ${quote(y)}`);
+  const o = checkOptions(opts, 'trainTestSplit', ['testSize', 'shuffle', 'stratify', 'seed', 'generator']);
   const n = rows(x);
   if (rows(y) !== n) throw new RangeError(`trainTestSplit: x has ${n} samples but y has ${rows(y)}`);
   if (n < 2) throw new RangeError(`trainTestSplit: need at least 2 samples to split, got ${n}`);
-  const ts = opts.testSize ?? 0.25;
-  const nTest = ts > 0 && ts < 1 ? Math.ceil(ts * n) : ts;
+  const ts = o.testSize ?? 0.25;
+  const nTest = typeof ts === 'number' && ts > 0 && ts < 1 ? Math.ceil(ts * n) : ts;
   if (!Number.isInteger(nTest) || nTest < 1 || nTest >= n)
     throw new RangeError(
-      `trainTestSplit: testSize must be a fraction in (0, 1) or a count in [1, ${n - 1}], got ${ts}`,
+      `trainTestSplit: testSize must be a fraction in (0, 1) or a count in [1, ${n - 1}], got ${quote(ts)}`,
     );
-  const g = opts.generator ?? new Generator(opts.seed ?? 0);
+  const shuffle = checkBoolean(o.shuffle, 'trainTestSplit', 'shuffle', true);
+  const stratify = checkBoolean(o.stratify, 'trainTestSplit', 'stratify', false);
+  const seed = checkSeed(o.seed ?? 0, 'trainTestSplit');
+  const g = checkGenerator(o.generator, 'trainTestSplit') ?? new Generator(seed); // a generator wins over a seed
   const perm = (k: number): number[] => {
     const a = Array.from({ length: k }, (_, i) => i);
-    if (opts.shuffle ?? true)
+    if (shuffle)
       for (let i = k - 1; i > 0; i--) {
         const j = g.int(0, i + 1);
         [a[i], a[j]] = [a[j]!, a[i]!];
@@ -173,7 +185,7 @@ export function trainTestSplit(
     return a;
   };
   let test: number[], train: number[];
-  if (opts.stratify) {
+  if (stratify) {
     if (y.size !== n) throw new RangeError('trainTestSplit: stratify needs one label per sample');
     const byClass = new Map<number, number[]>();
     for (let i = 0; i < n; i++) {
@@ -195,8 +207,7 @@ export function trainTestSplit(
     classes.forEach((c, ci) => {
       const members = byClass.get(c)!;
       const order = perm(members.length).map((i) => members[i]!);
-      test.push(...order.slice(0, shares[ci]!));
-      train.push(...order.slice(shares[ci]!));
+      for (let i = 0; i < order.length; i++) (i < shares[ci]! ? test : train).push(order[i]!);
     });
     const mix = (a: number[]): number[] => perm(a.length).map((i) => a[i]!);
     test = mix(test);
@@ -225,6 +236,7 @@ export class StandardScaler {
 
   /** Learns each column's mean and population std from x [samples, features]; returns this. */
   fit(x: Tensor): this {
+    checkTensor(x, 'StandardScaler.fit', 'x');
     if (x.ndim !== 2)
       throw new RangeError(
         `StandardScaler.fit: expected a 2-D tensor [samples, features], got shape [${x.shape.join(', ')}]`,
@@ -259,6 +271,7 @@ export class StandardScaler {
   /** (x − mean) / std per column, as a new tensor of x's dtype. */
   transform(x: Tensor): Tensor {
     if (!this.mean || !this.std) throw new Error('StandardScaler.transform: call fit first');
+    checkTensor(x, 'StandardScaler.transform', 'x');
     const f = this.mean.length;
     if (x.ndim !== 2 || x.shape[1] !== f)
       throw new RangeError(`StandardScaler.transform: expected shape [n, ${f}], got [${x.shape.join(', ')}]`);

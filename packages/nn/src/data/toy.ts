@@ -1,4 +1,5 @@
 import { Generator, Tensor } from '@xent/core';
+import { checkOptions, checkSeed, quote } from '../validate.js';
 
 /* Toy classification sets in 2-D (gaussianQuantiles: any dim). Each takes n (points in total),
    noise and a seed, and returns x [n, d] and integer labels y [n] (float64), shuffled. */
@@ -21,13 +22,21 @@ export interface ToyOptions {
 }
 
 function checkN(n: number, where: string, min = 1): number {
-  if (!Number.isInteger(n) || n < min) throw new RangeError(`${where}: n must be an integer ≥ ${min}, got ${n}`);
+  if (!Number.isInteger(n) || n < min) throw new RangeError(`${where}: n must be an integer ≥ ${min}, got ${quote(n)}`);
   return n;
+}
+
+const TOY_KEYS = ['n', 'noise', 'seed'] as const;
+
+/** Checks a toy generator's options (strict keys: the common ones and `extra`) and returns its seeded stream. */
+function start(opts: object, where: string, extra: readonly string[] = []): Generator {
+  const o = checkOptions(opts as ToyOptions, where, [...TOY_KEYS, ...extra]);
+  return new Generator(checkSeed(o.seed ?? 0, where));
 }
 
 function checkNoise(v: number, where: string): number {
   if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v))
-    throw new RangeError(`${where}: noise must be a finite number ≥ 0, got ${String(v)}`);
+    throw new RangeError(`${where}: noise must be a finite number ≥ 0, got ${quote(v)}`);
   return v;
 }
 
@@ -60,11 +69,11 @@ function counts(n: number, k: number): number[] {
  * @example const { x, y } = spiral({ n: 300, classes: 3, seed: 0 });
  */
 export function spiral(opts: ToyOptions & { classes?: number; k?: number } = {}): ToyData {
+  const g = start(opts, 'spiral', ['classes', 'k']);
   const n = checkN(opts.n ?? 300, 'spiral'),
     k = opts.classes ?? opts.k ?? 3,
     noise = checkNoise(opts.noise ?? 0.2, 'spiral');
   if (!Number.isInteger(k) || k < 2) throw new RangeError(`spiral: classes must be an integer ≥ 2, got ${k}`);
-  const g = new Generator(opts.seed ?? 0);
   const pts: number[][] = [],
     labels: number[] = [];
   counts(n, k).forEach((m, j) => {
@@ -83,9 +92,9 @@ export function spiral(opts: ToyOptions & { classes?: number; k?: number } = {})
  * @example const { x, y } = moons({ n: 200, noise: 0.2, seed: 0 });
  */
 export function moons(opts: ToyOptions = {}): ToyData {
+  const g = start(opts, 'moons');
   const n = checkN(opts.n ?? 200, 'moons', 2),
     noise = checkNoise(opts.noise ?? 0, 'moons');
-  const g = new Generator(opts.seed ?? 0);
   const nOut = Math.floor(n / 2),
     nIn = n - nOut;
   const pts: number[][] = [],
@@ -113,11 +122,11 @@ export function moons(opts: ToyOptions = {}): ToyData {
  * @example const { x, y } = circles({ n: 200, noise: 0.05, seed: 0 });
  */
 export function circles(opts: ToyOptions & { factor?: number } = {}): ToyData {
+  const g = start(opts, 'circles', ['factor']);
   const n = checkN(opts.n ?? 200, 'circles', 2),
     noise = checkNoise(opts.noise ?? 0, 'circles'),
     factor = opts.factor ?? 0.8;
   if (!(factor > 0 && factor < 1)) throw new RangeError(`circles: factor must be in (0, 1), got ${factor}`);
-  const g = new Generator(opts.seed ?? 0);
   const nOut = Math.floor(n / 2),
     nIn = n - nOut;
   const pts: number[][] = [],
@@ -145,9 +154,9 @@ export function circles(opts: ToyOptions & { factor?: number } = {}): ToyData {
  * @example const { x, y } = blobs({ n: 300, centers: 3, seed: 0 });
  */
 export function blobs(opts: ToyOptions & { centers?: number | number[][] } = {}): ToyData {
+  const g = start(opts, 'blobs', ['centers']);
   const n = checkN(opts.n ?? 300, 'blobs'),
     noise = checkNoise(opts.noise ?? 1, 'blobs');
-  const g = new Generator(opts.seed ?? 0);
   const c = opts.centers ?? 3;
   const centres =
     typeof c === 'number'
@@ -176,9 +185,9 @@ export function blobs(opts: ToyOptions & { centers?: number | number[][] } = {})
  * @example const { x, y } = xor({ n: 200, noise: 0.05, seed: 0 });
  */
 export function xor(opts: ToyOptions = {}): ToyData {
+  const g = start(opts, 'xor');
   const n = checkN(opts.n ?? 200, 'xor'),
     noise = checkNoise(opts.noise ?? 0, 'xor');
-  const g = new Generator(opts.seed ?? 0);
   const pts: number[][] = [],
     labels: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -197,6 +206,7 @@ export function xor(opts: ToyOptions = {}): ToyData {
  * @example const { x, y } = gaussianQuantiles({ n: 300, classes: 3, seed: 0 });
  */
 export function gaussianQuantiles(opts: ToyOptions & { classes?: number; dim?: number } = {}): ToyData {
+  const g = start(opts, 'gaussianQuantiles', ['classes', 'dim']);
   const n = checkN(opts.n ?? 300, 'gaussianQuantiles'),
     std = checkNoise(opts.noise ?? 1, 'gaussianQuantiles');
   const k = opts.classes ?? 3,
@@ -205,7 +215,6 @@ export function gaussianQuantiles(opts: ToyOptions & { classes?: number; dim?: n
     throw new RangeError(`gaussianQuantiles: classes must be an integer in [2, n], got ${k}`);
   if (!Number.isInteger(dim) || dim < 1)
     throw new RangeError(`gaussianQuantiles: dim must be a positive integer, got ${dim}`);
-  const g = new Generator(opts.seed ?? 0);
   const pts = Array.from({ length: n }, () => Array.from({ length: dim }, () => std * g.normal()));
   const byRadius = pts.map((p, i) => [p.reduce((s, v) => s + v * v, 0), i] as const).sort((a, b) => a[0] - b[0]);
   const labels = new Array<number>(n);

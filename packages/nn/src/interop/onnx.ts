@@ -1,4 +1,4 @@
-import type { DType } from '@xent/core';
+import type { DType, Tensor } from '@xent/core';
 import { GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../layers/activations.js';
 import { Dropout, Flatten, Identity, MLP, Sequential } from '../layers/containers.js';
 import { Linear } from '../layers/linear.js';
@@ -91,6 +91,7 @@ class GraphBuilder {
   readonly nodes: NodeSpec[] = [];
   readonly initializers: ProtoWriter[] = [];
   private readonly counts = new Map<string, number>();
+  private readonly written = new Map<Tensor, string>();
   value: string;
 
   constructor(
@@ -118,8 +119,12 @@ class GraphBuilder {
     return this.node(scope, 'Constant', [], [['value', 'tensor', tensorProto('', dims, type, values)]]);
   }
 
-  initializer(name: string, dims: readonly number[], values: ArrayLike<number>): string {
-    this.initializers.push(tensorProto(name, dims, this.type, values));
+  /** The initializer of parameter `p`, named `name` (a parameter shared by two layers is written once, first name). */
+  initializer(name: string, p: Tensor): string {
+    const seen = this.written.get(p);
+    if (seen !== undefined) return seen;
+    this.written.set(p, name);
+    this.initializers.push(tensorProto(name, p.shape, this.type, p.data));
     return name;
   }
 
@@ -141,8 +146,8 @@ class GraphBuilder {
         r = this.shape.length;
       if (r === 0 || this.shape[r - 1] !== l.inFeatures)
         fail(`expects inputs with last dim ${l.inFeatures}, got shape ${shapeText(this.shape)}`);
-      const w = this.initializer(`${scope ? scope + '.' : ''}weight`, l.weight.shape, l.weight.data);
-      const b = l.bias && this.initializer(`${scope ? scope + '.' : ''}bias`, l.bias.shape, l.bias.data);
+      const w = this.initializer(`${scope ? scope + '.' : ''}weight`, l.weight);
+      const b = l.bias && this.initializer(`${scope ? scope + '.' : ''}bias`, l.bias);
       if (r === 2 && b) {
         this.value = this.node(
           scope,

@@ -227,7 +227,7 @@ export function readSafetensors(
 }
 
 /** The metadata key holding the architecture JSON (what buildModel reads). */
-export const ARCHITECTURE_KEY = 'xent.architecture';
+const ARCHITECTURE_KEY = 'xent.architecture';
 
 /**
  * The model's parameters as safetensors bytes, keyed by the PyTorch state-dict names ('0.weight'), with

@@ -1,5 +1,12 @@
 import { type Tensor, gelu, leakyRelu, logSoftmax, relu, sigmoid, softmax, tanh } from '@xent/core';
 import { Module } from '../module.js';
+import { quote } from '../validate.js';
+
+/** A dim argument: an integer (negative counts from the end). */
+function checkDim(dim: unknown, where: string): number {
+  if (!Number.isInteger(dim)) throw new TypeError(`${where}: dim must be an integer, got ${quote(dim)}`);
+  return dim as number;
+}
 
 /** max(x, 0). @example new ReLU().forward(tensor([-1, 2])); // [0, 2] */
 export class ReLU extends Module {
@@ -13,8 +20,12 @@ export class ReLU extends Module {
  * @example new LeakyReLU(0.1).forward(tensor([-1])); // [-0.1]
  */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  readonly negativeSlope: number;
+  constructor(negativeSlope = 0.01) {
     super();
+    if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope))
+      throw new RangeError(`LeakyReLU: negativeSlope must be a finite number, got ${quote(negativeSlope)}`);
+    this.negativeSlope = negativeSlope;
   }
   forward(x: Tensor): Tensor {
     return leakyRelu(x, this.negativeSlope);
@@ -50,8 +61,10 @@ export class GELU extends Module {
  * @example new Softmax().forward(tensor([0, 0])); // [0.5, 0.5]
  */
 export class Softmax extends Module {
-  constructor(readonly dim = -1) {
+  readonly dim: number;
+  constructor(dim = -1) {
     super();
+    this.dim = checkDim(dim, 'Softmax');
   }
   forward(x: Tensor): Tensor {
     return softmax(x, this.dim);
@@ -63,8 +76,10 @@ export class Softmax extends Module {
 
 /** Log-softmax along `dim` (default −1); pair it with NLLLoss. @example new LogSoftmax().forward(logits); */
 export class LogSoftmax extends Module {
-  constructor(readonly dim = -1) {
+  readonly dim: number;
+  constructor(dim = -1) {
     super();
+    this.dim = checkDim(dim, 'LogSoftmax');
   }
   forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);
@@ -92,7 +107,7 @@ export function activation(name: ActivationName): Module {
       return new GELU();
     default:
       throw new RangeError(
-        `activation: unknown activation ${JSON.stringify(name)}; expected relu, leakyRelu, tanh, sigmoid or gelu`,
+        `activation: unknown activation ${quote(name)}; expected relu, leakyRelu, tanh, sigmoid or gelu`,
       );
   }
 }

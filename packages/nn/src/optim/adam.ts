@@ -1,6 +1,9 @@
 import type { Tensor } from '@xent/core';
 import { kernels } from '@xent/core/extend';
+import { checkOptions, quote } from '../validate.js';
 import { Optimizer, checkNumber } from './optimizer.js';
+
+const ADAM_KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
 
 /** Adam's and AdamW's options, PyTorch's names in camelCase (lr 1e-3, betas [0.9, 0.999], eps 1e-8). */
 export interface AdamOptions {
@@ -26,19 +29,24 @@ export class Adam extends Optimizer {
   protected readonly decoupled: boolean = false;
 
   constructor(params: Iterable<Tensor>, opts: AdamOptions = {}, name = 'Adam', defaultDecay = 0) {
-    super(params, opts.lr ?? 1e-3, name, ['expAvg', 'expAvgSq', 'maxExpAvgSq']);
-    const betas = opts.betas ?? [0.9, 0.999];
-    if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`${name}: betas must be a pair of numbers`);
-    this.betas = [
-      checkNumber(betas[0], name, 'betas[0]', 0, 0.9999999999),
-      checkNumber(betas[1], name, 'betas[1]', 0, 0.9999999999),
-    ];
-    this.eps = checkNumber(opts.eps ?? 1e-8, name, 'eps', 0);
-    this.weightDecay = checkNumber(opts.weightDecay ?? defaultDecay, name, 'weightDecay', 0);
-    this.amsgrad = opts.amsgrad ?? false;
+    const o = checkOptions(opts, name, ADAM_KEYS);
+    super(params, o.lr ?? 1e-3, name, ['expAvg', 'expAvgSq', 'maxExpAvgSq']);
+    const h = {
+      lr: this.lr,
+      betas: o.betas ?? [0.9, 0.999],
+      eps: o.eps ?? 1e-8,
+      weightDecay: o.weightDecay ?? defaultDecay,
+      amsgrad: o.amsgrad ?? false,
+    };
+    this.checkHyper(h, name);
+    this.betas = [h.betas[0], h.betas[1]];
+    this.eps = h.eps;
+    this.weightDecay = h.weightDecay;
+    this.amsgrad = h.amsgrad;
   }
 
   step(): void {
+    this.checkStep();
     const { lr, eps, weightDecay: wd, amsgrad, decoupled } = this;
     const [b1, b2] = this.betas;
     for (let k = 0; k < this.params.length; k++) {
@@ -64,14 +72,28 @@ export class Adam extends Optimizer {
     return { lr: this.lr, betas: [...this.betas], eps: this.eps, weightDecay: this.weightDecay, amsgrad: this.amsgrad };
   }
 
+  protected checkHyper(h: Record<string, unknown>, where: string): void {
+    checkNumber(h.lr, where, 'lr', 0);
+    const betas = h.betas;
+    if (!Array.isArray(betas) || betas.length !== 2)
+      throw new TypeError(`${where}: betas must be a pair of numbers in [0, 1), got ${quote(betas)}`);
+    // PyTorch's rule, 0 ≤ β < 1: β = 1 would divide by 1 − βᵗ = 0.
+    for (const i of [0, 1])
+      if (checkNumber(betas[i], where, `betas[${i}]`, 0, 1) === 1)
+        throw new RangeError(`${where}: betas[${i}] must be below 1, got 1`);
+    checkNumber(h.eps, where, 'eps', 0);
+    checkNumber(h.weightDecay, where, 'weightDecay', 0);
+    if (typeof h.amsgrad !== 'boolean')
+      throw new TypeError(`${where}: amsgrad must be true or false, got ${quote(h.amsgrad)}`);
+  }
+
   protected setHyper(h: Record<string, unknown>): void {
-    const where = `${this.kind}.loadStateDict`;
-    this.lr = checkNumber(h.lr ?? this.lr, where, 'lr', 0);
-    this.eps = checkNumber(h.eps ?? this.eps, where, 'eps', 0);
-    this.weightDecay = checkNumber(h.weightDecay ?? this.weightDecay, where, 'weightDecay', 0);
-    if (Array.isArray(h.betas) && h.betas.length === 2)
-      this.betas = [checkNumber(h.betas[0], where, 'betas[0]', 0, 1), checkNumber(h.betas[1], where, 'betas[1]', 0, 1)];
-    if (typeof h.amsgrad === 'boolean') this.amsgrad = h.amsgrad;
+    const betas = h.betas as number[];
+    this.lr = h.lr as number;
+    this.betas = [betas[0]!, betas[1]!];
+    this.eps = h.eps as number;
+    this.weightDecay = h.weightDecay as number;
+    this.amsgrad = h.amsgrad as boolean;
   }
 }
 

@@ -1,4 +1,5 @@
-import type { Tensor } from '@xent/core';
+import { Tensor } from '@xent/core';
+import { quote } from '../validate.js';
 
 /**
  * Scales all gradients together, in place, so that their joint L2 norm is at most maxNorm
@@ -9,9 +10,22 @@ import type { Tensor } from '@xent/core';
  */
 export function clipGradNorm(parameters: Iterable<Tensor>, maxNorm: number, normType = 2): number {
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0))
-    throw new RangeError(`clipGradNorm: maxNorm must be a non-negative number, got ${String(maxNorm)}`);
-  if (!(normType > 0)) throw new RangeError(`clipGradNorm: normType must be positive (or Infinity), got ${normType}`);
-  const grads = [...parameters].filter((p) => p.grad).map((p) => p.grad!.data);
+    throw new RangeError(`clipGradNorm: maxNorm must be a non-negative number, got ${quote(maxNorm)}`);
+  if (typeof normType !== 'number' || !(normType > 0))
+    throw new RangeError(`clipGradNorm: normType must be positive (or Infinity), got ${quote(normType)}`);
+  if (parameters === null || typeof (parameters as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function')
+    throw new TypeError(`clipGradNorm: parameters must be an iterable of Tensors, got ${quote(parameters)}`);
+  const grads: (Float32Array | Float64Array)[] = [],
+    owners: Tensor[] = [];
+  let i = 0;
+  for (const p of parameters) {
+    if (!(p instanceof Tensor)) throw new TypeError(`clipGradNorm: parameter ${i} is ${quote(p)}, not a Tensor`);
+    if (p.grad) {
+      grads.push(p.grad.data);
+      owners.push(p.grad);
+    }
+    i++;
+  }
   let total = 0;
   if (normType === Infinity) {
     for (const g of grads)
@@ -24,6 +38,9 @@ export function clipGradNorm(parameters: Iterable<Tensor>, maxNorm: number, norm
     total = total ** (1 / normType);
   }
   const coef = maxNorm / (total + 1e-6);
-  if (coef < 1) for (const g of grads) for (let i = 0; i < g.length; i++) g[i] = g[i]! * coef;
+  if (coef < 1) {
+    for (const g of grads) for (let i = 0; i < g.length; i++) g[i] = g[i]! * coef;
+    for (const g of owners) g._bumpVersion();
+  }
   return total;
 }

@@ -1,4 +1,5 @@
 import { type Storage, Tensor } from '@xent/core';
+import { checkOptions, quote, shapeText } from '../validate.js';
 
 /** An optimizer's saved state: plain numbers and arrays, so it survives JSON. */
 export interface OptimizerState {
@@ -12,7 +13,7 @@ export interface OptimizerState {
  * Zeroed storage of the same kind (float32 or float64) as `like`.
  * @example bufferLike(p.data); // Float64Array of p.size zeros
  */
-export function bufferLike(like: Storage): Storage {
+function bufferLike(like: Storage): Storage {
   return like instanceof Float32Array ? new Float32Array(like.length) : new Float64Array(like.length);
 }
 
@@ -37,11 +38,14 @@ export abstract class Optimizer {
   protected buffers: Record<string, (Storage | null)[]> = Object.create(null) as Record<string, (Storage | null)[]>;
 
   constructor(params: Iterable<Tensor>, lr: number, name: string, bufferNames: readonly string[]) {
-    const list = [...params];
+    if (params === null || typeof (params as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function')
+      throw new TypeError(`${name}: params must be an iterable of Tensors (model.parameters()), got ${quote(params)}`);
+    const list: Tensor[] = [];
+    for (const p of params) {
+      if (!(p instanceof Tensor)) throw new TypeError(`${name}: parameter ${list.length} is ${quote(p)}, not a Tensor`);
+      list.push(p);
+    }
     if (list.length === 0) throw new RangeError(`${name}: got an empty parameter list`);
-    list.forEach((p, i) => {
-      if (!(p instanceof Tensor)) throw new TypeError(`${name}: parameter ${i} is not a Tensor`);
-    });
     if (new Set(list).size !== list.length) throw new RangeError(`${name}: a parameter appears more than once`);
     checkNumber(lr, name, 'lr', 0);
     this.params = list;
@@ -51,14 +55,45 @@ export abstract class Optimizer {
     for (const b of bufferNames) this.buffers[b] = list.map(() => null);
   }
 
-  /** Applies one update to every parameter that has a gradient. */
+  /** Applies one update to every parameter that has a gradient (after `checkStep()`). */
   abstract step(): void;
 
   /** Hyper-parameters, for the state dict. */
   protected abstract hyper(): Record<string, number | boolean | number[]>;
 
-  /** Sets the hyper-parameters back from a state dict. */
+  /**
+   * Checks a complete set of hyper-parameters with the constructor's rules (throws, naming `where`
+   * and the field). The constructor, loadStateDict and step all use it, so the three agree.
+   */
+  protected abstract checkHyper(h: Record<string, unknown>, where: string): void;
+
+  /** Sets the hyper-parameters (already checked by checkHyper). */
   protected abstract setHyper(h: Record<string, unknown>): void;
+
+  /**
+   * What step() checks before it changes anything: the hyper-parameters (a scheduler or the user may
+   * have set `lr` or `momentum` by hand) and every gradient, which must be a Tensor of its parameter's
+   * shape. Nothing is updated when one is wrong, and the error names the parameter. When all is well
+   * it bumps the version of each parameter step() is about to update in place.
+   */
+  protected checkStep(): void {
+    const where = `${this.kind}.step`;
+    this.checkHyper(this.hyper(), where);
+    for (let k = 0; k < this.params.length; k++) {
+      const p = this.params[k]!;
+      const g = p.grad as unknown;
+      if (g === null || g === undefined) continue;
+      if (!(g instanceof Tensor))
+        throw new TypeError(`${where}: parameter ${k} (shape ${shapeText(p.shape)}) has a .grad that is ${quote(g)}`);
+      if (g.size !== p.size || g.ndim !== p.ndim || g.shape.some((d, i) => d !== p.shape[i]))
+        throw new RangeError(
+          `${where}: parameter ${k} has shape ${shapeText(p.shape)} but its .grad has shape ${shapeText(g.shape)}`,
+        );
+    }
+    // Everything is valid, so step() will update every parameter that has a gradient: count that
+    // in-place update now (version counters), so a graph made before the step refuses to backward.
+    for (const p of this.params) if (p.grad) p._bumpVersion();
+  }
 
   /**
    * Clears the gradients of the parameters: sets them to null (`setToNone`, the default, as PyTorch 2),
@@ -67,6 +102,7 @@ export abstract class Optimizer {
    * @example opt.zeroGrad({ setToNone: false });
    */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
+    checkOptions(options, `${this.kind}.zeroGrad`, ['setToNone']);
     for (const p of this.params) p.zeroGrad(options);
   }
 
@@ -92,33 +128,68 @@ export abstract class Optimizer {
     };
   }
 
-  /** Restores a state dict made by the same kind of optimizer over parameters of the same sizes. */
+  /**
+   * Restores a state dict made by the same kind of optimizer over parameters of the same sizes. All
+   * or nothing: every field is checked first (hyper-parameters with the constructor's rules, unknown
+   * ones rejected), then everything is applied.
+   */
   loadStateDict(sd: OptimizerState): void {
     const where = `${this.kind}.loadStateDict`;
     if (sd === null || typeof sd !== 'object' || !Array.isArray(sd.state))
-      throw new TypeError(`${where}: expected an object with type, hyper and state`);
+      throw new TypeError(`${where}: expected an object with type, hyper and state, got ${quote(sd)}`);
     if (sd.type !== this.kind)
-      throw new TypeError(`${where}: the state was saved by ${String(sd.type)}, not ${this.kind}`);
+      throw new TypeError(`${where}: the state was saved by ${quote(sd.type)}, not ${this.kind}`);
     if (sd.state.length !== this.params.length)
       throw new RangeError(
         `${where}: the state has ${sd.state.length} parameters but this optimizer has ${this.params.length}`,
       );
-    sd.state.forEach((s, i) => {
-      if (!Number.isInteger(s?.step) || s.step < 0)
-        throw new TypeError(`${where}: parameter ${i}: step must be a non-negative integer`);
-      for (const name of Object.keys(this.buffers)) {
-        const b = s.buffers?.[name];
+    const given = sd.hyper ?? {};
+    if (given === null || typeof given !== 'object' || Array.isArray(given))
+      throw new TypeError(`${where}: hyper must be an object, got ${quote(given)}`);
+    const hyper: Record<string, unknown> = this.hyper();
+    const known = Object.keys(hyper);
+    for (const k of Object.keys(given)) {
+      if (!known.includes(k))
+        throw new TypeError(`${where}: unknown hyper-parameter ${quote(k)}; expected ${known.join(', ')}`);
+      hyper[k] = (given as Record<string, unknown>)[k];
+    }
+    this.checkHyper(hyper, where);
+    const names = Object.keys(this.buffers);
+    for (let i = 0; i < sd.state.length; i++) {
+      const s = sd.state[i] as unknown as { step?: unknown; buffers?: unknown } | null;
+      if (s === null || typeof s !== 'object')
+        throw new TypeError(`${where}: parameter ${i}: expected { step, buffers }, got ${quote(s)}`);
+      if (!Number.isInteger(s.step) || (s.step as number) < 0)
+        throw new TypeError(`${where}: parameter ${i}: step must be a non-negative integer, got ${quote(s.step)}`);
+      const bufs = s.buffers;
+      if (bufs !== undefined && (bufs === null || typeof bufs !== 'object' || Array.isArray(bufs)))
+        throw new TypeError(`${where}: parameter ${i}: buffers must be an object, got ${quote(bufs)}`);
+      for (const name of Object.keys(bufs ?? {}))
+        if (!names.includes(name))
+          throw new TypeError(`${where}: parameter ${i}: unknown buffer ${quote(name)}; expected ${names.join(', ')}`);
+      for (const name of names) {
+        const b = (bufs as Record<string, unknown> | undefined)?.[name];
         if (b === null || b === undefined) continue;
         if (!Array.isArray(b) || b.length !== this.params[i]!.size)
           throw new RangeError(`${where}: parameter ${i}: buffer ${name} must hold ${this.params[i]!.size} numbers`);
-        if (!b.every((v) => typeof v === 'number' && Number.isFinite(v)))
-          throw new TypeError(`${where}: parameter ${i}: buffer ${name} holds a non-finite or non-numeric value`);
+        for (let j = 0; j < b.length; j++) {
+          const v: unknown = b[j];
+          if (typeof v !== 'number' || !Number.isFinite(v))
+            throw new TypeError(
+              `${where}: parameter ${i}: buffer ${name} holds ${quote(v)} at ${j}; expected finite numbers`,
+            );
+          if (this.params[i]!.data instanceof Float32Array && !Number.isFinite(Math.fround(v)))
+            throw new RangeError(
+              `${where}: parameter ${i}: buffer ${name} holds ${v} at ${j}, which overflows float32`,
+            );
+        }
       }
-    });
-    this.setHyper(sd.hyper ?? {});
+    }
+    // Everything is valid: apply it all.
+    this.setHyper(hyper);
     sd.state.forEach((s, i) => {
       this.steps[i] = s.step;
-      for (const name of Object.keys(this.buffers)) {
+      for (const name of names) {
         const b = s.buffers?.[name];
         if (b === null || b === undefined) this.buffers[name]![i] = null;
         else {
@@ -137,7 +208,7 @@ export abstract class Optimizer {
  */
 export function checkNumber(v: unknown, where: string, name: string, min: number, max = Infinity): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    throw new RangeError(`${where}: ${name} must be a finite number in [${min}, ${max}], got ${String(v)}`);
+    throw new RangeError(`${where}: ${name} must be a finite number in [${min}, ${max}], got ${quote(v)}`);
   }
   return v;
 }

@@ -1,6 +1,7 @@
 import { Adam } from './adam.js';
 import { type Optimizer, checkNumber } from './optimizer.js';
 import { SGD } from './sgd.js';
+import { checkBoolean, checkOptions, quote } from '../validate.js';
 
 /**
  * The base of the learning-rate schedulers, with PyTorch's protocol: construction sets the epoch-0
@@ -73,8 +74,9 @@ export class StepLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: Optimizer, opts: { stepSize: number; gamma?: number }) {
     super(optimizer);
+    checkOptions(opts, 'StepLR', ['stepSize', 'gamma']);
     if (!Number.isInteger(opts?.stepSize) || opts.stepSize < 1)
-      throw new RangeError(`StepLR: stepSize must be a positive integer, got ${String(opts?.stepSize)}`);
+      throw new RangeError(`StepLR: stepSize must be a positive integer, got ${quote(opts?.stepSize)}`);
     this.stepSize = opts.stepSize;
     this.gamma = checkNumber(opts.gamma ?? 0.1, 'StepLR', 'gamma', 0);
     this.start();
@@ -90,6 +92,7 @@ export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: Optimizer, opts: { gamma: number }) {
     super(optimizer);
+    checkOptions(opts, 'ExponentialLR', ['gamma']);
     this.gamma = checkNumber(opts?.gamma, 'ExponentialLR', 'gamma', 0);
     this.start();
   }
@@ -108,8 +111,9 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly etaMin: number;
   constructor(optimizer: Optimizer, opts: { tMax: number; etaMin?: number }) {
     super(optimizer);
+    checkOptions(opts, 'CosineAnnealingLR', ['tMax', 'etaMin']);
     if (!Number.isInteger(opts?.tMax) || opts.tMax < 1)
-      throw new RangeError(`CosineAnnealingLR: tMax must be a positive integer, got ${String(opts?.tMax)}`);
+      throw new RangeError(`CosineAnnealingLR: tMax must be a positive integer, got ${quote(opts?.tMax)}`);
     this.tMax = opts.tMax;
     this.etaMin = checkNumber(opts.etaMin ?? 0, 'CosineAnnealingLR', 'etaMin', 0);
     this.start();
@@ -136,11 +140,12 @@ export class LinearLR extends LRScheduler {
   readonly totalIters: number;
   constructor(optimizer: Optimizer, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
     super(optimizer);
+    checkOptions(opts, 'LinearLR', ['startFactor', 'endFactor', 'totalIters']);
     this.startFactor = checkNumber(opts.startFactor ?? 1 / 3, 'LinearLR', 'startFactor', Number.MIN_VALUE, 1);
     this.endFactor = checkNumber(opts.endFactor ?? 1, 'LinearLR', 'endFactor', 0, 1);
     const T = opts.totalIters ?? 5;
     if (!Number.isInteger(T) || T < 1)
-      throw new RangeError(`LinearLR: totalIters must be a positive integer, got ${T}`);
+      throw new RangeError(`LinearLR: totalIters must be a positive integer, got ${quote(T)}`);
     this.totalIters = T;
     this.start();
   }
@@ -177,6 +182,21 @@ export interface OneCycleOptions {
   threePhase?: boolean;
 }
 
+const ONE_CYCLE_KEYS = [
+  'maxLr',
+  'totalSteps',
+  'epochs',
+  'stepsPerEpoch',
+  'pctStart',
+  'annealStrategy',
+  'cycleMomentum',
+  'baseMomentum',
+  'maxMomentum',
+  'divFactor',
+  'finalDivFactor',
+  'threePhase',
+] as const;
+
 interface Phase {
   end: number;
   startLr: number;
@@ -200,24 +220,36 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, opts: OneCycleOptions) {
     super(optimizer);
-    const o = opts ?? ({} as OneCycleOptions);
+    if (opts === undefined || opts === null)
+      throw new TypeError('OneCycleLR: expected options { maxLr, totalSteps, … }');
+    const o = checkOptions(opts, 'OneCycleLR', ONE_CYCLE_KEYS);
     const maxLr = checkNumber(o.maxLr, 'OneCycleLR', 'maxLr', 0);
     const total =
       o.totalSteps ?? (o.epochs !== undefined && o.stepsPerEpoch !== undefined ? o.epochs * o.stepsPerEpoch : NaN);
     if (!Number.isInteger(total) || total < 1)
-      throw new RangeError('OneCycleLR: give totalSteps, or epochs and stepsPerEpoch, as positive integers');
+      throw new RangeError(
+        `OneCycleLR: give totalSteps, or epochs and stepsPerEpoch, as positive integers (got totalSteps ${quote(o.totalSteps)}, epochs ${quote(o.epochs)}, stepsPerEpoch ${quote(o.stepsPerEpoch)})`,
+      );
     this.totalSteps = total;
     const pct = checkNumber(o.pctStart ?? 0.3, 'OneCycleLR', 'pctStart', 0, 1);
     const strategy = o.annealStrategy ?? 'cos';
     if (strategy !== 'cos' && strategy !== 'linear')
-      throw new RangeError(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${JSON.stringify(strategy)}`);
+      throw new RangeError(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${quote(strategy)}`);
     this.anneal =
       strategy === 'cos' ? (a, b, p) => b + ((a - b) / 2) * (Math.cos(Math.PI * p) + 1) : (a, b, p) => (b - a) * p + a;
     const initial = maxLr / checkNumber(o.divFactor ?? 25, 'OneCycleLR', 'divFactor', Number.MIN_VALUE);
     const minLr = initial / checkNumber(o.finalDivFactor ?? 1e4, 'OneCycleLR', 'finalDivFactor', Number.MIN_VALUE);
-    const base = o.baseMomentum ?? 0.85,
-      top = o.maxMomentum ?? 0.95;
-    this.phases = o.threePhase
+    this.cycleMomentum = checkBoolean(o.cycleMomentum, 'OneCycleLR', 'cycleMomentum', true);
+    const threePhase = checkBoolean(o.threePhase, 'OneCycleLR', 'threePhase', false);
+    // The momenta become SGD's momentum or Adam's β₁ (PyTorch checks neither): finite, in [0, 1).
+    const momentum = (k: 'baseMomentum' | 'maxMomentum', fallback: number): number => {
+      const v = checkNumber(o[k] ?? fallback, 'OneCycleLR', k, 0, 1);
+      if (v === 1) throw new RangeError(`OneCycleLR: ${k} must be below 1, got 1`);
+      return v;
+    };
+    const base = momentum('baseMomentum', 0.85),
+      top = momentum('maxMomentum', 0.95);
+    this.phases = threePhase
       ? [
           { end: pct * total - 1, startLr: initial, endLr: maxLr, startMom: top, endMom: base },
           { end: 2 * pct * total - 2, startLr: maxLr, endLr: initial, startMom: base, endMom: top },
@@ -227,7 +259,6 @@ export class OneCycleLR extends LRScheduler {
           { end: pct * total - 1, startLr: initial, endLr: maxLr, startMom: top, endMom: base },
           { end: total - 1, startLr: maxLr, endLr: minLr, startMom: base, endMom: top },
         ];
-    this.cycleMomentum = o.cycleMomentum ?? true;
     if (this.cycleMomentum && !(optimizer instanceof SGD || optimizer instanceof Adam)) {
       throw new TypeError(
         'OneCycleLR: cycleMomentum needs an optimizer with momentum (SGD) or betas (Adam, AdamW); pass cycleMomentum: false',

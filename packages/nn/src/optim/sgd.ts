@@ -1,6 +1,9 @@
 import type { Tensor } from '@xent/core';
 import { kernels } from '@xent/core/extend';
+import { checkOptions, quote } from '../validate.js';
 import { Optimizer, checkNumber } from './optimizer.js';
+
+const SGD_KEYS = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'] as const;
 
 /** SGD's options, PyTorch's names in camelCase (all 0 / false by default, lr 1e-3). */
 export interface SGDOptions {
@@ -23,16 +26,24 @@ export class SGD extends Optimizer {
   weightDecay: number;
 
   constructor(params: Iterable<Tensor>, opts: SGDOptions = {}) {
-    super(params, opts.lr ?? 1e-3, 'SGD', ['momentumBuffer']);
-    this.momentum = checkNumber(opts.momentum ?? 0, 'SGD', 'momentum', 0);
-    this.dampening = checkNumber(opts.dampening ?? 0, 'SGD', 'dampening', 0);
-    this.nesterov = opts.nesterov ?? false;
-    this.weightDecay = checkNumber(opts.weightDecay ?? 0, 'SGD', 'weightDecay', 0);
-    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0))
-      throw new RangeError('SGD: nesterov momentum requires momentum > 0 and dampening 0');
+    const o = checkOptions(opts, 'SGD', SGD_KEYS);
+    super(params, o.lr ?? 1e-3, 'SGD', ['momentumBuffer']);
+    const h = {
+      lr: this.lr,
+      momentum: o.momentum ?? 0,
+      dampening: o.dampening ?? 0,
+      nesterov: o.nesterov ?? false,
+      weightDecay: o.weightDecay ?? 0,
+    };
+    this.checkHyper(h, 'SGD');
+    this.momentum = h.momentum;
+    this.dampening = h.dampening;
+    this.nesterov = h.nesterov;
+    this.weightDecay = h.weightDecay;
   }
 
   step(): void {
+    this.checkStep();
     const { lr, momentum: mu, dampening, nesterov, weightDecay: wd } = this;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k]!;
@@ -57,11 +68,22 @@ export class SGD extends Optimizer {
     };
   }
 
+  protected checkHyper(h: Record<string, unknown>, where: string): void {
+    checkNumber(h.lr, where, 'lr', 0);
+    checkNumber(h.momentum, where, 'momentum', 0);
+    checkNumber(h.dampening, where, 'dampening', 0);
+    checkNumber(h.weightDecay, where, 'weightDecay', 0);
+    if (typeof h.nesterov !== 'boolean')
+      throw new TypeError(`${where}: nesterov must be true or false, got ${quote(h.nesterov)}`);
+    if (h.nesterov && ((h.momentum as number) <= 0 || h.dampening !== 0))
+      throw new RangeError(`${where}: nesterov momentum requires momentum > 0 and dampening 0`);
+  }
+
   protected setHyper(h: Record<string, unknown>): void {
-    this.lr = checkNumber(h.lr ?? this.lr, 'SGD.loadStateDict', 'lr', 0);
-    this.momentum = checkNumber(h.momentum ?? this.momentum, 'SGD.loadStateDict', 'momentum', 0);
-    this.dampening = checkNumber(h.dampening ?? this.dampening, 'SGD.loadStateDict', 'dampening', 0);
-    this.weightDecay = checkNumber(h.weightDecay ?? this.weightDecay, 'SGD.loadStateDict', 'weightDecay', 0);
-    if (typeof h.nesterov === 'boolean') this.nesterov = h.nesterov;
+    this.lr = h.lr as number;
+    this.momentum = h.momentum as number;
+    this.dampening = h.dampening as number;
+    this.weightDecay = h.weightDecay as number;
+    this.nesterov = h.nesterov as boolean;
   }
 }

@@ -1,5 +1,6 @@
 import type { Module, StateDict } from '../module.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { checkBoolean, checkOptions, quote } from '../validate.js';
 
 /** Per-epoch numbers: loss and metrics, validation ones prefixed 'val' (valLoss, valAccuracy), and lr. */
 export type EpochLogs = Record<string, number>;
@@ -55,17 +56,22 @@ export class EarlyStopping implements Callback {
   private bestState: StateDict | null = null;
 
   constructor(opts: EarlyStoppingOptions = {}) {
+    checkOptions(opts, 'EarlyStopping', ['monitor', 'patience', 'minDelta', 'mode', 'restoreBestWeights']);
     this.patience = opts.patience ?? 5;
     if (!Number.isInteger(this.patience) || this.patience < 0)
-      throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${this.patience}`);
+      throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${quote(this.patience)}`);
     this.minDelta = Math.abs(opts.minDelta ?? 0);
     if (!Number.isFinite(this.minDelta))
-      throw new RangeError(`EarlyStopping: minDelta must be a finite number, got ${String(opts.minDelta)}`);
-    this.restoreBestWeights = opts.restoreBestWeights ?? true;
+      throw new RangeError(`EarlyStopping: minDelta must be a finite number, got ${quote(opts.minDelta)}`);
+    this.restoreBestWeights = checkBoolean(opts.restoreBestWeights, 'EarlyStopping', 'restoreBestWeights', true);
+    if (opts.monitor !== undefined && typeof opts.monitor !== 'string')
+      throw new TypeError(
+        `EarlyStopping: monitor must be the name of a log such as 'valLoss', got ${quote(opts.monitor)}`,
+      );
     this.monitorOpt = opts.monitor;
     this.modeOpt = opts.mode ?? 'auto';
     if (!['min', 'max', 'auto'].includes(this.modeOpt))
-      throw new RangeError(`EarlyStopping: mode must be 'min', 'max' or 'auto', got ${JSON.stringify(this.modeOpt)}`);
+      throw new RangeError(`EarlyStopping: mode must be 'min', 'max' or 'auto', got ${quote(this.modeOpt)}`);
   }
 
   onTrainBegin(): void {

@@ -1,4 +1,4 @@
-import { Generator, Tensor, cat, defaultGenerator, noGrad } from '@xent/core';
+import { Tensor, cat, defaultGenerator, noGrad } from '@xent/core';
 import { formatShape } from '@xent/core/extend';
 import { DataLoader, type Dataset, TensorDataset } from '../data/dataset.js';
 import { toLabels } from '../metrics.js';
@@ -8,6 +8,24 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { LRScheduler } from '../optim/schedulers.js';
 import type { Callback, EpochLogs, TrainContext } from './callbacks.js';
 import { type OutputSink, ProgressReporter, defaultSink } from './progress.js';
+import { checkBoolean, checkOptions, checkSeed, checkTensor, quote } from '../validate.js';
+
+const FIT_KEYS = [
+  'data',
+  'valData',
+  'loss',
+  'optimizer',
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'seed',
+  'scheduler',
+  'metrics',
+  'callbacks',
+  'clipGradNorm',
+  'verbose',
+  'output',
+] as const;
 
 /** Training or evaluation data: a dataset, a loader, { x, y } or [x, y]. */
 export type Data = Dataset | DataLoader | { x: Tensor; y: Tensor } | readonly [Tensor, Tensor];
@@ -32,7 +50,11 @@ export interface FitOptions {
   batchSize?: number;
   /** Reshuffle every epoch (default true; ignored for a DataLoader). */
   shuffle?: boolean;
-  /** Seed of the shuffling stream; the default generator (manualSeed) when omitted. */
+  /**
+   * Seed of every random draw made during fit (shuffling, Dropout, anything drawing from the default
+   * generator): the default generator is reseeded for the run and put back as it was after. Omitted:
+   * the default generator (manualSeed) as it stands.
+   */
   seed?: number;
   scheduler?: LRScheduler;
   metrics?: Metric[];
@@ -55,11 +77,12 @@ export interface History {
 
 function toDataset(d: Data, where: string): Dataset | DataLoader {
   if (d instanceof DataLoader || d instanceof TensorDataset) return d;
-  if (Array.isArray(d) && d.length === 2) return new TensorDataset(d[0] as Tensor, d[1] as Tensor);
+  if (Array.isArray(d) && d.length === 2 && d[0] instanceof Tensor && d[1] instanceof Tensor)
+    return new TensorDataset(d[0], d[1]);
   const o = d as { x?: unknown; y?: unknown; get?: unknown; length?: unknown };
   if (o && o.x instanceof Tensor && o.y instanceof Tensor) return new TensorDataset(o.x, o.y);
   if (o && typeof o.get === 'function' && typeof o.length === 'number') return d as Dataset;
-  throw new TypeError(`${where}: data must be a Dataset, a DataLoader, { x, y } or [x, y] of Tensors`);
+  throw new TypeError(`${where}: data must be a Dataset, a DataLoader, { x, y } or [x, y] of Tensors, got ${quote(d)}`);
 }
 
 /** Samples in a dataset or behind a loader (a loader's own length counts batches). */
@@ -69,7 +92,7 @@ function samples(d: Dataset | DataLoader): number {
 
 function checkBatchSize(bs: unknown, where: string): number {
   if (!Number.isInteger(bs) || (bs as number) < 1)
-    throw new RangeError(`${where}: batchSize must be a positive integer, got ${String(bs)}`);
+    throw new RangeError(`${where}: batchSize must be a positive integer, got ${quote(bs)}`);
   return bs as number;
 }
 
@@ -119,10 +142,10 @@ class Meter {
 
 function checkMetrics(metrics: Metric[], where: string): Metric[] {
   if (!Array.isArray(metrics))
-    throw new TypeError(`${where}: metrics must be an array, such as ['accuracy'], got ${JSON.stringify(metrics)}`);
+    throw new TypeError(`${where}: metrics must be an array, such as ['accuracy'], got ${quote(metrics)}`);
   for (const m of metrics) {
     if (m !== 'accuracy' && !(m && typeof m.name === 'string' && typeof m.fn === 'function')) {
-      throw new TypeError(`${where}: a metric must be 'accuracy' or { name, fn }, got ${JSON.stringify(m)}`);
+      throw new TypeError(`${where}: a metric must be 'accuracy' or { name, fn }, got ${quote(m)}`);
     }
   }
   return metrics;
@@ -145,9 +168,10 @@ export function fit(model: Module, opts: FitOptions): History {
   if (!(model instanceof Module)) throw new TypeError('fit: model must be a Module');
   if (!opts || typeof opts !== 'object')
     throw new TypeError('fit: expected an options object { data, loss, optimizer, epochs, … }');
+  checkOptions(opts, 'fit', FIT_KEYS);
   const { loss, optimizer, epochs, scheduler } = opts;
   if (!Number.isInteger(epochs) || epochs < 1)
-    throw new RangeError(`fit: epochs must be a positive integer, got ${String(epochs)}`);
+    throw new RangeError(`fit: epochs must be a positive integer, got ${quote(epochs)}`);
   if (!(loss instanceof Module) && typeof loss !== 'function')
     throw new TypeError('fit: loss must be a loss module or a function (output, target) => Tensor');
   if (!optimizer || typeof optimizer.step !== 'function')
@@ -156,15 +180,15 @@ export function fit(model: Module, opts: FitOptions): History {
   const ds = toDataset(opts.data, 'fit');
   if (samples(ds) === 0) throw new RangeError('fit: data has no samples');
   if (opts.batchSize !== undefined) checkBatchSize(opts.batchSize, 'fit');
-  const generator = opts.seed !== undefined ? new Generator(opts.seed) : defaultGenerator();
+  const seed = opts.seed === undefined ? undefined : checkSeed(opts.seed, 'fit');
+  const shuffle = checkBoolean(opts.shuffle, 'fit', 'shuffle', true);
+  if (opts.clipGradNorm !== undefined && (typeof opts.clipGradNorm !== 'number' || !(opts.clipGradNorm >= 0)))
+    throw new RangeError(`fit: clipGradNorm must be a non-negative number, got ${quote(opts.clipGradNorm)}`);
+  // No generator of its own: the loader shuffles with the default generator, which a seed reseeds.
   const loader =
     ds instanceof DataLoader
       ? ds
-      : new DataLoader(ds, {
-          batchSize: Math.min(opts.batchSize ?? 32, ds.length),
-          shuffle: opts.shuffle ?? true,
-          generator,
-        });
+      : new DataLoader(ds, { batchSize: Math.min(opts.batchSize ?? 32, ds.length), shuffle });
   if (loader.length === 0)
     throw new RangeError(
       `fit: the DataLoader gives no batches (${samples(ds)} samples, batchSize ${loader.batchSize}, dropLast)`,
@@ -188,6 +212,15 @@ export function fit(model: Module, opts: FitOptions): History {
   );
   const history: History = { epochs: 0, train: {}, val: {}, lr: [] };
   const params = model.parameters(); // once: the tree does not change while training
+  // Every batch through the model and the loss once, before the first update: bad data fails now,
+  // naming the batch, rather than after some updates were applied.
+  checkData(model, loader, loss, metrics, threshold, 'data');
+  if (val) checkData(model, val, loss, metrics, threshold, 'valData');
+  // With a seed, every draw during the run (shuffling, Dropout, …) comes from the default generator
+  // reseeded; its state is put back after, so fit neither reads nor moves the caller's stream.
+  const global = defaultGenerator();
+  const saved = seed === undefined ? null : global.getState();
+  if (seed !== undefined) global.manualSeed(seed);
   const push = (rec: Record<string, number[]>, logs: Record<string, number>): void => {
     for (const [k, v] of Object.entries(logs)) (rec[k] ??= []).push(v);
   };
@@ -201,23 +234,27 @@ export function fit(model: Module, opts: FitOptions): History {
       const meter = new Meter(metrics, threshold);
       let b = 0;
       for (const [xb, yb] of loader) {
-        optimizer.zeroGrad();
-        const out = model.forward(xb);
-        const l = callLoss(loss, out, yb);
-        if (l.size !== 1)
-          throw new RangeError(`fit: the loss must be a one-element tensor, got shape ${formatShape(l.shape)}`);
-        const value = l.data[0]!;
-        if (!Number.isFinite(value))
-          throw new Error(
-            `fit: the loss became ${value} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate or check the data`,
-          );
-        l.backward();
-        if (opts.clipGradNorm !== undefined) clipGradNorm(params, opts.clipGradNorm);
-        optimizer.step();
-        if (scheduler?.interval === 'batch') scheduler.step();
-        const now = meter.add(value, out, yb);
-        for (const cb of callbacks) cb.onBatchEnd?.(b, now, ctx);
-        progress.batch(epoch, b, xb.shape[0] ?? 1, meter); // shows running means over the epoch so far
+        try {
+          optimizer.zeroGrad();
+          const out = model.forward(xb);
+          const l = callLoss(loss, out, yb);
+          if (l.size !== 1)
+            throw new RangeError(`fit: the loss must be a one-element tensor, got shape ${formatShape(l.shape)}`);
+          const value = l.data[0]!;
+          if (!Number.isFinite(value))
+            throw new Error(
+              `fit: the loss became ${value} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate or check the data`,
+            );
+          l.backward();
+          if (opts.clipGradNorm !== undefined) clipGradNorm(params, opts.clipGradNorm);
+          optimizer.step();
+          if (scheduler?.interval === 'batch') scheduler.step();
+          const now = meter.add(value, out, yb);
+          for (const cb of callbacks) cb.onBatchEnd?.(b, now, ctx);
+          progress.batch(epoch, b, xb.shape[0] ?? 1, meter); // shows running means over the epoch so far
+        } catch (e) {
+          throw within(e, `fit: at epoch ${epoch + 1}, batch ${b + 1}`);
+        }
         b++;
       }
       if (scheduler && scheduler.interval !== 'batch') scheduler.step();
@@ -234,9 +271,69 @@ export function fit(model: Module, opts: FitOptions): History {
   } finally {
     progress.end();
     model.train();
+    if (saved) global.setState(saved);
   }
   for (const cb of callbacks) cb.onTrainEnd?.(ctx);
   return history;
+}
+
+/**
+ * An error re-thrown with where it happened in front (same class, the original as its cause); one
+ * already naming fit (it says where itself) passes unchanged.
+ */
+function within(e: unknown, where: string): unknown {
+  if (!(e instanceof Error) || e.message.startsWith('fit: ')) return e;
+  const Ctor = (e.constructor as new (message: string, options?: ErrorOptions) => Error) ?? Error;
+  try {
+    return new Ctor(`${where}: ${e.message}`, { cause: e });
+  } catch {
+    return new Error(`${where}: ${e.message}`, { cause: e });
+  }
+}
+
+/**
+ * Runs every batch of `data` through the model and the loss (and the metrics) once, in eval mode
+ * and without a graph, so that bad data (a label out of range, a NaN input, a shape the model or loss
+ * rejects) fails before training changes anything. The error names the batch and its samples.
+ */
+function checkData(
+  model: Module,
+  data: Dataset | DataLoader,
+  loss: Loss,
+  metrics: Metric[],
+  threshold: number | undefined,
+  name: 'data' | 'valData',
+): void {
+  const ds = data instanceof DataLoader ? data.dataset : data;
+  const bs = data instanceof DataLoader ? data.batchSize : Math.max(ds.length, 1);
+  const loader = new DataLoader(ds, { batchSize: bs, dropLast: data instanceof DataLoader && data.dropLast });
+  const meter = new Meter(metrics, threshold);
+  const was = model.training;
+  model.eval();
+  let b = 0;
+  try {
+    noGrad(() => {
+      for (const [xb, yb] of loader) {
+        try {
+          const out = model.forward(xb);
+          const l = callLoss(loss, out, yb);
+          if (!(l instanceof Tensor) || l.size !== 1)
+            throw new RangeError(`the loss must be a one-element tensor, got ${quote(l)}`);
+          const value = l.data[0]!;
+          if (!Number.isFinite(value))
+            throw new RangeError(`the loss is ${value}; check the data for NaN or ±Infinity`);
+          meter.add(value, out, yb);
+        } catch (e) {
+          const first = b * bs,
+            last = Math.min(first + bs, ds.length) - 1;
+          throw within(e, `fit: ${name}, batch ${b + 1} (samples ${first}–${last}), checked before training`);
+        }
+        b++;
+      }
+    });
+  } finally {
+    model.train(was);
+  }
 }
 
 /** valLoss → loss, valAccuracy → accuracy. */
@@ -291,6 +388,8 @@ export function evaluate(
   data: Data,
   opts: { loss?: Loss; metrics?: Metric[]; batchSize?: number; threshold?: number } = {},
 ): Record<string, number> {
+  if (!(model instanceof Module)) throw new TypeError(`evaluate: model must be a Module, got ${quote(model)}`);
+  checkOptions(opts, 'evaluate', ['loss', 'metrics', 'batchSize', 'threshold']);
   const metrics = checkMetrics(opts.metrics ?? ['accuracy'], 'evaluate');
   const ds = toDataset(data, 'evaluate');
   if (samples(ds) === 0) throw new RangeError('evaluate: data has no samples');
@@ -305,7 +404,9 @@ export function evaluate(
  * @example const logits = predict(model, xTest); const labels = toLabels(logits);
  */
 export function predict(model: Module, x: Tensor, opts: { batchSize?: number } = {}): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError('predict: x must be a Tensor');
+  if (!(model instanceof Module)) throw new TypeError(`predict: model must be a Module, got ${quote(model)}`);
+  checkTensor(x, 'predict', 'x');
+  checkOptions(opts, 'predict', ['batchSize']);
   if (opts.batchSize !== undefined) checkBatchSize(opts.batchSize, 'predict');
   const was = model.training;
   model.eval();

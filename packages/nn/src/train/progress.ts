@@ -19,7 +19,7 @@ export function defaultSink(): OutputSink | null {
 }
 
 /** Milliseconds from a monotonic clock where there is one. @example const t0 = now(); */
-export function now(): number {
+function now(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
   return perf ? perf.now() : Date.now();
 }
@@ -33,7 +33,7 @@ function short(n: number): string {
 }
 
 /** Seconds as '42s', '3m05s', '1h02m'. @example duration(185); // '3m05s' */
-export function duration(seconds: number): string {
+function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '-';
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s}s`;
@@ -45,7 +45,7 @@ export function duration(seconds: number): string {
  * Formats a metric value: accuracy-like values in [0, 1] as percentages, others with 4 decimals.
  * @example formatValue('accuracy', 0.9731); // '97.3%'
  */
-export function formatValue(name: string, v: number): string {
+function formatValue(name: string, v: number): string {
   return /accuracy/i.test(name) && v >= 0 && v <= 1 ? `${(100 * v).toFixed(1)}%` : v.toFixed(4);
 }
 

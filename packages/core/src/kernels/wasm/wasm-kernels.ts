@@ -1,7 +1,7 @@
 import type { Storage } from '../../dtype.js';
 import { fastKernels } from '../fast.js';
 import type { BinaryOp, CrossEntropyTarget, Kernels, UnaryOp } from '../types.js';
-import { arena, wasm, type WasmExports } from './instance.js';
+import { type WasmExports, arena, wasm } from './instance.js';
 
 /*
  * The WebAssembly SIMD kernel set: matmul, the elementwise maps and broadcasts the ops produce, the bias
