@@ -195,7 +195,8 @@ const crossEntropyBackward: Kernels['crossEntropyBackward'] = (probs, outer, c, 
   if (!w) return fastKernels.crossEntropyBackward(probs, outer, c, inner, t, scale, out);
   const pp = arena.put(probs),
     pi = arena.put(t.index!),
-    ps = arena.put(scale);
+    // The module reads the scale as float64 (one per row); the contract lets it be float32 storage.
+    ps = arena.put(scale instanceof Float64Array ? scale : Float64Array.from(scale));
   (f32(out) ? w.crossEntropyBackward32 : w.crossEntropyBackward64)(pp, outer, c, pi, ps, pp);
   arena.get(pp, out);
 };
