@@ -40,3 +40,31 @@ export async function evaluateInChromium(script: string, program: string): Promi
     await browser.close();
   }
 }
+
+/**
+ * Runs `program` (the body of a function of `X`, the main entries of @xent/core and @xent/nn) in headless
+ * Chromium on their browser bundle and in Node on the sources; returns both results.
+ */
+export async function inBrowserAndNode(
+  program: string,
+): Promise<{ inBrowser: Record<string, unknown>; inNode: Record<string, unknown> }> {
+  const { build } = await import('esbuild');
+  const iife = await build({
+    stdin: {
+      contents: "export * from '@xent/core'; export * from '@xent/nn';",
+      resolveDir: new URL('..', import.meta.url).pathname,
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: 'X',
+    platform: 'browser',
+    conditions: ['source'],
+    logLevel: 'silent',
+  });
+  const inBrowser = await evaluateInChromium(iife.outputFiles[0]!.text, program);
+  const X = { ...(await import('@xent/core')), ...(await import('@xent/nn')) };
+  const inNode = new Function('X', program)(X) as Record<string, unknown>;
+  return { inBrowser, inNode };
+}

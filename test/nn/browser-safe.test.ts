@@ -1,9 +1,7 @@
 import { build } from 'esbuild';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluateInChromium, haveChromium } from '../chromium.js';
-
-const root = resolve(__dirname, '../..');
+import { haveChromium, inBrowserAndNode } from '../chromium.js';
 
 /** Trains, saves and reloads a model; in a browser fit's default output finds no process and stays silent. */
 const PROGRAM = `
@@ -59,19 +57,7 @@ describe('@xent/nn is browser-safe', () => {
   it.skipIf(!haveChromium)(
     'trains, saves and loads in headless Chromium with the same results as in Node',
     async () => {
-      const iife = await build({
-        stdin: { contents: "export * from '@xent/core'; export * from '@xent/nn';", resolveDir: root, loader: 'ts' },
-        bundle: true,
-        write: false,
-        format: 'iife',
-        globalName: 'X',
-        platform: 'browser',
-        conditions: ['source'],
-        logLevel: 'silent',
-      });
-      const inBrowser = await evaluateInChromium(iife.outputFiles[0]!.text, PROGRAM);
-      const X = { ...(await import('@xent/core')), ...(await import('@xent/nn')) };
-      const inNode = new Function('X', PROGRAM)(X) as Record<string, unknown>;
+      const { inBrowser, inNode } = await inBrowserAndNode(PROGRAM);
       const close = (a: number[], b: number[]): void => {
         expect(a).toHaveLength(b.length);
         a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 10));

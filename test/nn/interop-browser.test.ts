@@ -1,9 +1,5 @@
-import { build } from 'esbuild';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluateInChromium, haveChromium } from '../chromium.js';
-
-const root = resolve(__dirname, '../..');
+import { haveChromium, inBrowserAndNode } from '../chromium.js';
 
 /** Exports and saves a model, reads the safetensors bytes back and loads them into a fresh model. */
 const PROGRAM = `
@@ -21,19 +17,7 @@ const PROGRAM = `
 /* The formats need no Node: in headless Chromium the main entry writes the same bytes as in Node. */
 describe('ONNX and safetensors in the browser', () => {
   it.skipIf(!haveChromium)('exportOnnx and saveSafetensors give the same bytes in Chromium as in Node', async () => {
-    const iife = await build({
-      stdin: { contents: "export * from '@xent/core'; export * from '@xent/nn';", resolveDir: root, loader: 'ts' },
-      bundle: true,
-      write: false,
-      format: 'iife',
-      globalName: 'X',
-      platform: 'browser',
-      conditions: ['source'],
-      logLevel: 'silent',
-    });
-    const inBrowser = await evaluateInChromium(iife.outputFiles[0]!.text, PROGRAM);
-    const X = { ...(await import('@xent/core')), ...(await import('@xent/nn')) };
-    const inNode = new Function('X', PROGRAM)(X) as Record<string, unknown>;
+    const { inBrowser, inNode } = await inBrowserAndNode(PROGRAM);
     expect(inBrowser.keys).toEqual(['0.bias', '0.weight', '2.bias', '2.weight']); // file order: by name
     expect(inBrowser.same).toBe(true);
     expect(inBrowser.onnx).toEqual(inNode.onnx);
