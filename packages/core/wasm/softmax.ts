@@ -139,7 +139,8 @@ export function crossEntropy64(
 
 /**
  * Fused backward from the forward's softmax: out[r] = s_r·(probs[r] − onehot(y_r)), all 0 for an ignored row or
- * s_r = 0. scale is float64; out may be probs.
+ * s_r = 0. scale is float64; out may be probs. Every product is formed in float64 lanes and rounded once to T, as
+ * the reference does: the target's s·(p_y − 1) is exact to rounding even when p_y is 1 or within an ulp of it.
  */
 function crossEntropyBackward<T>(probs: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
   const S = sizeof<T>(), L = <i32>(16 / S);
@@ -150,12 +151,21 @@ function crossEntropyBackward<T>(probs: usize, rows: i32, c: i32, index: usize, 
       memory.fill(po, 0, <usize>c * S);
       continue;
     }
-    const sv = v128.splat<T>(<T>s);
+    const py = <f64>load<T>(pp + <usize>y * S); // read before out (which may be probs) is written
+    const sv = f64x2.splat(s);
     let j = 0;
-    for (; j + L <= c; j += L) v128.store(po + j * S, v128.mul<T>(sv, v128.load(pp + j * S)));
-    for (; j < c; j++) store<T>(po + j * S, <T>s * load<T>(pp + j * S));
-    const py = po + <usize>y * S;
-    store<T>(py, <T>(<f64>load<T>(py) - s)); // ∂/∂x_y of −log p_y: p_y − 1, scaled
+    for (; j + L <= c; j += L) {
+      const v = v128.load(pp + j * S);
+      if (sizeof<T>() == 4) {
+        const lo = f32x4.demote_f64x2_zero(f64x2.mul(sv, f64x2.promote_low_f32x4(v)));
+        const hi = f32x4.demote_f64x2_zero(f64x2.mul(sv, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3))));
+        v128.store(po + j * S, v128.shuffle<f32>(lo, hi, 0, 1, 4, 5));
+      } else {
+        v128.store(po + j * S, f64x2.mul(sv, v));
+      }
+    }
+    for (; j < c; j++) store<T>(po + j * S, <T>(s * <f64>load<T>(pp + j * S)));
+    store<T>(po + <usize>y * S, <T>(s * (py - 1))); // ∂/∂x_y of −log p_y: p_y − 1, scaled
   }
 }
 export function crossEntropyBackward32(probs: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
