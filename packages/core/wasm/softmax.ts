@@ -122,7 +122,7 @@ function crossEntropy<T>(
     const iv = v128.extract_lane<T>(inv, 0);
     for (; j < c; j++) store<T>(pp + j * S, load<T>(pp + j * S) * iv);
     const y = load<i32>(index + (<usize>r << 2));
-    store<f64>(loss + (<usize>r << 3), y >= 0 ? -<f64>load<T>(pl + <usize>y * S) : 0);
+    store<f64>(loss + (<usize>r << 3), y >= 0 ? 0 - <f64>load<T>(pl + <usize>y * S) : 0); // 0 − logp: +0, not −0, at p_y = 1
     store<f64>(denom + (<usize>r << 3), y >= 0 ? 1 : 0);
   }
 }
