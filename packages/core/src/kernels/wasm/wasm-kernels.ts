@@ -12,11 +12,14 @@ import { type WasmExports, arena, wasm } from './instance.js';
  * Below wasmLimits.min elements the copies cost more than they save and the TypeScript kernel runs.
  */
 
+/** The shipped size limits (elements; multiply-adds for matmul): below them the copies cost more than wasm saves. */
+export const defaultWasmLimits: Readonly<{ min: number; matmul: number }> = Object.freeze({ min: 64, matmul: 4096 });
+
 /**
- * Sizes below which the TypeScript kernel runs (elements; multiply-adds for matmul). Tests set them to 0 to run
- * the wasm kernels on every shape.
+ * Sizes below which the TypeScript kernel runs (elements; multiply-adds for matmul), defaultWasmLimits unless
+ * changed. The test suite sets them to 0 to run the wasm kernels on every shape.
  */
-export const wasmLimits = { min: 64, matmul: 4096 };
+export const wasmLimits = { ...defaultWasmLimits };
 
 /** The module when every storage is the same float type, or null (then the TypeScript kernel runs). */
 function ready(...xs: Storage[]): WasmExports | null {

@@ -1,0 +1,292 @@
+// Every method of the kernel contract the wasm set overrides, against the reference
+// kernels: at the shipped size limits with operands above them (what users run), and at limits 0 on the edge shape
+// classes (odd sizes, one row, one column, k = 1, empty, every transpose, batched and broadcast-batched matmul, same
+// shape / scalar / row / column broadcasts), float32 and float64, with NaN, ±0, ±∞ and subnormals in the data,
+// outputs pre-filled with NaN so a missed or stray write shows. Where the call is one the wasm path covers, the
+// TypeScript fallback is replaced by a throw (wasmOnly): the wasm kernel must have run. Tolerances (docs/backends.md):
+//   bit for bit: add, sub, mul, div, neg, abs, sqrt, square, clamp, activation backward, bias gradient,
+//     cross-entropy backward, the loss's denominators, SGD, Adam (correctly rounded, or float64 lanes rounded once)
+//   exp: 2 ulp. softmax: 4 + |x − max| ulp in float32 (x − max formed in float32), 8 ulp in float64
+//   log-softmax, loss: |Δ| ≤ tol·(1 + |ref|), tol 4e-7 (float32) / 2e-15 (float64), zeros of the same sign
+//   matmul: |Δ| ≤ tol·Σ|a·b|, tol 2e-6 (float32: the wasm kernel accumulates in float32) / 1e-14 (float64)
+// (Here: the elementwise kernels and the reductions; contract-matmul-softmax.test.ts has the rest.)
+import { afterAll, describe, expect, it } from 'vitest';
+import { fastKernels } from '../../../packages/core/src/kernels/fast.js';
+import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
+import type { BinaryOp, Kernels, UnaryOp } from '../../../packages/core/src/kernels/types.js';
+import { wasmKernels, wasmLimits } from '../../../packages/core/src/kernels/wasm/wasm-kernels.js';
+import { broadcastShapes, broadcastStrides, sizeOf } from '../../../packages/core/src/shape.js';
+import { CTORS, expectSame, rand, specials, wasmOnly, withValues } from './helpers.js';
+import { MODES, type Mode, big, expectUlps, nan, run, setLimits } from './contract-helpers.js';
+
+const saved = { ...wasmLimits };
+afterAll(() => Object.assign(wasmLimits, saved));
+
+it('the contract tests cover every method the wasm set overrides', () => {
+  const overridden = (Object.keys(wasmKernels) as (keyof Kernels)[]).filter((k) => wasmKernels[k] !== fastKernels[k]);
+  expect(overridden.sort()).toEqual(
+    [
+      'activationGrad',
+      'adamUpdate',
+      'binary',
+      'crossEntropy',
+      'crossEntropyBackward',
+      'matmul',
+      'reduce',
+      'sgdUpdate',
+      'softmax',
+      'unary',
+      'unaryParam',
+    ].sort(),
+  );
+});
+
+/** Operand shape pairs: same shape, scalar, row, column (either side), leading/trailing broadcast, outer, empty. */
+const pairs = (big: boolean): [number[], number[]][] => {
+  const [r, c] = big ? [9, 13] : [3, 5];
+  return [
+    [
+      [r, c],
+      [r, c],
+    ],
+    [[r, c], []],
+    [[], [r, c]],
+    [[r, c], [c]],
+    [
+      [1, c],
+      [r, c],
+    ],
+    [
+      [r, c],
+      [r, 1],
+    ],
+    [
+      [r, 1],
+      [r, c],
+    ],
+    [
+      [r, 1],
+      [1, c],
+    ],
+    [
+      [1, r * c],
+      [1, r * c],
+    ],
+    [
+      [r * c, 1],
+      [r * c, 1],
+    ],
+    [[1, r * c], []],
+    [[r * c, 1], [1]],
+    [
+      [2, r, c],
+      [r, c],
+    ],
+    [
+      [2, r, c],
+      [2, r, 1],
+    ],
+    [
+      [2, 1, c],
+      [2, r, c],
+    ],
+    [[0, c], [c]],
+    [[r, 0], []],
+  ];
+};
+/** Whether binary runs the call in wasm: add/sub/mul/div, and a 2-D view of both operands exists. */
+const inWasm = (op: BinaryOp, sa: number[], n: number): boolean =>
+  ['add', 'sub', 'mul', 'div'].includes(op) && n > 0 && n >= wasmLimits.min && !(sa.length === 3 && sa[1] === 1);
+
+describe.each(MODES)('binary, %s', (...mode) => {
+  describe.each(CTORS)('%s', (_, T) => {
+    const ops: BinaryOp[] = [
+      'add',
+      'sub',
+      'mul',
+      'div',
+      'pow',
+      'maximum',
+      'minimum',
+      'eq',
+      'ne',
+      'gt',
+      'ge',
+      'lt',
+      'le',
+    ];
+    it.each(ops)('%s: every broadcast pattern, specials, bit for bit; in place on either operand', (op) => {
+      setLimits(mode);
+      for (const [sa, sb] of pairs(big(mode))) {
+        const shape = broadcastShapes(sa, sb, 'test'),
+          n = sizeOf(shape);
+        const a = withValues(T, sizeOf(sa), specials(T), 1),
+          b = withValues(T, sizeOf(sb), specials(T).reverse(), 2);
+        const as = broadcastStrides(sa, shape),
+          bs = broadcastStrides(sb, shape);
+        const got = nan(T, n),
+          want = new T(n);
+        run(inWasm(op, sa, n), 'binary', () => wasmKernels.binary(op, a, as, b, bs, shape, got));
+        referenceKernels.binary(op, a, as, b, bs, shape, want);
+        const what = `${op} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`;
+        expectSame(got, want, what);
+        if (sizeOf(sa) === n) {
+          const a2 = a.slice();
+          wasmKernels.binary(op, a2, as, b, bs, shape, a2);
+          expectSame(a2, want, `${what}, out = a`);
+        }
+        if (sizeOf(sb) === n) {
+          const b2 = b.slice();
+          wasmKernels.binary(op, a, as, b2, bs, shape, b2);
+          expectSame(b2, want, `${what}, out = b`);
+        }
+      }
+    });
+    it('mixed float32/float64 operands (the TypeScript kernel) give the reference result', () => {
+      setLimits(mode);
+      const U = T === Float32Array ? Float64Array : Float32Array,
+        n = big(mode) ? 100 : 5;
+      const a = rand(T, n, 1),
+        b = rand(U, n, 2),
+        got = nan(T, n),
+        want = new T(n);
+      wasmKernels.binary('mul', a, [1], b, [1], [n], got);
+      referenceKernels.binary('mul', a, [1], b, [1], [n], want);
+      expectSame(got, want, 'mixed');
+    });
+  });
+});
+
+describe.each(MODES)('unary and unaryParam, %s', (...mode) => {
+  describe.each(CTORS)('%s', (_, T) => {
+    const n = (m: Mode): number => (big(m) ? 1003 : 7);
+    const ops: UnaryOp[] = [
+      'neg',
+      'exp',
+      'log',
+      'sqrt',
+      'abs',
+      'tanh',
+      'sigmoid',
+      'square',
+      'reciprocal',
+      'sin',
+      'cos',
+      'softplus',
+      'erf',
+    ];
+    it.each(ops)('%s: specials, odd length, empty, in place', (op) => {
+      setLimits(mode);
+      const wasmOp = ['neg', 'abs', 'sqrt', 'square', 'exp'].includes(op);
+      for (const len of [n(mode), 0]) {
+        const x = withValues(T, len, specials(T)),
+          got = nan(T, len),
+          want = new T(len);
+        run(wasmOp && len > 0, 'unary', () => wasmKernels.unary(op, x, got));
+        referenceKernels.unary(op, x, want);
+        if (op === 'exp') expectUlps(T, got, want, 2, op);
+        else expectSame(got, want, op);
+        const y = x.slice();
+        wasmKernels.unary(op, y, y);
+        if (op === 'exp') expectUlps(T, y, want, 2, `${op} in place`);
+        else expectSame(y, want, `${op} in place`);
+      }
+    });
+    it('clampMin/clampMax at 0, −0, 0.1 (not a float32), ±∞, NaN, 1e300; leakyRelu and powScalar fall back', () => {
+      setLimits(mode);
+      const len = n(mode);
+      for (const op of ['clampMin', 'clampMax', 'leakyRelu', 'powScalar'] as const)
+        for (const alpha of [0, -0, 0.1, Infinity, -Infinity, NaN, 1e300, -2.5]) {
+          const x = withValues(T, len, specials(T)),
+            got = nan(T, len),
+            want = new T(len);
+          run(op.startsWith('clamp'), 'unaryParam', () => wasmKernels.unaryParam(op, x, alpha, got));
+          referenceKernels.unaryParam(op, x, alpha, want);
+          expectSame(got, want, `${op} ${alpha}`);
+          wasmKernels.unaryParam(op, x, alpha, x);
+          expectSame(x, want, `${op} ${alpha} in place`);
+        }
+    });
+  });
+});
+
+describe.each(MODES)('activationGrad and reduce, %s', (...mode) => {
+  describe.each(CTORS)('%s', (_, T) => {
+    it('relu and leakyRelu backward, alpha 0.01 and 0.1, specials in x and g, bit for bit, in place (out = g)', () => {
+      setLimits(mode);
+      const len = big(mode) ? 1001 : 5;
+      for (const op of ['relu', 'leakyRelu'] as const)
+        for (const alpha of [0.01, 0.1, 0]) {
+          const x = withValues(T, len, specials(T), 4),
+            g = withValues(T, len, specials(T).reverse(), 5);
+          const got = nan(T, len),
+            want = new T(len);
+          wasmOnly('activationGrad', () => wasmKernels.activationGrad(op, x, g, alpha, got));
+          referenceKernels.activationGrad(op, x, g, alpha, want);
+          expectSame(got, want, `${op} ${alpha}`);
+          wasmKernels.activationGrad(op, x, g, alpha, g);
+          expectSame(g, want, `${op} ${alpha} in place`);
+        }
+    });
+    it('sum over leading dims (the bias gradient) in wasm, the other reductions as the reference, bit for bit', () => {
+      setLimits(mode);
+      const [r, c] = big(mode) ? [37, 13] : [3, 5];
+      const cases: [number[], boolean[]][] = [
+        [
+          [r, c],
+          [true, false],
+        ],
+        [
+          [r, c],
+          [false, true],
+        ],
+        [
+          [r, c],
+          [true, true],
+        ],
+        [
+          [2, r, c],
+          [true, true, false],
+        ],
+        [
+          [2, r, c],
+          [true, false, false],
+        ],
+        [
+          [2, r, c],
+          [false, true, false],
+        ],
+        [
+          [1, r * c],
+          [true, false],
+        ],
+        [
+          [r * c, 1],
+          [true, false],
+        ],
+        [
+          [0, c],
+          [true, false],
+        ],
+        [
+          [c, 0],
+          [true, false],
+        ],
+        [[], []],
+      ];
+      for (const op of ['sum', 'max', 'min'] as const)
+        for (const [shape, reduced] of cases) {
+          const x = withValues(T, sizeOf(shape), specials(T), 6);
+          const kept = shape.filter((_, d) => !reduced[d]);
+          const got = nan(T, sizeOf(kept)),
+            want = new T(sizeOf(kept));
+          // In wasm: a sum over one or more leading dims with the rest kept (or none left: a full sum).
+          const cut = reduced.indexOf(false) < 0 ? reduced.length : reduced.indexOf(false);
+          const wasm = op === 'sum' && cut > 0 && reduced.slice(cut).every((f) => !f) && x.length > 0;
+          run(wasm && x.length >= wasmLimits.min, 'reduce', () => wasmKernels.reduce(op, x, shape, reduced, got));
+          referenceKernels.reduce(op, x, shape, reduced, want);
+          expectSame(got, want, `${op} ${JSON.stringify(shape)} ${reduced}`);
+        }
+    });
+  });
+});

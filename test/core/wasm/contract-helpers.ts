@@ -1,0 +1,51 @@
+// Shared by the contract tests (contract-*.test.ts): the two size-limit regimes and the tolerance checks.
+import { expect } from 'vitest';
+import type { Storage } from '../../../packages/core/src/dtype.js';
+import type { Kernels } from '../../../packages/core/src/kernels/types.js';
+import { defaultWasmLimits, wasmLimits } from '../../../packages/core/src/kernels/wasm/wasm-kernels.js';
+import { type Ctor, ulps, wasmOnly } from './helpers.js';
+
+/** The two regimes: the shipped limits with operands above them, and limits 0 with the edge shapes. */
+export type Mode = readonly [string, Readonly<{ min: number; matmul: number }>];
+export const MODES: Mode[] = [
+  ['shipped limits, above them', defaultWasmLimits],
+  ['limits 0, edge shapes', { min: 0, matmul: 0 }],
+];
+export const big = (mode: Mode): boolean => mode[1].min > 0;
+export const setLimits = (mode: Mode): void => void Object.assign(wasmLimits, mode[1]);
+
+/** Runs f under wasmOnly(name) when `wasm` (the call must run in wasm), plainly otherwise. */
+export const run = <T>(wasm: boolean, name: keyof Kernels, f: () => T): T => (wasm ? wasmOnly(name, f) : f());
+export const nan = (T: Ctor, n: number): Storage => new T(n).fill(NaN);
+
+/** Values within `max` ulp of the reference (NaN where it has NaN, ±∞ and ±0 exactly). */
+export function expectUlps(
+  T: Ctor,
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  max: number | ((i: number) => number),
+  what: string,
+): void {
+  expect(got.length, what).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i]!,
+      w = want[i]!,
+      tol = typeof max === 'number' ? max : max(i);
+    const ok = !Number.isFinite(w) || w === 0 ? Object.is(g, w) || (g !== g && w !== w) : ulps(T, g, w) <= tol;
+    if (!ok) expect.fail(`${what}: at ${i} got ${g}, want ${w} (${ulps(T, g, w)} ulp)`);
+  }
+}
+
+/** |Δ| ≤ tol·(1 + |ref|), NaN and ±∞ exactly, and a zero of the reference's sign where both are zero. */
+export function expectClose(T: Ctor, got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  const tol = T === Float32Array ? 4e-7 : 2e-15;
+  expect(got.length, what).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i]!,
+      w = want[i]!;
+    const ok = Number.isFinite(w)
+      ? Math.abs(g - w) <= tol * (1 + Math.abs(w)) && (g !== 0 || w !== 0 || Object.is(g, w))
+      : Object.is(g, w) || (g !== g && w !== w);
+    if (!ok) expect.fail(`${what}: at ${i} got ${g}, want ${w}`);
+  }
+}
