@@ -285,6 +285,10 @@ function draw(): void {
   setOut('epoch', frame.epoch, frame.epoch < 10 ? frame.epoch.toFixed(1) : String(Math.floor(frame.epoch)));
   setOut('steps', frame.step, String(frame.step));
   setOut('steps-per-second', frame.stepsPerSecond, String(Math.round(frame.stepsPerSecond)));
+  const sps = $('steps-per-second');
+  sps.dataset.backend = frame.backend;
+  const kind = frame.backend === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript';
+  sps.title = `training on the ${kind} kernels, ${conn.mode === 'worker' ? 'in a Web Worker' : 'on the page'}`;
   setOut('train-loss', frame.trainLoss, fmt(frame.trainLoss, 4));
   setOut('test-loss', frame.testLoss, fmt(frame.testLoss, 4));
   setOut('train-acc', frame.trainAcc, `${(frame.trainAcc * 100).toFixed(1)} %`);
@@ -342,7 +346,10 @@ syncControls(state, setState);
 writeUrl();
 renderInspector($('inspector'), null, state.loss);
 document.body.dataset.trainer = conn.mode;
-conn.send({ type: 'init', state });
+// ?kernels=ts|wasm picks the trainer's kernel set (to compare them); by default @xent/core's (wasm where SIMD
+// validates).
+const kernels = params.get('kernels');
+conn.send({ type: 'init', state, ...(kernels === 'ts' || kernels === 'wasm' ? { backend: kernels } : {}) });
 requestDraw();
 (window as unknown as Record<string, unknown>).xentPlayground = {
   get state() {

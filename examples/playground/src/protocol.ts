@@ -1,4 +1,5 @@
 // Messages between the page and the trainer (in a Web Worker, or on the page in time slices).
+import type { Backend } from '@xent/core';
 import type { PlaygroundData } from './data.js';
 import type { ModelFile, ModelFormat } from './download.js';
 import type { NetworkPicture } from './features.js';
@@ -7,7 +8,8 @@ import type { State } from './state.js';
 
 /** Messages from the page to the trainer. */
 export type ToTrainer =
-  | { type: 'init'; state: State }
+  /** `backend`: the kernel set to train on (the page's `?kernels=ts|wasm`); absent, @xent/core's default. */
+  | { type: 'init'; state: State; backend?: Backend }
   | { type: 'update'; state: State }
   | { type: 'play' }
   | { type: 'pause' }
@@ -53,6 +55,8 @@ export interface Frame extends Metrics {
   /** Completed passes over the training set, fractional. */
   epoch: number;
   stepsPerSecond: number;
+  /** The kernel set training runs on where the trainer runs (getBackend() in the Worker, or on the page). */
+  backend: Backend;
   /** The loss being trained on, and the model's output count. */
   loss: State['loss'];
   outputs: number;

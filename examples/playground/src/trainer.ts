@@ -1,7 +1,7 @@
 // The trainer: data, model, optimizer and loss from @xent/core and @xent/nn, driven by messages.
 // The same class runs inside the Web Worker and, when no worker can start, on the page in short
 // time slices, so the page never freezes either way.
-import { Generator, type Tensor, noGrad } from '@xent/core';
+import { Generator, type Tensor, getBackend, noGrad, setBackend } from '@xent/core';
 import { Adam, Linear, MLP, type Optimizer, SGD, accuracy } from '@xent/nn';
 import { type PlaygroundData, type Split, makeData } from './data.js';
 import { modelFile } from './download.js';
@@ -71,6 +71,7 @@ export class Trainer {
     try {
       switch (msg.type) {
         case 'init':
+          if (msg.backend) setBackend(msg.backend);
           this.state = msg.state;
           this.rebuildData();
           break;
@@ -350,6 +351,7 @@ export class Trainer {
       step: this.step,
       epoch: this.seen / this.data.train.y.length,
       stepsPerSecond: this.playing ? this.stepsPerSecond() : 0,
+      backend: getBackend(),
       loss: this.state.loss,
       outputs: this.outputs(),
       ...this.metrics(),
