@@ -6,6 +6,8 @@
  */
 import { Generator, Value, crossEntropy, gradients, noGrad, randn, tensor } from '@xent/core';
 import { Adam, MLP, spiral } from '@xent/nn';
+// The wasm module's memory (the same module instance as @xent/core's under the source condition).
+import { arena } from '../packages/core/src/kernels/wasm/instance.js';
 
 /** One workload: a setup and a step, run `steps` times. */
 interface Soak {
@@ -99,13 +101,17 @@ export interface SoakResult {
   bytesPerStep: number;
   checkpointsMB: number[];
   seconds: number;
+  /** The wasm module's memory (memory.buffer.byteLength) after warm-up and at the end, MB (0 on the TS backend). */
+  wasmStartMB: number;
+  wasmEndMB: number;
 }
 
 /** Runs one soak: 100 warm-up steps, then `steps` steps with the heap read at every tenth. */
 export function runSoak(s: Soak, steps: number): SoakResult {
   const step = s.make();
   for (let i = 0; i < 100; i++) step();
-  const startMB = heapMB();
+  const startMB = heapMB(),
+    wasmStart = arena.size();
   const every = Math.max(1, Math.floor(steps / 10));
   const at: number[] = [],
     mb: number[] = [];
@@ -138,6 +144,8 @@ export function runSoak(s: Soak, steps: number): SoakResult {
     bytesPerStep: den > 0 ? +((num / den) * 2 ** 20).toFixed(1) : 0,
     checkpointsMB: mb.map((v) => +v.toFixed(3)),
     seconds: +seconds.toFixed(2),
+    wasmStartMB: +(wasmStart / 2 ** 20).toFixed(3),
+    wasmEndMB: +(arena.size() / 2 ** 20).toFixed(3),
   };
 }
 
@@ -145,11 +153,11 @@ export function runSoak(s: Soak, steps: number): SoakResult {
 export function soakTable(results: SoakResult[]): string {
   const rows = results.map(
     (r) =>
-      `| ${r.id} | ${r.steps} | ${r.startMB.toFixed(2)} | ${r.endMB.toFixed(2)} | ${r.growthMB >= 0 ? '+' : ''}${r.growthMB.toFixed(2)} | ${r.bytesPerStep.toFixed(0)} |`,
+      `| ${r.id} | ${r.steps} | ${r.startMB.toFixed(2)} | ${r.endMB.toFixed(2)} | ${r.growthMB >= 0 ? '+' : ''}${r.growthMB.toFixed(2)} | ${r.bytesPerStep.toFixed(0)} | ${r.wasmStartMB.toFixed(2)} → ${r.wasmEndMB.toFixed(2)} |`,
   );
   return [
-    '| workload | steps | heap after warm-up (MB) | heap at the end (MB) | growth (MB) | trend (bytes/step) |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| workload | steps | heap after warm-up (MB) | heap at the end (MB) | growth (MB) | trend (bytes/step) | wasm memory (MB) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
 }
