@@ -34,7 +34,7 @@ interface Target {
 const fmtRatio = (r: number | null): string => (r === null ? 'n/a' : `${num(r)}×`);
 
 /** The issue's targets, each measured as a ratio (or an absolute time) within this one run. */
-export const TARGETS: Target[] = [
+const TARGETS: Target[] = [
   {
     what: 'W1 n=256 float32: ≥ 4.5× the GFLOP/s of tfjs-cpu',
     check: (g) => {
