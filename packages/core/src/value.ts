@@ -63,8 +63,6 @@ export class Value implements GraphNode<number>, OpNode<number, Value> {
   private _b: Value | null = null;
   // Tagged, not a double field: most nodes never hold a constant, so none pays for a number box.
   private _k: number | undefined = undefined;
-  // The inputs as an array, made the first time the engine asks (a backward reads them twice: sort and walk).
-  private _in: readonly Value[] | null = null;
 
   constructor(data: number, node: OpNode<number, Value> | null = null, label = '') {
     // A string would concatenate ('2' + 1 = '21') and undefined would turn into NaN: refuse both.
@@ -86,7 +84,7 @@ export class Value implements GraphNode<number>, OpNode<number, Value> {
     const node = this._node;
     if (node === null) return [];
     if (node !== this) return node.inputs;
-    return (this._in ??= this._b === null ? [this._a!] : [this._a!, this._b]);
+    return this._b === null ? [this._a!] : [this._a!, this._b];
   }
   get children(): readonly Value[] {
     return this.inputs;
