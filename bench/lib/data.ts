@@ -4,7 +4,7 @@
  * independent of every framework under test.
  */
 
-export function rng(seed: number): { uniform(): number; normal(): number } {
+function rng(seed: number): { uniform(): number; normal(): number } {
   let s = seed >>> 0;
   const uniform = (): number => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -12,7 +12,7 @@ export interface Prepared {
 }
 
 /** Median of a non-empty list. */
-export function median(xs: readonly number[]): number {
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const h = s.length >> 1;
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
@@ -67,7 +67,7 @@ export async function measure(runner: string, wl: Workload, prep: Prepared, skip
 }
 
 /** Parses the runner's command line: `--workload <json>` and free flags like `--dtype float32`. */
-export function args(): { wl: Workload; flags: Record<string, string>; skipAfterMs: number } {
+function args(): { wl: Workload; flags: Record<string, string>; skipAfterMs: number } {
   const argv = process.argv.slice(2);
   const flags: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) flags[argv[i]!.replace(/^--/, '')] = argv[i + 1]!;
@@ -75,7 +75,7 @@ export function args(): { wl: Workload; flags: Record<string, string>; skipAfter
 }
 
 /** Prints the result as the last line of stdout (the orchestrator reads that line). */
-export function report(r: RunResult): void {
+function report(r: RunResult): void {
   process.stdout.write(`\n${JSON.stringify(r)}\n`);
 }
 

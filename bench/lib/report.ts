@@ -58,7 +58,7 @@ const nearTorch = (what: string, key: string, max: number): Target => ({
 });
 
 /** Issue 10's targets (xent float32 on the wasm backend, one thread), each a ratio within this one run. */
-export const TARGETS: Target[] = [
+const TARGETS: Target[] = [
   atLeast('W1 n=256: ≥ 1.2× the GFLOP/s of tfjs-wasm', 'w1-matmul-256', 'tfjs-wasm', XENT, 1.2),
   atLeast('W1 n=1024: ≥ 1.2× the GFLOP/s of tfjs-wasm', 'w1-matmul-1024', 'tfjs-wasm', XENT, 1.2),
   atLeast('W2 [4096, 1000]: ≥ 8× faster than tfjs-wasm', 'w2-xent-4096x1000', 'tfjs-wasm', XENT, 8),

@@ -3,7 +3,7 @@
  * (xent, tfjs, jax-js, js-pytorch, PyTorch) implements the same ids with the same parameters.
  */
 
-export type WorkloadId = 'w1-matmul' | 'w2-xent' | 'w3-mlp' | 'w4-value-mlp' | 'w4-chain' | 'w5-spiral';
+type WorkloadId = 'w1-matmul' | 'w2-xent' | 'w3-mlp' | 'w4-value-mlp' | 'w4-chain' | 'w5-spiral';
 
 export interface Workload {
   /** Unique key of this instance, e.g. "w1-matmul-256". */

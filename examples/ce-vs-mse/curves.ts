@@ -18,7 +18,7 @@ export interface CurvePoint {
  * Logits for `classes` classes where the true class (0) has probability p and the others share
  * the rest equally: z = [log(p(K − 1)/(1 − p)), 0, …, 0].
  */
-export function logitsFor(p: number, classes: number): Tensor {
+function logitsFor(p: number, classes: number): Tensor {
   if (!(p > 0 && p < 1)) throw new RangeError(`logitsFor: p must be in (0, 1), got ${p}`);
   if (!Number.isInteger(classes) || classes < 2)
     throw new RangeError(`logitsFor: classes must be an integer ≥ 2, got ${classes}`);

@@ -5,7 +5,7 @@
 import { pathD, svgOpen } from '../lib/svg-plot.js';
 
 /** One plotted line; `id` becomes the path's id (tests find it by that). */
-export interface Line {
+interface Line {
   id: string;
   label: string;
   color: string;
@@ -36,7 +36,7 @@ const esc = (s: string): string =>
 const r = (v: number): string => String(Math.round(v * 100) / 100);
 
 /** Approximate width in px of a text at a font size (DejaVu Sans averages about 0.6 em a character). */
-export const textWidth = (s: string, size: number): number => s.length * size * 0.62;
+const textWidth = (s: string, size: number): number => s.length * size * 0.62;
 
 /** Whether any segment of a line (screen points) passes through the box [x0, x1] × [y0, y1]. */
 function crosses(pts: readonly (readonly [number, number])[], x0: number, x1: number, y0: number, y1: number): boolean {

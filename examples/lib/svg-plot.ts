@@ -27,7 +27,7 @@ export const PALETTE = [
 ];
 
 /** Escapes text for XML content and attribute values. @example esc('a < b'); // 'a &lt; b' */
-export function esc(s: string): string {
+function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -219,7 +219,7 @@ export function regionsSvg(o: RegionsOptions): string {
 const fmtTick = (v: number): string => String(Number(v.toPrecision(3)) + 0);
 
 /** One line of a chart: its label, values per epoch, colour and dash. */
-export interface Series {
+interface Series {
   label: string;
   values: readonly number[];
   color?: string;

@@ -3,7 +3,7 @@
 // picture is simple and must redraw fast.
 
 /** One line of a chart. */
-export interface Series {
+interface Series {
   color: string;
   dash?: number[];
   /** Values aligned with the chart's x values (NaN for a gap). */

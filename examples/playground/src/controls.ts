@@ -40,7 +40,7 @@ function fillSelect(id: string, values: readonly (string | number)[], label: (v:
 }
 
 /** A number as the menus show it. @example fmtNum(0.0001); // '1e-4' */
-export function fmtNum(v: number): string {
+function fmtNum(v: number): string {
   return v >= 0.001 || v === 0 ? String(Number(v.toPrecision(6))) : v.toExponential(0);
 }
 

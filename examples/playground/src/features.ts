@@ -30,7 +30,7 @@ export function featurize(points: Tensor, features: readonly Feature[]): Tensor 
 }
 
 /** Cells per side of each neuron's little map. */
-export const NEURON_GRID = 20;
+const NEURON_GRID = 20;
 
 /** Every neuron's output over the map, layer by layer (inputs first, logits last), and the weights between. */
 export interface NetworkPicture {

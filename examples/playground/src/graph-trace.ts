@@ -16,7 +16,7 @@ export interface TraceNode {
 }
 
 /** One backward step: the node's gathered gradient, its rule, and what it passes to each input. */
-export interface BackStep {
+interface BackStep {
   node: number;
   gradIn: number[];
   rule: string;

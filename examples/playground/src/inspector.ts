@@ -3,8 +3,6 @@ import type { Inspection } from './protocol.js';
 import { COLORS, NEG, POS, signLegend } from './palette.js';
 import type { State } from './state.js';
 
-export { COLORS };
-
 /** A number for display: fixed digits, or scientific notation when very small or very large. */
 export function fmt(v: number, digits = 3): string {
   if (!Number.isFinite(v)) return String(v);

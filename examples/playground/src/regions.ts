@@ -8,7 +8,7 @@ import type { Frame } from './protocol.js';
 const PAD = { left: 30, right: 8, top: 8, bottom: 20 };
 
 /** The picture's square inside a w × h canvas. */
-export function plotRect(w: number, h: number): { x: number; y: number; s: number } {
+function plotRect(w: number, h: number): { x: number; y: number; s: number } {
   const s = Math.max(10, Math.min(w - PAD.left - PAD.right, h - PAD.top - PAD.bottom));
   return { x: PAD.left, y: PAD.top, s };
 }
@@ -30,7 +30,7 @@ export interface MapView {
 const gridCanvas = document.createElement('canvas');
 
 /** How strongly a cell is coloured: from pale at chance level to 70 % colour at certainty (or full when discrete). */
-export function cellAlpha(pmax: number, classes: number, discretize: boolean): number {
+function cellAlpha(pmax: number, classes: number, discretize: boolean): number {
   if (discretize) return 0.62;
   return 0.12 + 0.58 * Math.max(0, (pmax - 1 / classes) / (1 - 1 / classes));
 }

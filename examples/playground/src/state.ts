@@ -20,15 +20,15 @@ export const REGULARISERS = ['none', 'l1', 'l2'] as const;
 /** A data set's key. */
 export type Dataset = (typeof DATASETS)[number];
 /** An activation's key. */
-export type ActivationName = (typeof ACTIVATIONS)[number];
+type ActivationName = (typeof ACTIVATIONS)[number];
 /** An optimizer's key. */
-export type OptimizerName = (typeof OPTIMIZERS)[number];
+type OptimizerName = (typeof OPTIMIZERS)[number];
 /** A loss's key. */
-export type LossName = (typeof LOSSES)[number];
+type LossName = (typeof LOSSES)[number];
 /** An input feature's key. */
 export type Feature = (typeof FEATURES)[number];
 /** A regulariser's key. */
-export type Regulariser = (typeof REGULARISERS)[number];
+type Regulariser = (typeof REGULARISERS)[number];
 /** A speed's key. */
 export type Speed = (typeof SPEEDS)[number];
 

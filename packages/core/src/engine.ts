@@ -113,6 +113,11 @@ export function topoSort<G, N extends GraphNode<G>>(root: N): N[] {
 /**
  * Back-propagates `seed` from `root` through the graph. With `createGraph` the backward
  * functions run with recording on, so the gradients are themselves differentiable.
+ *
+ * All or nothing: the walk leaves each node's total gradient in its `_pending`, and the totals are
+ * delivered (to `.grad`) only once the whole walk succeeded and every delivery passed `check`. A
+ * backward that throws half-way (a modified saved tensor, a throwing vjp, a `.grad` of the wrong
+ * shape) leaves every `.grad` as it was, and no stale partial gradient behind.
  * @example runBackward(y, 1, valueSpace); // what Value.backward() does
  */
 export function runBackward<G, N extends GraphNode<G>>(
@@ -126,29 +131,36 @@ export function runBackward<G, N extends GraphNode<G>>(
   withGradMode(createGraph, () => {
     try {
       propagate(order, space);
+      const check = space.check;
+      if (check) {
+        for (let k = order.length - 1; k >= 0; k--) {
+          const node = order[k]!;
+          if (node._pending !== undefined) check(node, node._pending);
+        }
+      }
+      for (let k = order.length - 1; k >= 0; k--) {
+        const node = order[k]!;
+        const grad = node._pending;
+        if (grad === undefined) continue;
+        node._pending = undefined;
+        space.deliver(node, grad);
+      }
     } finally {
-      // After an error half-way (a throwing backward, a bad gradient shape) no stale partial
-      // gradient may stay behind to leak into the next backward through these nodes.
-      for (const node of order) node._pending = undefined;
+      for (let k = 0; k < order.length; k++) order[k]!._pending = undefined;
     }
   });
 }
 
 /**
- * Walks `order` (inputs before outputs) from the end: each node passes its total gradient on. The
- * totals are staged and delivered (to `.grad`) only once the whole walk succeeded: a backward that
- * throws half-way (a modified saved tensor, a throwing vjp) leaves every `.grad` as it was.
+ * Walks `order` (inputs before outputs) from the end: each node passes its total gradient on to its
+ * inputs' `_pending`. A node's own total stays in its `_pending` (every node that adds to it comes later
+ * in `order`, so it is complete when the walk reaches it) for `runBackward` to deliver after the walk.
  */
 function propagate<G, N extends GraphNode<G>>(order: readonly N[], space: GradSpace<G, N>): void {
-  const staged: N[] = [],
-    totals: G[] = [];
   for (let k = order.length - 1; k >= 0; k--) {
     const node = order[k]!;
     const grad = node._pending;
     if (grad === undefined) continue;
-    node._pending = undefined;
-    staged.push(node);
-    totals.push(grad);
     const op = node._node;
     if (op === null) continue;
     const grads = op.vjp(grad);
@@ -161,6 +173,4 @@ function propagate<G, N extends GraphNode<G>>(order: readonly N[], space: GradSp
       input._pending = input._pending === undefined ? fitted : space.add(input._pending, fitted);
     }
   }
-  if (space.check) for (let i = 0; i < staged.length; i++) space.check(staged[i]!, totals[i]!);
-  for (let i = 0; i < staged.length; i++) space.deliver(staged[i]!, totals[i]!);
 }

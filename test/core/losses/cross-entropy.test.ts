@@ -274,6 +274,53 @@ for (const [kname, pick] of [
     }
   });
 
+describe('crossEntropy: the saved softmax across backward calls', () => {
+  // The first backward writes the logits' gradient over the saved softmax's storage; every later
+  // backward through the same graph recomputes p from the input, so the gradient is the same each time.
+  const expected = [
+    [1 / 6, 1 / 3, -1 / 2],
+    [-5 / 6, 1 / 3, 1 / 2],
+  ].map((r) => r.map((v) => v / 2)); // (p − onehot(y)) / N, p = softmax(log[1, 2, 3]) = [1/6, 2/6, 3/6]
+
+  it('a second and third backward through one graph give the same gradient (accumulated)', () => {
+    for (const k of [kernels(), referenceKernels]) {
+      const prev = setKernels(k);
+      try {
+        const x = tensor([L3, L3], { requiresGrad: true });
+        const l = crossEntropy(x, [2, 0]);
+        for (let n = 1; n <= 3; n++) {
+          l.backward();
+          expectClose(
+            x.grad!,
+            expected.map((r) => r.map((v) => n * v)),
+            1e-15,
+          );
+        }
+      } finally {
+        setKernels(prev);
+      }
+    }
+  });
+
+  it('gradients() after a plain backward, then the Hessian through createGraph, from the same graph', () => {
+    const x = tensor([L3, L3], { requiresGrad: true });
+    const l = crossEntropy(x, [2, 0]);
+    const [g1] = gradients(l, [x]);
+    const [g2] = gradients(l, [x], { createGraph: true });
+    expectClose(g1!, expected, 1e-15);
+    expectClose(g2!, expected, 1e-15);
+    expectClose(g1!, expected, 1e-15); // the first gradient's storage is its own: not overwritten by the second
+    // d/dx of Σ_k g2_k·v_k for one row: (1/N)·(diag(p) − ppᵀ) v
+    const v = tensor([
+      [1, 0, 0],
+      [0, 0, 0],
+    ]);
+    const [h] = gradients(g2!.mul(v).sum(), [x]);
+    const p = [1 / 6, 1 / 3, 1 / 2];
+    expectClose(h!, [p.map((b, j) => ((j === 0 ? p[0]! : 0) - p[0]! * b) / 2), [0, 0, 0]], 1e-15);
+  });
+});
+
 describe('crossEntropy: probability targets are differentiable, as in PyTorch', () => {
   it('by hand: ∂L/∂T = −log p = [log 6, log 3, log 2] for logits log[1, 2, 3]; with ε and w: −(1 − ε)·w·log p', () => {
     const T = tensor([0.5, 0, 0.5], { requiresGrad: true });

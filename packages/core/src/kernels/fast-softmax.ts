@@ -82,19 +82,22 @@ export const fastCrossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t,
     return;
   }
   const index = t.index!;
+  // One row of e^(x − m) at a time, in a scratch row that stays in the cache: `probs` is then written once
+  // (normalised) rather than written and read back, which costs a pass over memory at large sizes.
+  const e = new Float64Array(c);
   for (let r = 0, o = 0; r < outer; r++, o += c) {
     const m = rowMax(x, o, c);
     let s = 0;
     for (let j = 0; j < c; j++) {
       const v = expNonPositive(x[o + j]! - m);
-      probs[o + j] = v;
+      e[j] = v;
       s += v;
     }
     const lse = Math.log(s),
       inv = 1 / s;
     for (let j = 0; j < c; j++) {
       logp[o + j] = x[o + j]! - m - lse;
-      probs[o + j] = probs[o + j]! * inv;
+      probs[o + j] = e[j]! * inv;
     }
     const y = index[r]!;
     // −log p_y; an ignored row (negative index) has no loss and no share of the mean.
