@@ -5,7 +5,7 @@ import { add, cast } from './ops/elementwise.js';
 import { sumTo } from './ops/reduce.js';
 import { reshape, stack } from './ops/shape.js';
 import { fmt, sameShape } from './shape.js';
-import { Tensor, assertTensor, describe, record } from './tensor.js';
+import { Tensor, assertTensor, describe, record, viewOf } from './tensor.js';
 
 /**
  * Gradients of `output` with respect to `inputs`, returned rather than stored in `.grad`
@@ -61,9 +61,7 @@ export function gradients(
  * `nested`), else a fresh leaf sharing x's data. Called with recording on.
  */
 function asInput(x: Tensor, nested: boolean): Tensor {
-  return nested && x.requiresGrad
-    ? record('input', [x], new Tensor(x.data, x.shape), (g) => [g])
-    : new Tensor(x.data, x.shape, true);
+  return nested && x.requiresGrad ? record('input', [x], viewOf(x, x.shape), (g) => [g], []) : viewOf(x, x.shape, true);
 }
 
 type Fn = (...args: Tensor[]) => Tensor;

@@ -7,7 +7,7 @@ import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 import { logSoftmaxNode, softmaxNode } from '../ops/softmax.js';
 import { sameShape } from '../shape.js';
-import { Tensor, record } from '../tensor.js';
+import { Tensor, record, viewOf } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
 import {
   type ClassLayout,
@@ -88,16 +88,26 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
   for (let p = 0; p < npos; p++) den += denomPos[p]!;
 
   const T = isProbs ? (target as Tensor) : null;
-  const elems = record(fn, T ? [input, T] : [input], filled(lossPos, L.posShape, input.dtype), (g) => {
-    // g: ∂/∂(position loss), the scale of each position's gradient
-    const gx = input.requiresGrad ? crossEntropyBackward(g, input, probs, spec, L, T) : null;
-    if (!T) return [gx];
-    if (!T.requiresGrad) return [gx, null];
-    // ∂/∂T = −(1 − ε)·w·log p; a class with coefficient 0 gets 0, even at a −∞ logit
-    const cw = classWeights(spec, L, -(1 - spec.smoothing), input);
-    const lp = logSoftmaxNode(input, L.classDim, new Tensor(logp.data, logp.shape));
-    return [gx, mul(where(eq(cw, 0), 0, mul(lp, cw)), reshape(g, keepShape(input.shape, L.classDim)))];
-  });
+  const elems = record(
+    fn,
+    T ? [input, T] : [input],
+    filled(lossPos, L.posShape, input.dtype),
+    (g) => {
+      // g: ∂/∂(position loss), the scale of each position's gradient
+      const gx = input.requiresGrad ? crossEntropyBackward(g, input, probs, spec, L, T) : null;
+      if (!T) return [gx];
+      if (!T.requiresGrad) return [gx, null];
+      // ∂/∂T = −(1 − ε)·w·log p; a class with coefficient 0 gets 0, even at a −∞ logit
+      const cw = classWeights(spec, L, -(1 - spec.smoothing), input);
+      const lp = logSoftmaxNode(input, L.classDim, viewOf(logp, logp.shape));
+      return [gx, mul(where(eq(cw, 0), 0, mul(lp, cw)), reshape(g, keepShape(input.shape, L.classDim)))];
+    },
+    [
+      input.requiresGrad && probs, // the softmax and a probability target for the logits' gradient,
+      input.requiresGrad && T,
+      T?.requiresGrad && logp, // log p for the target's: never the logits themselves
+    ],
+  );
   return reduceLoss(elems, reduction, reduction === 'mean' ? den : undefined);
 }
 
@@ -117,22 +127,28 @@ function crossEntropyBackward(
 ): Tensor {
   const out = new Tensor(alloc(input.dtype, input.size), input.shape);
   kernels().crossEntropyBackward(probs.data, L.outer, L.c, L.inner, spec, scale.data, out.data);
-  return record('crossEntropyBackward', T ? [scale, input, T] : [scale, input], out, (gg) => {
-    const d = L.classDim;
-    const p = softmaxNode(input, d, new Tensor(probs.data, probs.shape));
-    const t = smoothedTarget(spec, L, input, T);
-    const tau = sum(t, d, true); // Σ t̃ per position
-    const s = reshape(scale, keepShape(input.shape, d));
-    const v = mul(mul(gg, s), tau);
-    const dx = mul(p, sub(v, sum(mul(v, p), d, true))); // softmax's vjp of v: p ⊙ (v − ⟨v, p⟩)
-    const ds = reshape(sum(mul(gg, sub(mul(p, tau), t)), d, true), scale.shape); // ⟨gg, (Σ t̃)·p − t̃⟩
-    if (!T) return [ds, dx];
-    // ∂out_k/∂T_j = s·(1 − ε)·w_j·(p_k − [k = j])
-    const dT = T.requiresGrad
-      ? mul(classWeights(spec, L, 1 - spec.smoothing, input), mul(s, sub(sum(mul(gg, p), d, true), gg)))
-      : null;
-    return [ds, dx, dT];
-  });
+  return record(
+    'crossEntropyBackward',
+    T ? [scale, input, T] : [scale, input],
+    out,
+    (gg) => {
+      const d = L.classDim;
+      const p = softmaxNode(input, d, viewOf(probs, probs.shape));
+      const t = smoothedTarget(spec, L, input, T);
+      const tau = sum(t, d, true); // Σ t̃ per position
+      const s = reshape(scale, keepShape(input.shape, d));
+      const v = mul(mul(gg, s), tau);
+      const dx = mul(p, sub(v, sum(mul(v, p), d, true))); // softmax's vjp of v: p ⊙ (v − ⟨v, p⟩)
+      const ds = reshape(sum(mul(gg, sub(mul(p, tau), t)), d, true), scale.shape); // ⟨gg, (Σ t̃)·p − t̃⟩
+      if (!T) return [ds, dx];
+      // ∂out_k/∂T_j = s·(1 − ε)·w_j·(p_k − [k = j])
+      const dT = T.requiresGrad
+        ? mul(classWeights(spec, L, 1 - spec.smoothing, input), mul(s, sub(sum(mul(gg, p), d, true), gg)))
+        : null;
+      return [ds, dx, dT];
+    },
+    [scale, probs, T],
+  ); // the scale, the saved softmax, a probability target (the logits' values are not read)
 }
 
 /** factor·w_c as a constant of shape [1, C, 1, …] (or [C]), broadcasting over the positions. */
@@ -160,5 +176,5 @@ function smoothedTarget(t: CrossEntropyTarget, L: ClassLayout, input: Tensor, T:
   }
   if (!T) return out;
   // t̃ = w ⊙ ((1 − ε)·T + ε/C) is linear in T: d t̃ = (1 − ε)·w dT
-  return record('smoothedTarget', [T], out, (g) => [mul(g, classWeights(t, L, 1 - t.smoothing, input))]);
+  return record('smoothedTarget', [T], out, (g) => [mul(g, classWeights(t, L, 1 - t.smoothing, input))], []);
 }
