@@ -48,6 +48,10 @@ export class Tensor implements GraphNode<Tensor> {
 
   /** Wraps contiguous storage; prefer `tensor()` and the creation functions. */
   constructor(data: Storage, shape: Shape, requiresGrad = false) {
+    if (!(data instanceof Float64Array || data instanceof Float32Array))
+      throw new TypeError(`Tensor: data must be a Float64Array or a Float32Array, got ${describe(data)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+      throw new TypeError(`Tensor: shape must be an array of non-negative integers, got ${describe(shape)}`);
     if (data.length !== sizeOf(shape)) {
       throw new RangeError(`Tensor: data has ${data.length} elements but shape ${fmt(shape)} needs ${sizeOf(shape)}`);
     }
@@ -385,10 +389,13 @@ export class Tensor implements GraphNode<Tensor> {
   }
   /** `cat([this, ...others], dim)`. */
   cat(others: readonly Tensor[], dim = 0): Tensor {
+    if (!Array.isArray(others)) throw new TypeError(`cat: others must be an array of tensors, got ${describe(others)}`);
     return sh.cat([this, ...others], dim);
   }
   /** `stack([this, ...others], dim)`. */
   stack(others: readonly Tensor[], dim = 0): Tensor {
+    if (!Array.isArray(others))
+      throw new TypeError(`stack: others must be an array of tensors, got ${describe(others)}`);
     return sh.stack([this, ...others], dim);
   }
 

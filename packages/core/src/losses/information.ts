@@ -52,7 +52,7 @@ function setup(fn: string, p: Tensor, q: Tensor | null, opts: InformationOptions
       `${fn}: base must be a positive number other than 1 (Math.E for nats, 2 for bits), got ${base}`,
     );
   checkDistribution(p, d, fn, 'p');
-  if (q) {
+  if (q !== null) {
     assertTensor(q, fn, 'q');
     if (!sameShape(p.shape, q.shape))
       throw new RangeError(`${fn}: q of shape ${fmt(q.shape)} must have the shape of p ${fmt(p.shape)}`);

@@ -1,6 +1,6 @@
 import { alloc, checkDType, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
-import { type Shape, fmt, normDim, sizeOf, stridesOf } from '../shape.js';
+import { type Shape, checkShape, fmt, normDim, sizeOf, stridesOf } from '../shape.js';
 import { Tensor, assertTensor, record } from '../tensor.js';
 import { slice } from './shape.js';
 
@@ -237,6 +237,7 @@ export function oneHot(labels: IndexLike, numClasses = -1, opts: { dtype?: 'floa
     for (let i = 0; i < ix.data.length; i++) if (ix.data[i]! + 1 > c) c = ix.data[i]! + 1;
   }
   const pos = new Int32Array(ix.data.length);
+  checkShape([...ix.shape, c], 'oneHot'); // a huge numClasses is named, not "Invalid typed array length"
   for (let i = 0; i < pos.length; i++) {
     const v = ix.data[i]!;
     if (v < 0 || v >= c) throw new RangeError(`oneHot: label ${v} at flat position ${i} is outside [0, ${c})`);

@@ -1,16 +1,25 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { type Shape, broadcastStrides, fmt, normDim, normDims, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, assertTensor, record, viewOf } from '../tensor.js';
+import { Tensor, assertTensor, describe, record, viewOf } from '../tensor.js';
 import { cast } from './elementwise.js';
 
 /* Shape ops. Storage is always contiguous: reshape shares it, the others copy through the
    strided-copy kernel (a strided read) or its counterpart scatterStrided (a strided write). */
 
+/** A copy of a shape argument after checking it is an array of numbers (the values are checked by the op). */
+function shapeArg(shape: unknown, op: string): number[] {
+  if (!Array.isArray(shape) || shape.length > 64 || !shape.every((d) => typeof d === 'number'))
+    throw new TypeError(
+      `${op}: shape must be an array of at most 64 numbers, got ${Array.isArray(shape) ? `an array of ${shape.length} items` : describe(shape)}`,
+    );
+  return shape.slice();
+}
+
 /** The same data in a new shape; one dim may be −1. @example reshape(arange(6), [2, -1]); // shape [2, 3] */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   assertTensor(x, 'reshape');
-  const dims = shape.slice();
+  const dims = shapeArg(shape, 'reshape');
   const free = dims.indexOf(-1);
   if (free !== dims.lastIndexOf(-1)) throw new RangeError(`reshape: only one dim may be -1, got ${fmt(shape)}`);
   if (dims.some((d, i) => i !== free && (!Number.isInteger(d) || d < 0)))
@@ -111,6 +120,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  */
 export function expand(x: Tensor, shape: Shape): Tensor {
   assertTensor(x, 'expand');
+  shape = shapeArg(shape, 'expand');
   if (shape.length < x.ndim)
     throw new RangeError(`expand: cannot expand shape ${fmt(x.shape)} to fewer dims ${fmt(shape)}`);
   const lead = shape.length - x.ndim;
