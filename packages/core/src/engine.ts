@@ -55,7 +55,8 @@ export function isGradEnabled(): boolean {
  * Runs `fn` with graph recording switched on or off, restoring the mode after.
  * @example withGradMode(false, () => x.mul(2));
  */
-function withGradMode<T>(enabled: boolean, fn: () => T): T {
+function withGradMode<T>(enabled: boolean, fn: () => T, op = 'withGradMode'): T {
+  if (typeof fn !== 'function') throw new TypeError(`${op}: expected a function to run, got ${typeof fn}`);
   const prev = gradEnabled;
   gradEnabled = enabled;
   try {
@@ -67,12 +68,12 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
 
 /** Runs `fn` without recording the graph, as PyTorch's `torch.no_grad()`. @example const y = noGrad(() => x.mul(2)); */
 export function noGrad<T>(fn: () => T): T {
-  return withGradMode(false, fn);
+  return withGradMode(false, fn, 'noGrad');
 }
 
 /** Runs `fn` with recording on, even inside `noGrad`. @example enableGrad(() => x.mul(2)); */
 export function enableGrad<T>(fn: () => T): T {
-  return withGradMode(true, fn);
+  return withGradMode(true, fn, 'enableGrad');
 }
 
 /**

@@ -2,8 +2,9 @@
  * @xent/core/extend: the engine and kernel internals, for extension authors (a new op, a faster
  * kernel set). Users import from `@xent/core`; see docs/extending.md for the contract and an example.
  *
- * - `record(name, inputs, out, vjp)` turns a freshly computed tensor into a graph node: the one way
- *   every differentiable op of xent is defined (primitives, fused ops and fused backwards alike).
+ * - `record(name, inputs, out, vjp, saved?)` turns a freshly computed tensor into a graph node: the one
+ *   way every differentiable op of xent is defined (primitives, fused ops and fused backwards alike);
+ *   `saved` lists the tensors the vjp reads, whose in-place modification backward then refuses.
  * - `topoSort(root)` the engine's iterative sort; `runBackward` the engine itself (Value and Tensor).
  * - `sumTo(x, shape)` undoes broadcasting (the engine calls it once per gradient).
  * - Fused backwards as ops (`reluBackward`, `leakyReluBackward`), `softmaxNode`/`logSoftmaxNode` (a

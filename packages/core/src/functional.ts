@@ -5,7 +5,7 @@ import { add, cast } from './ops/elementwise.js';
 import { sumTo } from './ops/reduce.js';
 import { reshape, stack } from './ops/shape.js';
 import { fmt, sameShape } from './shape.js';
-import { Tensor, assertTensor, describe, record } from './tensor.js';
+import { Tensor, assertTensor, describe, record, viewOf } from './tensor.js';
 
 /**
  * Gradients of `output` with respect to `inputs`, returned rather than stored in `.grad`
@@ -61,9 +61,7 @@ export function gradients(
  * `nested`), else a fresh leaf sharing x's data. Called with recording on.
  */
 function asInput(x: Tensor, nested: boolean): Tensor {
-  return nested && x.requiresGrad
-    ? record('input', [x], new Tensor(x.data, x.shape), (g) => [g])
-    : new Tensor(x.data, x.shape, true);
+  return nested && x.requiresGrad ? record('input', [x], viewOf(x, x.shape), (g) => [g], []) : viewOf(x, x.shape, true);
 }
 
 type Fn = (...args: Tensor[]) => Tensor;
@@ -84,7 +82,7 @@ export function grad(
   f: Fn,
   opts: { argnums?: number | readonly number[] } = {},
 ): (...args: Tensor[]) => Tensor | Tensor[] {
-  const vg = valueAndGrad(f, opts as { argnums?: number });
+  const vg = valueAndGradOf(f, opts, 'grad');
   return (...args) => vg(...args)[1];
 }
 
@@ -98,12 +96,23 @@ export function valueAndGrad(
   f: Fn,
   opts: { argnums?: number | readonly number[] } = {},
 ): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
-  checkFn(f, 'grad');
+  return valueAndGradOf(f, opts, 'valueAndGrad');
+}
+
+/** valueAndGrad, its errors named for `op` (grad or valueAndGrad). */
+function valueAndGradOf(
+  f: Fn,
+  opts: { argnums?: number | readonly number[] },
+  op: string,
+): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
+  checkFn(f, op);
+  if (opts === null || typeof opts !== 'object')
+    throw new TypeError(`${op}: the options must be an object { argnums? }, got ${describe(opts)}`);
   const argnums = opts.argnums ?? 0;
   const list = typeof argnums === 'number' ? [argnums] : argnums;
   return (...args) => {
     args.forEach((a, i) => {
-      assertTensor(a, 'grad', `argument ${i}`);
+      assertTensor(a, op, `argument ${i}`);
     });
     // The gradient is itself differentiable when the caller records a graph through the inputs
     // (grad of grad); the function always runs with recording on, even inside noGrad.
@@ -113,7 +122,7 @@ export function valueAndGrad(
       const y = f(...xs);
       if (!(y instanceof Tensor) || y.size !== 1)
         throw new Error(
-          `grad: the function must return a one-element tensor, got ${y instanceof Tensor ? `shape ${fmt(y.shape)}` : describe(y)}`,
+          `${op}: the function must return a one-element tensor, got ${y instanceof Tensor ? `shape ${fmt(y.shape)}` : describe(y)}`,
         );
       const gs = gradients(
         y,
@@ -156,5 +165,7 @@ function jacobianAt(f: (x: Tensor) => Tensor, x: Tensor, nested: boolean): Tenso
  */
 export function hessian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
   checkFn(f, 'hessian');
-  return jacobian((z) => grad(f)(z) as Tensor, x);
+  assertTensor(x, 'hessian', 'x');
+  const g = valueAndGradOf(f, {}, 'hessian');
+  return jacobian((z) => g(z)[1] as Tensor, x);
 }

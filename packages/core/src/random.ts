@@ -12,6 +12,8 @@ export class Generator {
 
   /** @example const g = new Generator(42); g.random(); */
   constructor(seed = 0) {
+    if (typeof seed !== 'number' || !Number.isFinite(seed))
+      throw new TypeError(`Generator: the seed must be a finite number, got ${String(seed).slice(0, 40)}`);
     this.manualSeed(seed);
   }
 
@@ -81,6 +83,8 @@ export class Generator {
 
   /** Uniform integer in [low, high). */
   int(low: number, high: number): number {
+    if (!(Number.isSafeInteger(low) && Number.isSafeInteger(high) && low < high))
+      throw new RangeError(`Generator.int: expected integers low < high, got ${String(low)} and ${String(high)}`);
     return low + Math.floor(this.random() * (high - low));
   }
 
@@ -93,6 +97,16 @@ export class Generator {
 
   /** Resumes from a `getState()` snapshot (or sets the four xoshiro words directly). @example g.setState(snapshot); */
   setState(state: readonly number[]): this {
+    const ok =
+      Array.isArray(state) &&
+      (state.length === 4 || state.length === 5) &&
+      state.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32) &&
+      state.slice(0, 4).some((v) => v !== 0) && // xoshiro's all-zero state is stuck at 0
+      (state.length === 4 || typeof state[4] === 'number');
+    if (!ok)
+      throw new TypeError(
+        'Generator.setState: expected a getState() snapshot: four integers in [0, 2³²), not all 0, and optionally the kept normal (a number or NaN)',
+      );
     [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0) as [number, number, number, number];
     this.spare = Number.isNaN(state[4]) || state[4] === undefined ? null : state[4];
     return this;
@@ -146,6 +160,8 @@ let defaultGen = new Generator(0);
 
 /** Seeds the default generator used when no `generator` option is given. @example manualSeed(0); */
 export function manualSeed(seed: number): Generator {
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new TypeError(`manualSeed: the seed must be a finite number, got ${String(seed).slice(0, 40)}`);
   defaultGen = new Generator(seed);
   return defaultGen;
 }

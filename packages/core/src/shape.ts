@@ -44,7 +44,16 @@ export function fmt(shape: Shape): string {
  * numpy broadcasting of two shapes: align on the right, each dim equal or 1; the error names the op and both shapes.
  * @example broadcastShapes([2, 1], [3], 'add'); // [2, 3]
  */
-export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
+export function broadcastShapes(a: Shape, b: Shape, op = 'broadcastShapes'): number[] {
+  if (typeof op !== 'string') op = 'broadcastShapes';
+  for (const [name, s] of [
+    ['a', a],
+    ['b', b],
+  ] as const)
+    if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0))
+      throw new TypeError(
+        `${op}: shape ${name} must be an array of non-negative integers, got ${Array.isArray(s) ? `an array of ${s.length} items` : s === null ? 'null' : typeof s}`,
+      );
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {

@@ -37,12 +37,21 @@ export class Tensor implements GraphNode<Tensor> {
   _node: OpNode<Tensor, Tensor> | null = null;
   _pending: Tensor | undefined = undefined;
   _mark = 0;
-  /** In-place modifications so far (see `version`). */
-  _version = 0;
+  /**
+   * The tensor whose version counter this one shares: null for a tensor with storage of its own, the
+   * base for a view of its storage (reshape, detach), so that an update of either is seen by both (as PyTorch).
+   */
+  _base: Tensor | null = null;
+  /** In-place modifications so far (see `version`), counted on the base of a view. */
+  private _v = 0;
   private _retain = false;
 
   /** Wraps contiguous storage; prefer `tensor()` and the creation functions. */
   constructor(data: Storage, shape: Shape, requiresGrad = false) {
+    if (!(data instanceof Float64Array || data instanceof Float32Array))
+      throw new TypeError(`Tensor: data must be a Float64Array or a Float32Array, got ${describe(data)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+      throw new TypeError(`Tensor: shape must be an array of non-negative integers, got ${describe(shape)}`);
     if (data.length !== sizeOf(shape)) {
       throw new RangeError(`Tensor: data has ${data.length} elements but shape ${fmt(shape)} needs ${sizeOf(shape)}`);
     }
@@ -70,13 +79,20 @@ export class Tensor implements GraphNode<Tensor> {
 
   /**
    * How many times xent modified this tensor in place (PyTorch's `_version`): optimizer steps,
-   * `zeroGrad({ setToNone: false })`, gradient accumulation, `loadStateDict`, the initialisers. An op
-   * records the versions of its inputs and output; `backward` refuses to use one that changed since.
+   * `zeroGrad({ setToNone: false })`, gradient accumulation, `loadStateDict`, the initialisers. A view
+   * (reshape, detach) shares the counter of its base. An op records the versions of the tensors its
+   * backward reads (what it saves); `backward` refuses to use one that changed since.
    * Writing to `.data` directly is not counted: it is the untracked escape hatch, as PyTorch's `.data`.
    * @example const w = zeros([2]); w.version; // 0
    */
   get version(): number {
     return this._version;
+  }
+  get _version(): number {
+    return (this._base ?? this)._v;
+  }
+  set _version(v: number) {
+    (this._base ?? this)._v = v;
   }
 
   /** Counts an in-place modification (for code outside the core that updates `.data` in place: optimizers, loaders). */
@@ -177,7 +193,7 @@ export class Tensor implements GraphNode<Tensor> {
 
   /** The same data, cut from the graph. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape);
+    return viewOf(this, this.shape);
   }
 
   /** A copy with its own storage (differentiable). */
@@ -373,10 +389,13 @@ export class Tensor implements GraphNode<Tensor> {
   }
   /** `cat([this, ...others], dim)`. */
   cat(others: readonly Tensor[], dim = 0): Tensor {
+    if (!Array.isArray(others)) throw new TypeError(`cat: others must be an array of tensors, got ${describe(others)}`);
     return sh.cat([this, ...others], dim);
   }
   /** `stack([this, ...others], dim)`. */
   stack(others: readonly Tensor[], dim = 0): Tensor {
+    if (!Array.isArray(others))
+      throw new TypeError(`stack: others must be an array of tensors, got ${describe(others)}`);
     return sh.stack([this, ...others], dim);
   }
 
@@ -393,28 +412,39 @@ export class Tensor implements GraphNode<Tensor> {
  * needs a gradient. `backward` maps the output's gradient to one gradient per input (null for
  * an input with none) using differentiable tensor ops, which is what makes higher-order
  * gradients work. Broadcasting is undone by the engine, not by `backward`.
- * @example const out = map(t, 'exp'); return record('exp', [t], out, (g) => [mul(g, out)]); // d eˣ = eˣ
+ *
+ * `saved` lists the tensors whose VALUES `backward` reads (what PyTorch's autograd.Function saves
+ * with `save_for_backward`): their versions are recorded now and `backward` throws, naming the op
+ * and the tensor, if one was modified in place before it runs. Reading only a shape or a dtype is no
+ * saving. An entry may be null or false: "saved only when needed" (`y.requiresGrad && x`: x is read
+ * only for y's gradient), as PyTorch saves only what the gradients it will compute need. Omitted, every
+ * input and the output count as saved (the safe default for code that does not say).
+ * @example const out = map(t, 'exp'); return record('exp', [t], out, (g) => [mul(g, out)], [out]); // d eˣ = eˣ
  */
 export function record(
   op: string,
   inputs: readonly Tensor[],
   out: Tensor,
   backward: (g: Tensor) => readonly (Tensor | null)[],
+  saved?: readonly (Tensor | null | false | undefined)[],
 ): Tensor {
   if (isGradEnabled()) {
     for (const t of inputs) {
       if (t.requiresGrad) {
-        // The backward may read any input and the output: their versions now, checked before it runs.
-        const versions = inputs.map((x) => x._version);
-        const outVersion = out._version;
-        out._node = {
-          op,
-          inputs,
-          vjp: (g) => {
-            checkVersions(op, inputs, versions, out, outVersion);
-            return backward(g);
-          },
-        };
+        const keep: Tensor[] = [];
+        for (const s of saved ?? [...inputs, out]) if (s) keep.push(s);
+        if (keep.length === 0) out._node = { op, inputs, vjp: backward };
+        else {
+          const versions = keep.map((x) => x._version);
+          out._node = {
+            op,
+            inputs,
+            vjp: (g) => {
+              checkVersions(op, inputs, out, keep, versions);
+              return backward(g);
+            },
+          };
+        }
         out.requiresGrad = true;
         break;
       }
@@ -423,32 +453,29 @@ export function record(
   return out;
 }
 
-/** Throws when a tensor an op used was modified in place between the forward pass and this backward. */
-function checkVersions(
-  op: string,
-  inputs: readonly Tensor[],
-  versions: number[],
-  out: Tensor,
-  outVersion: number,
-): void {
-  let bad: Tensor | null = null,
-    which = '',
-    then = 0;
-  for (let i = 0; i < inputs.length && !bad; i++)
-    if (inputs[i]!._version !== versions[i]) {
-      bad = inputs[i]!;
-      which = inputs.length === 1 ? 'input' : `input ${i}`;
-      then = versions[i]!;
-    }
-  if (!bad && out._version !== outVersion) {
-    bad = out;
-    which = 'output';
-    then = outVersion;
-  }
-  if (bad)
+/** Throws when a tensor an op saved was modified in place between the forward pass and this backward. */
+function checkVersions(op: string, inputs: readonly Tensor[], out: Tensor, saved: Tensor[], versions: number[]): void {
+  for (let k = 0; k < saved.length; k++) {
+    const bad = saved[k]!;
+    if (bad._version === versions[k]) continue;
+    const i = inputs.indexOf(bad);
+    const which =
+      i >= 0 ? (inputs.length === 1 ? 'input' : `input ${i}`) : bad === out ? 'output' : `saved tensor ${k}`;
     throw new Error(
-      `backward: ${op} needs its ${which} (${bad.isLeaf ? 'a leaf' : `made by ${bad.op}`}, shape ${fmt(bad.shape)}) as it was when ${op} ran, but it was modified in place since (version ${bad._version}, was ${then}): an optimizer step, zeroGrad({ setToNone: false }), loadStateDict or another in-place update came between the forward pass and backward. Run the forward pass again after the update.`,
+      `backward: ${op} needs its ${which} (${bad.isLeaf ? 'a leaf' : `made by ${bad.op}`}, shape ${fmt(bad.shape)}) as it was when ${op} ran, but it was modified in place since (version ${bad._version}, was ${versions[k]}): an optimizer step, zeroGrad({ setToNone: false }), loadStateDict or another in-place update came between the forward pass and backward. Run the forward pass again after the update.`,
     );
+  }
+}
+
+/**
+ * A view of x's storage with another shape, sharing x's version counter (an in-place update of one
+ * is an update of the other, as PyTorch's views).
+ * @example viewOf(x, [x.size]); // flat, same data
+ */
+export function viewOf(x: Tensor, shape: Shape, requiresGrad = false): Tensor {
+  const t = new Tensor(x.data, shape, requiresGrad);
+  t._base = x._base ?? x;
+  return t;
 }
 
 /**

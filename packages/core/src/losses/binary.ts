@@ -72,12 +72,18 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryOp
     const l = neg(add(mul(target, clamp(log(input), -100)), mul(sub(1, target), clamp(log(sub(1, input)), -100))));
     return w ? mul(l, w) : l;
   });
-  const elems = record(fn, [input, target], values, (g) => {
-    const d = div(sub(input, target), clamp(mul(input, sub(1, input)), EPS)); // (x − t) / max(x(1 − x), ε)
-    // ∂/∂t = −(log x − log(1 − x)), with the forward's clamps at −100 (PyTorch: −logit(x), unclamped)
-    const dt = target.requiresGrad ? neg(sub(clamp(log(input), -100), clamp(log(sub(1, input)), -100))) : null;
-    return scaled(g, w, d, dt);
-  });
+  const elems = record(
+    fn,
+    [input, target],
+    values,
+    (g) => {
+      const d = div(sub(input, target), clamp(mul(input, sub(1, input)), EPS)); // (x − t) / max(x(1 − x), ε)
+      // ∂/∂t = −(log x − log(1 − x)), with the forward's clamps at −100 (PyTorch: −logit(x), unclamped)
+      const dt = target.requiresGrad ? neg(sub(clamp(log(input), -100), clamp(log(sub(1, input)), -100))) : null;
+      return scaled(g, w, d, dt);
+    },
+    [input, target, w],
+  );
   return reduceLoss(elems, opts.reduction ?? 'mean');
 }
 
@@ -109,11 +115,17 @@ export function binaryCrossEntropyWithLogits(
     const l = add(mul(sub(1, target), input), mul(lw(), softplus(neg(input))));
     return w ? mul(l, w) : l;
   });
-  const elems = record(fn, [input, target], values, (g) => {
-    const d = sub(sub(1, target), mul(lw(), sigmoid(neg(input)))); // d/dx = (1 − t) − lw·σ(−x)
-    // d/dt = −x + (posWeight − 1)·softplus(−x)
-    const dt = !target.requiresGrad ? null : pw ? sub(mul(sub(pw, 1), softplus(neg(input))), input) : neg(input);
-    return scaled(g, w, d, dt);
-  });
+  const elems = record(
+    fn,
+    [input, target],
+    values,
+    (g) => {
+      const d = sub(sub(1, target), mul(lw(), sigmoid(neg(input)))); // d/dx = (1 − t) − lw·σ(−x)
+      // d/dt = −x + (posWeight − 1)·softplus(−x)
+      const dt = !target.requiresGrad ? null : pw ? sub(mul(sub(pw, 1), softplus(neg(input))), input) : neg(input);
+      return scaled(g, w, d, dt);
+    },
+    [input, target, w, pw],
+  );
   return reduceLoss(elems, opts.reduction ?? 'mean');
 }

@@ -1,13 +1,13 @@
-import { type Storage, alloc } from '../dtype.js';
+import { alloc } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { targetMass } from '../kernels/target.js';
 import type { CrossEntropyTarget } from '../kernels/types.js';
 import { eq, mul, sub, where } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
-import { logSoftmaxNode, softmax } from '../ops/softmax.js';
+import { logSoftmaxNode, softmaxNode } from '../ops/softmax.js';
 import { sameShape } from '../shape.js';
-import { Tensor, record } from '../tensor.js';
+import { Tensor, record, viewOf } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
 import {
   type ClassLayout,
@@ -78,81 +78,79 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
     smoothing: labelSmoothing,
   };
   const npos = L.outer * L.inner;
-  const logp = alloc(input.dtype, input.size),
-    probs = alloc(input.dtype, input.size);
+  // Saved for the backward, explicitly: log p (the target's gradient) and p (the logits').
+  const logp = new Tensor(alloc(input.dtype, input.size), input.shape);
+  const probs = new Tensor(alloc(input.dtype, input.size), input.shape);
   const lossPos = new Float64Array(npos),
     denomPos = new Float64Array(npos);
-  kernels().crossEntropy(input.data, L.outer, L.c, L.inner, spec, logp, probs, lossPos, denomPos);
+  kernels().crossEntropy(input.data, L.outer, L.c, L.inner, spec, logp.data, probs.data, lossPos, denomPos);
   let den = 0;
   for (let p = 0; p < npos; p++) den += denomPos[p]!;
 
   const T = isProbs ? (target as Tensor) : null;
-  // Saved for the backward, explicitly, in this closure: log p only for a probability target's gradient (so
-  // that with class indices it is garbage as soon as the forward returns), and p for the logits' gradient.
-  // The first backward hands p's storage to crossEntropyBackward, which writes the gradient over it (one
-  // buffer of the input's size less per step); a later backward through this graph recomputes p from the
-  // input, which the version check guarantees unchanged.
-  const savedLogp = T ? new Tensor(logp, input.shape) : null;
-  let savedProbs: Storage | null = probs;
-  const elems = record(fn, T ? [input, T] : [input], filled(lossPos, L.posShape, input.dtype), (g) => {
-    // g: ∂/∂(position loss), the scale of each position's gradient
-    let gx: Tensor | null = null;
-    if (input.requiresGrad) {
-      const p = savedProbs ?? softmaxOf(input, L);
-      savedProbs = null;
-      gx = crossEntropyBackward(g, input, p, spec, L, T);
-    }
-    if (!T) return [gx];
-    if (!T.requiresGrad) return [gx, null];
-    // ∂/∂T = −(1 − ε)·w·log p; a class with coefficient 0 gets 0, even at a −∞ logit
-    const cw = classWeights(spec, L, -(1 - spec.smoothing), input);
-    const lp = logSoftmaxNode(input, L.classDim, new Tensor(savedLogp!.data, input.shape));
-    return [gx, mul(where(eq(cw, 0), 0, mul(lp, cw)), reshape(g, keepShape(input.shape, L.classDim)))];
-  });
+  // log p is read only for a probability target's gradient: with class indices the closure must not hold it.
+  const keptLogp = T?.requiresGrad ? logp : null;
+  const elems = record(
+    fn,
+    T ? [input, T] : [input],
+    filled(lossPos, L.posShape, input.dtype),
+    (g) => {
+      // g: ∂/∂(position loss), the scale of each position's gradient
+      const gx = input.requiresGrad ? crossEntropyBackward(g, input, probs, spec, L, T) : null;
+      if (!T) return [gx];
+      if (!T.requiresGrad) return [gx, null];
+      // ∂/∂T = −(1 − ε)·w·log p; a class with coefficient 0 gets 0, even at a −∞ logit
+      const cw = classWeights(spec, L, -(1 - spec.smoothing), input);
+      const lp = logSoftmaxNode(input, L.classDim, viewOf(keptLogp!, input.shape));
+      return [gx, mul(where(eq(cw, 0), 0, mul(lp, cw)), reshape(g, keepShape(input.shape, L.classDim)))];
+    },
+    [
+      input.requiresGrad && probs, // the softmax and a probability target for the logits' gradient,
+      input.requiresGrad && T,
+      keptLogp, // log p for the target's: never the logits themselves
+    ],
+  );
   return reduceLoss(elems, reduction, reduction === 'mean' ? den : undefined);
-}
-
-/** softmax(input) along the class dim, by the kernel, into storage of its own. */
-function softmaxOf(input: Tensor, L: ClassLayout): Storage {
-  const p = alloc(input.dtype, input.size);
-  kernels().softmax(input.data, L.outer, L.c, L.inner, false, p);
-  return p;
 }
 
 /**
  * The fused backward of crossEntropy as an op of its own (as PyTorch's `_softmax_backward_data`):
- * out = scale · ((Σ t̃)·p − t̃), one kernel pass from the forward's saved softmax p (written over p's
- * storage, which the caller hands over), with the per-position `scale` broadcast over the classes.
- * Differentiable in the scale, the logits (through p, recomputed) and a probability target T (through t̃),
- * by the vjp below, composed from primitives.
+ * out = scale · ((Σ t̃)·p − t̃), one kernel pass from the forward's saved softmax p, with the
+ * per-position `scale` broadcast over the classes. Differentiable in the scale, the logits (through
+ * p) and a probability target T (through t̃), by the vjp below, composed from primitives.
  */
 function crossEntropyBackward(
   scale: Tensor,
   input: Tensor,
-  probs: Storage,
+  probs: Tensor,
   spec: CrossEntropyTarget,
   L: ClassLayout,
   T: Tensor | null,
 ): Tensor {
-  // In place over p (the contract allows out = probs): the caller gives up p's storage, which becomes `out`.
-  kernels().crossEntropyBackward(probs, L.outer, L.c, L.inner, spec, scale.data, probs);
-  const out = new Tensor(probs, input.shape);
-  return record('crossEntropyBackward', T ? [scale, input, T] : [scale, input], out, (gg) => {
-    const d = L.classDim;
-    const p = softmax(input, d); // recomputed (p's storage now holds `out`); differentiable in the input
-    const t = smoothedTarget(spec, L, input, T);
-    const tau = sum(t, d, true); // Σ t̃ per position
-    const s = reshape(scale, keepShape(input.shape, d));
-    const v = mul(mul(gg, s), tau);
-    const dx = mul(p, sub(v, sum(mul(v, p), d, true))); // softmax's vjp of v: p ⊙ (v − ⟨v, p⟩)
-    const ds = reshape(sum(mul(gg, sub(mul(p, tau), t)), d, true), scale.shape); // ⟨gg, (Σ t̃)·p − t̃⟩
-    if (!T) return [ds, dx];
-    // ∂out_k/∂T_j = s·(1 − ε)·w_j·(p_k − [k = j])
-    const dT = T.requiresGrad
-      ? mul(classWeights(spec, L, 1 - spec.smoothing, input), mul(s, sub(sum(mul(gg, p), d, true), gg)))
-      : null;
-    return [ds, dx, dT];
-  });
+  const out = new Tensor(alloc(input.dtype, input.size), input.shape);
+  kernels().crossEntropyBackward(probs.data, L.outer, L.c, L.inner, spec, scale.data, out.data);
+  return record(
+    'crossEntropyBackward',
+    T ? [scale, input, T] : [scale, input],
+    out,
+    (gg) => {
+      const d = L.classDim;
+      const p = softmaxNode(input, d, viewOf(probs, probs.shape));
+      const t = smoothedTarget(spec, L, input, T);
+      const tau = sum(t, d, true); // Σ t̃ per position
+      const s = reshape(scale, keepShape(input.shape, d));
+      const v = mul(mul(gg, s), tau);
+      const dx = mul(p, sub(v, sum(mul(v, p), d, true))); // softmax's vjp of v: p ⊙ (v − ⟨v, p⟩)
+      const ds = reshape(sum(mul(gg, sub(mul(p, tau), t)), d, true), scale.shape); // ⟨gg, (Σ t̃)·p − t̃⟩
+      if (!T) return [ds, dx];
+      // ∂out_k/∂T_j = s·(1 − ε)·w_j·(p_k − [k = j])
+      const dT = T.requiresGrad
+        ? mul(classWeights(spec, L, 1 - spec.smoothing, input), mul(s, sub(sum(mul(gg, p), d, true), gg)))
+        : null;
+      return [ds, dx, dT];
+    },
+    [scale, probs, T],
+  ); // the scale, the saved softmax, a probability target (the logits' values are not read)
 }
 
 /** factor·w_c as a constant of shape [1, C, 1, …] (or [C]), broadcasting over the positions. */
@@ -180,5 +178,5 @@ function smoothedTarget(t: CrossEntropyTarget, L: ClassLayout, input: Tensor, T:
   }
   if (!T) return out;
   // t̃ = w ⊙ ((1 − ε)·T + ε/C) is linear in T: d t̃ = (1 − ε)·w dT
-  return record('smoothedTarget', [T], out, (g) => [mul(g, classWeights(t, L, 1 - t.smoothing, input))]);
+  return record('smoothedTarget', [T], out, (g) => [mul(g, classWeights(t, L, 1 - t.smoothing, input))], []);
 }

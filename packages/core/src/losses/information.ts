@@ -52,7 +52,7 @@ function setup(fn: string, p: Tensor, q: Tensor | null, opts: InformationOptions
       `${fn}: base must be a positive number other than 1 (Math.E for nats, 2 for bits), got ${base}`,
     );
   checkDistribution(p, d, fn, 'p');
-  if (q) {
+  if (q !== null) {
     assertTensor(q, fn, 'q');
     if (!sameShape(p.shape, q.shape))
       throw new RangeError(`${fn}: q of shape ${fmt(q.shape)} must have the shape of p ${fmt(p.shape)}`);
@@ -76,7 +76,7 @@ export function entropy(p: Tensor, opts: InformationOptions = {}): Tensor {
   const { d, lnb } = setup('entropy', p, null, opts);
   const out = noGrad(() => div(neg(sum(plogq(p, p), d)), lnb));
   // ∂(−p log p) = −(log p + 1)
-  return record('entropy', [p], out, (g) => [mul(unsqueeze(g, d), div(neg(add(log(p), 1)), lnb))]);
+  return record('entropy', [p], out, (g) => [mul(unsqueeze(g, d), div(neg(add(log(p), 1)), lnb))], [p]);
 }
 
 /**
@@ -87,10 +87,16 @@ export function entropy(p: Tensor, opts: InformationOptions = {}): Tensor {
 export function crossEntropyBetween(p: Tensor, q: Tensor, opts: InformationOptions = {}): Tensor {
   const { d, lnb } = setup('crossEntropyBetween', p, q, opts);
   const out = noGrad(() => div(neg(sum(plogq(p, q), d)), lnb));
-  return record('crossEntropyBetween', [p, q], out, (g) => {
-    const s = div(unsqueeze(g, d), lnb);
-    return [mul(s, neg(log(q))), mul(s, neg(qRatio(p, q)))]; // ∂(−p log q) = −log q, −p/q
-  });
+  return record(
+    'crossEntropyBetween',
+    [p, q],
+    out,
+    (g) => {
+      const s = div(unsqueeze(g, d), lnb);
+      return [mul(s, neg(log(q))), mul(s, neg(qRatio(p, q)))]; // ∂(−p log q) = −log q, −p/q
+    },
+    [q, q.requiresGrad && p],
+  ); // p is read for q's gradient only
 }
 
 /**
@@ -101,10 +107,16 @@ export function crossEntropyBetween(p: Tensor, q: Tensor, opts: InformationOptio
 export function klDivergence(p: Tensor, q: Tensor, opts: InformationOptions = {}): Tensor {
   const { d, lnb } = setup('klDivergence', p, q, opts);
   const out = noGrad(() => div(sum(sub(plogq(p, p), plogq(p, q)), d), lnb));
-  return record('klDivergence', [p, q], out, (g) => {
-    const s = div(unsqueeze(g, d), lnb);
-    return [mul(s, add(sub(log(p), log(q)), 1)), mul(s, neg(qRatio(p, q)))]; // ∂ p log(p/q) = log(p/q) + 1, −p/q
-  });
+  return record(
+    'klDivergence',
+    [p, q],
+    out,
+    (g) => {
+      const s = div(unsqueeze(g, d), lnb);
+      return [mul(s, add(sub(log(p), log(q)), 1)), mul(s, neg(qRatio(p, q)))]; // ∂ p log(p/q) = log(p/q) + 1, −p/q
+    },
+    [p, q],
+  );
 }
 
 /** p / q, 0 where p = 0 (the term is identically 0 there). */

@@ -43,15 +43,21 @@ export function klDiv(
       ? where(eq(target, -Infinity), 0, mul(exp(target), sub(target, input))) // e^−∞ · (−∞ − x) → 0, not NaN
       : where(ne(target, 0), mul(target, sub(log(where(ne(target, 0), target, 1)), input)), 0),
   ); // 0 · log 0 = 0
-  const elems = record(fn, [input, target], values, (g) => [
-    mul(g, neg(logTarget ? exp(target) : target)), // ∂/∂input = −t
-    !target.requiresGrad
-      ? null
-      : logTarget
-        ? // ∂/∂t of e^t (t − x) = e^t (t − x + 1) (0 at t = −∞, not NaN)
-          mul(g, where(eq(target, -Infinity), 0, mul(exp(target), add(sub(target, input), 1))))
-        : // ∂/∂t of t (log t − x) = log t + 1 − x (0 at t = 0, as PyTorch)
-          mul(g, where(eq(target, 0), 0, add(sub(log(where(eq(target, 0), 1, target)), input), 1))),
-  ]);
+  const elems = record(
+    fn,
+    [input, target],
+    values,
+    (g) => [
+      mul(g, neg(logTarget ? exp(target) : target)), // ∂/∂input = −t
+      !target.requiresGrad
+        ? null
+        : logTarget
+          ? // ∂/∂t of e^t (t − x) = e^t (t − x + 1) (0 at t = −∞, not NaN)
+            mul(g, where(eq(target, -Infinity), 0, mul(exp(target), add(sub(target, input), 1))))
+          : // ∂/∂t of t (log t − x) = log t + 1 − x (0 at t = 0, as PyTorch)
+            mul(g, where(eq(target, 0), 0, add(sub(log(where(eq(target, 0), 1, target)), input), 1))),
+    ],
+    [target, target.requiresGrad && input],
+  ); // the input is read for the target's gradient only
   return reduceLoss(elems, reduction);
 }

@@ -27,6 +27,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduc
       const d = mul(g, mul(sub(input, target), 2)); // d(x − t)²/dx = 2(x − t), d/dt = −2(x − t)
       return [d, neg(d)];
     },
+    [input, target],
   );
   return reduceLoss(elems, reduction);
 }

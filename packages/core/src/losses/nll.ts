@@ -57,8 +57,14 @@ export function nllLoss(input: Tensor, target: ClassTarget, opts: NllLossOptions
       den += w;
     }
   }
-  const elems = record(fn, [input], filled(lossPos, L.posShape, input.dtype), (g) => [
-    mul(pick, reshape(g, keepShape(input.shape, L.classDim))), // ∂(−w_y x_y)/∂x_c = −w_y [c = y]
-  ]);
+  const elems = record(
+    fn,
+    [input],
+    filled(lossPos, L.posShape, input.dtype),
+    (g) => [
+      mul(pick, reshape(g, keepShape(input.shape, L.classDim))), // ∂(−w_y x_y)/∂x_c = −w_y [c = y]
+    ],
+    [],
+  ); // the input's values are not read (PyTorch saves it all the same)
   return reduceLoss(elems, reduction, reduction === 'mean' ? den : undefined);
 }

@@ -23,8 +23,14 @@ export function reduceLoss(elems: Tensor, reduction: 'mean' | 'sum' | 'none' | '
   for (let i = 0; i < elems.size; i++) total += elems.data[i]!;
   const out = new Tensor(alloc(elems.dtype, 1), []);
   out.data[0] = n === 0 ? 0 : total / n;
-  return record(reduction, [elems], out, (g) => [
-    // ∂(Σ e / n)/∂eᵢ = 1/n (0 when n = 0: the mean over nothing is the constant 0)
-    n === 0 ? new Tensor(alloc(g.dtype, elems.size), elems.shape) : expand(div(g, n), elems.shape),
-  ]);
+  return record(
+    reduction,
+    [elems],
+    out,
+    (g) => [
+      // ∂(Σ e / n)/∂eᵢ = 1/n (0 when n = 0: the mean over nothing is the constant 0)
+      n === 0 ? new Tensor(alloc(g.dtype, elems.size), elems.shape) : expand(div(g, n), elems.shape),
+    ],
+    [],
+  );
 }

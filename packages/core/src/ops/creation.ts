@@ -1,7 +1,7 @@
 import { type DType, alloc, checkDType } from '../dtype.js';
 import { Generator, defaultGenerator } from '../random.js';
 import { type Shape, checkShape, fmt, sizeOf } from '../shape.js';
-import { Tensor, describe } from '../tensor.js';
+import { Tensor, assertTensor, describe } from '../tensor.js';
 import { nestedToFlat } from './indexing.js';
 
 /** Options of the creation functions: the dtype (float64 by default) and whether the tensor requires a gradient. */
@@ -26,8 +26,10 @@ function make(
   where: string,
   fallback: DType = 'float64',
 ): Tensor {
+  if (opts === null || typeof opts !== 'object')
+    throw new TypeError(`${where}: the options must be an object, got ${describe(opts)}`);
   const dtype = checkDType(opts.dtype ?? fallback, where);
-  const size = sizeOf(shape);
+  const size = sizeOf(checkShape(shape, where)); // also a size past the typed-array limit, named
   const store = alloc(dtype, size);
   if (data) store.set(data);
   return new Tensor(store, shape, opts.requiresGrad ?? false);
@@ -65,8 +67,12 @@ export function tensor(data: TensorData, opts: CreateOptions & { shape?: Shape }
 
 /** A tensor filled with `value`. @example full([2, 2], 7); */
 export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
-  if (typeof value !== 'number') throw new TypeError(`full: value must be a number, got ${describe(value)}`);
-  const t = make(null, checkShape(shape, 'full'), opts, 'full');
+  return filledWith(shape, value, opts, 'full');
+}
+
+function filledWith(shape: Shape, value: number, opts: CreateOptions, where: string): Tensor {
+  if (typeof value !== 'number') throw new TypeError(`${where}: value must be a number, got ${describe(value)}`);
+  const t = make(null, checkShape(shape, where), opts, where);
   t.data.fill(value);
   return t;
 }
@@ -78,17 +84,19 @@ export function zeros(shape: Shape, opts: CreateOptions = {}): Tensor {
 
 /** Ones of `shape`. @example ones([3]); */
 export function ones(shape: Shape, opts: CreateOptions = {}): Tensor {
-  return full(shape, 1, opts);
+  return filledWith(shape, 1, opts, 'ones');
 }
 
 /** Zeros with the shape and dtype of `t`. @example zerosLike(x); */
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
-  return zeros(t.shape, { dtype: t.dtype, ...opts });
+  assertTensor(t, 'zerosLike');
+  return make(null, t.shape, { dtype: t.dtype, ...opts }, 'zerosLike');
 }
 
 /** Ones with the shape and dtype of `t`. @example onesLike(x); */
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
-  return ones(t.shape, { dtype: t.dtype, ...opts });
+  assertTensor(t, 'onesLike');
+  return filledWith(t.shape, 1, { dtype: t.dtype, ...opts }, 'onesLike');
 }
 
 /** start, start + step, … below end (one argument: 0 … end − 1). @example arange(3); // [0, 1, 2] */
@@ -99,6 +107,8 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   if (step === 0 || !Number.isFinite(step))
     throw new RangeError(`arange: step must be a finite non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
+  if (!(n <= 2 ** 32 - 1))
+    throw new RangeError(`arange: ${lo} to ${hi} by ${step} is ${n} values, more than a typed array can hold`);
   const t = make(null, [n], opts, 'arange');
   for (let i = 0; i < n; i++) t.data[i] = lo + i * step;
   return t;
@@ -160,7 +170,8 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0)
     throw new RangeError(`randperm: n must be a non-negative integer, got ${String(n)}`);
   const g = generatorOf(opts, 'randperm');
-  const t = arange(n, undefined, 1, opts);
+  const t = make(null, [n], opts, 'randperm');
+  for (let i = 0; i < n; i++) t.data[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = g.int(0, i + 1);
     const tmp = t.data[i]!;

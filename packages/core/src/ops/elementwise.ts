@@ -42,26 +42,29 @@ function pair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
 /** a + b, broadcast. @example add(tensor([1, 2]), 1); // [2, 3] */
 export function add(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = pair(a, b, 'add');
-  return record('add', [x, y], zip(x, y, 'add', 'add'), (g) => [g, g]); // ∂(x+y) = 1, 1
+  return record('add', [x, y], zip(x, y, 'add', 'add'), (g) => [g, g], []); // ∂(x+y) = 1, 1
 }
 
 /** a − b, broadcast. @example sub(tensor([3]), tensor([1])); // [2] */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = pair(a, b, 'sub');
-  return record('sub', [x, y], zip(x, y, 'sub', 'sub'), (g) => [g, neg(g)]); // ∂(x−y) = 1, −1
+  return record('sub', [x, y], zip(x, y, 'sub', 'sub'), (g) => [g, neg(g)], []); // ∂(x−y) = 1, −1
 }
 
 /** a · b elementwise, broadcast. @example mul(tensor([2, 3]), 2); // [4, 6] */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = pair(a, b, 'mul');
-  return record('mul', [x, y], zip(x, y, 'mul', 'mul'), (g) => [mul(g, y), mul(g, x)]); // ∂(xy) = y, x
+  return record('mul', [x, y], zip(x, y, 'mul', 'mul'), (g) => [mul(g, y), mul(g, x)], [
+    x.requiresGrad && y, // y is read for x's gradient only, x for y's (as PyTorch saves them)
+    y.requiresGrad && x,
+  ]); // ∂(xy) = y, x
 }
 
 /** a / b elementwise, broadcast. @example div(tensor([1]), 4); // [0.25] */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = pair(a, b, 'div');
   const out = zip(x, y, 'div', 'div');
-  return record('div', [x, y], out, (g) => [div(g, y), neg(div(mul(g, x), mul(y, y)))]); // ∂(x/y) = 1/y, −x/y²
+  return record('div', [x, y], out, (g) => [div(g, y), neg(div(mul(g, x), mul(y, y)))], [y, y.requiresGrad && x]); // ∂(x/y) = 1/y, −x/y²
 }
 
 /** aᵇ elementwise; a number exponent is the common case. @example pow(tensor([3]), 2); // [9] */
@@ -79,48 +82,58 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     else if (b === -1) k.unary('reciprocal', a.data, out.data);
     else k.unaryParam('powScalar', a.data, b, out.data);
     // x⁰ = 1 has gradient 0 everywhere, even where g is ±∞ (PyTorch gives zeros, not null or NaN).
-    return record('pow', [a], out, (g) => [
-      b === 0 ? new Tensor(alloc(a.dtype, a.size), a.shape) : mul(g, mul(pow(a, b - 1), b)),
-    ]); // d xᵏ = k xᵏ⁻¹
+    return record(
+      'pow',
+      [a],
+      out,
+      (g) => [b === 0 ? new Tensor(alloc(a.dtype, a.size), a.shape) : mul(g, mul(pow(a, b - 1), b))],
+      [b !== 0 && a],
+    ); // d xᵏ = k xᵏ⁻¹
   }
   const [x, y] = pair(a, b, 'pow');
   const out = zip(x, y, 'pow', 'pow');
-  return record('pow', [x, y], out, (g) => [
-    where(eq(y, 0), 0, mul(g, mul(y, pow(x, sub(y, 1))))), // ∂xʸ/∂x = y xʸ⁻¹ (0 where y = 0, even at x = 0, as PyTorch)
-    where(eq(x, 0), 0, mul(g, mul(out, log(x)))), // ∂xʸ/∂y = xʸ log x (0 where x = 0, as PyTorch)
-  ]);
+  return record(
+    'pow',
+    [x, y],
+    out,
+    (g) => [
+      where(eq(y, 0), 0, mul(g, mul(y, pow(x, sub(y, 1))))), // ∂xʸ/∂x = y xʸ⁻¹ (0 where y = 0, even at x = 0: PyTorch)
+      where(eq(x, 0), 0, mul(g, mul(out, log(x)))), // ∂xʸ/∂y = xʸ log x (0 where x = 0, as PyTorch)
+    ],
+    [x, x.requiresGrad && y, y.requiresGrad && out], // y is read for x's gradient only, xʸ for y's only
+  );
 }
 
 /** −x. @example neg(tensor([1])); // [-1] */
 export function neg(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'neg');
-  return record('neg', [t], map(t, 'neg'), (g) => [neg(g)]); // d(−x) = −1
+  return record('neg', [t], map(t, 'neg'), (g) => [neg(g)], []); // d(−x) = −1
 }
 
 /** eˣ. @example exp(tensor([0])); // [1] */
 export function exp(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'exp');
   const out = map(t, 'exp');
-  return record('exp', [t], out, (g) => [mul(g, out)]); // d eˣ = eˣ
+  return record('exp', [t], out, (g) => [mul(g, out)], [out]); // d eˣ = eˣ
 }
 
 /** Natural log. @example log(tensor([Math.E])); // [1] */
 export function log(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'log');
-  return record('log', [t], map(t, 'log'), (g) => [div(g, t)]); // d log x = 1/x
+  return record('log', [t], map(t, 'log'), (g) => [div(g, t)], [t]); // d log x = 1/x
 }
 
 /** √x. @example sqrt(tensor([4])); // [2] */
 export function sqrt(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'sqrt');
   const out = map(t, 'sqrt');
-  return record('sqrt', [t], out, (g) => [div(g, mul(out, 2))]); // d √x = 1/(2√x)
+  return record('sqrt', [t], out, (g) => [div(g, mul(out, 2))], [out]); // d √x = 1/(2√x)
 }
 
 /** |x|; its derivative at 0 is 0, as PyTorch. @example abs(tensor([-2])); // [2] */
 export function abs(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'abs');
-  return record('abs', [t], map(t, 'abs'), (g) => [mul(g, sign(t))]); // d|x| = sign x (0 at 0 and at NaN, as PyTorch)
+  return record('abs', [t], map(t, 'abs'), (g) => [mul(g, sign(t))], [t]); // d|x| = sign x (0 at 0 and at NaN, as PyTorch)
 }
 
 /**
@@ -138,27 +151,27 @@ export function sign(x: TensorLike): Tensor {
 /** x². @example square(tensor([3])); // [9] */
 export function square(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'square');
-  return record('square', [t], map(t, 'square'), (g) => [mul(g, mul(t, 2))]); // d x² = 2x
+  return record('square', [t], map(t, 'square'), (g) => [mul(g, mul(t, 2))], [t]); // d x² = 2x
 }
 
 /** tanh x. @example tanh(tensor([0])); // [0] */
 export function tanh(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'tanh');
   const out = map(t, 'tanh');
-  return record('tanh', [t], out, (g) => [mul(g, sub(1, square(out)))]); // d tanh = 1 − tanh²
+  return record('tanh', [t], out, (g) => [mul(g, sub(1, square(out)))], [out]); // d tanh = 1 − tanh²
 }
 
 /** σ(x) = 1 / (1 + e⁻ˣ), computed without overflow. @example sigmoid(tensor([0])); // [0.5] */
 export function sigmoid(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'sigmoid');
   const out = map(t, 'sigmoid');
-  return record('sigmoid', [t], out, (g) => [mul(g, mul(out, sub(1, out)))]); // d σ = σ(1 − σ)
+  return record('sigmoid', [t], out, (g) => [mul(g, mul(out, sub(1, out)))], [out]); // d σ = σ(1 − σ)
 }
 
 /** log(1 + eˣ), stable for large |x|. @example softplus(tensor([0])); // [log 2] */
 export function softplus(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'softplus');
-  return record('softplus', [t], map(t, 'softplus'), (g) => [mul(g, sigmoid(t))]); // d softplus = σ
+  return record('softplus', [t], map(t, 'softplus'), (g) => [mul(g, sigmoid(t))], [t]); // d softplus = σ
 }
 
 /** max(x, 0); derivative 0 at 0, as PyTorch. @example relu(tensor([-1, 2])); // [0, 2] */
@@ -167,7 +180,7 @@ export function relu(x: TensorLike): Tensor {
   // max(x, 0) as clamp: NaN stays NaN and −0 stays −0, as PyTorch.
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   kernels().unaryParam('clampMin', t.data, 0, out.data);
-  return record('relu', [t], out, (g) => [reluBackward(g, out)]); // d relu = [x > 0] (1 at NaN, as PyTorch)
+  return record('relu', [t], out, (g) => [reluBackward(g, out)], [out]); // d relu = [x > 0] (1 at NaN, as PyTorch)
 }
 
 /** x for x > 0, slope·x otherwise. @example leakyRelu(tensor([-1]), 0.1); // [-0.1] */
@@ -177,7 +190,7 @@ export function leakyRelu(x: TensorLike, slope = 0.01): Tensor {
     throw new TypeError(`leakyRelu: slope must be a number, got ${typeof slope === 'number' ? 'NaN' : typeof slope}`);
   const out = new Tensor(alloc(t.dtype, t.size), t.shape);
   kernels().unaryParam('leakyRelu', t.data, slope, out.data);
-  return record('leakyRelu', [t], out, (g) => [leakyReluBackward(g, t, slope)]); // d = 1 for x > 0, slope otherwise
+  return record('leakyRelu', [t], out, (g) => [leakyReluBackward(g, t, slope)], [t]); // d = 1 for x > 0, slope otherwise
 }
 
 /** g read against x in g's dtype (the activation-grad kernel takes one dtype). */
@@ -199,7 +212,7 @@ export function reluBackward(g: Tensor, x: Tensor): Tensor {
   assertTensor(x, 'reluBackward', 'x');
   if (!sameShape(g.shape, x.shape))
     throw new RangeError(`reluBackward: g of shape ${fmt(g.shape)} must have the shape of x ${fmt(x.shape)}`);
-  return record('reluBackward', [g, x], activationGrad('relu', g, x, 0), (gg) => [reluBackward(gg, x), null]);
+  return record('reluBackward', [g, x], activationGrad('relu', g, x, 0), (gg) => [reluBackward(gg, x), null], [x]);
 }
 
 /**
@@ -212,14 +225,14 @@ export function leakyReluBackward(g: Tensor, x: Tensor, slope: number): Tensor {
   if (!sameShape(g.shape, x.shape))
     throw new RangeError(`leakyReluBackward: g of shape ${fmt(g.shape)} must have the shape of x ${fmt(x.shape)}`);
   const out = activationGrad('leakyRelu', g, x, slope);
-  return record('leakyReluBackward', [g, x], out, (gg) => [leakyReluBackward(gg, x, slope), null]);
+  return record('leakyReluBackward', [g, x], out, (gg) => [leakyReluBackward(gg, x, slope), null], [x]);
 }
 
 /** The Gauss error function. @example erf(tensor([0])); // [0] */
 export function erf(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'erf');
   // d erf = 2/√π e^(−x²)
-  return record('erf', [t], map(t, 'erf'), (g) => [mul(g, mul(exp(neg(square(t))), 2 / Math.sqrt(Math.PI)))]);
+  return record('erf', [t], map(t, 'erf'), (g) => [mul(g, mul(exp(neg(square(t))), 2 / Math.sqrt(Math.PI)))], [t]);
 }
 
 /**
@@ -235,13 +248,13 @@ export function gelu(x: TensorLike): Tensor {
 /** sin x. @example sin(tensor([0])); // [0] */
 export function sin(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'sin');
-  return record('sin', [t], map(t, 'sin'), (g) => [mul(g, cos(t))]); // d sin = cos
+  return record('sin', [t], map(t, 'sin'), (g) => [mul(g, cos(t))], [t]); // d sin = cos
 }
 
 /** cos x. @example cos(tensor([0])); // [1] */
 export function cos(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'cos');
-  return record('cos', [t], map(t, 'cos'), (g) => [neg(mul(g, sin(t)))]); // d cos = −sin
+  return record('cos', [t], map(t, 'cos'), (g) => [neg(mul(g, sin(t)))], [t]); // d cos = −sin
 }
 
 /**
@@ -263,11 +276,17 @@ export function clamp(x: TensorLike, min?: number | null, max?: number | null): 
   out.data.set(t.data);
   if (min !== undefined && min !== null) kernels().unaryParam('clampMin', out.data, min, out.data);
   if (max !== undefined && max !== null) kernels().unaryParam('clampMax', out.data, max, out.data);
-  return record('clamp', [t], out, (g) => {
-    let keep = min !== undefined && min !== null ? ge(t, min) : null;
-    if (max !== undefined && max !== null) keep = keep ? mul(keep, le(t, max)) : le(t, max);
-    return [mul(g, keep!)]; // d clamp = [min ≤ x ≤ max]
-  });
+  return record(
+    'clamp',
+    [t],
+    out,
+    (g) => {
+      let keep = min !== undefined && min !== null ? ge(t, min) : null;
+      if (max !== undefined && max !== null) keep = keep ? mul(keep, le(t, max)) : le(t, max);
+      return [mul(g, keep!)]; // d clamp = [min ≤ x ≤ max]
+    },
+    [t],
+  );
 }
 
 /**
@@ -276,20 +295,32 @@ export function clamp(x: TensorLike, min?: number | null, max?: number | null): 
  */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = pair(a, b, 'maximum');
-  return record('maximum', [x, y], zip(x, y, 'maximum', 'maximum'), (g) => {
-    const shared = where(eq(x, y), mul(g, 0.5), g);
-    // 1 where it wins, ½ on a tie, 1 to both at a NaN (PyTorch)
-    return [where(lt(x, y), 0, shared), where(gt(x, y), 0, shared)];
-  });
+  return record(
+    'maximum',
+    [x, y],
+    zip(x, y, 'maximum', 'maximum'),
+    (g) => {
+      const shared = where(eq(x, y), mul(g, 0.5), g);
+      // 1 where it wins, ½ on a tie, 1 to both at a NaN (PyTorch)
+      return [where(lt(x, y), 0, shared), where(gt(x, y), 0, shared)];
+    },
+    [x, y],
+  );
 }
 
 /** Elementwise min, NaN-propagating; ties share the gradient equally. @example minimum(tensor([1, 5]), 3); // [1, 3] */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = pair(a, b, 'minimum');
-  return record('minimum', [x, y], zip(x, y, 'minimum', 'minimum'), (g) => {
-    const shared = where(eq(x, y), mul(g, 0.5), g);
-    return [where(gt(x, y), 0, shared), where(lt(x, y), 0, shared)]; // as maximum, mirrored
-  });
+  return record(
+    'minimum',
+    [x, y],
+    zip(x, y, 'minimum', 'minimum'),
+    (g) => {
+      const shared = where(eq(x, y), mul(g, 0.5), g);
+      return [where(gt(x, y), 0, shared), where(lt(x, y), 0, shared)]; // as maximum, mirrored
+    },
+    [x, y],
+  );
 }
 
 /**
@@ -318,7 +349,7 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
     out.data,
   );
   // the gradient follows the branch taken
-  return record('where', [c, x, y], out, (g) => [null, where(c, g, 0), where(c, 0, g)]);
+  return record('where', [c, x, y], out, (g) => [null, where(c, g, 0), where(c, 0, g)], [c]);
 }
 
 function compare(a: TensorLike, b: TensorLike, op: BinaryOp): Tensor {
@@ -346,7 +377,7 @@ export const le = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'le');
 export function clone(x: Tensor): Tensor {
   assertTensor(x, 'clone');
   const out = new Tensor(x.data.slice(), x.shape);
-  return record('clone', [x], out, (g) => [g]); // d x = 1
+  return record('clone', [x], out, (g) => [g], []); // d x = 1
 }
 
 /** The same values stored as `dtype`; the gradient comes back in the input's dtype. @example cast(x, 'float32'); */
@@ -356,5 +387,5 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = new Tensor(alloc(dtype, x.size), x.shape);
   out.data.set(x.data);
-  return record('cast', [x], out, (g) => [cast(g, x.dtype)]); // d x = 1
+  return record('cast', [x], out, (g) => [cast(g, x.dtype)], []); // d x = 1
 }

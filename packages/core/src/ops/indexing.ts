@@ -1,6 +1,6 @@
 import { alloc, checkDType, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
-import { type Shape, fmt, normDim, sizeOf, stridesOf } from '../shape.js';
+import { type Shape, checkShape, fmt, normDim, sizeOf, stridesOf } from '../shape.js';
 import { Tensor, assertTensor, record } from '../tensor.js';
 import { slice } from './shape.js';
 
@@ -134,7 +134,7 @@ export function indexSelect(x: Tensor, dim: number, index: IndexLike): Tensor {
   const out = new Tensor(alloc(x.dtype, sizeOf(shape)), shape);
   kernels().indexSelect(x.data, outer, n, inner, pos, out.data);
   // each picked entry gets its gradient back
-  return record('indexSelect', [x], out, (g) => [indexAdd(g, x.shape, d, pos)]);
+  return record('indexSelect', [x], out, (g) => [indexAdd(g, x.shape, d, pos)], []);
 }
 
 /** Zeros of `shape` plus g's slices added at positions `pos` along d: the adjoint of indexSelect. */
@@ -143,7 +143,7 @@ function indexAdd(g: Tensor, shape: Shape, d: number, pos: Int32Array): Tensor {
   const outer = sizeOf(shape.slice(0, d)),
     inner = sizeOf(shape.slice(d + 1));
   kernels().indexAdd(g.data, outer, dimSize(shape, d), inner, pos, out.data);
-  return record('indexAdd', [g], out, (gg) => [indexSelect(gg, d, pos)]);
+  return record('indexAdd', [g], out, (gg) => [indexSelect(gg, d, pos)], []);
 }
 
 function checkGatherShapes(ix: Index, xShape: Shape, d: number, op: string, other = 'input'): void {
@@ -171,9 +171,13 @@ export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
 function gatherAt(x: Tensor, d: number, pos: Int32Array, ixShape: Shape): Tensor {
   const out = new Tensor(alloc(x.dtype, sizeOf(ixShape)), ixShape);
   kernels().gather(x.data, x.shape, d, pos, ixShape, out.data);
-  return record('gather', [x], out, (g) => [
-    scatterAddAt(new Tensor(alloc(g.dtype, x.size), x.shape), d, pos, ixShape, g),
-  ]); // sends each gradient back to where it was read
+  return record(
+    'gather',
+    [x],
+    out,
+    (g) => [scatterAddAt(new Tensor(alloc(g.dtype, x.size), x.shape), d, pos, ixShape, g)],
+    [],
+  ); // sends each gradient back to where it was read
 }
 
 /**
@@ -197,7 +201,7 @@ function scatterAddAt(x: Tensor, d: number, pos: Int32Array, ixShape: Shape, src
   // Index position p adds src at the same coordinates (src may be larger than the index) into x.
   kernels().scatterAdd(src.data, src.shape, d, pos, ixShape, out.data, x.shape);
   // ∂/∂x = 1; ∂/∂src reads g back
-  return record('scatterAdd', [x, src], out, (g) => [g, gatherInto(g, d, pos, ixShape, src.shape)]);
+  return record('scatterAdd', [x, src], out, (g) => [g, gatherInto(g, d, pos, ixShape, src.shape)], []);
 }
 
 /** gather of g by index, placed in a tensor of src's shape (index may be smaller than src). */
@@ -212,7 +216,7 @@ function padTo(x: Tensor, shape: Shape): Tensor {
   const out = new Tensor(alloc(x.dtype, sizeOf(shape)), shape);
   kernels().scatterStrided(x.data, x.shape, out.data, 0, stridesOf(shape)); // x's coordinates, out's strides
   // The adjoint of padding is cropping back to x's shape, one slice per dim.
-  return record('pad', [x], out, (g) => [x.shape.reduce((t, n, k) => (n === shape[k] ? t : slice(t, k, 0, n)), g)]);
+  return record('pad', [x], out, (g) => [x.shape.reduce((t, n, k) => (n === shape[k] ? t : slice(t, k, 0, n)), g)], []);
 }
 
 /**
@@ -233,6 +237,7 @@ export function oneHot(labels: IndexLike, numClasses = -1, opts: { dtype?: 'floa
     for (let i = 0; i < ix.data.length; i++) if (ix.data[i]! + 1 > c) c = ix.data[i]! + 1;
   }
   const pos = new Int32Array(ix.data.length);
+  checkShape([...ix.shape, c], 'oneHot'); // a huge numClasses is named, not "Invalid typed array length"
   for (let i = 0; i < pos.length; i++) {
     const v = ix.data[i]!;
     if (v < 0 || v >= c) throw new RangeError(`oneHot: label ${v} at flat position ${i} is outside [0, ${c})`);

@@ -48,12 +48,18 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   // The bias row broadcast down the m rows, added into the product (the kernels allow out = a).
   if (bias) K.binary('add', prod, [n, 1], bias.data, [0, 1], [m, n], out.data);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record('linear', inputs, out, (g) => {
-    const g2 = reshape(g, [m, n]); // leading dims flattened: dW and db sum over every row
-    return [
-      !x.requiresGrad ? null : reshape(mm(g2, weight), x.shape), // ∂/∂x = G·W
-      !weight.requiresGrad ? null : mm(g2, x.ndim === 2 ? x : reshape(x, [m, k]), true, false), // ∂/∂W = Gᵀ·x
-      !bias?.requiresGrad ? null : sum(g2, 0), // ∂/∂b = Σ over rows of G
-    ];
-  });
+  return record(
+    'linear',
+    inputs,
+    out,
+    (g) => {
+      const g2 = reshape(g, [m, n]); // leading dims flattened: dW and db sum over every row
+      return [
+        !x.requiresGrad ? null : reshape(mm(g2, weight), x.shape), // ∂/∂x = G·W
+        !weight.requiresGrad ? null : mm(g2, x.ndim === 2 ? x : reshape(x, [m, k]), true, false), // ∂/∂W = Gᵀ·x
+        !bias?.requiresGrad ? null : sum(g2, 0), // ∂/∂b = Σ over rows of G
+      ];
+    },
+    [x.requiresGrad && weight, weight.requiresGrad && x],
+  ); // W is read for dx only, x for dW only
 }

@@ -80,10 +80,16 @@ function mmChecked(
     out.data,
   );
   // An input that takes no gradient (a batch of data) costs no product in the backward.
-  return record('matmul', [a, b], out, (g) => [
-    !a.requiresGrad ? null : transA ? mm(b, g, transB, true) : mm(g, b, false, !transB), // ∂/∂A = G·Bᵀ
-    !b.requiresGrad ? null : transB ? mm(g, a, true, transA) : mm(a, g, !transA, false), // ∂/∂B = Aᵀ·G
-  ]);
+  return record(
+    'matmul',
+    [a, b],
+    out,
+    (g) => [
+      !a.requiresGrad ? null : transA ? mm(b, g, transB, true) : mm(g, b, false, !transB), // ∂/∂A = G·Bᵀ
+      !b.requiresGrad ? null : transB ? mm(g, a, true, transA) : mm(a, g, !transA, false), // ∂/∂B = Aᵀ·G
+    ],
+    [a.requiresGrad && b, b.requiresGrad && a],
+  );
 }
 
 /**

@@ -27,7 +27,7 @@ function unreduce(g: Tensor, shape: Shape, dims: readonly number[]): Tensor {
 export function sum(x: Tensor, dim?: Dim, keepdim = false): Tensor {
   assertTensor(x, 'sum');
   const dims = normDims(dim, x.ndim, 'sum');
-  return record('sum', [x], reduceRaw(x, 'sum', dims, keepdim), (g) => [unreduce(g, x.shape, dims)]); // ∂Σx/∂xᵢ = 1
+  return record('sum', [x], reduceRaw(x, 'sum', dims, keepdim), (g) => [unreduce(g, x.shape, dims)], []); // ∂Σx/∂xᵢ = 1
 }
 
 /** Arithmetic mean over `dim`. @example mean(tensor([1, 2, 3])); // 2 */
@@ -51,11 +51,17 @@ function extreme(x: Tensor, dim: Dim, keepdim: boolean, op: 'max' | 'min'): Tens
   if (dim === undefined && x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
   for (const d of dims) if (x.shape[d] === 0) throw new RangeError(`${op}: cannot reduce dim ${d} of size 0`);
   const out = reduceRaw(x, op, dims, keepdim);
-  return record(op, [x], out, (g) => {
-    // The gradient is shared equally among the elements equal to the extreme (PyTorch's amax/amin).
-    const hit = eq(x, unreduce(out, x.shape, dims));
-    return [mul(hit, unreduce(div(g, reduceRaw(hit, 'sum', dims, keepdim)), x.shape, dims))];
-  });
+  return record(
+    op,
+    [x],
+    out,
+    (g) => {
+      // The gradient is shared equally among the elements equal to the extreme (PyTorch's amax/amin).
+      const hit = eq(x, unreduce(out, x.shape, dims));
+      return [mul(hit, unreduce(div(g, reduceRaw(hit, 'sum', dims, keepdim)), x.shape, dims))];
+    },
+    [x, out],
+  );
 }
 
 /** Largest value over `dim` (values only; see `argmax` for positions). @example max(tensor([1, 3, 2])); // 3 */
@@ -145,7 +151,9 @@ export function variance(x: Tensor, dim?: Dim, opts: { keepdim?: boolean; correc
   // give ±∞ (not NaN) gradients where x − x̄ is defined. x̄ is recomputed here so that the
   // gradient is itself differentiable.
   // ∂var/∂xᵢ = 2(xᵢ − x̄)/(n − c)
-  return record('var', [x], out, (g) => [mul(unreduce(g, x.shape, dims), mul(sub(x, mean(x, dims, true)), 2 / dof))]);
+  return record('var', [x], out, (g) => [mul(unreduce(g, x.shape, dims), mul(sub(x, mean(x, dims, true)), 2 / dof))], [
+    x,
+  ]);
 }
 
 /** Standard deviation: √var, a composite (sqrt of the var node). @example std(tensor([1, 2, 3, 4])); // 1.2910 */

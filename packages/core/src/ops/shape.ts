@@ -1,16 +1,25 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { type Shape, broadcastStrides, fmt, normDim, normDims, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, assertTensor, record } from '../tensor.js';
+import { Tensor, assertTensor, describe, record, viewOf } from '../tensor.js';
 import { cast } from './elementwise.js';
 
 /* Shape ops. Storage is always contiguous: reshape shares it, the others copy through the
    strided-copy kernel (a strided read) or its counterpart scatterStrided (a strided write). */
 
+/** A copy of a shape argument after checking it is an array of numbers (the values are checked by the op). */
+function shapeArg(shape: unknown, op: string): number[] {
+  if (!Array.isArray(shape) || shape.length > 64 || !shape.every((d) => typeof d === 'number'))
+    throw new TypeError(
+      `${op}: shape must be an array of at most 64 numbers, got ${Array.isArray(shape) ? `an array of ${shape.length} items` : describe(shape)}`,
+    );
+  return shape.slice();
+}
+
 /** The same data in a new shape; one dim may be −1. @example reshape(arange(6), [2, -1]); // shape [2, 3] */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   assertTensor(x, 'reshape');
-  const dims = shape.slice();
+  const dims = shapeArg(shape, 'reshape');
   const free = dims.indexOf(-1);
   if (free !== dims.lastIndexOf(-1)) throw new RangeError(`reshape: only one dim may be -1, got ${fmt(shape)}`);
   if (dims.some((d, i) => i !== free && (!Number.isInteger(d) || d < 0)))
@@ -28,7 +37,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
       `reshape: cannot reshape a tensor of shape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)} (${sizeOf(dims)} elements)`,
     );
   // the same numbers, so the same gradient
-  return record('reshape', [x], new Tensor(x.data, dims), (g) => [reshape(g, x.shape)]);
+  return record('reshape', [x], viewOf(x, dims), (g) => [reshape(g, x.shape)], []);
 }
 
 /** Merges dims startDim..endDim into one. @example flatten(zeros([2, 3, 4]), 1); // shape [2, 12] */
@@ -63,7 +72,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   );
   const inverse = new Array<number>(p.length);
   p.forEach((d, i) => (inverse[d] = i));
-  return record('permute', [x], out, (g) => [permute(g, inverse)]); // permute back
+  return record('permute', [x], out, (g) => [permute(g, inverse)], []); // permute back
 }
 
 /** Swaps two dims. @example transpose(zeros([2, 3]), 0, 1); // shape [3, 2] */
@@ -111,6 +120,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  */
 export function expand(x: Tensor, shape: Shape): Tensor {
   assertTensor(x, 'expand');
+  shape = shapeArg(shape, 'expand');
   if (shape.length < x.ndim)
     throw new RangeError(`expand: cannot expand shape ${fmt(x.shape)} to fewer dims ${fmt(shape)}`);
   const lead = shape.length - x.ndim;
@@ -125,7 +135,7 @@ export function expand(x: Tensor, shape: Shape): Tensor {
   if (target.length === x.ndim && target.every((d, i) => d === x.shape[i])) return x;
   const out = new Tensor(alloc(x.dtype, sizeOf(target)), target);
   kernels().copyStrided(x.data, 0, broadcastStrides(x.shape, target), target, out.data);
-  return record('expand', [x], out, (g) => [g]); // the engine sums g back to x's shape
+  return record('expand', [x], out, (g) => [g], []); // the engine sums g back to x's shape
 }
 
 /**
@@ -154,7 +164,7 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   readStrides[d] = strides[d]! * step;
   const out = new Tensor(alloc(x.dtype, sizeOf(shape)), shape);
   kernels().copyStrided(x.data, s * strides[d]!, readStrides, shape, out.data);
-  return record('slice', [x], out, (g) => [unslice(g, x.shape, d, s, step)]); // scatter back into zeros
+  return record('slice', [x], out, (g) => [unslice(g, x.shape, d, s, step)], []); // scatter back into zeros
 }
 
 /** The adjoint of `slice`: g written into zeros of `shape` at start, start + step, … along dim. */
@@ -165,7 +175,7 @@ function unslice(g: Tensor, shape: Shape, d: number, start: number, step: number
   const writeStrides = strides.slice();
   writeStrides[d] = strides[d]! * step;
   kernels().scatterStrided(g.data, g.shape, out.data, start * strides[d]!, writeStrides);
-  return record('unslice', [g], out, (gg) => [slice(gg, d, start, start + (g.shape[d]! - 1) * step + 1, step)]);
+  return record('unslice', [g], out, (gg) => [slice(gg, d, start, start + (g.shape[d]! - 1) * step + 1, step)], []);
 }
 
 /** Throws unless `tensors` is a non-empty array of Tensors; the error names the op and the bad entry. */
@@ -201,10 +211,16 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     kernels().scatterStrided(t.data, t.shape, out.data, at * os[d]!, os);
     at += t.shape[d]!;
   }
-  return record('cat', tensors, out, (g) => {
-    let at = 0;
-    return tensors.map((t) => cast(slice(g, d, at, (at += t.shape[d]!)), t.dtype)); // each input gets its own slice
-  });
+  return record(
+    'cat',
+    tensors,
+    out,
+    (g) => {
+      let at = 0;
+      return tensors.map((t) => cast(slice(g, d, at, (at += t.shape[d]!)), t.dtype)); // each input gets its own slice
+    },
+    [],
+  );
 }
 
 /** Joins tensors along a new dim. @example stack([ones([2]), zeros([2])]); // shape [2, 2] */

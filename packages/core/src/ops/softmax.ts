@@ -30,7 +30,7 @@ export function softmax(x: Tensor, dim = -1): Tensor {
  * @example softmaxNode(x, 1, savedProbs); // differentiable in x, to any order
  */
 export function softmaxNode(x: Tensor, d: number, y: Tensor): Tensor {
-  return record('softmax', [x], y, (g) => [mul(y, sub(g, sum(mul(g, y), d, true)))]); // J g = y ⊙ (g − ⟨g, y⟩)
+  return record('softmax', [x], y, (g) => [mul(y, sub(g, sum(mul(g, y), d, true)))], [y]); // J g = y ⊙ (g − ⟨g, y⟩)
 }
 
 /**
@@ -50,5 +50,5 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
  * @example logSoftmaxNode(x, 1, savedLogp);
  */
 export function logSoftmaxNode(x: Tensor, d: number, y: Tensor): Tensor {
-  return record('logSoftmax', [x], y, (g) => [sub(g, mul(exp(y), sum(g, d, true)))]); // J g = g − p Σ g, p = e^y
+  return record('logSoftmax', [x], y, (g) => [sub(g, mul(exp(y), sum(g, d, true)))], [y]); // J g = g − p Σ g, p = e^y
 }
