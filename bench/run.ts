@@ -62,6 +62,17 @@ export const RUNNERS: Runner[] = [
     cmd: node('xent.ts', '--dtype', 'float64', '--backend', 'wasm'),
     supports: (wl) => !wl.id.startsWith('w4'),
   },
+  // Two threads (setNumThreads(2)): products of 2²² multiply-adds or more split over the caller and a worker.
+  {
+    name: 'xent-wasm-2t',
+    cmd: node('xent.ts', '--dtype', 'float32', '--backend', 'wasm', '--threads', '2'),
+    supports: (wl) => !wl.id.startsWith('w4'),
+  },
+  {
+    name: 'xent-wasm-2t-float64',
+    cmd: node('xent.ts', '--dtype', 'float64', '--backend', 'wasm', '--threads', '2'),
+    supports: (wl) => wl.id.startsWith('w1'),
+  },
   {
     name: 'xent-ts-float64',
     cmd: node('xent.ts', '--dtype', 'float64', '--backend', 'ts'),

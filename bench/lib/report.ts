@@ -20,7 +20,7 @@ export interface ResultsDoc {
 
 const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'jax-js-eager', 'jax-js-jit', 'js-pytorch', 'pytorch'];
 const XENT = 'xent-wasm'; // float32 on the default (wasm) backend
-const XENT_RUNNERS = [XENT, 'xent-ts', 'xent-wasm-float64', 'xent-ts-float64'];
+const XENT_RUNNERS = [XENT, 'xent-wasm-2t', 'xent-ts', 'xent-wasm-float64', 'xent-wasm-2t-float64', 'xent-ts-float64'];
 
 const num = (x: number): string =>
   x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2);
@@ -94,6 +94,20 @@ const TARGETS: Target[] = [
     'xent-ts-float64',
     'xent-wasm-float64',
     4,
+  ),
+  atLeast(
+    'float64 GEMM n=512, 2 threads: ≥ 1.6× one thread (idle machine)',
+    'w1-matmul-512',
+    'xent-wasm-float64',
+    'xent-wasm-2t-float64',
+    1.6,
+  ),
+  atLeast(
+    'float64 GEMM n=1024, 2 threads: ≥ 1.6× one thread (idle machine)',
+    'w1-matmul-1024',
+    'xent-wasm-float64',
+    'xent-wasm-2t-float64',
+    1.6,
   ),
   {
     what: 'W4: 2-16-16-1 Value MLP step < 30 ms (Node defaults)',

@@ -27,7 +27,7 @@ for (const [name, fn] of Object.entries(base)) {
   };
 }
 setKernels(wrapped);
-const prep = prepare(wl, { dtype: process.argv[3] ?? 'float32' });
+const prep = await prepare(wl, { dtype: process.argv[3] ?? 'float32' });
 const reps = 3;
 const t0 = performance.now();
 for (let i = 0; i < reps; i++) await prep.run();

@@ -2,7 +2,7 @@
 import { prepare } from '../runners/xent.js';
 import { WORKLOADS } from '../lib/workloads.js';
 const wl = WORKLOADS.find((w) => w.id === 'w4-value-mlp')!;
-const prep = prepare(wl, { dtype: 'float64' });
+const prep = await prepare(wl, { dtype: 'float64' });
 for (let r = 0; r < 8; r++) {
   const t = performance.now();
   for (let i = 0; i < 10; i++) await prep.run();

@@ -1,5 +1,20 @@
-/* xent's side of every workload, in float32 or float64 (--dtype), on the wasm or TypeScript kernels (--backend). */
-import { type DType, type Tensor, Value, crossEntropy, linear, mm, noGrad, relu, setBackend, tensor } from '@xent/core';
+/*
+ * xent's side of every workload, in float32 or float64 (--dtype), on the wasm or TypeScript kernels (--backend),
+ * on one thread or more (--threads n: setNumThreads, wasm only).
+ */
+import {
+  type DType,
+  type Tensor,
+  Value,
+  crossEntropy,
+  linear,
+  mm,
+  noGrad,
+  relu,
+  setBackend,
+  setNumThreads,
+  tensor,
+} from '@xent/core';
 import { Adam, Linear, ReLU, Sequential } from '@xent/nn';
 import { accuracy, labels, mlpBatch, mlpLayers, normals, spiralFixture, valuePoints, widths } from '../lib/data.js';
 import { type Prepared, isMain, main } from '../lib/measure.js';
@@ -37,9 +52,10 @@ function sgd(params: Tensor[], lr: number): void {
   }
 }
 
-export function prepare(wl: Workload, flags: Record<string, string>): Prepared {
+export async function prepare(wl: Workload, flags: Record<string, string>): Promise<Prepared> {
   const dtype = (flags.dtype ?? 'float32') as DType;
   setBackend(flags.backend === 'ts' ? 'ts' : 'wasm');
+  if (flags.threads) await setNumThreads(Number(flags.threads));
   const p = wl.params;
   const ce = (z: Tensor, t: Tensor): Tensor => crossEntropy(z, t); // the fused loss, mean over the batch
   switch (wl.id) {
@@ -158,8 +174,8 @@ function valueMlp(points: number): Prepared {
   };
 }
 
-/** The runner's name: xent-wasm, xent-ts, xent-wasm-float64, xent-ts-float64. */
+/** The runner's name: xent-wasm, xent-ts, xent-wasm-float64, xent-ts-float64, and -2t for two threads. */
 export const runnerName = (f: Record<string, string>): string =>
-  `xent-${f.backend === 'ts' ? 'ts' : 'wasm'}${f.dtype === 'float64' ? '-float64' : ''}`;
+  `xent-${f.backend === 'ts' ? 'ts' : 'wasm'}${f.threads && f.threads !== '1' ? `-${f.threads}t` : ''}${f.dtype === 'float64' ? '-float64' : ''}`;
 
 if (isMain(import.meta.url)) void main(runnerName, prepare);

@@ -121,6 +121,18 @@ const FUNCTIONS: Record<string, Case> = {
   ],
   getBackend: fn('getBackend', () => []),
   wasmBuild: fn('wasmBuild', () => []),
+  setNumThreads: [
+    'setNumThreads',
+    () => [1],
+    (n) => {
+      try {
+        return void core.setNumThreads(n as number).catch(() => undefined);
+      } finally {
+        void core.setNumThreads(1); // a valid n may have started workers: shut them down
+      }
+    },
+  ],
+  getNumThreads: fn('getNumThreads', () => []),
   clamp: fn('clamp', () => [x23(), -0.1, 0.2], [0]),
   where: fn('where', () => [tensor([1, 0, 1]), x23(), v3()], [0, 1, 2]),
   cast: fn('cast', () => [x23(), 'float32'], [0]),

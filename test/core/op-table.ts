@@ -817,6 +817,8 @@ export const NOT_OPS: Record<string, string> = {
   setBackend: 'kernel backend choice',
   getBackend: 'kernel backend choice',
   wasmBuild: 'kernel backend query',
+  setNumThreads: 'kernel threads',
+  getNumThreads: 'kernel threads',
   // @xent/core/extend
   record: 'the op-defining mechanism',
   topoSort: 'engine',

@@ -12,7 +12,8 @@
  * - `kernels()` the active kernel set, `setKernels(partial)` to swap some, `referenceKernels` the
  *   readable oracle, `fastKernels` the pure-TypeScript set ('ts' backend),
  *   `wasmKernels` the WebAssembly SIMD set ('wasm' backend, the default) and `wasmLimits` its size
- *   thresholds (`defaultWasmLimits` the shipped ones); the `Kernels` contract and its argument types.
+ *   thresholds (`defaultWasmLimits` the shipped ones); `threadLimits` the size from which a product runs on
+ *   the `setNumThreads` pool (`defaultThreadLimits`); the `Kernels` contract and its argument types.
  */
 export { record, asTensor } from './tensor.js';
 export { topoSort, runBackward, type GradSpace, type GraphNode, type OpNode } from './engine.js';
@@ -36,5 +37,6 @@ export {
 } from './kernels/index.js';
 export type { CrossEntropyTarget } from './kernels/types.js';
 export { wasmLimits, defaultWasmLimits } from './kernels/wasm/wasm-kernels.js';
+export { threadLimits, defaultThreadLimits } from './kernels/wasm/threads.js';
 export { alloc } from './dtype.js';
 export { broadcastStrides, stridesOf, sizeOf, fmt as formatShape } from './shape.js';

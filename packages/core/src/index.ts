@@ -9,6 +9,7 @@ export { broadcastShapes } from './shape.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled } from './engine.js';
 export { setBackend, getBackend, wasmBuild, type Backend } from './kernels/index.js';
+export { setNumThreads, getNumThreads } from './kernels/wasm/threads.js';
 
 export {
   tensor,

@@ -92,9 +92,12 @@ function packA32(a: usize, ars: i32, acs: i32, ic: i32, mc: i32, pc: i32, kc: i3
   }
 }
 
-/** C (m×n, contiguous) = op(A)·op(B); k ≥ 1. */
+/**
+ * C (m×n, row stride ldc elements) = op(A)·op(B); k ≥ 1. Each element sums over k in the same order
+ * whatever m, n and the offsets, so a product cut into blocks (threads) is bit-identical to one call.
+ */
 export function gemm32(
-  a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, m: i32, k: i32, n: i32, c: usize, scratch: usize,
+  a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, m: i32, k: i32, n: i32, c: usize, ldc: i32, scratch: usize,
 ): void {
   const pa = scratch, pb = scratch + ((MC * KC) << 2), edge = pb + ((KC * NC) << 2);
   for (let jc = 0; jc < n; jc += NC) {
@@ -109,14 +112,14 @@ export function gemm32(
           const cols = min(8, nc - jr), bp = pb + ((<usize>jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += 4) {
             const rows = min(4, mc - ir), ap = pa + ((<usize>ir * kc) << 2);
-            const cp = c + ((<usize>(ic + ir) * n + jc + jr) << 2);
+            const cp = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
             if (rows == 4 && cols == 8) {
-              kern32(kc, ap, bp, cp, n, first);
+              kern32(kc, ap, bp, cp, ldc, first);
             } else {
               kern32(kc, ap, bp, edge, 8, 1);
               for (let r = 0; r < rows; r++) {
                 for (let j = 0; j < cols; j++) {
-                  const o = cp + ((<usize>r * n + j) << 2), v = load<f32>(edge + ((<usize>r * 8 + j) << 2));
+                  const o = cp + ((<usize>r * ldc + j) << 2), v = load<f32>(edge + ((<usize>r * 8 + j) << 2));
                   store<f32>(o, first ? v : load<f32>(o) + v);
                 }
               }
@@ -210,9 +213,12 @@ function packA64(a: usize, ars: i32, acs: i32, ic: i32, mc: i32, pc: i32, kc: i3
   }
 }
 
-/** C (m×n, contiguous) = op(A)·op(B) in float64; k ≥ 1. */
+/**
+ * C (m×n, row stride ldc elements) = op(A)·op(B) in float64; k ≥ 1. Each element sums over k in the same order
+ * whatever m, n and the offsets, so a product cut into blocks (threads) is bit-identical to one call.
+ */
 export function gemm64(
-  a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, m: i32, k: i32, n: i32, c: usize, scratch: usize,
+  a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, m: i32, k: i32, n: i32, c: usize, ldc: i32, scratch: usize,
 ): void {
   const pa = scratch, pb = scratch + ((MC * KC) << 3), edge = pb + ((KC * NC) << 3);
   for (let jc = 0; jc < n; jc += NC) {
@@ -227,14 +233,14 @@ export function gemm64(
           const cols = min(4, nc - jr), bp = pb + ((<usize>jr * kc) << 3);
           for (let ir = 0; ir < mc; ir += 4) {
             const rows = min(4, mc - ir), ap = pa + ((<usize>ir * kc) << 3);
-            const cp = c + ((<usize>(ic + ir) * n + jc + jr) << 3);
+            const cp = c + ((<usize>(ic + ir) * ldc + jc + jr) << 3);
             if (rows == 4 && cols == 4) {
-              kern64(kc, ap, bp, cp, n, first);
+              kern64(kc, ap, bp, cp, ldc, first);
             } else {
               kern64(kc, ap, bp, edge, 4, 1);
               for (let r = 0; r < rows; r++) {
                 for (let j = 0; j < cols; j++) {
-                  const o = cp + ((<usize>r * n + j) << 3), v = load<f64>(edge + ((<usize>r * 4 + j) << 3));
+                  const o = cp + ((<usize>r * ldc + j) << 3), v = load<f64>(edge + ((<usize>r * 4 + j) << 3));
                   store<f64>(o, first ? v : load<f64>(o) + v);
                 }
               }

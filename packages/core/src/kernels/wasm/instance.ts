@@ -9,7 +9,7 @@ import { RELAXED_WASM, SIMD_WASM } from './generated/wasm-bytes.js';
  */
 
 /** A module's memory, as much of it as the host uses. */
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
@@ -79,7 +79,7 @@ export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 }
 
 /** Base64 to bytes: Node's Buffer where there is one (native, ~0.2 ms), the portable decoder elsewhere. */
-function fromBase64(s: string): Uint8Array<ArrayBuffer> {
+export function fromBase64(s: string): Uint8Array<ArrayBuffer> {
   const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
   if (!B) return decodeBase64(s);
   const b = B.from(s, 'base64');
@@ -112,15 +112,16 @@ export function wasm(): { exports: WasmExports; build: WasmBuild } | null {
     }
     break;
   }
-  if (state) arena.attach(state.exports);
+  if (state) arena.attach(state.exports.memory, state.exports.heapBase());
   return state;
 }
 
 /**
- * A bump allocator over the module's memory, reset at the start of every kernel call. The typed-array views
- * are re-created whenever the memory grew (a grown non-shared memory detaches its old buffer).
+ * A bump allocator over a module's memory, reset at the start of every kernel call. The typed-array views
+ * are re-created whenever the memory grew (a grown non-shared memory detaches its old buffer; a grown shared
+ * one gets a new, longer buffer while old views keep their length).
  */
-class Arena {
+export class Arena {
   private mem: WasmMemory | null = null;
   private base = 0;
   private top = 0;
@@ -128,9 +129,9 @@ class Arena {
   f64 = new Float64Array(0);
   i32 = new Int32Array(0);
 
-  attach(e: WasmExports): void {
-    this.mem = e.memory;
-    this.base = e.heapBase();
+  attach(memory: WasmMemory, base: number): void {
+    this.mem = memory;
+    this.base = base;
     this.top = this.base;
     this.views();
   }
@@ -148,7 +149,11 @@ class Arena {
     const have = mem.buffer.byteLength;
     if (this.top > have) {
       const need = Math.ceil((this.top - have) / 65536);
-      mem.grow(Math.max(need, have / 65536));
+      try {
+        mem.grow(Math.max(need, have / 65536));
+      } catch {
+        mem.grow(need); // near a shared memory's maximum: only what this call needs (throws past it)
+      }
     }
     if (this.f64.buffer !== mem.buffer) this.views();
     return p;

@@ -2,6 +2,7 @@ import type { Storage } from '../../dtype.js';
 import { fastKernels } from '../fast.js';
 import type { BinaryOp, CrossEntropyTarget, Kernels, UnaryOp } from '../types.js';
 import { type WasmExports, arena, wasm } from './instance.js';
+import { poolMatmul } from './threads.js';
 
 /*
  * The WebAssembly SIMD kernel set: matmul, the elementwise maps and broadcasts the ops produce, the bias
@@ -39,16 +40,34 @@ const matmul: Kernels['matmul'] = (a, aOffsets, transA, b, bOffsets, transB, m, 
   const w = m * k * n >= wasmLimits.matmul ? ready(a, b, out) : null;
   if (!w) return fastKernels.matmul(a, aOffsets, transA, b, bOffsets, transB, m, k, n, out);
   if (k === 0) return void out.fill(0, 0, batch * m * n);
+  const ars = transA ? 1 : k,
+    acs = transA ? m : 1; // A(i, p) at i·ars + p·acs
+  const brs = transB ? 1 : n,
+    bcs = transB ? k : 1; // B(p, j) at p·brs + j·bcs
+  // With setNumThreads(n > 1), a large product runs on the pool (bit-identical to one thread).
+  if (
+    poolMatmul(
+      a as Float32Array,
+      aOffsets,
+      ars,
+      acs,
+      b as Float32Array,
+      bOffsets,
+      brs,
+      bcs,
+      m,
+      k,
+      n,
+      out as Float32Array,
+    )
+  )
+    return;
   const s = bytes(out),
     single = f32(out);
   const scratch = arena.alloc(single ? w.gemmScratch32() : w.gemmScratch64());
   const pa = arena.alloc(m * k * s),
     pb = arena.alloc(k * n * s),
     pc = arena.alloc(m * n * s);
-  const ars = transA ? 1 : k,
-    acs = transA ? m : 1; // A(i, p) at i·ars + p·acs
-  const brs = transB ? 1 : n,
-    bcs = transB ? k : 1; // B(p, j) at p·brs + j·bcs
   const view = single ? arena.f32 : arena.f64,
     sh = single ? 2 : 3;
   const gemm = single ? w.gemm32 : w.gemm64;
@@ -56,7 +75,7 @@ const matmul: Kernels['matmul'] = (a, aOffsets, transA, b, bOffsets, transB, m, 
     // A batch that repeats an operand (broadcast) copies it once.
     if (t === 0 || aOffsets[t] !== aOffsets[t - 1]) view.set(a.subarray(aOffsets[t]!, aOffsets[t]! + m * k), pa >> sh);
     if (t === 0 || bOffsets[t] !== bOffsets[t - 1]) view.set(b.subarray(bOffsets[t]!, bOffsets[t]! + k * n), pb >> sh);
-    gemm(pa, ars, acs, pb, brs, bcs, m, k, n, pc, scratch);
+    gemm(pa, ars, acs, pb, brs, bcs, m, k, n, pc, n, scratch);
     arena.get(pc, out, m * n, t * m * n);
   }
 };
