@@ -74,8 +74,10 @@ export const WORKER_SOURCE = `'use strict';
 const S = ${JSON.stringify(SLOTS)};
 const runTiles = ${runTiles.toString()};
 // Node (a script or, under a loader, a module: no require then), else a Web Worker.
-const node = typeof process === 'object' && typeof process.getBuiltinModule === 'function';
-const port = node ? process.getBuiltinModule('node:worker_threads').parentPort : self;
+// Through globalThis only, so a bundler finds no free variable to polyfill.
+const proc = globalThis.process;
+const node = typeof proc === 'object' && proc !== null && typeof proc.getBuiltinModule === 'function';
+const port = node ? proc.getBuiltinModule('node:worker_threads').parentPort : self;
 
 function serve(msg) {
   const { module, memory, ctl, id, seq0 } = msg;
