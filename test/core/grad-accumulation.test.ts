@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, type Tensor, grad, gradcheck, le, leakyRelu, mul, randn, relu, tensor, where } from '@xent/core';
+import {
+  Generator,
+  type Tensor,
+  crossEntropy,
+  grad,
+  gradcheck,
+  le,
+  leakyRelu,
+  mul,
+  noGrad,
+  randn,
+  relu,
+  tensor,
+  where,
+  zeros,
+} from '@xent/core';
+import { freshGrad } from '../../packages/core/src/tensor.js';
 
 // How backward stores gradients: without createGraph an existing .grad that backward allocated is
 // added into in place (as PyTorch's AccumulateGrad), so a .grad kept across backward calls changes;
@@ -30,6 +46,79 @@ describe('gradient accumulation', () => {
     expect(Array.from(kept.data)).toEqual([5, 7]);
     expect(kept.data).toBe(storage);
     expect(Array.from(copy.data)).toEqual([2, 4]);
+  });
+
+  // A gradient a backward allocated for one receiver (here cross-entropy's fused backward) becomes that
+  // leaf's .grad without a copy, as PyTorch's AccumulateGrad takes an unreferenced gradient; never twice.
+  describe('a fresh gradient is taken, not copied, by the one .grad that receives it', () => {
+    const t = tensor([2, 0]);
+    const logits = () =>
+      tensor(
+        [
+          [0.5, -1, 2],
+          [1, 1, -3],
+        ],
+        { requiresGrad: true },
+      );
+    // (q − onehot) / 2 per row, worked out by hand from q = softmax(row)
+    const expected = (z: Tensor): number[] => {
+      const out: number[] = [];
+      for (const [r, y] of [
+        [0, 2],
+        [1, 0],
+      ] as const) {
+        const row = Array.from(z.data.subarray(r * 3, r * 3 + 3));
+        const e = row.map(Math.exp),
+          s = e[0]! + e[1]! + e[2]!;
+        e.forEach((v, k) => out.push((v / s - (k === y ? 1 : 0)) / 2));
+      }
+      return out;
+    };
+
+    it('the right values, and a second backward adds into the same buffer', () => {
+      const z = logits();
+      crossEntropy(z, t).backward();
+      const first = z.grad!;
+      first.data.forEach((v, i) => expect(v).toBeCloseTo(expected(z)[i]!, 14));
+      crossEntropy(z, t).backward();
+      expect(z.grad).toBe(first);
+      first.data.forEach((v, i) => expect(v).toBeCloseTo(2 * expected(z)[i]!, 14));
+    });
+
+    it('two leaves reached by the same fresh gradient: one takes it, the other gets its own copy', () => {
+      const a = logits(),
+        b = zeros([2, 3], { requiresGrad: true });
+      crossEntropy(a.add(b), t).backward(); // add's backward hands the same gradient to both
+      expect(a.grad!.data.buffer).not.toBe(b.grad!.data.buffer);
+      expect(Array.from(b.grad!.data)).toEqual(Array.from(a.grad!.data));
+      const before = Array.from(b.grad!.data);
+      a.grad!.data.fill(7); // an optimizer writing a's gradient in place leaves b's alone
+      expect(Array.from(b.grad!.data)).toEqual(before);
+    });
+
+    it("a retained intermediate and a leaf behind it don't share a buffer", () => {
+      const z = logits();
+      const y = z.mul(1).retainGrad();
+      const w = y.add(zeros([2, 3]));
+      crossEntropy(w, t).backward();
+      expect(y.grad!.data.buffer).not.toBe(z.grad!.data.buffer);
+      expect(Array.from(z.grad!.data)).toEqual(Array.from(y.grad!.data));
+    });
+
+    it('a gradient the caller passes to backward is never taken, even one a backward allocated', () => {
+      const g = noGrad(() =>
+        freshGrad(
+          tensor([
+            [1, 2, 3],
+            [4, 5, 6],
+          ]),
+        ),
+      ); // as one that reached the caller
+      const x = zeros([2, 3], { requiresGrad: true });
+      x.add(0).backward(g); // add hands the seed itself to x
+      expect(x.grad!.data.buffer).not.toBe(g.data.buffer);
+      expect(Array.from(x.grad!.data)).toEqual(Array.from(g.data));
+    });
   });
 
   it('one gradient reaching two leaves gives each a buffer of its own', () => {

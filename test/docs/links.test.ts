@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withLatest } from '../../bench/lib/report.js';
+import { type ResultsDoc, readmeTargets, withBlock } from '../../bench/lib/report.js';
 
 /* The README and the pages under docs/ link to each other and to files of the repository: every
    relative link must lead to a file that exists, and an anchor to a heading of that page. The
@@ -51,14 +51,17 @@ describe('README and docs/ pages', () => {
     for (const name of examples) expect(readme).toMatch(new RegExp(`^\\| ${name} \\|`, 'm'));
   });
 
-  it('show in docs/benchmarks.md the results bench/results/latest.md holds', () => {
+  it('show in docs/benchmarks.md the results bench/results/latest.md holds, and its targets in the README', () => {
     const page = text('docs/benchmarks.md');
     const latest = text('bench/results/latest.md');
-    expect(withLatest(page, latest)).toBe(page);
+    expect(withBlock(page, 'latest', latest)).toBe(page);
     expect(page).toContain(latest.trim().split('\n')[0]!);
-    expect(withLatest('a\n<!-- bench:latest -->\nold\n<!-- /bench:latest -->\nb', 'new\n')).toBe(
+    const readme = text('README.md');
+    const doc = JSON.parse(text('bench/results/latest.json')) as ResultsDoc;
+    expect(withBlock(readme, 'targets', readmeTargets(doc))).toBe(readme);
+    expect(withBlock('a\n<!-- bench:latest -->\nold\n<!-- /bench:latest -->\nb', 'latest', 'new\n')).toBe(
       'a\n<!-- bench:latest -->\nnew\n<!-- /bench:latest -->\nb',
     );
-    expect(() => withLatest('no block', 'x')).toThrow(/withLatest: the page has no <!-- bench:latest -->/);
+    expect(() => withBlock('no block', 'latest', 'x')).toThrow(/withBlock: the page has no <!-- bench:latest -->/);
   });
 });

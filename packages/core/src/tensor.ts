@@ -150,6 +150,7 @@ export class Tensor implements GraphNode<Tensor> {
           `backward: gradient shape ${fmt(seed.shape)} does not match output shape ${fmt(this.shape)}`,
         );
     }
+    if (seed === grad) freshGrads.delete(seed); // the caller's tensor (maybe a gradient grad() returned): never taken
     runBackward<Tensor, Tensor>(this, seed, tensorSpace, opts.createGraph ?? false);
   }
 
@@ -514,8 +515,28 @@ export function describe(x: unknown): string {
  */
 const ownedGrads = new WeakSet<Tensor>();
 
+/**
+ * Gradients a backward allocated for one receiver and handed to nobody else yet (a fused backward's output,
+ * an accumulated total, a broadcast summed back): the first `.grad` to receive one takes it without a copy,
+ * as PyTorch's AccumulateGrad takes a gradient nothing else references. Taken once: a second receiver copies.
+ */
+const freshGrads = new WeakSet<Tensor>();
+
+/**
+ * Marks `t`, a tensor the caller just made and returns as one input's gradient, as free to be taken by that
+ * input's `.grad`, unless its storage is that of one of `from` (a view of the incoming gradient, which others
+ * may hold). Nothing while a graph is recorded: createGraph gradients are graph tensors.
+ * @example return [freshGrad(sum(g, 0), g)];
+ */
+export function freshGrad(t: Tensor, ...from: Tensor[]): Tensor {
+  if (isGradEnabled()) return t;
+  for (const f of from) if (t.data.buffer === f.data.buffer) return t;
+  freshGrads.add(t);
+  return t;
+}
+
 const tensorSpace: GradSpace<Tensor, Tensor> = {
-  add: (a, b) => ew.add(a, b),
+  add: (a, b) => freshGrad(ew.add(a, b), a, b),
   check(node, g) {
     // A .grad assigned by hand must fit before any gradient is delivered (all or nothing).
     const acc = node.grad as unknown;
@@ -534,7 +555,7 @@ const tensorSpace: GradSpace<Tensor, Tensor> = {
     // bug in the op's backward and sumTo names it (never a silent reshape of a wrong gradient).
     let out = sameShape(g.shape, input.shape) ? g : rd.sumTo(g, input.shape, op);
     if (out.dtype !== input.dtype) out = ew.cast(out, input.dtype);
-    return out;
+    return freshGrad(out, g);
   },
   deliver(node, g) {
     if (!(node.isLeaf || node.retainsGrad)) return;
@@ -544,6 +565,11 @@ const tensorSpace: GradSpace<Tensor, Tensor> = {
       return;
     }
     const acc = node.grad;
+    if (!acc && freshGrads.delete(g)) {
+      node.grad = g; // allocated by this backward for this node alone: no copy
+      ownedGrads.add(g);
+      return;
+    }
     if (acc && ownedGrads.has(acc) && acc.dtype === g.dtype && sameShape(acc.shape, g.shape)) {
       // Into the existing buffer, as PyTorch's AccumulateGrad: no allocation per backward.
       const st = stridesOf(acc.shape);

@@ -103,9 +103,9 @@ export function softmax64(x: usize, rows: i32, n: i32, log: i32, out: usize): vo
 }
 
 /**
- * Cross-entropy forward over rows with one class index each (index < 0: ignored row): logp = log-softmax(x),
- * probs = softmax(x) (what the backward reads), loss[r] = −logp[r, y], denom[r] = 1 (0 when ignored); loss and
- * denom are float64.
+ * Cross-entropy forward over rows with one class index each (index < 0: ignored row): logp = log-softmax(x)
+ * (logp 0: not written, only its entry at y is formed), probs = softmax(x) (what the backward reads),
+ * loss[r] = −logp[r, y] (as rounded to T), denom[r] = 1 (0 when ignored); loss and denom are float64.
  */
 function crossEntropy<T>(
   x: usize, rows: i32, c: i32, index: usize, logp: usize, probs: usize, loss: usize, denom: usize,
@@ -115,14 +115,17 @@ function crossEntropy<T>(
     const px = x + <usize>r * c * S, pl = logp + <usize>r * c * S, pp = probs + <usize>r * c * S;
     const m = rowMax<T>(px, c);
     const s = expSum<T>(px, c, m, pp); // e^(x − m) into probs
-    logRow<T>(px, c, m, Math.log(s), pl);
+    const lse = Math.log(s);
+    if (logp) logRow<T>(px, c, m, lse, pl);
     const inv = v128.splat<T>(<T>(1 / s));
     let j = 0;
     for (; j + L <= c; j += L) v128.store(pp + j * S, v128.mul<T>(v128.load(pp + j * S), inv));
     const iv = v128.extract_lane<T>(inv, 0);
     for (; j < c; j++) store<T>(pp + j * S, load<T>(pp + j * S) * iv);
     const y = load<i32>(index + (<usize>r << 2));
-    store<f64>(loss + (<usize>r << 3), y >= 0 ? 0 - <f64>load<T>(pl + <usize>y * S) : 0); // 0 − logp: +0, not −0, at p_y = 1
+    // logp_y as logRow rounds it (read back when written: px and pl may be the same row)
+    const lpy: f64 = y < 0 ? 0 : logp ? <f64>load<T>(pl + <usize>y * S) : <f64><T>(<f64>load<T>(px + <usize>y * S) - <f64>m - lse);
+    store<f64>(loss + (<usize>r << 3), y >= 0 ? 0 - lpy : 0); // 0 − logp: +0, not −0, at p_y = 1
     store<f64>(denom + (<usize>r << 3), y >= 0 ? 1 : 0);
   }
 }

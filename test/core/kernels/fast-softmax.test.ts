@@ -81,6 +81,14 @@ describe('fast cross-entropy kernels agree with the reference kernels', () => {
       const scale = new Float64Array(npos).map((_, i) => 0.5 + i / npos);
       k.crossEntropy(x, outer, c, inner, t, logp, probs, loss, denom);
       k.crossEntropyBackward(probs, outer, c, inner, t, scale, grad);
+      // Without logp (the caller keeps none): the same probabilities and losses, bit for bit.
+      const probs2 = new T(x.length),
+        loss2 = new Float64Array(npos),
+        denom2 = new Float64Array(npos);
+      k.crossEntropy(x, outer, c, inner, t, null, probs2, loss2, denom2);
+      close(probs2, probs, 0, 'probs without logp');
+      close(loss2, loss, 0, 'loss without logp');
+      close(denom2, denom, 0, 'denom without logp');
       return { logp, probs, loss, denom, grad };
     };
     const f = run({ crossEntropy: fastCrossEntropy, crossEntropyBackward: fastCrossEntropyBackward });

@@ -197,6 +197,14 @@ describe.each(MODES)('softmax and the fused cross-entropy, %s', (...mode) => {
         k.crossEntropyBackward(probs, rows, c, 1, t, scale, grad);
         const inPlace = probs.slice();
         k.crossEntropyBackward(inPlace, rows, c, 1, t, scale, inPlace);
+        // Without logp (the caller keeps none): the same probabilities and losses, bit for bit.
+        const probs2 = nan(T, rows * c),
+          loss2 = new Float64Array(rows).fill(NaN),
+          denom2 = new Float64Array(rows).fill(NaN);
+        k.crossEntropy(x, rows, c, 1, t, null, probs2, loss2, denom2);
+        expectSame(probs2, probs, 'probs without logp');
+        expectSame(loss2, loss, 'loss without logp');
+        expectSame(denom2, denom, 'denom without logp');
         return { logp, probs, loss, denom, grad, inPlace };
       };
       for (const S of [Float64Array, Float32Array] as Ctor[]) {
@@ -246,6 +254,9 @@ describe.each(MODES)('softmax and the fused cross-entropy, %s', (...mode) => {
         wasmKernels.crossEntropy(x, rows, c, 1, t, a.logp, a.probs, a.loss, a.denom);
         referenceKernels.crossEntropy(x, rows, c, 1, t, b.logp, b.probs, b.loss, b.denom);
         expectClose(T, a.loss, b.loss, 'loss');
+        const noLogp = new Float64Array(rows);
+        wasmKernels.crossEntropy(x, rows, c, 1, t, null, new T(rows * c), noLogp, new Float64Array(rows));
+        expectSame(noLogp, a.loss, 'loss without logp');
         const s = Float64Array.from({ length: rows }, () => 0.5),
           g1 = nan(T, rows * c),
           g2 = new T(rows * c);

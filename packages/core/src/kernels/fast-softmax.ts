@@ -81,7 +81,8 @@ export const fastCrossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t,
     referenceKernels.crossEntropy(x, outer, c, inner, t, logp, probs, loss, denom);
     return;
   }
-  const index = t.index!;
+  const index = t.index!,
+    single = x instanceof Float32Array;
   // One row of e^(x − m) at a time, in a scratch row that stays in the cache: `probs` is then written once
   // (normalised) rather than written and read back, which costs a pass over memory at large sizes.
   const e = new Float64Array(c);
@@ -95,13 +96,12 @@ export const fastCrossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t,
     }
     const lse = Math.log(s),
       inv = 1 / s;
-    for (let j = 0; j < c; j++) {
-      logp[o + j] = x[o + j]! - m - lse;
-      probs[o + j] = e[j]! * inv;
-    }
+    if (logp) for (let j = 0; j < c; j++) logp[o + j] = x[o + j]! - m - lse;
+    for (let j = 0; j < c; j++) probs[o + j] = e[j]! * inv;
     const y = index[r]!;
-    // −log p_y; an ignored row (negative index) has no loss and no share of the mean.
-    loss[r] = y >= 0 ? -logp[o + y]! : 0;
+    // −log p_y, as stored in x's type; an ignored row (negative index) has no loss and no share of the mean.
+    const lpy = y < 0 ? 0 : logp ? logp[o + y]! : single ? Math.fround(x[o + y]! - m - lse) : x[o + y]! - m - lse;
+    loss[r] = y >= 0 ? -lpy : 0;
     denom[r] = y >= 0 ? 1 : 0;
   }
 };

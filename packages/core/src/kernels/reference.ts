@@ -422,7 +422,9 @@ export const referenceKernels: Kernels = {
     }
   },
 
-  crossEntropy(x, outer, c, inner, t, logp, probs, loss, denom) {
+  crossEntropy(x, outer, c, inner, t, logpOut, probs, loss, denom) {
+    // Without a logp to write, a scratch of x's type: the loss reads the same rounded values either way.
+    const logp = logpOut ?? new (x.constructor as new (n: number) => Storage)(x.length);
     referenceKernels.softmax(x, outer, c, inner, true, logp);
     referenceKernels.softmax(x, outer, c, inner, false, probs);
     for (let o = 0; o < outer; o++) {

@@ -217,8 +217,9 @@ export interface Kernels {
   softmax(x: Storage, outer: number, n: number, inner: number, log: boolean, out: Storage): void;
   /**
    * Cross-entropy forward over logits x viewed as [outer, c, inner] (classes on the middle axis). Writes,
-   * each of x's layout, the log-softmax into `logp` and the softmax into `probs` (what the backward reads:
-   * the caller keeps it), and per position p = o·inner + i (Float64Array, outer·inner entries each):
+   * each of x's layout, the log-softmax into `logp` (null: the caller does not keep it, and the loss is formed
+   * from the same values, rounded to x's type, without storing them) and the softmax into `probs` (what the
+   * backward reads: the caller keeps it), and per position p = o·inner + i (Float64Array, outer·inner each):
    *   loss[p]  = −Σ_k t̃_k · logp_k   (a term with t̃_k = 0 counts 0, so a −∞ logit without target mass is harmless)
    *   denom[p] = the position's share of a 'mean': w_y for a class index (0 when ignored), 1 for probabilities.
    * No aliasing between the five arrays.
@@ -229,7 +230,7 @@ export interface Kernels {
     c: number,
     inner: number,
     target: CrossEntropyTarget,
-    logp: Storage,
+    logp: Storage | null,
     probs: Storage,
     loss: Float64Array,
     denom: Float64Array,

@@ -7,7 +7,7 @@ import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 import { logSoftmaxNode, softmaxNode } from '../ops/softmax.js';
 import { sameShape } from '../shape.js';
-import { Tensor, record, viewOf } from '../tensor.js';
+import { Tensor, freshGrad, record, viewOf } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
 import {
   type ClassLayout,
@@ -78,18 +78,27 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
     smoothing: labelSmoothing,
   };
   const npos = L.outer * L.inner;
-  // Saved for the backward, explicitly: log p (the target's gradient) and p (the logits').
-  const logp = new Tensor(alloc(input.dtype, input.size), input.shape);
+  const T = isProbs ? (target as Tensor) : null;
+  // Saved for the backward, explicitly: p (the logits' gradient) and, only for a probability target that
+  // needs its gradient, log p (with class indices the kernel forms just the entries the loss reads).
+  const keptLogp = T?.requiresGrad ? new Tensor(alloc(input.dtype, input.size), input.shape) : null;
   const probs = new Tensor(alloc(input.dtype, input.size), input.shape);
   const lossPos = new Float64Array(npos),
     denomPos = new Float64Array(npos);
-  kernels().crossEntropy(input.data, L.outer, L.c, L.inner, spec, logp.data, probs.data, lossPos, denomPos);
+  kernels().crossEntropy(
+    input.data,
+    L.outer,
+    L.c,
+    L.inner,
+    spec,
+    keptLogp?.data ?? null,
+    probs.data,
+    lossPos,
+    denomPos,
+  );
   let den = 0;
   for (let p = 0; p < npos; p++) den += denomPos[p]!;
 
-  const T = isProbs ? (target as Tensor) : null;
-  // log p is read only for a probability target's gradient: with class indices the closure must not hold it.
-  const keptLogp = T?.requiresGrad ? logp : null;
   const elems = record(
     fn,
     T ? [input, T] : [input],
@@ -127,7 +136,8 @@ function crossEntropyBackward(
   L: ClassLayout,
   T: Tensor | null,
 ): Tensor {
-  const out = new Tensor(alloc(input.dtype, input.size), input.shape);
+  // Fresh storage returned once, as the logits' gradient: their .grad may take it without a copy.
+  const out = freshGrad(new Tensor(alloc(input.dtype, input.size), input.shape));
   kernels().crossEntropyBackward(probs.data, L.outer, L.c, L.inner, spec, scale.data, out.data);
   return record(
     'crossEntropyBackward',

@@ -1,7 +1,7 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { fmt, sizeOf } from '../shape.js';
-import { Tensor, assertTensor, describe, record } from '../tensor.js';
+import { Tensor, assertTensor, describe, freshGrad, record } from '../tensor.js';
 import { mm } from './matmul.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';
@@ -56,8 +56,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       const g2 = reshape(g, [m, n]); // leading dims flattened: dW and db sum over every row
       return [
         !x.requiresGrad ? null : reshape(mm(g2, weight), x.shape), // ∂/∂x = G·W
-        !weight.requiresGrad ? null : mm(g2, x.ndim === 2 ? x : reshape(x, [m, k]), true, false), // ∂/∂W = Gᵀ·x
-        !bias?.requiresGrad ? null : sum(g2, 0), // ∂/∂b = Σ over rows of G
+        // ∂/∂W = Gᵀ·x; ∂/∂b = Σ over rows of G (both fresh, for the parameters' .grad to take without a copy)
+        !weight.requiresGrad ? null : freshGrad(mm(g2, x.ndim === 2 ? x : reshape(x, [m, k]), true, false)),
+        !bias?.requiresGrad ? null : freshGrad(sum(g2, 0), g),
       ];
     },
     [x.requiresGrad && weight, weight.requiresGrad && x],

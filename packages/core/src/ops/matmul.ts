@@ -1,7 +1,7 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../shape.js';
-import { Tensor, assertTensor, record } from '../tensor.js';
+import { Tensor, assertTensor, freshGrad, record } from '../tensor.js';
 import { reshape, squeeze, unsqueeze } from './shape.js';
 
 function checkTensors(a: unknown, b: unknown, op: string): void {
@@ -84,9 +84,10 @@ function mmChecked(
     'matmul',
     [a, b],
     out,
+    // Products of their own (fresh), which a parameter's .grad may take without a copy.
     (g) => [
-      !a.requiresGrad ? null : transA ? mm(b, g, transB, true) : mm(g, b, false, !transB), // ∂/∂A = G·Bᵀ
-      !b.requiresGrad ? null : transB ? mm(g, a, true, transA) : mm(a, g, !transA, false), // ∂/∂B = Aᵀ·G
+      !a.requiresGrad ? null : freshGrad(transA ? mm(b, g, transB, true) : mm(g, b, false, !transB)), // ∂/∂A = G·Bᵀ
+      !b.requiresGrad ? null : freshGrad(transB ? mm(g, a, true, transA) : mm(a, g, !transA, false)), // ∂/∂B = Aᵀ·G
     ],
     [a.requiresGrad && b, b.requiresGrad && a],
   );

@@ -197,7 +197,7 @@ const plain = (t: CrossEntropyTarget, inner: number): boolean =>
   inner === 1 && t.index !== null && t.weight === null && t.smoothing === 0;
 
 const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, probs, loss, denom) => {
-  const w = plain(t, inner) && x.length >= wasmLimits.min ? ready(x, logp, probs) : null;
+  const w = plain(t, inner) && x.length >= wasmLimits.min ? (logp ? ready(x, logp, probs) : ready(x, probs)) : null;
   if (!w) return fastKernels.crossEntropy(x, outer, c, inner, t, logp, probs, loss, denom);
   const n = x.length,
     px = arena.put(x),
@@ -205,8 +205,9 @@ const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, prob
     pp = arena.alloc(n * bytes(x)),
     pl = arena.alloc(outer * 8),
     pd = arena.alloc(outer * 8);
-  (f32(x) ? w.crossEntropy32 : w.crossEntropy64)(px, outer, c, pi, px, pp, pl, pd); // logp over x, in place
-  arena.get(px, logp);
+  // logp over x, in place; 0 when the caller keeps none (the module then forms only the entries the loss reads)
+  (f32(x) ? w.crossEntropy32 : w.crossEntropy64)(px, outer, c, pi, logp ? px : 0, pp, pl, pd);
+  if (logp) arena.get(px, logp);
   arena.get(pp, probs);
   arena.get(pl, loss);
   arena.get(pd, denom);
