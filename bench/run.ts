@@ -1,5 +1,5 @@
 /*
- * `pnpm bench [--quick] [--only REGEX] [--runners a,b]`: every workload for xent (float32 and
+ * `pnpm bench [--quick] [--only REGEX] [--runners a,b] [--render]`: every workload for xent (float32 and
  * float64) and each peer, each (runner, workload) pair in a process of its own, so that one
  * library's JIT state, caches and memory never colour another's. Results go to bench/results/.
  */
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spiralFixture } from './lib/data.js';
 import { measureColdStart } from './lib/cold-start.js';
-import { markdown, withLatest } from './lib/report.js';
+import { type ResultsDoc, markdown, readmeTargets, withBlock } from './lib/report.js';
 import { type RunResult, WORKLOADS, type Workload, quickWorkloads } from './lib/workloads.js';
 import { type SoakResult, soakTable } from './soak.js';
 
@@ -187,7 +187,26 @@ function raisePriority(): number {
   return os.getPriority();
 }
 
+/** A full run replaces the tables published in docs/benchmarks.md and the targets in the README. */
+function publish(doc: ResultsDoc, md: string): void {
+  const page = path.join(here, '..', 'docs', 'benchmarks.md'),
+    readme = path.join(here, '..', 'README.md');
+  writeFileSync(page, withBlock(readFileSync(page, 'utf8'), 'latest', md));
+  writeFileSync(readme, withBlock(readFileSync(readme, 'utf8'), 'targets', readmeTargets(doc)));
+}
+
+/** `pnpm bench --render`: rewrites latest.md, docs/benchmarks.md and the README from latest.json (no run). */
+function render(): void {
+  const outDir = path.join(here, 'results');
+  const doc = JSON.parse(readFileSync(path.join(outDir, 'latest.json'), 'utf8')) as ResultsDoc;
+  const md = markdown(doc);
+  writeFileSync(path.join(outDir, 'latest.md'), md);
+  publish(doc, md);
+  console.log('rendered bench/results/latest.md, docs/benchmarks.md and README.md from bench/results/latest.json');
+}
+
 function main(): void {
+  if (argv.includes('--render')) return render();
   const started = new Date();
   const niceness = raisePriority();
   const wls = (quick ? quickWorkloads() : WORKLOADS).filter((w) => !only || only.test(w.key));
@@ -241,12 +260,10 @@ function main(): void {
   writeFileSync(path.join(outDir, `${stamp}-${kind}.json`), JSON.stringify(doc, null, 2) + '\n');
   const md = markdown(doc);
   writeFileSync(path.join(outDir, `${base}.md`), md);
-  // A full run also replaces the tables published in docs/benchmarks.md (quick and partial runs do not).
-  const page = path.join(here, '..', 'docs', 'benchmarks.md');
-  if (base === 'latest') writeFileSync(page, withLatest(readFileSync(page, 'utf8'), md));
+  if (base === 'latest') publish(doc, md);
   console.log(
     `\n${md}\nwritten: bench/results/${base}.json, bench/results/${base}.md, bench/results/${stamp}-${kind}.json` +
-      (base === 'latest' ? ', docs/benchmarks.md (its results block)' : ''),
+      (base === 'latest' ? ', docs/benchmarks.md (its results block), README.md (its targets block)' : ''),
   );
   if (!only && !runnerNames) soak(outDir);
 }

@@ -201,12 +201,7 @@ export function markdown(doc: ResultsDoc): string {
   }
   lines.push('**Targets** (xent-wasm, float32, one thread, against the peers in this run):');
   lines.push('');
-  lines.push('| target | measured | met? |');
-  lines.push('| --- | --- | --- |');
-  for (const t of TARGETS) {
-    const { value, met } = t.check(get);
-    lines.push(`| ${t.what} | ${value} | ${met === null ? 'not measured' : met ? 'met' : '**missed**'} |`);
-  }
+  lines.push(...targetRows(doc));
   const notes = doc.results.filter((r) => !r.ok && !r.note?.startsWith('n/a'));
   if (notes.length) {
     lines.push('');
@@ -220,16 +215,43 @@ export function markdown(doc: ResultsDoc): string {
   return lines.join('\n') + '\n';
 }
 
+/** The targets table of a run (issue 10's, and the cold start's), met or missed, as Markdown lines. */
+function targetRows(doc: ResultsDoc): string[] {
+  const get = (key: string, runner: string): RunResult | undefined =>
+    doc.results.find((r) => r.key === key && r.runner === runner);
+  const rows = ['| target | measured | met? |', '| --- | --- | --- |'];
+  const met = (m: boolean | null): string => (m === null ? 'not measured' : m ? 'met' : '**missed**');
+  for (const t of TARGETS) {
+    const { value, met: m } = t.check(get);
+    rows.push(`| ${t.what} | ${value} | ${met(m)} |`);
+  }
+  const cold = doc.coldStart?.wasm;
+  rows.push(
+    `| Cold start (import @xent/core, first 256×256 float32 matmul, wasm) < 50 ms | ${cold ? `${num(cold.median)} ms` : 'n/a'} | ${met(cold ? cold.median < 50 : null)} |`,
+  );
+  return rows;
+}
+
+/** The README's block: the run's first line and its targets table. */
+export function readmeTargets(doc: ResultsDoc): string {
+  const m = doc.machine;
+  return [
+    `From \`pnpm bench\` of ${doc.date.slice(0, 16).replace('T', ' ')} UTC (full run, ${m.cpu}, ${m.cores} cores, load average at start ${m.loadavgAtStart.join(' / ')}); every figure is a ratio within that one run. The whole tables: [docs/benchmarks.md](docs/benchmarks.md).`,
+    '',
+    ...targetRows(doc),
+  ].join('\n');
+}
+
 /**
- * The results page (docs/benchmarks.md) with the text between its `<!-- bench:latest -->` markers replaced by
- * a full run's markdown, so that `pnpm bench` keeps the published tables equal to bench/results/latest.md.
- * @example writeFileSync(page, withLatest(readFileSync(page, 'utf8'), markdown(doc)));
+ * `page` with the text between its `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` markers replaced by `md`,
+ * so that a full `pnpm bench` keeps docs/benchmarks.md equal to bench/results/latest.md and the README's targets.
+ * @example writeFileSync(page, withBlock(readFileSync(page, 'utf8'), 'latest', markdown(doc)));
  */
-export function withLatest(page: string, md: string): string {
-  const open = '<!-- bench:latest -->\n',
-    close = '<!-- /bench:latest -->';
+export function withBlock(page: string, name: string, md: string): string {
+  const open = `<!-- bench:${name} -->\n`,
+    close = `<!-- /bench:${name} -->`;
   const a = page.indexOf(open),
     b = page.indexOf(close);
-  if (a < 0 || b < a) throw new Error(`withLatest: the page has no ${open.trim()} … ${close} block`);
+  if (a < 0 || b < a) throw new Error(`withBlock: the page has no ${open.trim()} … ${close} block`);
   return page.slice(0, a + open.length) + md.trim() + '\n' + page.slice(b);
 }
