@@ -64,10 +64,33 @@ export function gemmScratch32(): i32 {
   return (MC * KC + KC * NC + 4 * 8) * 4;
 }
 
+/** Column q of the 4×4 block whose rows are r0..r3: [r0[q], r1[q], r2[q], r3[q]], for q = 0..3 in o. */
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + stride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
 function packB32(b: usize, brs: i32, bcs: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
   for (let j0 = 0; j0 < nc; j0 += 8) {
     const w = min(8, nc - j0);
-    for (let p = 0; p < kc; p++) {
+    let p = 0;
+    if (w == 8 && brs == 1 && bcs != 1) {
+      // op(B) = a transposed matrix (each column contiguous in p): 4×4 blocks of 4 p by 4 columns, transposed
+      // in registers, instead of 32 scalar loads and stores.
+      const cs = (<usize>bcs) << 2;
+      for (; p + 4 <= kc; p += 4) {
+        const src = b + ((<usize>(pc + p) + <usize>(jc + j0) * bcs) << 2);
+        transpose4(v128.load(src), v128.load(src + cs), v128.load(src + 2 * cs), v128.load(src + 3 * cs), dst, 32);
+        const s4 = src + 4 * cs;
+        transpose4(v128.load(s4), v128.load(s4 + cs), v128.load(s4 + 2 * cs), v128.load(s4 + 3 * cs), dst + 16, 32);
+        dst += 128;
+      }
+    }
+    for (; p < kc; p++) {
       const src = b + ((<usize>(pc + p) * brs + <usize>(jc + j0) * bcs) << 2);
       if (w == 8 && bcs == 1) {
         v128.store(dst, v128.load(src));
@@ -84,7 +107,23 @@ function packA32(a: usize, ars: i32, acs: i32, ic: i32, mc: i32, pc: i32, kc: i3
   for (let i0 = 0; i0 < mc; i0 += 4) {
     const h = min(4, mc - i0);
     const row = a + ((<usize>(ic + i0) * ars + <usize>pc * acs) << 2);
-    for (let p = 0; p < kc; p++) {
+    let p = 0;
+    if (h == 4 && acs == 1 && ars != 1) {
+      // op(A) row-major: 4 rows by 4 p, transposed in registers.
+      const rs = (<usize>ars) << 2;
+      for (; p + 4 <= kc; p += 4) {
+        const src = row + ((<usize>p) << 2);
+        transpose4(v128.load(src), v128.load(src + rs), v128.load(src + 2 * rs), v128.load(src + 3 * rs), dst, 16);
+        dst += 64;
+      }
+    } else if (h == 4 && ars == 1) {
+      // op(A) = a transposed matrix: the 4 rows of a p are contiguous.
+      for (; p < kc; p++) {
+        v128.store(dst, v128.load(row + ((<usize>p * acs) << 2)));
+        dst += 16;
+      }
+    }
+    for (; p < kc; p++) {
       const src = row + ((<usize>p * acs) << 2);
       for (let r = 0; r < 4; r++) store<f32>(dst + (r << 2), r < h ? load<f32>(src + ((<usize>r * ars) << 2)) : 0);
       dst += 16;
@@ -185,10 +224,27 @@ export function gemmScratch64(): i32 {
   return (MC * KC + KC * NC + 4 * 4) * 8;
 }
 
+/** Rows x (= [x(p), x(p+1)]) and y of a 2×2 block, as columns: [x(p), y(p)] at dst, [x(p+1), y(p+1)] at dst + stride. */
+@inline function transpose2(x: v128, y: v128, dst: usize, stride: usize): void {
+  v128.store(dst, v128.shuffle<f64>(x, y, 0, 2));
+  v128.store(dst + stride, v128.shuffle<f64>(x, y, 1, 3));
+}
+
 function packB64(b: usize, brs: i32, bcs: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
   for (let j0 = 0; j0 < nc; j0 += 4) {
     const w = min(4, nc - j0);
-    for (let p = 0; p < kc; p++) {
+    let p = 0;
+    if (w == 4 && brs == 1 && bcs != 1) {
+      // op(B) = a transposed matrix (each column contiguous in p): 2×2 blocks transposed in registers.
+      const cs = (<usize>bcs) << 3;
+      for (; p + 2 <= kc; p += 2) {
+        const src = b + ((<usize>(pc + p) + <usize>(jc + j0) * bcs) << 3);
+        transpose2(v128.load(src), v128.load(src + cs), dst, 32);
+        transpose2(v128.load(src + 2 * cs), v128.load(src + 3 * cs), dst + 16, 32);
+        dst += 64;
+      }
+    }
+    for (; p < kc; p++) {
       const src = b + ((<usize>(pc + p) * brs + <usize>(jc + j0) * bcs) << 3);
       if (w == 4 && bcs == 1) {
         v128.store(dst, v128.load(src));
@@ -205,7 +261,26 @@ function packA64(a: usize, ars: i32, acs: i32, ic: i32, mc: i32, pc: i32, kc: i3
   for (let i0 = 0; i0 < mc; i0 += 4) {
     const h = min(4, mc - i0);
     const row = a + ((<usize>(ic + i0) * ars + <usize>pc * acs) << 3);
-    for (let p = 0; p < kc; p++) {
+    let p = 0;
+    if (h == 4 && acs == 1 && ars != 1) {
+      // op(A) row-major: 4 rows by 2 p, as 2×2 blocks transposed in registers.
+      const rs = (<usize>ars) << 3;
+      for (; p + 2 <= kc; p += 2) {
+        const src = row + ((<usize>p) << 3);
+        transpose2(v128.load(src), v128.load(src + rs), dst, 32);
+        transpose2(v128.load(src + 2 * rs), v128.load(src + 3 * rs), dst + 16, 32);
+        dst += 64;
+      }
+    } else if (h == 4 && ars == 1) {
+      // op(A) = a transposed matrix: the 4 rows of a p are contiguous.
+      for (; p < kc; p++) {
+        const src = row + ((<usize>p * acs) << 3);
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        dst += 32;
+      }
+    }
+    for (; p < kc; p++) {
       const src = row + ((<usize>p * acs) << 3);
       for (let r = 0; r < 4; r++) store<f64>(dst + (r << 3), r < h ? load<f64>(src + ((<usize>r * ars) << 3)) : 0);
       dst += 32;

@@ -70,19 +70,29 @@ describe.each(MODES)('matmul, %s', (...mode) => {
           ]);
         }
     });
-    it('batched, broadcast-batched (offsets repeating on either side), offsets into a larger array', () => {
-      setLimits(mode);
-      const [m, k, n] = big(mode) ? [17, 23, 19] : [3, 2, 5];
-      const a = rand(T, 3 * m * k + 5, 4),
-        b = rand(T, 3 * k * n + 2, 5);
-      for (const ta of [false, true])
-        for (const tb of [false, true]) {
-          check(a, [5, 5 + m * k, 5 + 2 * m * k], ta, b, [2, 2 + k * n, 2 + 2 * k * n], tb, [m, k, n]);
-          check(a, [5, 5, 5], ta, b, [0, k * n, 2 * k * n], tb, [m, k, n]);
-          check(a, [0, m * k, 2 * m * k], ta, b, [7, 7, 7], tb, [m, k, n]);
-          check(a, [0, 0, m * k, m * k], ta, b, [0, k * n, 0, k * n], tb, [m, k, n]);
-        }
-    });
+    // The second shape is narrower than a tile (n < 4): the product runs transposed, Cᵀ = op(B)ᵀ·op(A)ᵀ.
+    it.each(
+      big(mode)
+        ? [
+            [17, 23, 19],
+            [17, 23, 3],
+          ]
+        : [[3, 2, 5]],
+    )(
+      'batched, broadcast-batched (offsets repeating on either side), offsets into a larger array, %i×%i×%i',
+      (m, k, n) => {
+        setLimits(mode);
+        const a = rand(T, 3 * m * k + 5, 4),
+          b = rand(T, 3 * k * n + 2, 5);
+        for (const ta of [false, true])
+          for (const tb of [false, true]) {
+            check(a, [5, 5 + m * k, 5 + 2 * m * k], ta, b, [2, 2 + k * n, 2 + 2 * k * n], tb, [m, k, n]);
+            check(a, [5, 5, 5], ta, b, [0, k * n, 2 * k * n], tb, [m, k, n]);
+            check(a, [0, m * k, 2 * m * k], ta, b, [7, 7, 7], tb, [m, k, n]);
+            check(a, [0, 0, m * k, m * k], ta, b, [0, k * n, 0, k * n], tb, [m, k, n]);
+          }
+      },
+    );
     it('empty: m = 0, n = 0 and an empty batch write nothing; k = 0 writes zeros over everything', () => {
       setLimits(mode);
       const out = new T(6).fill(7);

@@ -61,6 +61,27 @@ describe.each(CTORS)('wasm matmul, %s', (_, T) => {
     check(T, a, [5, 5 + m * k, 5 + 2 * m * k], false, b, [0, 0, k * n], true, [m, k, n]);
     check(T, a, [5, 5, 5], true, b, [k * n, 0, k * n], false, [m, k, n]);
   });
+  // A product narrower than a tile runs as Cᵀ = op(B)ᵀ·op(A)ᵀ: each sum has the same products in the same order
+  // as in the direct call, so it equals, bit for bit, those columns of the product with B padded by zero columns.
+  it('a narrow product (run transposed) is bit-identical to the same columns of a wide one', () => {
+    const [m, k] = [37, 300],
+      wide = T === Float32Array ? 8 : 4;
+    for (let n = 1; n < wide; n++)
+      for (const ta of [false, true]) {
+        const a = rand(T, m * k, n),
+          b = rand(T, k * n, n + 1);
+        const padded = new T(k * wide); // B with zero columns up to a whole tile, row-major
+        for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) padded[p * wide + j] = b[p * n + j]!;
+        const narrow = new T(m * n),
+          full = new T(m * wide);
+        wasmOnly('matmul', () => wasmKernels.matmul(a, [0], ta, b, [0], false, m, k, n, narrow));
+        wasmOnly('matmul', () => wasmKernels.matmul(a, [0], ta, padded, [0], false, m, k, wide, full));
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++)
+            if (!Object.is(narrow[i * n + j], full[i * wide + j]))
+              expect.fail(`n = ${n}, transA ${ta}: (${i}, ${j}) ${narrow[i * n + j]} ≠ ${full[i * wide + j]}`);
+      }
+  });
   it('empty: m = 0 and n = 0 write nothing, k = 0 writes zeros', () => {
     const out = new T(4).fill(7);
     wasmKernels.matmul(new T(0), [0], false, new T(0), [0], false, 0, 3, 4, out);

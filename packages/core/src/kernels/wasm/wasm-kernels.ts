@@ -71,12 +71,23 @@ const matmul: Kernels['matmul'] = (a, aOffsets, transA, b, bOffsets, transB, m, 
   const view = single ? arena.f32 : arena.f64,
     sh = single ? 2 : 3;
   const gemm = single ? w.gemm32 : w.gemm64;
+  // A product narrower than the micro-kernel's tile (8 columns in float32, 4 in float64) runs as
+  // Cᵀ = op(B)ᵀ·op(A)ᵀ, whose rows are the wide side: full tiles rather than n of 8 columns used. Every sum
+  // has the same products in the same order, so the result is bit-identical to the direct call.
+  const narrow = n < (single ? 8 : 4) && m > n;
   for (let t = 0; t < batch; t++) {
     // A batch that repeats an operand (broadcast) copies it once.
     if (t === 0 || aOffsets[t] !== aOffsets[t - 1]) view.set(a.subarray(aOffsets[t]!, aOffsets[t]! + m * k), pa >> sh);
     if (t === 0 || bOffsets[t] !== bOffsets[t - 1]) view.set(b.subarray(bOffsets[t]!, bOffsets[t]! + k * n), pb >> sh);
-    gemm(pa, ars, acs, pb, brs, bcs, m, k, n, pc, n, scratch);
-    arena.get(pc, out, m * n, t * m * n);
+    if (!narrow) {
+      gemm(pa, ars, acs, pb, brs, bcs, m, k, n, pc, n, scratch);
+      arena.get(pc, out, m * n, t * m * n);
+      continue;
+    }
+    gemm(pb, bcs, brs, pa, acs, ars, n, k, m, pc, m, scratch); // Cᵀ (n×m): A'(j, p) = B(p, j), B'(p, i) = A(i, p)
+    const ct = pc >> sh,
+      o = t * m * n;
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[o + i * n + j] = view[ct + j * m + i]!;
   }
 };
 
