@@ -1,5 +1,6 @@
 /* Times a W3 training step (xent float32): `node --conditions=source --import tsx bench/profile/w3-step.ts [a|b]`. */
-import { type Tensor, crossEntropy, mm, relu, tensor } from '@xent/core';
+import { type Tensor, crossEntropy, linear, relu, tensor } from '@xent/core';
+import { SGD } from '@xent/nn';
 import { mlpBatch, mlpLayers, widths } from '../lib/data.js';
 const p =
   process.argv[2] === 'b'
@@ -18,19 +19,16 @@ const params = mlpLayers(widths(p), 5).flatMap((l) => [
 const { x: xs, y: ys } = mlpBatch(p);
 const x = mk(xs, [p.batch, p.in]),
   y = tensor(Array.from(ys));
+const opt = new SGD(params, { lr: p.lr });
 const step = () => {
+  opt.zeroGrad();
   let h = x;
   for (let i = 0; i < params.length; i += 2) {
-    h = mm(h, params[i]!, false, true).add(params[i + 1]!);
+    h = linear(h, params[i]!, params[i + 1]!);
     if (i + 2 < params.length) h = relu(h);
   }
   crossEntropy(h, y).backward();
-  for (const q of params) {
-    const d = q.data,
-      g = q.grad!.data;
-    for (let i = 0; i < d.length; i++) d[i] = d[i]! - p.lr * g[i]!;
-    q.grad = null;
-  }
+  opt.step();
 };
 for (let r = 0; r < 6; r++) {
   const t = performance.now();

@@ -15,7 +15,7 @@ import {
   setNumThreads,
   tensor,
 } from '@xent/core';
-import { Adam, Linear, ReLU, Sequential } from '@xent/nn';
+import { Adam, Linear, ReLU, SGD, Sequential } from '@xent/nn';
 import { accuracy, labels, mlpBatch, mlpLayers, normals, spiralFixture, valuePoints, widths } from '../lib/data.js';
 import { type Prepared, isMain, main } from '../lib/measure.js';
 import type { Workload } from '../lib/workloads.js';
@@ -41,15 +41,6 @@ function forward(params: Tensor[], x: Tensor): Tensor {
     if (i + 2 < params.length) h = relu(h);
   }
   return h;
-}
-
-function sgd(params: Tensor[], lr: number): void {
-  for (const p of params) {
-    const d = p.data,
-      g = p.grad!.data;
-    for (let i = 0; i < d.length; i++) d[i] = d[i]! - lr * g[i]!;
-    p.grad = null;
-  }
 }
 
 export async function prepare(wl: Workload, flags: Record<string, string>): Promise<Prepared> {
@@ -80,9 +71,12 @@ export async function prepare(wl: Workload, flags: Record<string, string>): Prom
       const { x: xs, y: ys } = mlpBatch(p);
       const x = make(xs, [p.batch!, p.in!], dtype),
         y = tensor(Array.from(ys));
+      // @xent/nn's SGD, as the peers use theirs (torch.optim.SGD, tf.train.sgd): one kernel pass per parameter.
+      const opt = new SGD(params, { lr: p.lr! });
       const step = (): void => {
+        opt.zeroGrad();
         ce(forward(params, x), y).backward();
-        sgd(params, p.lr!);
+        opt.step();
       };
       for (let i = 0; i < 5; i++) step();
       return {
