@@ -124,8 +124,12 @@ function crossEntropy<T>(
     for (; j < c; j++) store<T>(pp + j * S, load<T>(pp + j * S) * iv);
     const y = load<i32>(index + (<usize>r << 2));
     // logp_y as logRow rounds it (read back when written: px and pl may be the same row)
-    const lpy: f64 = y < 0 ? 0 : logp ? <f64>load<T>(pl + <usize>y * S) : <f64><T>(<f64>load<T>(px + <usize>y * S) - <f64>m - lse);
-    store<f64>(loss + (<usize>r << 3), y >= 0 ? 0 - lpy : 0); // 0 − logp: +0, not −0, at p_y = 1
+    let l: f64 = 0;
+    if (y >= 0) {
+      const ly = logp ? <f64>load<T>(pl + <usize>y * S) : <f64><T>(<f64>load<T>(px + <usize>y * S) - <f64>m - lse);
+      l = 0 - ly; // 0 − logp: +0, not −0, at p_y = 1
+    }
+    store<f64>(loss + (<usize>r << 3), l);
     store<f64>(denom + (<usize>r << 3), y >= 0 ? 1 : 0);
   }
 }

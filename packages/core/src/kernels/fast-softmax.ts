@@ -100,8 +100,8 @@ export const fastCrossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t,
     for (let j = 0; j < c; j++) probs[o + j] = e[j]! * inv;
     const y = index[r]!;
     // −log p_y, as stored in x's type; an ignored row (negative index) has no loss and no share of the mean.
-    const lpy = y < 0 ? 0 : logp ? logp[o + y]! : single ? Math.fround(x[o + y]! - m - lse) : x[o + y]! - m - lse;
-    loss[r] = y >= 0 ? -lpy : 0;
+    if (y < 0) loss[r] = 0;
+    else loss[r] = -(logp ? logp[o + y]! : single ? Math.fround(x[o + y]! - m - lse) : x[o + y]! - m - lse);
     denom[r] = y >= 0 ? 1 : 0;
   }
 };
