@@ -7,6 +7,8 @@ import { WORKLOADS } from '../lib/workloads.js';
 import { prepare } from '../runners/xent.js';
 
 const wl = WORKLOADS.find((w) => w.key === (process.argv[2] ?? 'w3-mlp-a'))!;
+// prepare() chooses the backend (setBackend replaces the active set), so the wrappers go in after it.
+const prep = await prepare(wl, { dtype: process.argv[3] ?? 'float32' });
 const base = kernels();
 const acc = new Map<string, [number, number]>();
 const wrapped: Partial<Kernels> = {};
@@ -27,7 +29,6 @@ for (const [name, fn] of Object.entries(base)) {
   };
 }
 setKernels(wrapped);
-const prep = await prepare(wl, { dtype: process.argv[3] ?? 'float32' });
 const reps = 3;
 const t0 = performance.now();
 for (let i = 0; i < reps; i++) await prep.run();

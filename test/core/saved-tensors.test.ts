@@ -152,6 +152,10 @@ const DIFFERENCES: Record<string, string> = {
   // xent refuses where PyTorch accepts: its backward reads these values
   'max (dim)|all|0': 'xent recomputes the argmax mask from x and the max in backward; PyTorch saves the indices',
   'max (dim)|all|out': 'as above: the max is read back',
+  'crossEntropy (class indices)|all|0':
+    "xent's backward forms the softmax again from the logits and each row's max and Σ e^(x − max); PyTorch keeps log-softmax's output, a second tensor of the logits' size",
+  'crossEntropy (probabilities)|0|0': 'as above',
+  'crossEntropy (probabilities)|all|0': 'as above',
   // xent accepts where PyTorch refuses: its backward never reads these values (no wrong gradient possible)
   'pow (tensor exponent)|0|out': "xʸ is read only for y's gradient, and y needs none",
   'pow (tensor exponent)|1|1': "y is read only for x's gradient, and x needs none",

@@ -36,7 +36,17 @@ const K32 = memory.data<f32>(
 @inline export function exp32(x: v128): v128 {
   const k = K32;
   const big = f32x4.gt(x, v128.load(k));
-  const c = f32x4.pmax(f32x4.pmin(x, v128.load(k)), v128.load(k, 16));
+  return v128.bitselect(v128.load(k, 208), expCore32(f32x4.pmax(f32x4.pmin(x, v128.load(k)), v128.load(k, 16))), big);
+}
+
+/** e^x for x ≤ 0 or NaN, as exp32 (every softmax argument, x − max, is one): nothing can overflow. */
+@inline export function expNonPositive32(x: v128): v128 {
+  return expCore32(f32x4.pmax(x, v128.load(K32, 16)));
+}
+
+/** e^c for c already clamped to [the underflow bound, the overflow bound] (or NaN). */
+@inline function expCore32(c: v128): v128 {
+  const k = K32;
   const t = f32x4.add(f32x4.mul(c, v128.load(k, 32)), v128.load(k, 48));
   const n = f32x4.sub(t, v128.load(k, 48)); // round(c·log2 e), as a float
   let r = f32x4.sub(c, f32x4.mul(n, v128.load(k, 64)));
@@ -53,7 +63,7 @@ const K32 = memory.data<f32>(
   const s1 = i32x4.add(i32x4.shl(n1, 23), v128.load(k, 192)), // 2^n1, 2^n2: n1 + 127 and n2 + 127 in the exponent
     s2 = i32x4.add(i32x4.shl(n2, 23), v128.load(k, 192));
   const e = f32x4.mul(f32x4.mul(y, s1), s2);
-  return v128.bitselect(v128.load(k, 208), e, big);
+  return e;
 }
 
 /** Two copies of each float64 constant (one v128), in the order of the offsets below. */
@@ -91,7 +101,17 @@ const K64 = memory.data<f64>(
 @inline export function exp64(x: v128): v128 {
   const k = K64;
   const big = f64x2.gt(x, v128.load(k));
-  const c = f64x2.pmax(f64x2.pmin(x, v128.load(k)), v128.load(k, 16));
+  return v128.bitselect(v128.load(k, 304), expCore64(f64x2.pmax(f64x2.pmin(x, v128.load(k)), v128.load(k, 16))), big);
+}
+
+/** e^x for x ≤ 0 or NaN, as exp64 (every softmax argument, x − max, is one): nothing can overflow. */
+@inline export function expNonPositive64(x: v128): v128 {
+  return expCore64(f64x2.pmax(x, v128.load(K64, 16)));
+}
+
+/** e^c for c already clamped to [the underflow bound, the overflow bound] (or NaN). */
+@inline function expCore64(c: v128): v128 {
+  const k = K64;
   const t = f64x2.add(f64x2.mul(c, v128.load(k, 32)), v128.load(k, 48));
   const n = f64x2.sub(t, v128.load(k, 48)); // round(c·log2 e), as a float
   let r = f64x2.sub(c, f64x2.mul(n, v128.load(k, 64)));
@@ -115,5 +135,5 @@ const K64 = memory.data<f64>(
   const s1 = i64x2.add(i64x2.shl(n1, 52), v128.load(k, 288)),
     s2 = i64x2.add(i64x2.shl(n2, 52), v128.load(k, 288));
   const e = f64x2.mul(f64x2.mul(y, s1), s2);
-  return v128.bitselect(v128.load(k, 304), e, big);
+  return e;
 }

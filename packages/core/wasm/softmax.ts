@@ -1,11 +1,12 @@
 // AssemblyScript: softmax, log-softmax and the fused cross-entropy over rows (classes on the last axis),
 // float32 and float64, generic in T. Sums of exponentials are accumulated in float64 lanes;
 // log-probabilities are formed as (x − max) − lse in float64 and rounded once, as the reference does.
-import { exp32, exp64 } from './exp';
+import { expNonPositive32, expNonPositive64 } from './exp';
 
+/** e^x for x = v − max (never positive), the only exponentials here. */
 @inline function vexp<T>(x: v128): v128 {
-  if (sizeof<T>() == 4) return exp32(x);
-  return exp64(x);
+  if (sizeof<T>() == 4) return expNonPositive32(x);
+  return expNonPositive64(x);
 }
 
 /** Largest entry of the row, NaN ignored; 0 for a row of −∞ (so that x − max is −∞, not NaN), as the reference. */
@@ -104,65 +105,70 @@ export function softmax64(x: usize, rows: i32, n: i32, log: i32, out: usize): vo
 
 /**
  * Cross-entropy forward over rows with one class index each (index < 0: ignored row): logp = log-softmax(x)
- * (logp 0: not written, only its entry at y is formed), probs = softmax(x) (what the backward reads),
- * loss[r] = −logp[r, y] (as rounded to T), denom[r] = 1 (0 when ignored); loss and denom are float64.
+ * (logp 0: not written, only its entry at y is formed), max[r] and sum[r] = Σ e^(x − max) (what the backward
+ * recomputes the softmax from), loss[r] = −logp[r, y] (as rounded to T), denom[r] = 1 (0 when ignored);
+ * max, sum, loss and denom are float64. logp may be x.
  */
 function crossEntropy<T>(
-  x: usize, rows: i32, c: i32, index: usize, logp: usize, probs: usize, loss: usize, denom: usize,
+  x: usize, rows: i32, c: i32, index: usize, logp: usize, max: usize, sum: usize, loss: usize, denom: usize,
 ): void {
-  const S = sizeof<T>(), L = <i32>(16 / S);
+  const S = sizeof<T>();
   for (let r = 0; r < rows; r++) {
-    const px = x + <usize>r * c * S, pl = logp + <usize>r * c * S, pp = probs + <usize>r * c * S;
+    const px = x + <usize>r * c * S, pl = logp + <usize>r * c * S;
     const m = rowMax<T>(px, c);
-    const s = expSum<T>(px, c, m, pp); // e^(x − m) into probs
+    const s = expSum<T>(px, c, m, 0);
     const lse = Math.log(s);
-    if (logp) logRow<T>(px, c, m, lse, pl);
-    const inv = v128.splat<T>(<T>(1 / s));
-    let j = 0;
-    for (; j + L <= c; j += L) v128.store(pp + j * S, v128.mul<T>(v128.load(pp + j * S), inv));
-    const iv = v128.extract_lane<T>(inv, 0);
-    for (; j < c; j++) store<T>(pp + j * S, load<T>(pp + j * S) * iv);
     const y = load<i32>(index + (<usize>r << 2));
-    // logp_y as logRow rounds it (read back when written: px and pl may be the same row)
-    let l: f64 = 0;
-    if (y >= 0) {
-      const ly = logp ? <f64>load<T>(pl + <usize>y * S) : <f64><T>(<f64>load<T>(px + <usize>y * S) - <f64>m - lse);
-      l = 0 - ly; // 0 − logp: +0, not −0, at p_y = 1
-    }
-    store<f64>(loss + (<usize>r << 3), l);
+    // logp_y as logRow rounds it, read before logRow writes (x and logp may be the same row)
+    const ly = y >= 0 ? <f64><T>(<f64>load<T>(px + <usize>y * S) - <f64>m - lse) : 0;
+    if (logp) logRow<T>(px, c, m, lse, pl);
+    store<f64>(max + (<usize>r << 3), <f64>m);
+    store<f64>(sum + (<usize>r << 3), s);
+    store<f64>(loss + (<usize>r << 3), y >= 0 ? 0 - ly : 0); // 0 − logp: +0, not −0, at p_y = 1
     store<f64>(denom + (<usize>r << 3), y >= 0 ? 1 : 0);
   }
 }
 export function crossEntropy32(
-  x: usize, rows: i32, c: i32, index: usize, logp: usize, probs: usize, loss: usize, denom: usize,
+  x: usize, rows: i32, c: i32, index: usize, logp: usize, max: usize, sum: usize, loss: usize, denom: usize,
 ): void {
-  crossEntropy<f32>(x, rows, c, index, logp, probs, loss, denom);
+  crossEntropy<f32>(x, rows, c, index, logp, max, sum, loss, denom);
 }
 export function crossEntropy64(
-  x: usize, rows: i32, c: i32, index: usize, logp: usize, probs: usize, loss: usize, denom: usize,
+  x: usize, rows: i32, c: i32, index: usize, logp: usize, max: usize, sum: usize, loss: usize, denom: usize,
 ): void {
-  crossEntropy<f64>(x, rows, c, index, logp, probs, loss, denom);
+  crossEntropy<f64>(x, rows, c, index, logp, max, sum, loss, denom);
 }
 
 /**
- * Fused backward from the forward's softmax: out[r] = s_r·(probs[r] − onehot(y_r)), all 0 for an ignored row or
- * s_r = 0. scale is float64; out may be probs. Every product is formed in float64 lanes and rounded once to T, as
- * the reference does: the target's s·(p_y − 1) is exact to rounding even when p_y is 1 or within an ulp of it.
+ * Fused backward, the softmax recomputed from the logits and the forward's max and sum: p = e^(x − max)·(1/sum)
+ * in T, out[r] = s_r·(p − onehot(y_r)), all 0 for an ignored row or s_r = 0. scale is float64; out may be x.
+ * Every product is formed in float64 lanes and rounded once to T, as the reference does: the target's
+ * s·(p_y − 1) is exact to rounding even when p_y is 1 or within an ulp of it.
  */
-function crossEntropyBackward<T>(probs: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
+/** e^(x − m)·inv lane by lane, in T: the softmax as the forward's kernels form it. */
+@inline function prob<T>(x: v128, m: v128, inv: v128): v128 {
+  return v128.mul<T>(vexp<T>(v128.sub<T>(x, m)), inv);
+}
+
+function crossEntropyBackward<T>(
+  x: usize, max: usize, sum: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize,
+): void {
   const S = sizeof<T>(), L = <i32>(16 / S);
   for (let r = 0; r < rows; r++) {
-    const pp = probs + <usize>r * c * S, po = out + <usize>r * c * S;
+    const px = x + <usize>r * c * S, po = out + <usize>r * c * S;
     const s = load<f64>(scale + (<usize>r << 3)), y = load<i32>(index + (<usize>r << 2));
     if (s == 0 || y < 0) {
       memory.fill(po, 0, <usize>c * S);
       continue;
     }
-    const py = <f64>load<T>(pp + <usize>y * S); // read before out (which may be probs) is written
+    const mv = v128.splat<T>(<T>load<f64>(max + (<usize>r << 3)));
+    const inv = v128.splat<T>(<T>(1 / load<f64>(sum + (<usize>r << 3))));
+    // p_y, read before out (which may be x) is written
+    const py = <f64>v128.extract_lane<T>(prob<T>(v128.splat<T>(load<T>(px + <usize>y * S)), mv, inv), 0);
     const sv = f64x2.splat(s);
     let j = 0;
     for (; j + L <= c; j += L) {
-      const v = v128.load(pp + j * S);
+      const v = prob<T>(v128.load(px + j * S), mv, inv);
       if (sizeof<T>() == 4) {
         const lo = f32x4.demote_f64x2_zero(f64x2.mul(sv, f64x2.promote_low_f32x4(v)));
         const hi = f32x4.demote_f64x2_zero(f64x2.mul(sv, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3))));
@@ -171,13 +177,19 @@ function crossEntropyBackward<T>(probs: usize, rows: i32, c: i32, index: usize, 
         v128.store(po + j * S, f64x2.mul(sv, v));
       }
     }
-    for (; j < c; j++) store<T>(po + j * S, <T>(s * <f64>load<T>(pp + j * S)));
+    for (; j < c; j++) {
+      store<T>(po + j * S, <T>(s * <f64>v128.extract_lane<T>(prob<T>(v128.splat<T>(load<T>(px + j * S)), mv, inv), 0)));
+    }
     store<T>(po + <usize>y * S, <T>(s * (py - 1))); // ∂/∂x_y of −log p_y: p_y − 1, scaled
   }
 }
-export function crossEntropyBackward32(probs: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
-  crossEntropyBackward<f32>(probs, rows, c, index, scale, out);
+export function crossEntropyBackward32(
+  x: usize, max: usize, sum: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize,
+): void {
+  crossEntropyBackward<f32>(x, max, sum, rows, c, index, scale, out);
 }
-export function crossEntropyBackward64(probs: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize): void {
-  crossEntropyBackward<f64>(probs, rows, c, index, scale, out);
+export function crossEntropyBackward64(
+  x: usize, max: usize, sum: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize,
+): void {
+  crossEntropyBackward<f64>(x, max, sum, rows, c, index, scale, out);
 }

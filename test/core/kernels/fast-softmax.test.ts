@@ -74,28 +74,32 @@ describe('fast cross-entropy kernels agree with the reference kernels', () => {
     const npos = outer * inner;
     const run = (k: Pick<typeof referenceKernels, 'crossEntropy' | 'crossEntropyBackward'>) => {
       const logp = new T(x.length),
-        probs = new T(x.length),
+        max = new Float64Array(npos),
+        sum = new Float64Array(npos),
         loss = new Float64Array(npos),
         denom = new Float64Array(npos),
         grad = new T(x.length);
       const scale = new Float64Array(npos).map((_, i) => 0.5 + i / npos);
-      k.crossEntropy(x, outer, c, inner, t, logp, probs, loss, denom);
-      k.crossEntropyBackward(probs, outer, c, inner, t, scale, grad);
-      // Without logp (the caller keeps none): the same probabilities and losses, bit for bit.
-      const probs2 = new T(x.length),
+      k.crossEntropy(x, outer, c, inner, t, logp, max, sum, loss, denom);
+      k.crossEntropyBackward(x, max, sum, outer, c, inner, t, scale, grad);
+      // Without logp (the caller keeps none): the same statistics and losses, bit for bit.
+      const max2 = new Float64Array(npos),
+        sum2 = new Float64Array(npos),
         loss2 = new Float64Array(npos),
         denom2 = new Float64Array(npos);
-      k.crossEntropy(x, outer, c, inner, t, null, probs2, loss2, denom2);
-      close(probs2, probs, 0, 'probs without logp');
+      k.crossEntropy(x, outer, c, inner, t, null, max2, sum2, loss2, denom2);
+      close(max2, max, 0, 'max without logp');
+      close(sum2, sum, 0, 'sum without logp');
       close(loss2, loss, 0, 'loss without logp');
       close(denom2, denom, 0, 'denom without logp');
-      return { logp, probs, loss, denom, grad };
+      return { logp, max, sum, loss, denom, grad };
     };
     const f = run({ crossEntropy: fastCrossEntropy, crossEntropyBackward: fastCrossEntropyBackward });
     const r = run(referenceKernels);
     const tol = tolOf(T);
     close(f.logp, r.logp, tol, 'logp');
-    close(f.probs, r.probs, tol, 'probs');
+    close(f.max, r.max, 0, 'max');
+    close(f.sum, r.sum, 1e-14, 'sum of exponentials');
     close(f.loss, r.loss, tol, 'loss');
     close(f.denom, r.denom, 0, 'denom');
     close(f.grad, r.grad, tol, 'gradient');
@@ -124,21 +128,24 @@ describe('fast cross-entropy kernels agree with the reference kernels', () => {
     });
   }
 
-  it('the forward writes p = e^logp, and the backward may write over probs', () => {
-    const x = new Float64Array([1, 2, 3, 0, 0, 0]);
+  it('the forward keeps max and Σ e^(x − max), from which the backward forms p = e^logp', () => {
+    const x = new Float64Array([1, 2, 3, 0, 0, -Infinity]);
     const t = target(new Int32Array([2, 0]));
     for (const k of [
       referenceKernels,
       { crossEntropy: fastCrossEntropy, crossEntropyBackward: fastCrossEntropyBackward },
     ]) {
       const logp = new Float64Array(6),
-        probs = new Float64Array(6),
+        max = new Float64Array(2),
+        sum = new Float64Array(2),
         out = new Float64Array(6);
-      k.crossEntropy(x, 2, 3, 1, t, logp, probs, new Float64Array(2), new Float64Array(2));
-      close(probs, logp.map(Math.exp), 1e-15, 'p = e^logp');
-      k.crossEntropyBackward(probs, 2, 3, 1, t, new Float64Array([1, 1]), out);
-      k.crossEntropyBackward(probs, 2, 3, 1, t, new Float64Array([1, 1]), probs);
-      close(probs, out, 0, 'in place');
+      k.crossEntropy(x, 2, 3, 1, t, logp, max, sum, new Float64Array(2), new Float64Array(2));
+      close(max, new Float64Array([3, 0]), 0, 'max');
+      close(sum, new Float64Array([Math.exp(-2) + Math.exp(-1) + 1, 2]), 1e-15, 'Σ e^(x − max)');
+      k.crossEntropyBackward(x, max, sum, 2, 3, 1, t, new Float64Array([1, 0.5]), out);
+      // scale · (p − onehot), p = e^logp
+      const want = logp.map(Math.exp).map((p, i) => (i < 3 ? p - +(i === 2) : 0.5 * (p - +(i === 3))));
+      close(out, want, 1e-15, 'scale · (e^logp − onehot)');
     }
   });
 
@@ -225,12 +232,13 @@ describe('fast softmax and cross-entropy kernels on special rows agree with the 
     };
     const go = (k: Pick<typeof referenceKernels, 'crossEntropy' | 'crossEntropyBackward'>) => {
       const logp = new Float64Array(x.length),
-        probs = new Float64Array(x.length),
+        max = new Float64Array(rows.length),
+        sum = new Float64Array(rows.length),
         loss = new Float64Array(rows.length),
         denom = new Float64Array(rows.length),
         grad = new Float64Array(x.length);
-      k.crossEntropy(x, rows.length, 3, 1, t, logp, probs, loss, denom);
-      k.crossEntropyBackward(probs, rows.length, 3, 1, t, new Float64Array(rows.length).fill(0.5), grad);
+      k.crossEntropy(x, rows.length, 3, 1, t, logp, max, sum, loss, denom);
+      k.crossEntropyBackward(x, max, sum, rows.length, 3, 1, t, new Float64Array(rows.length).fill(0.5), grad);
       return { logp, loss, grad };
     };
     const f = go({ crossEntropy: fastCrossEntropy, crossEntropyBackward: fastCrossEntropyBackward }),

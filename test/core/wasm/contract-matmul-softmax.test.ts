@@ -198,40 +198,59 @@ describe.each(MODES)('softmax and the fused cross-entropy, %s', (...mode) => {
       const t: CrossEntropyTarget = { index, probs: null, weight: null, smoothing: 0 };
       const pass = (k: Kernels, S: Ctor) => {
         const logp = nan(T, rows * c),
-          probs = nan(T, rows * c),
+          max = new Float64Array(rows).fill(NaN),
+          sum = new Float64Array(rows).fill(NaN),
           loss = new Float64Array(rows).fill(NaN),
           denom = new Float64Array(rows).fill(NaN),
           scale = S.from(scales(rows)),
           grad = nan(T, rows * c);
-        k.crossEntropy(x, rows, c, 1, t, logp, probs, loss, denom);
-        k.crossEntropyBackward(probs, rows, c, 1, t, scale, grad);
-        const inPlace = probs.slice();
-        k.crossEntropyBackward(inPlace, rows, c, 1, t, scale, inPlace);
-        // Without logp (the caller keeps none): the same probabilities and losses, bit for bit.
-        const probs2 = nan(T, rows * c),
+        k.crossEntropy(x, rows, c, 1, t, logp, max, sum, loss, denom);
+        k.crossEntropyBackward(x, max, sum, rows, c, 1, t, scale, grad);
+        // Without logp (the caller keeps none): the same statistics and losses, bit for bit.
+        const max2 = new Float64Array(rows).fill(NaN),
+          sum2 = new Float64Array(rows).fill(NaN),
           loss2 = new Float64Array(rows).fill(NaN),
           denom2 = new Float64Array(rows).fill(NaN);
-        k.crossEntropy(x, rows, c, 1, t, null, probs2, loss2, denom2);
-        expectSame(probs2, probs, 'probs without logp');
+        k.crossEntropy(x, rows, c, 1, t, null, max2, sum2, loss2, denom2);
+        expectSame(max2, max, 'max without logp');
+        expectSame(sum2, sum, 'sum without logp');
         expectSame(loss2, loss, 'loss without logp');
         expectSame(denom2, denom, 'denom without logp');
-        return { logp, probs, loss, denom, grad, inPlace };
+        return { logp, max, sum, loss, denom, grad };
       };
+      // The softmax the backward forms, as the wasm softmax kernel stores it.
+      const p = nan(T, rows * c);
+      run(rows * c > 0, 'softmax', () => wasmKernels.softmax(x, rows, c, 1, false, p));
       for (const S of [Float64Array, Float32Array] as Ctor[]) {
         const got = run(rows * c > 0, 'crossEntropy', () =>
           run(rows * c > 0, 'crossEntropyBackward', () => pass(wasmKernels, S)),
         );
         const want = pass(referenceKernels, S);
         expectClose(T, got.logp, want.logp, 'logp');
-        expectUlps(T, got.probs, want.probs, softmaxUlps(T, x, rows, c), 'probs');
+        expectSame(got.max, want.max, 'max');
+        expectClose(T, got.sum, want.sum, 'Σ e^(x − max)');
         expectClose(T, got.loss, want.loss, 'loss');
         expectSame(got.denom, want.denom, 'denom');
-        // The backward from the same probabilities: bit for bit (float64 arithmetic rounded once, as the reference).
-        const ref = nan(T, rows * c);
-        const sc = S.from(scales(rows));
-        referenceKernels.crossEntropyBackward(got.probs, rows, c, 1, t, sc, ref);
+        // The backward: s·(p − onehot) from that softmax, bit for bit (float64 products rounded once).
+        const sc = S.from(scales(rows)),
+          ref = new T(rows * c);
+        for (let r = 0; r < rows; r++) {
+          const y = index[r]!,
+            s = sc[r]!;
+          for (let k = 0; k < c; k++) ref[r * c + k] = s === 0 || y < 0 ? 0 : s * (p[r * c + k]! - +(k === y));
+        }
         expectSame(got.grad, ref, `gradient, ${S.name} scale`);
-        expectSame(got.inPlace, ref, `gradient in place, ${S.name} scale`);
+        // And the reference's gradient, within the softmax's ulp bound on p (absolute, times |s|: p ≤ 1, and
+        // s·(p_y − 1) has no relative bound near p_y = 1), plus the product's rounding.
+        const ulp = softmaxUlps(T, x, rows, c),
+          eps = T === Float32Array ? 2 ** -23 : 2 ** -52;
+        for (let i = 0; i < ref.length; i++) {
+          const g = got.grad[i]!,
+            w = want.grad[i]!,
+            tol = (ulp(i) + 2) * eps * Math.abs(sc[Math.floor(i / c)]!);
+          if (!(Math.abs(g - w) <= tol) && !Object.is(g, w) && !(g !== g && w !== w))
+            expect.fail(`gradient vs the reference at ${i}: got ${g}, want ${w}`);
+        }
       }
     });
     it('class weights, smoothing, probability targets and classes off the last axis: the reference result', () => {
@@ -249,29 +268,21 @@ describe.each(MODES)('softmax and the fused cross-entropy, %s', (...mode) => {
         { index: null, probs: rand(T, rows * c, 4).map(Math.abs) as Storage, weight: null, smoothing: 0 },
       ];
       for (const t of targets) {
-        const a = {
-          logp: nan(T, rows * c),
-          probs: nan(T, rows * c),
-          loss: new Float64Array(rows),
-          denom: new Float64Array(rows),
-        };
-        const b = {
-          logp: new T(rows * c),
-          probs: new T(rows * c),
-          loss: new Float64Array(rows),
-          denom: new Float64Array(rows),
-        };
-        wasmKernels.crossEntropy(x, rows, c, 1, t, a.logp, a.probs, a.loss, a.denom);
-        referenceKernels.crossEntropy(x, rows, c, 1, t, b.logp, b.probs, b.loss, b.denom);
+        const stats = () => ({ max: new Float64Array(rows), sum: new Float64Array(rows) });
+        const a = { logp: nan(T, rows * c), ...stats(), loss: new Float64Array(rows), denom: new Float64Array(rows) };
+        const b = { logp: new T(rows * c), ...stats(), loss: new Float64Array(rows), denom: new Float64Array(rows) };
+        wasmKernels.crossEntropy(x, rows, c, 1, t, a.logp, a.max, a.sum, a.loss, a.denom);
+        referenceKernels.crossEntropy(x, rows, c, 1, t, b.logp, b.max, b.sum, b.loss, b.denom);
         expectClose(T, a.loss, b.loss, 'loss');
-        const noLogp = new Float64Array(rows);
-        wasmKernels.crossEntropy(x, rows, c, 1, t, null, new T(rows * c), noLogp, new Float64Array(rows));
+        const noLogp = new Float64Array(rows),
+          st = stats();
+        wasmKernels.crossEntropy(x, rows, c, 1, t, null, st.max, st.sum, noLogp, new Float64Array(rows));
         expectSame(noLogp, a.loss, 'loss without logp');
         const s = Float64Array.from({ length: rows }, () => 0.5),
           g1 = nan(T, rows * c),
           g2 = new T(rows * c);
-        wasmKernels.crossEntropyBackward(b.probs, rows, c, 1, t, s, g1);
-        referenceKernels.crossEntropyBackward(b.probs, rows, c, 1, t, s, g2);
+        wasmKernels.crossEntropyBackward(x, b.max, b.sum, rows, c, 1, t, s, g1);
+        referenceKernels.crossEntropyBackward(x, b.max, b.sum, rows, c, 1, t, s, g2);
         expectClose(T, g1, g2, 'gradient');
       }
     });

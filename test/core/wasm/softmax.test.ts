@@ -68,19 +68,21 @@ describe.each(CTORS)('wasm softmax and cross-entropy, %s', (_, T) => {
       const t: CrossEntropyTarget = { index, probs: null, weight: null, smoothing: 0 };
       const run = (k: typeof wasmKernels) => {
         const logp = new T(rows * c),
-          probs = new T(rows * c),
+          max = new Float64Array(rows),
+          sum = new Float64Array(rows),
           loss = new Float64Array(rows),
           denom = new Float64Array(rows),
           scale = Float64Array.from({ length: rows }, (_, r) => (r === 0 ? 0 : 1 / rows + r)),
           grad = new T(rows * c);
-        k.crossEntropy(x, rows, c, 1, t, logp, probs, loss, denom);
-        k.crossEntropyBackward(probs, rows, c, 1, t, scale, grad);
-        return { logp, probs, loss, denom, grad };
+        k.crossEntropy(x, rows, c, 1, t, logp, max, sum, loss, denom);
+        k.crossEntropyBackward(x, max, sum, rows, c, 1, t, scale, grad);
+        return { logp, max, sum, loss, denom, grad };
       };
       const got = wasmOnly('crossEntropy', () => wasmOnly('crossEntropyBackward', () => run(wasmKernels)));
       const want = run(referenceKernels);
       close(T, got.logp, want.logp, 'logp');
-      close(T, got.probs, want.probs, 'probs');
+      expect([...got.max]).toEqual([...want.max]);
+      close(T, got.sum, want.sum, 'Σ e^(x − max)');
       close(T, got.loss, want.loss, 'loss');
       expect([...got.denom]).toEqual([...want.denom]);
       close(T, got.grad, want.grad, 'gradient');
@@ -95,10 +97,17 @@ describe.each(CTORS)('wasm softmax and cross-entropy, %s', (_, T) => {
       weight: w,
       smoothing: 0.1,
     };
-    const a = { logp: new T(30), probs: new T(30), loss: new Float64Array(6), denom: new Float64Array(6) };
-    const b = { logp: new T(30), probs: new T(30), loss: new Float64Array(6), denom: new Float64Array(6) };
-    wasmKernels.crossEntropy(x, 6, 5, 1, t, a.logp, a.probs, a.loss, a.denom);
-    referenceKernels.crossEntropy(x, 6, 5, 1, t, b.logp, b.probs, b.loss, b.denom);
+    const make = () => ({
+      logp: new T(30),
+      max: new Float64Array(6),
+      sum: new Float64Array(6),
+      loss: new Float64Array(6),
+      denom: new Float64Array(6),
+    });
+    const a = make(),
+      b = make();
+    wasmKernels.crossEntropy(x, 6, 5, 1, t, a.logp, a.max, a.sum, a.loss, a.denom);
+    referenceKernels.crossEntropy(x, 6, 5, 1, t, b.logp, b.max, b.sum, b.loss, b.denom);
     close(T, a.loss, b.loss, 'weighted, smoothed loss');
   });
 });

@@ -8,9 +8,10 @@ import type { CrossEntropyTarget, Kernels } from './types.js';
  *
  * The cost here is the exponential, so each kernel takes one per element, and a cheaper one:
  *   softmax:        eᵢ = exp(xᵢ − m) written out while summing, then one scaling pass;
- *   cross-entropy:  exp once in the forward, where eᵢ = exp(xᵢ − m) gives both log p = (x − m) − log Σe
- *                   and p = e/Σe, written out for the caller to keep; the backward, s·(p − onehot(y)),
- *                   reads p and needs no exp at all.
+ *   cross-entropy:  exp once in the forward, for Σe and log p = (x − m) − log Σe; the forward keeps only
+ *                   m and Σe per row, and the backward, s·(p − onehot(y)), forms p = e/Σe again. A second
+ *                   exp costs less than writing p out and reading it back: a [4096, 1000] p is 16 MB of
+ *                   fresh memory per step.
  */
 
 // exp(v) for v ≤ 0 (every argument here is x − max): v = −(64q + j)·ln2/64 + r with |r| ≤ ln2/128,
@@ -76,28 +77,21 @@ export const fastSoftmax: Kernels['softmax'] = (x, outer, n, inner, log, out) =>
 const plain = (t: CrossEntropyTarget, inner: number): boolean =>
   inner === 1 && t.index !== null && t.weight === null && t.smoothing === 0;
 
-export const fastCrossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, probs, loss, denom) => {
+export const fastCrossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, max, sum, loss, denom) => {
   if (!plain(t, inner)) {
-    referenceKernels.crossEntropy(x, outer, c, inner, t, logp, probs, loss, denom);
+    referenceKernels.crossEntropy(x, outer, c, inner, t, logp, max, sum, loss, denom);
     return;
   }
   const index = t.index!,
     single = x instanceof Float32Array;
-  // One row of e^(x − m) at a time, in a scratch row that stays in the cache: `probs` is then written once
-  // (normalised) rather than written and read back, which costs a pass over memory at large sizes.
-  const e = new Float64Array(c);
   for (let r = 0, o = 0; r < outer; r++, o += c) {
     const m = rowMax(x, o, c);
     let s = 0;
-    for (let j = 0; j < c; j++) {
-      const v = expNonPositive(x[o + j]! - m);
-      e[j] = v;
-      s += v;
-    }
-    const lse = Math.log(s),
-      inv = 1 / s;
+    for (let j = 0; j < c; j++) s += expNonPositive(x[o + j]! - m);
+    const lse = Math.log(s);
     if (logp) for (let j = 0; j < c; j++) logp[o + j] = x[o + j]! - m - lse;
-    for (let j = 0; j < c; j++) probs[o + j] = e[j]! * inv;
+    max[r] = m;
+    sum[r] = s;
     const y = index[r]!;
     // −log p_y, as stored in x's type; an ignored row (negative index) has no loss and no share of the mean.
     if (y < 0) loss[r] = 0;
@@ -106,12 +100,23 @@ export const fastCrossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t,
   }
 };
 
-export const fastCrossEntropyBackward: Kernels['crossEntropyBackward'] = (probs, outer, c, inner, t, scale, out) => {
+export const fastCrossEntropyBackward: Kernels['crossEntropyBackward'] = (
+  x,
+  max,
+  sum,
+  outer,
+  c,
+  inner,
+  t,
+  scale,
+  out,
+) => {
   if (!plain(t, inner)) {
-    referenceKernels.crossEntropyBackward(probs, outer, c, inner, t, scale, out);
+    referenceKernels.crossEntropyBackward(x, max, sum, outer, c, inner, t, scale, out);
     return;
   }
-  const index = t.index!;
+  const index = t.index!,
+    round = x instanceof Float32Array ? Math.fround : (v: number) => v;
   for (let r = 0, o = 0; r < outer; r++, o += c) {
     const s = scale[r]!,
       y = index[r]!;
@@ -119,8 +124,10 @@ export const fastCrossEntropyBackward: Kernels['crossEntropyBackward'] = (probs,
       out.fill(0, o, o + c);
       continue;
     }
-    // ∂/∂x_k of −log softmax(x)_y = p_k − [k = y]
-    for (let j = 0; j < c; j++) out[o + j] = s * probs[o + j]!;
+    const m = max[r]!,
+      inv = 1 / sum[r]!;
+    // ∂/∂x_k of −log softmax(x)_y = p_k − [k = y], p as the softmax kernel stores it
+    for (let j = 0; j < c; j++) out[o + j] = s * round(expNonPositive(x[o + j]! - m) * inv);
     out[o + y] = out[o + y]! - s;
   }
 };

@@ -422,16 +422,16 @@ export const referenceKernels: Kernels = {
     }
   },
 
-  crossEntropy(x, outer, c, inner, t, logpOut, probs, loss, denom) {
+  crossEntropy(x, outer, c, inner, t, logpOut, max, sum, loss, denom) {
     // Without a logp to write, a scratch of x's type: the loss reads the same rounded values either way.
     const logp = logpOut ?? new (x.constructor as new (n: number) => Storage)(x.length);
     referenceKernels.softmax(x, outer, c, inner, true, logp);
-    referenceKernels.softmax(x, outer, c, inner, false, probs);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const p = o * inner + i,
           base = o * c * inner + i,
           y = t.index ? t.index[p]! : 0;
+        [max[p], sum[p]] = softmaxStats(x, base, c, inner);
         let l = 0;
         for (let k = 0; k < c; k++) {
           const tk = targetMass(t, c, inner, base, k, y);
@@ -444,7 +444,8 @@ export const referenceKernels: Kernels = {
     }
   },
 
-  crossEntropyBackward(probs, outer, c, inner, t, scale, out) {
+  crossEntropyBackward(x, max, sum, outer, c, inner, t, scale, out) {
+    const round = x instanceof Float32Array ? Math.fround : (v: number) => v;
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const p = o * inner + i,
@@ -455,13 +456,28 @@ export const referenceKernels: Kernels = {
           for (let k = 0; k < c; k++) out[base + k * inner] = 0;
           continue;
         }
-        // ∂/∂x_k of −Σ t̃ log softmax(x) = (Σ t̃)·p_k − t̃_k
-        const total = targetTotal(t, c, inner, base, y);
+        // ∂/∂x_k of −Σ t̃ log softmax(x) = (Σ t̃)·p_k − t̃_k, p as the softmax kernel forms and stores it
+        const total = targetTotal(t, c, inner, base, y),
+          m = max[p]!,
+          inv = 1 / sum[p]!;
         for (let k = 0; k < c; k++) {
           const q = base + k * inner;
-          out[q] = s * (total * probs[q]! - targetMass(t, c, inner, base, k, y));
+          out[q] = s * (total * round(Math.exp(x[q]! - m) * inv) - targetMass(t, c, inner, base, k, y));
         }
       }
     }
   },
 };
+
+/** [m, Σ_k e^(x_k − m)] over the classes of one position, m its max as the softmax kernel takes it. */
+function softmaxStats(x: Storage, base: number, c: number, inner: number): [number, number] {
+  let m = -Infinity;
+  for (let k = 0; k < c; k++) {
+    const v = x[base + k * inner]!;
+    if (v > m) m = v;
+  }
+  if (m === -Infinity) m = 0;
+  let s = 0;
+  for (let k = 0; k < c; k++) s += Math.exp(x[base + k * inner]! - m);
+  return [m, s];
+}

@@ -216,13 +216,15 @@ export interface Kernels {
    */
   softmax(x: Storage, outer: number, n: number, inner: number, log: boolean, out: Storage): void;
   /**
-   * Cross-entropy forward over logits x viewed as [outer, c, inner] (classes on the middle axis). Writes,
-   * each of x's layout, the log-softmax into `logp` (null: the caller does not keep it, and the loss is formed
-   * from the same values, rounded to x's type, without storing them) and the softmax into `probs` (what the
-   * backward reads: the caller keeps it), and per position p = o·inner + i (Float64Array, outer·inner each):
+   * Cross-entropy forward over logits x viewed as [outer, c, inner] (classes on the middle axis). Writes the
+   * log-softmax into `logp` (x's layout; null: the caller does not keep it, and the loss is formed from the
+   * same values, rounded to x's type, without storing them) and per position p = o·inner + i (Float64Array,
+   * outer·inner each):
+   *   max[p]   = the largest logit (0 when all are −∞), sum[p] = Σ_k e^(x_k − max[p]): the softmax
+   *              e^(x_k − max)/sum, which the backward recomputes from x rather than the forward storing it;
    *   loss[p]  = −Σ_k t̃_k · logp_k   (a term with t̃_k = 0 counts 0, so a −∞ logit without target mass is harmless)
    *   denom[p] = the position's share of a 'mean': w_y for a class index (0 when ignored), 1 for probabilities.
-   * No aliasing between the five arrays.
+   * No aliasing between the six arrays.
    */
   crossEntropy(
     x: Storage,
@@ -231,19 +233,22 @@ export interface Kernels {
     inner: number,
     target: CrossEntropyTarget,
     logp: Storage | null,
-    probs: Storage,
+    max: Float64Array,
+    sum: Float64Array,
     loss: Float64Array,
     denom: Float64Array,
   ): void;
   /**
    * Fused cross-entropy backward (the forward of the op crossEntropyBackward), one pass: at every position p,
-   *   out_k = scale[p] · ((Σ_j t̃_j)·probs_k − t̃_k)
-   * from the `probs` (softmax) the forward wrote; `scale` has outer·inner entries, `out` the layout of probs.
-   * 0 at an ignored position or where scale is 0. Never the softmax Jacobian, never a division by p.
-   * `out` may be `probs`.
+   *   out_k = scale[p] · ((Σ_j t̃_j)·p_k − t̃_k),   p_k = e^(x_k − max[p]) / sum[p]
+   * the softmax recomputed from the logits x and the forward's max and sum, rounded to x's type as a
+   * softmax kernel would store it; `scale` has outer·inner entries, `out` the layout of x. 0 at an ignored
+   * position or where scale is 0. Never the softmax Jacobian, never a division by p. No aliasing.
    */
   crossEntropyBackward(
-    probs: Storage,
+    x: Storage,
+    max: Float64Array,
+    sum: Float64Array,
     outer: number,
     c: number,
     inner: number,

@@ -5,7 +5,7 @@ import type { CrossEntropyTarget } from '../kernels/types.js';
 import { eq, mul, sub, where } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
-import { logSoftmaxNode, softmaxNode } from '../ops/softmax.js';
+import { logSoftmaxNode, softmax } from '../ops/softmax.js';
 import { sameShape } from '../shape.js';
 import { Tensor, freshGrad, record, viewOf } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
@@ -22,6 +22,12 @@ import {
   parseClassIndex,
   parseWeight,
 } from './targets.js';
+
+/** Per position: the max of the logits and Σ e^(x − max), from which the backward forms the softmax. */
+interface SoftmaxStats {
+  max: Float64Array;
+  sum: Float64Array;
+}
 
 /** Options of `crossEntropy`, as PyTorch's `F.cross_entropy`. */
 export interface CrossEntropyOptions {
@@ -47,8 +53,9 @@ export interface CrossEntropyOptions {
  * of shape [N, d1, …, dK] (a number for a [C] input; numbers, nested arrays, an Int32Array or an
  * integer-valued tensor) or a float tensor of probabilities of the input's shape.
  *
- * Fused: one kernel pass computes log p and p; the gradient w.r.t. the logits is the op
- * `crossEntropyBackward`, (Σ t̃)·p − t̃ times the reduction's scale in one kernel pass, itself
+ * Fused: one kernel pass computes the loss and each position's max and Σ e^(x − max); the gradient w.r.t.
+ * the logits is the op `crossEntropyBackward`, (Σ t̃)·p − t̃ times the reduction's scale in one kernel pass
+ * that forms p from those, itself
  * differentiable (so the Hessian of one sample is diag(p) − ppᵀ). Probability targets get their
  * gradient too, as in PyTorch: −(1 − ε)·w_c·log p_c times the scale; class indices and the weights get none.
  *
@@ -79,10 +86,12 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
   };
   const npos = L.outer * L.inner;
   const T = isProbs ? (target as Tensor) : null;
-  // Saved for the backward, explicitly: p (the logits' gradient) and, only for a probability target that
-  // needs its gradient, log p (with class indices the kernel forms just the entries the loss reads).
+  // Saved for the backward, explicitly: the logits with each position's max and Σ e^(x − max), from which the
+  // backward forms the softmax again (cheaper than keeping p, a second tensor of the input's size), and, only
+  // for a probability target that needs its gradient, log p (with class indices the kernel forms just the
+  // entries the loss reads).
   const keptLogp = T?.requiresGrad ? new Tensor(alloc(input.dtype, input.size), input.shape) : null;
-  const probs = new Tensor(alloc(input.dtype, input.size), input.shape);
+  const stats: SoftmaxStats = { max: new Float64Array(npos), sum: new Float64Array(npos) };
   const lossPos = new Float64Array(npos),
     denomPos = new Float64Array(npos);
   kernels().crossEntropy(
@@ -92,7 +101,8 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
     L.inner,
     spec,
     keptLogp?.data ?? null,
-    probs.data,
+    stats.max,
+    stats.sum,
     lossPos,
     denomPos,
   );
@@ -105,7 +115,7 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
     filled(lossPos, L.posShape, input.dtype),
     (g) => {
       // g: ∂/∂(position loss), the scale of each position's gradient
-      const gx = input.requiresGrad ? crossEntropyBackward(g, input, probs, spec, L, T) : null;
+      const gx = input.requiresGrad ? crossEntropyBackward(g, input, stats, spec, L, T) : null;
       if (!T) return [gx];
       if (!T.requiresGrad) return [gx, null];
       // ∂/∂T = −(1 − ε)·w·log p; a class with coefficient 0 gets 0, even at a −∞ logit
@@ -114,9 +124,9 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
       return [gx, mul(where(eq(cw, 0), 0, mul(lp, cw)), reshape(g, keepShape(input.shape, L.classDim)))];
     },
     [
-      input.requiresGrad && probs, // the softmax and a probability target for the logits' gradient,
+      input.requiresGrad && input, // the logits (with stats) and a probability target for the logits' gradient,
       input.requiresGrad && T,
-      keptLogp, // log p for the target's: never the logits themselves
+      keptLogp, // log p for the target's
     ],
   );
   return reduceLoss(elems, reduction, reduction === 'mean' ? den : undefined);
@@ -124,28 +134,29 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
 
 /**
  * The fused backward of crossEntropy as an op of its own (as PyTorch's `_softmax_backward_data`):
- * out = scale · ((Σ t̃)·p − t̃), one kernel pass from the forward's saved softmax p, with the
- * per-position `scale` broadcast over the classes. Differentiable in the scale, the logits (through
- * p) and a probability target T (through t̃), by the vjp below, composed from primitives.
+ * out = scale · ((Σ t̃)·p − t̃), one kernel pass that forms p = e^(x − max)/Σ again from the logits and
+ * the forward's per-position max and sum, with the per-position `scale` broadcast over the classes.
+ * Differentiable in the scale, the logits (through p) and a probability target T (through t̃), by the
+ * vjp below, composed from primitives.
  */
 function crossEntropyBackward(
   scale: Tensor,
   input: Tensor,
-  probs: Tensor,
+  stats: SoftmaxStats,
   spec: CrossEntropyTarget,
   L: ClassLayout,
   T: Tensor | null,
 ): Tensor {
   // Fresh storage returned once, as the logits' gradient: their .grad may take it without a copy.
   const out = freshGrad(new Tensor(alloc(input.dtype, input.size), input.shape));
-  kernels().crossEntropyBackward(probs.data, L.outer, L.c, L.inner, spec, scale.data, out.data);
+  kernels().crossEntropyBackward(input.data, stats.max, stats.sum, L.outer, L.c, L.inner, spec, scale.data, out.data);
   return record(
     'crossEntropyBackward',
     T ? [scale, input, T] : [scale, input],
     out,
     (gg) => {
       const d = L.classDim;
-      const p = softmaxNode(input, d, viewOf(probs, probs.shape));
+      const p = softmax(input, d); // differentiable in the logits, for the next order
       const t = smoothedTarget(spec, L, input, T);
       const tau = sum(t, d, true); // Σ t̃ per position
       const s = reshape(scale, keepShape(input.shape, d));
@@ -159,8 +170,8 @@ function crossEntropyBackward(
         : null;
       return [ds, dx, dT];
     },
-    [scale, probs, T],
-  ); // the scale, the saved softmax, a probability target (the logits' values are not read)
+    [scale, input, T],
+  ); // the scale, the logits (with the forward's stats), a probability target
 }
 
 /** factor·w_c as a constant of shape [1, C, 1, …] (or [C]), broadcasting over the positions. */

@@ -207,32 +207,59 @@ const softmax: Kernels['softmax'] = (x, outer, n, inner, log, out) => {
 const plain = (t: CrossEntropyTarget, inner: number): boolean =>
   inner === 1 && t.index !== null && t.weight === null && t.smoothing === 0;
 
-const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, probs, loss, denom) => {
-  const w = plain(t, inner) && x.length >= wasmLimits.min ? (logp ? ready(x, logp, probs) : ready(x, probs)) : null;
-  if (!w) return fastKernels.crossEntropy(x, outer, c, inner, t, logp, probs, loss, denom);
-  const n = x.length,
-    px = arena.put(x),
+// The loss runs over blocks of rows of about this many bytes: a block copied into the module stays in the
+// cache while the kernel reads it and its result is copied out, so a large batch crosses main memory once
+// each way rather than three times.
+const BLOCK_BYTES = 256 * 1024;
+const blockRows = (c: number, s: number): number => Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, c * s)));
+
+const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, max, sum, loss, denom) => {
+  const w = plain(t, inner) && x.length >= wasmLimits.min ? (logp ? ready(x, logp) : ready(x)) : null;
+  if (!w) return fastKernels.crossEntropy(x, outer, c, inner, t, logp, max, sum, loss, denom);
+  const s = bytes(x),
+    rows = Math.min(outer, blockRows(c, s)),
+    px = arena.alloc(rows * c * s),
     pi = arena.put(t.index!),
-    pp = arena.alloc(n * bytes(x)),
+    pm = arena.alloc(outer * 8),
+    ps = arena.alloc(outer * 8),
     pl = arena.alloc(outer * 8),
     pd = arena.alloc(outer * 8);
-  // logp over x, in place; 0 when the caller keeps none (the module then forms only the entries the loss reads)
-  (f32(x) ? w.crossEntropy32 : w.crossEntropy64)(px, outer, c, pi, logp ? px : 0, pp, pl, pd);
-  if (logp) arena.get(px, logp);
-  arena.get(pp, probs);
+  const view = f32(x) ? arena.f32 : arena.f64,
+    sh = f32(x) ? 2 : 3,
+    fn = f32(x) ? w.crossEntropy32 : w.crossEntropy64;
+  for (let r = 0; r < outer; r += rows) {
+    const h = Math.min(rows, outer - r);
+    view.set(x.subarray(r * c, (r + h) * c), px >> sh);
+    // logp over the block, in place; 0 when the caller keeps none (then only the entries the loss reads are formed)
+    fn(px, h, c, pi + 4 * r, logp ? px : 0, pm + 8 * r, ps + 8 * r, pl + 8 * r, pd + 8 * r);
+    if (logp) arena.get(px, logp, h * c, r * c);
+  }
+  arena.get(pm, max);
+  arena.get(ps, sum);
   arena.get(pl, loss);
   arena.get(pd, denom);
 };
 
-const crossEntropyBackward: Kernels['crossEntropyBackward'] = (probs, outer, c, inner, t, scale, out) => {
-  const w = plain(t, inner) && out.length >= wasmLimits.min ? ready(probs, out) : null;
-  if (!w) return fastKernels.crossEntropyBackward(probs, outer, c, inner, t, scale, out);
-  const pp = arena.put(probs),
+const crossEntropyBackward: Kernels['crossEntropyBackward'] = (x, max, sum, outer, c, inner, t, scale, out) => {
+  const w = plain(t, inner) && out.length >= wasmLimits.min ? ready(x, out) : null;
+  if (!w) return fastKernels.crossEntropyBackward(x, max, sum, outer, c, inner, t, scale, out);
+  const s = bytes(x),
+    rows = Math.min(outer, blockRows(c, s)),
+    px = arena.alloc(rows * c * s),
     pi = arena.put(t.index!),
+    pm = arena.put(max),
+    ps = arena.put(sum),
     // The module reads the scale as float64 (one per row); the contract lets it be float32 storage.
-    ps = arena.put(scale instanceof Float64Array ? scale : Float64Array.from(scale));
-  (f32(out) ? w.crossEntropyBackward32 : w.crossEntropyBackward64)(pp, outer, c, pi, ps, pp);
-  arena.get(pp, out);
+    pc = arena.put(scale instanceof Float64Array ? scale : Float64Array.from(scale));
+  const view = f32(x) ? arena.f32 : arena.f64,
+    sh = f32(x) ? 2 : 3,
+    fn = f32(x) ? w.crossEntropyBackward32 : w.crossEntropyBackward64;
+  for (let r = 0; r < outer; r += rows) {
+    const h = Math.min(rows, outer - r);
+    view.set(x.subarray(r * c, (r + h) * c), px >> sh);
+    fn(px, pm + 8 * r, ps + 8 * r, h, c, pi + 4 * r, pc + 8 * r, px); // the gradient over the block, in place
+    arena.get(px, out, h * c, r * c);
+  }
 };
 
 const sgdUpdate: Kernels['sgdUpdate'] = (p, g, buf, o) => {
