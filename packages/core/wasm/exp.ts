@@ -22,6 +22,8 @@ const K32 = memory.data<f32>(
     5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, // 176
     1, 1, 1, 1, // 192: also 127 << 23, the exponent bias in place
     Infinity, Infinity, Infinity, Infinity, // 208
+    1.8446744073709552e19, 1.8446744073709552e19, 1.8446744073709552e19, 1.8446744073709552e19, // 224: 2⁶⁴ (bits 191 << 23)
+    5.421010862427522e-20, 5.421010862427522e-20, 5.421010862427522e-20, 5.421010862427522e-20, // 240: 2⁻⁶⁴
   ],
   16,
 );
@@ -36,18 +38,39 @@ const K32 = memory.data<f32>(
 @inline export function exp32(x: v128): v128 {
   const k = K32;
   const big = f32x4.gt(x, v128.load(k));
-  return v128.bitselect(v128.load(k, 208), expCore32(f32x4.pmax(f32x4.pmin(x, v128.load(k)), v128.load(k, 16))), big);
+  const c = f32x4.pmax(f32x4.pmin(x, v128.load(k)), v128.load(k, 16));
+  const t = expRound32(c);
+  const y = expFrac32(c, t);
+  const ni = i32x4.sub(t, v128.load(k, 48)); // the integer n, from the bits
+  const n1 = i32x4.shr_s(ni, 1),
+    n2 = i32x4.sub(ni, n1);
+  const s1 = i32x4.add(i32x4.shl(n1, 23), v128.load(k, 192)), // 2^n1, 2^n2: the exponent bias in place
+    s2 = i32x4.add(i32x4.shl(n2, 23), v128.load(k, 192));
+  return v128.bitselect(v128.load(k, 208), f32x4.mul(f32x4.mul(y, s1), s2), big);
 }
 
-/** e^x for x ≤ 0 or NaN, as exp32 (every softmax argument, x − max, is one): nothing can overflow. */
+/**
+ * e^x for x ≤ 0 or NaN, the same values as exp32 (every softmax argument, x − max, is one). Nothing can overflow,
+ * and n ≥ −150, so 2ⁿ is one factor 2^(n + 64) (a normal number, built by shifting n out of t's low
+ * mantissa bits into the exponent field, wrapping around the bias of 2^64) times the constant 2^−64: e^r·2^(n + 64)
+ * is exact and the last product rounds once, subnormal results included.
+ */
 @inline export function expNonPositive32(x: v128): v128 {
-  return expCore32(f32x4.pmax(x, v128.load(K32, 16)));
+  const k = K32;
+  const c = f32x4.pmax(x, v128.load(k, 16));
+  const t = expRound32(c);
+  const s = i32x4.add(i32x4.shl(t, 23), v128.load(k, 224));
+  return f32x4.mul(f32x4.mul(expFrac32(c, t), s), v128.load(k, 240));
 }
 
-/** e^c for c already clamped to [the underflow bound, the overflow bound] (or NaN). */
-@inline function expCore32(c: v128): v128 {
+/** t = c·log2 e + the magic number: n = round(c·log2 e) is t minus it, and sits in t's low mantissa bits. */
+@inline function expRound32(c: v128): v128 {
+  return f32x4.add(f32x4.mul(c, v128.load(K32, 32)), v128.load(K32, 48));
+}
+
+/** e^r for r = c − n·ln 2 (n from t = expRound32(c)), in [1/√2, √2]. */
+@inline function expFrac32(c: v128, t: v128): v128 {
   const k = K32;
-  const t = f32x4.add(f32x4.mul(c, v128.load(k, 32)), v128.load(k, 48));
   const n = f32x4.sub(t, v128.load(k, 48)); // round(c·log2 e), as a float
   let r = f32x4.sub(c, f32x4.mul(n, v128.load(k, 64)));
   r = f32x4.sub(r, f32x4.mul(n, v128.load(k, 80)));
@@ -56,14 +79,7 @@ const K32 = memory.data<f32>(
   p = f32x4.add(f32x4.mul(p, r), v128.load(k, 144));
   p = f32x4.add(f32x4.mul(p, r), v128.load(k, 160));
   p = f32x4.add(f32x4.mul(p, r), v128.load(k, 176));
-  const y = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), v128.load(k, 192));
-  const ni = i32x4.sub(t, v128.load(k, 48)); // the integer n, from the bits (|n| < 2²²)
-  const n1 = i32x4.shr_s(ni, 1),
-    n2 = i32x4.sub(ni, n1);
-  const s1 = i32x4.add(i32x4.shl(n1, 23), v128.load(k, 192)), // 2^n1, 2^n2: n1 + 127 and n2 + 127 in the exponent
-    s2 = i32x4.add(i32x4.shl(n2, 23), v128.load(k, 192));
-  const e = f32x4.mul(f32x4.mul(y, s1), s2);
-  return e;
+  return f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), v128.load(k, 192));
 }
 
 /** Two copies of each float64 constant (one v128), in the order of the offsets below. */
@@ -89,6 +105,8 @@ const K64 = memory.data<f64>(
     0.5, 0.5, // 272
     1, 1, // 288: also 1023 << 52, the exponent bias in place
     Infinity, Infinity, // 304
+    1.2676506002282294e30, 1.2676506002282294e30, // 320: 2¹⁰⁰ (bits 1123 << 52)
+    7.888609052210118e-31, 7.888609052210118e-31, // 336: 2⁻¹⁰⁰
   ],
   16,
 );
@@ -101,18 +119,39 @@ const K64 = memory.data<f64>(
 @inline export function exp64(x: v128): v128 {
   const k = K64;
   const big = f64x2.gt(x, v128.load(k));
-  return v128.bitselect(v128.load(k, 304), expCore64(f64x2.pmax(f64x2.pmin(x, v128.load(k)), v128.load(k, 16))), big);
+  const c = f64x2.pmax(f64x2.pmin(x, v128.load(k)), v128.load(k, 16));
+  const t = expRound64(c);
+  const y = expFrac64(c, t);
+  const ni = i64x2.sub(t, v128.load(k, 48)); // the integer n, from the bits
+  const n1 = i64x2.shr_s(ni, 1),
+    n2 = i64x2.sub(ni, n1);
+  const s1 = i64x2.add(i64x2.shl(n1, 52), v128.load(k, 288)), // 2^n1, 2^n2: the exponent bias in place
+    s2 = i64x2.add(i64x2.shl(n2, 52), v128.load(k, 288));
+  return v128.bitselect(v128.load(k, 304), f64x2.mul(f64x2.mul(y, s1), s2), big);
 }
 
-/** e^x for x ≤ 0 or NaN, as exp64 (every softmax argument, x − max, is one): nothing can overflow. */
+/**
+ * e^x for x ≤ 0 or NaN, the same values as exp64 (every softmax argument, x − max, is one). Nothing can overflow,
+ * and n ≥ −1077, so 2ⁿ is one factor 2^(n + 100) (a normal number, built by shifting n out of t's low
+ * mantissa bits into the exponent field, wrapping around the bias of 2^100) times the constant 2^−100: e^r·2^(n + 100)
+ * is exact and the last product rounds once, subnormal results included.
+ */
 @inline export function expNonPositive64(x: v128): v128 {
-  return expCore64(f64x2.pmax(x, v128.load(K64, 16)));
+  const k = K64;
+  const c = f64x2.pmax(x, v128.load(k, 16));
+  const t = expRound64(c);
+  const s = i64x2.add(i64x2.shl(t, 52), v128.load(k, 320));
+  return f64x2.mul(f64x2.mul(expFrac64(c, t), s), v128.load(k, 336));
 }
 
-/** e^c for c already clamped to [the underflow bound, the overflow bound] (or NaN). */
-@inline function expCore64(c: v128): v128 {
+/** t = c·log2 e + the magic number: n = round(c·log2 e) is t minus it, and sits in t's low mantissa bits. */
+@inline function expRound64(c: v128): v128 {
+  return f64x2.add(f64x2.mul(c, v128.load(K64, 32)), v128.load(K64, 48));
+}
+
+/** e^r for r = c − n·ln 2 (n from t = expRound64(c)), in [1/√2, √2]. */
+@inline function expFrac64(c: v128, t: v128): v128 {
   const k = K64;
-  const t = f64x2.add(f64x2.mul(c, v128.load(k, 32)), v128.load(k, 48));
   const n = f64x2.sub(t, v128.load(k, 48)); // round(c·log2 e), as a float
   let r = f64x2.sub(c, f64x2.mul(n, v128.load(k, 64)));
   r = f64x2.sub(r, f64x2.mul(n, v128.load(k, 80)));
@@ -128,12 +167,5 @@ const K64 = memory.data<f64>(
   p = f64x2.add(f64x2.mul(p, r), v128.load(k, 256));
   p = f64x2.add(f64x2.mul(p, r), v128.load(k, 272));
   // e^r = 1 + r + r²·p: the small terms summed first, the 1 last.
-  const y = f64x2.add(f64x2.add(f64x2.mul(p, f64x2.mul(r, r)), r), v128.load(k, 288));
-  const ni = i64x2.sub(t, v128.load(k, 48)); // the integer n, from the bits
-  const n1 = i64x2.shr_s(ni, 1),
-    n2 = i64x2.sub(ni, n1);
-  const s1 = i64x2.add(i64x2.shl(n1, 52), v128.load(k, 288)),
-    s2 = i64x2.add(i64x2.shl(n2, 52), v128.load(k, 288));
-  const e = f64x2.mul(f64x2.mul(y, s1), s2);
-  return e;
+  return f64x2.add(f64x2.add(f64x2.mul(p, f64x2.mul(r, r)), r), v128.load(k, 288));
 }

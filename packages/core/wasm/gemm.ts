@@ -10,6 +10,16 @@ export const KC: i32 = 256;
 export const MC: i32 = 128;
 export const NC: i32 = 1024;
 
+/**
+ * The depth of each k slice: k cut into ⌈k / KC⌉ slices of equal depth (the last up to one shorter), so that
+ * k = 784 runs as 4 × 196 rather than 256 + 256 + 256 + 16, whose thin last slice loads and stores
+ * every C tile for 16 multiply-adds. It depends on k alone, so every block of a product sums in the same order.
+ */
+@inline function kSlice(k: i32): i32 {
+  const slices = (k + KC - 1) / KC;
+  return (k + slices - 1) / slices;
+}
+
 // ---------------------------------------------------------------- float32: 4×8 tile
 
 @inline function madd32(a: v128, b: v128, c: v128): v128 {
@@ -138,11 +148,12 @@ function packA32(a: usize, ars: i32, acs: i32, ic: i32, mc: i32, pc: i32, kc: i3
 export function gemm32(
   a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, m: i32, k: i32, n: i32, c: usize, ldc: i32, scratch: usize,
 ): void {
+  const kb = kSlice(k);
   const pa = scratch, pb = scratch + ((MC * KC) << 2), edge = pb + ((KC * NC) << 2);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc), first = pc == 0 ? 1 : 0;
+    for (let pc = 0; pc < k; pc += kb) {
+      const kc = min(kb, k - pc), first = pc == 0 ? 1 : 0;
       packB32(b, brs, bcs, pc, kc, jc, nc, pb);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
@@ -295,11 +306,12 @@ function packA64(a: usize, ars: i32, acs: i32, ic: i32, mc: i32, pc: i32, kc: i3
 export function gemm64(
   a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, m: i32, k: i32, n: i32, c: usize, ldc: i32, scratch: usize,
 ): void {
+  const kb = kSlice(k);
   const pa = scratch, pb = scratch + ((MC * KC) << 3), edge = pb + ((KC * NC) << 3);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc), first = pc == 0 ? 1 : 0;
+    for (let pc = 0; pc < k; pc += kb) {
+      const kc = min(kb, k - pc), first = pc == 0 ? 1 : 0;
       packB64(b, brs, bcs, pc, kc, jc, nc, pb);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);

@@ -167,6 +167,12 @@ function crossEntropyBackward<T>(
     const py = <f64>v128.extract_lane<T>(prob<T>(v128.splat<T>(load<T>(px + <usize>y * S)), mv, inv), 0);
     const sv = f64x2.splat(s);
     let j = 0;
+    if (sizeof<T>() == 4 && <f64><f32>s == s) {
+      // s is a float32 (1/N for a power-of-two batch): the product of two float32s is exact in float64, so
+      // rounding it once to float32 is what f32x4.mul does, with no widening.
+      const s4 = f32x4.splat(<f32>s);
+      for (; j + L <= c; j += L) v128.store(po + j * S, f32x4.mul(s4, prob<T>(v128.load(px + j * S), mv, inv)));
+    }
     for (; j + L <= c; j += L) {
       const v = prob<T>(v128.load(px + j * S), mv, inv);
       if (sizeof<T>() == 4) {

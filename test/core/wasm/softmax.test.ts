@@ -7,7 +7,7 @@ import type { Storage } from '../../../packages/core/src/dtype.js';
 import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
 import type { CrossEntropyTarget } from '../../../packages/core/src/kernels/types.js';
 import { wasmKernels, wasmLimits } from '../../../packages/core/src/kernels/wasm/wasm-kernels.js';
-import { CTORS, type Ctor, rand, wasmOnly } from './helpers.js';
+import { CTORS, type Ctor, rand, ulps, wasmOnly } from './helpers.js';
 
 const saved = { ...wasmLimits };
 beforeAll(() => Object.assign(wasmLimits, { min: 0, matmul: 0 }));
@@ -51,6 +51,24 @@ const SHAPES: [number, number][] = [
 ];
 
 describe.each(CTORS)('wasm softmax and cross-entropy, %s', (_, T) => {
+  it('its exponential (for x − max ≤ 0) within 2 ulp down to the subnormals, 0 below them', () => {
+    // A row [x, 0] with 1 + e^x rounding to 1 has p₀ = e^x itself: the softmax exp, bare.
+    const [lo, hi] = T === Float32Array ? [-104, -17.5] : [-746, -37.5];
+    const n = 20001;
+    const x = new T(2 * n),
+      got = new T(2 * n);
+    for (let i = 0; i < n; i++) x[2 * i] = lo + ((hi - lo) * i) / (n - 1);
+    wasmOnly('softmax', () => wasmKernels.softmax(x, n, 2, 1, false, got));
+    let worst = 0,
+      subnormals = 0;
+    for (let i = 0; i < n; i++) {
+      const want = T === Float32Array ? Math.fround(Math.exp(x[2 * i]!)) : Math.exp(x[2 * i]!);
+      worst = Math.max(worst, ulps(T, got[2 * i]!, want));
+      if (want !== 0 && want < (T === Float32Array ? 2 ** -126 : 2 ** -1022)) subnormals++;
+    }
+    expect(subnormals).toBeGreaterThan(1000);
+    expect(worst).toBeLessThanOrEqual(2);
+  });
   for (const [rows, c] of SHAPES) {
     it(`softmax and log-softmax, ${rows}×${c}`, () => {
       const x = logits(T, rows, c, rows + c);
