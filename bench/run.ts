@@ -68,6 +68,17 @@ export const RUNNERS: Runner[] = [
     cmd: node('xent.ts', '--dtype', 'float32', '--backend', 'wasm', '--threads', '2'),
     supports: (wl) => !wl.id.startsWith('w4'),
   },
+  // For information, never for a target: the relaxed-SIMD build (f32x4.relaxed_madd, one FMA instruction), which
+  // xent chooses where the engine accepts it; Node 20 accepts it only when started with this flag.
+  {
+    name: 'xent-wasm-fma',
+    cmd: [
+      process.execPath,
+      '--experimental-wasm-relaxed-simd',
+      ...node('xent.ts', '--dtype', 'float32', '--backend', 'wasm', '--fma', '1').slice(1),
+    ],
+    supports: (wl) => !wl.id.startsWith('w4'),
+  },
   {
     name: 'xent-wasm-2t-float64',
     cmd: node('xent.ts', '--dtype', 'float64', '--backend', 'wasm', '--threads', '2'),

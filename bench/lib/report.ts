@@ -20,7 +20,15 @@ export interface ResultsDoc {
 
 const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'jax-js-eager', 'jax-js-jit', 'js-pytorch', 'pytorch'];
 const XENT = 'xent-wasm'; // float32 on the default (wasm) backend
-const XENT_RUNNERS = [XENT, 'xent-wasm-2t', 'xent-ts', 'xent-wasm-float64', 'xent-wasm-2t-float64', 'xent-ts-float64'];
+const XENT_RUNNERS = [
+  XENT,
+  'xent-wasm-2t',
+  'xent-wasm-fma',
+  'xent-ts',
+  'xent-wasm-float64',
+  'xent-wasm-2t-float64',
+  'xent-ts-float64',
+];
 
 const num = (x: number): string =>
   x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2);

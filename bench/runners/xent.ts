@@ -1,6 +1,7 @@
 /*
  * xent's side of every workload, in float32 or float64 (--dtype), on the wasm or TypeScript kernels (--backend),
- * on one thread or more (--threads n: setNumThreads, wasm only).
+ * on one thread or more (--threads n: setNumThreads, wasm only); --fma asserts the relaxed-SIMD (FMA) build runs
+ * (the process started with node's --experimental-wasm-relaxed-simd, which Node 20 needs for it).
  */
 import {
   type DType,
@@ -14,6 +15,7 @@ import {
   setBackend,
   setNumThreads,
   tensor,
+  wasmBuild,
 } from '@xent/core';
 import { Adam, Linear, ReLU, SGD, Sequential } from '@xent/nn';
 import { accuracy, labels, mlpBatch, mlpLayers, normals, spiralFixture, valuePoints, widths } from '../lib/data.js';
@@ -47,6 +49,8 @@ export async function prepare(wl: Workload, flags: Record<string, string>): Prom
   const dtype = (flags.dtype ?? 'float32') as DType;
   setBackend(flags.backend === 'ts' ? 'ts' : 'wasm');
   if (flags.threads) await setNumThreads(Number(flags.threads));
+  if (flags.fma && wasmBuild() !== 'relaxed')
+    throw new Error(`--fma: the relaxed-SIMD build does not load here (wasmBuild() is ${wasmBuild()})`);
   const p = wl.params;
   const ce = (z: Tensor, t: Tensor): Tensor => crossEntropy(z, t); // the fused loss, mean over the batch
   switch (wl.id) {
@@ -168,8 +172,8 @@ function valueMlp(points: number): Prepared {
   };
 }
 
-/** The runner's name: xent-wasm, xent-ts, xent-wasm-float64, xent-ts-float64, and -2t for two threads. */
+/** The runner's name: xent-wasm, xent-ts, xent-wasm-float64, xent-ts-float64, -2t for two threads, -fma for FMA. */
 export const runnerName = (f: Record<string, string>): string =>
-  `xent-${f.backend === 'ts' ? 'ts' : 'wasm'}${f.threads && f.threads !== '1' ? `-${f.threads}t` : ''}${f.dtype === 'float64' ? '-float64' : ''}`;
+  `xent-${f.backend === 'ts' ? 'ts' : 'wasm'}${f.fma ? '-fma' : ''}${f.threads && f.threads !== '1' ? `-${f.threads}t` : ''}${f.dtype === 'float64' ? '-float64' : ''}`;
 
 if (isMain(import.meta.url)) void main(runnerName, prepare);

@@ -1,3 +1,4 @@
+import { wasmBuild } from '@xent/core';
 import { describe, expect, it } from 'vitest';
 import { markdown } from '../../bench/lib/report.js';
 import { measure } from '../../bench/lib/measure.js';
@@ -34,6 +35,13 @@ describe('bench smoke: every workload once at a tiny size', () => {
       });
     }
   }
+
+  it('xent-wasm-fma refuses to measure the plain SIMD build (started without --experimental-wasm-relaxed-simd)', async () => {
+    const flags = { dtype: 'float32', backend: 'wasm', fma: '1' };
+    expect(runnerName(flags)).toBe('xent-wasm-fma');
+    if (wasmBuild() === 'relaxed') return; // an engine that accepts relaxed SIMD by default: nothing to refuse
+    await expect(prepareXent(smoke[0]!, flags)).rejects.toThrow(/^--fma: the relaxed-SIMD build does not load here/);
+  });
 
   for (const wl of smoke.filter((w) => !w.id.startsWith('w4'))) {
     it(`tfjs-cpu ${wl.id}`, async () => {
