@@ -14,16 +14,15 @@ const K32 = memory.data<f32>(
     12582912, 12582912, 12582912, 12582912, // 48: 1.5·2²³, the rounding magic number
     0.693359375, 0.693359375, 0.693359375, 0.693359375, // 64: ln 2, high part (exact times n)
     -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, // 80: ln 2, low part
-    1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, // 96: P(r), highest coefficient first
-    1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, // 112
-    8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, // 128
-    4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, // 144
-    1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, // 160
-    5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, // 176
-    1, 1, 1, 1, // 192: also 127 << 23, the exponent bias in place
-    Infinity, Infinity, Infinity, Infinity, // 208
-    1.8446744073709552e19, 1.8446744073709552e19, 1.8446744073709552e19, 1.8446744073709552e19, // 224: 2⁶⁴ (bits 191 << 23)
-    5.421010862427522e-20, 5.421010862427522e-20, 5.421010862427522e-20, 5.421010862427522e-20, // 240: 2⁻⁶⁴
+    1.381461275741458e-3, 1.381461275741458e-3, 1.381461275741458e-3, 1.381461275741458e-3, // 96: P(r), highest first: a minimax fit, e^r within 3.1e-9
+    8.368710055947304e-3, 8.368710055947304e-3, 8.368710055947304e-3, 8.368710055947304e-3, // 112
+    4.166838899254799e-2, 4.166838899254799e-2, 4.166838899254799e-2, 4.166838899254799e-2, // 128
+    1.666652113199234e-1, 1.666652113199234e-1, 1.666652113199234e-1, 1.666652113199234e-1, // 144
+    4.999999403953552e-1, 4.999999403953552e-1, 4.999999403953552e-1, 4.999999403953552e-1, // 160
+    1, 1, 1, 1, // 176: also 127 << 23, the exponent bias in place
+    Infinity, Infinity, Infinity, Infinity, // 192
+    1.8446744073709552e19, 1.8446744073709552e19, 1.8446744073709552e19, 1.8446744073709552e19, // 208: 2⁶⁴ (bits 191 << 23)
+    5.421010862427522e-20, 5.421010862427522e-20, 5.421010862427522e-20, 5.421010862427522e-20, // 224: 2⁻⁶⁴
   ],
   16,
 );
@@ -44,9 +43,9 @@ const K32 = memory.data<f32>(
   const ni = i32x4.sub(t, v128.load(k, 48)); // the integer n, from the bits
   const n1 = i32x4.shr_s(ni, 1),
     n2 = i32x4.sub(ni, n1);
-  const s1 = i32x4.add(i32x4.shl(n1, 23), v128.load(k, 192)), // 2^n1, 2^n2: the exponent bias in place
-    s2 = i32x4.add(i32x4.shl(n2, 23), v128.load(k, 192));
-  return v128.bitselect(v128.load(k, 208), f32x4.mul(f32x4.mul(y, s1), s2), big);
+  const s1 = i32x4.add(i32x4.shl(n1, 23), v128.load(k, 176)), // 2^n1, 2^n2: the exponent bias in place
+    s2 = i32x4.add(i32x4.shl(n2, 23), v128.load(k, 176));
+  return v128.bitselect(v128.load(k, 192), f32x4.mul(f32x4.mul(y, s1), s2), big);
 }
 
 /**
@@ -59,8 +58,8 @@ const K32 = memory.data<f32>(
   const k = K32;
   const c = f32x4.pmax(x, v128.load(k, 16));
   const t = expRound32(c);
-  const s = i32x4.add(i32x4.shl(t, 23), v128.load(k, 224));
-  return f32x4.mul(f32x4.mul(expFrac32(c, t), s), v128.load(k, 240));
+  const s = i32x4.add(i32x4.shl(t, 23), v128.load(k, 208));
+  return f32x4.mul(f32x4.mul(expFrac32(c, t), s), v128.load(k, 224));
 }
 
 /** t = c·log2 e + the magic number: n = round(c·log2 e) is t minus it, and sits in t's low mantissa bits. */
@@ -78,8 +77,7 @@ const K32 = memory.data<f32>(
   p = f32x4.add(f32x4.mul(p, r), v128.load(k, 128));
   p = f32x4.add(f32x4.mul(p, r), v128.load(k, 144));
   p = f32x4.add(f32x4.mul(p, r), v128.load(k, 160));
-  p = f32x4.add(f32x4.mul(p, r), v128.load(k, 176));
-  return f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), v128.load(k, 192));
+  return f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), v128.load(k, 176));
 }
 
 /** Two copies of each float64 constant (one v128), in the order of the offsets below. */
