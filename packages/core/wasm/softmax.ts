@@ -112,22 +112,65 @@ export function softmax64(x: usize, rows: i32, n: i32, log: i32, out: usize): vo
 function crossEntropy<T>(
   x: usize, rows: i32, c: i32, index: usize, logp: usize, max: usize, sum: usize, loss: usize, denom: usize,
 ): void {
-  const S = sizeof<T>();
+  const S = sizeof<T>(), L = <i32>(16 / S);
+  if (c < L) {
+    // Rows narrower than a vector (two or three classes): the exponentials of four rows at a time, in full vectors.
+    for (let r0 = 0; r0 < rows; r0 += 4) {
+      const h = min(4, rows - r0), px = x + <usize>r0 * c * S;
+      for (let i = 0; i < h; i++) store<f64>(max + (<usize>(r0 + i) << 3), <f64>rowMax<T>(px + <usize>i * c * S, c));
+      narrowExps<T>(px, h, c, max + (<usize>r0 << 3));
+      for (let i = 0; i < h; i++) {
+        let s: f64 = 0; // expSum's order for a row shorter than a vector: 0 + e₀ + e₁ + …
+        for (let j = 0; j < c; j++) s += <f64>load<T>(NARROW + <usize>(i * c + j) * S);
+        finishRow<T>(x, r0 + i, c, <T>load<f64>(max + (<usize>(r0 + i) << 3)), s, index, logp, max, sum, loss, denom);
+      }
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
-    const px = x + <usize>r * c * S, pl = logp + <usize>r * c * S;
+    const px = x + <usize>r * c * S;
     const m = rowMax<T>(px, c);
-    const s = expSum<T>(px, c, m, 0);
-    const lse = Math.log(s);
-    const y = load<i32>(index + (<usize>r << 2));
-    // logp_y as logRow rounds it, read before logRow writes (x and logp may be the same row)
-    const ly = y >= 0 ? <f64><T>(<f64>load<T>(px + <usize>y * S) - <f64>m - lse) : 0;
-    if (logp) logRow<T>(px, c, m, lse, pl);
-    store<f64>(max + (<usize>r << 3), <f64>m);
-    store<f64>(sum + (<usize>r << 3), s);
-    store<f64>(loss + (<usize>r << 3), y >= 0 ? 0 - ly : 0); // 0 − logp: +0, not −0, at p_y = 1
-    store<f64>(denom + (<usize>r << 3), y >= 0 ? 1 : 0);
+    finishRow<T>(x, r, c, m, expSum<T>(px, c, m, 0), index, logp, max, sum, loss, denom);
   }
 }
+
+/** Row r's loss from its max m and s = Σ e^(x − m): writes logp (unless 0), max, sum, loss and denom. */
+@inline function finishRow<T>(
+  x: usize, r: i32, c: i32, m: T, s: f64, index: usize, logp: usize, max: usize, sum: usize, loss: usize,
+  denom: usize,
+): void {
+  const S = sizeof<T>(), px = x + <usize>r * c * S;
+  const lse = Math.log(s);
+  const y = load<i32>(index + (<usize>r << 2));
+  // logp_y as logRow rounds it, read before logRow writes (x and logp may be the same row)
+  const ly = y >= 0 ? <f64><T>(<f64>load<T>(px + <usize>y * S) - <f64>m - lse) : 0;
+  if (logp) logRow<T>(px, c, m, lse, logp + <usize>r * c * S);
+  store<f64>(max + (<usize>r << 3), <f64>m);
+  store<f64>(sum + (<usize>r << 3), s);
+  store<f64>(loss + (<usize>r << 3), y >= 0 ? 0 - ly : 0); // 0 − logp: +0, not −0, at p_y = 1
+  store<f64>(denom + (<usize>r << 3), y >= 0 ? 1 : 0);
+}
+
+/** Scratch for rows narrower than a vector: x − max, then e^(x − max), of up to four rows (at most 16 values). */
+const NARROW = memory.data(128, 16);
+
+/**
+ * e^(x − max) of the h ≤ 4 rows of c < L entries at x (max: their float64 maxima) into NARROW, a full vector at a
+ * time. Each value is the one the one-lane exponential of expSum's (or prob's) scalar tail gives: the same
+ * subtraction in T, the same lane-wise exp. Lanes past h·c hold leftovers and are never read.
+ */
+@inline function narrowExps<T>(x: usize, h: i32, c: i32, max: usize): void {
+  const S = sizeof<T>(), n = h * c;
+  for (let i = 0; i < h; i++) {
+    const m = <T>load<f64>(max + (<usize>i << 3));
+    for (let j = 0; j < c; j++) {
+      const o = <usize>(i * c + j) * S;
+      store<T>(NARROW + o, load<T>(x + o) - m);
+    }
+  }
+  for (let o = 0; o < n * S; o += 16) v128.store(NARROW + <usize>o, vexp<T>(v128.load(NARROW + <usize>o)));
+}
+
 export function crossEntropy32(
   x: usize, rows: i32, c: i32, index: usize, logp: usize, max: usize, sum: usize, loss: usize, denom: usize,
 ): void {
@@ -139,21 +182,42 @@ export function crossEntropy64(
   crossEntropy<f64>(x, rows, c, index, logp, max, sum, loss, denom);
 }
 
+/** e^(x − m)·inv lane by lane, in T: the softmax as the forward's kernels form it. */
+@inline function prob<T>(x: v128, m: v128, inv: v128): v128 {
+  return v128.mul<T>(vexp<T>(v128.sub<T>(x, m)), inv);
+}
+
 /**
  * Fused backward, the softmax recomputed from the logits and the forward's max and sum: p = e^(x − max)·(1/sum)
  * in T, out[r] = s_r·(p − onehot(y_r)), all 0 for an ignored row or s_r = 0. scale is float64; out may be x.
  * Every product is formed in float64 lanes and rounded once to T, as the reference does: the target's
  * s·(p_y − 1) is exact to rounding even when p_y is 1 or within an ulp of it.
  */
-/** e^(x − m)·inv lane by lane, in T: the softmax as the forward's kernels form it. */
-@inline function prob<T>(x: v128, m: v128, inv: v128): v128 {
-  return v128.mul<T>(vexp<T>(v128.sub<T>(x, m)), inv);
-}
-
 function crossEntropyBackward<T>(
   x: usize, max: usize, sum: usize, rows: i32, c: i32, index: usize, scale: usize, out: usize,
 ): void {
   const S = sizeof<T>(), L = <i32>(16 / S);
+  if (c < L) {
+    // Rows narrower than a vector: the exponentials of four rows at a time (read before out, which may be x).
+    for (let r0 = 0; r0 < rows; r0 += 4) {
+      const h = min(4, rows - r0);
+      narrowExps<T>(x + <usize>r0 * c * S, h, c, max + (<usize>r0 << 3));
+      for (let i = 0; i < h; i++) {
+        const r = r0 + i, po = out + <usize>r * c * S;
+        const s = load<f64>(scale + (<usize>r << 3)), y = load<i32>(index + (<usize>r << 2));
+        if (s == 0 || y < 0) {
+          memory.fill(po, 0, <usize>c * S);
+          continue;
+        }
+        const inv = <T>(1 / load<f64>(sum + (<usize>r << 3)));
+        for (let j = 0; j < c; j++) {
+          const p = load<T>(NARROW + <usize>(i * c + j) * S) * inv; // as prob: e^(x − m)·inv in T
+          store<T>(po + <usize>j * S, <T>(j == y ? s * (<f64>p - 1) : s * <f64>p)); // the target's p − 1 in float64
+        }
+      }
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const px = x + <usize>r * c * S, po = out + <usize>r * c * S;
     const s = load<f64>(scale + (<usize>r << 3)), y = load<i32>(index + (<usize>r << 2));

@@ -159,6 +159,7 @@ const softShapes = (big: boolean): [number, number][] =>
         [203, 1],
         [13, 17],
         [70, 2],
+        [23, 3],
       ]
     : [
         [1, 1],
