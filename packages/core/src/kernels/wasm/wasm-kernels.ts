@@ -213,6 +213,27 @@ const plain = (t: CrossEntropyTarget, inner: number): boolean =>
 const BLOCK_BYTES = 256 * 1024;
 const blockRows = (c: number, s: number): number => Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, c * s)));
 
+/**
+ * Copies x ([outer, c], rows of c) into the block at byte offset px, `rows` rows at a time, and calls
+ * f(firstRow, rowCount) after each copy. Call it after the call's last allocation: it takes the arena's views.
+ */
+function inRowBlocks(
+  x: Storage,
+  outer: number,
+  c: number,
+  px: number,
+  rows: number,
+  f: (r: number, h: number) => void,
+) {
+  const view = f32(x) ? arena.f32 : arena.f64,
+    sh = f32(x) ? 2 : 3;
+  for (let r = 0; r < outer; r += rows) {
+    const h = Math.min(rows, outer - r);
+    view.set(x.subarray(r * c, (r + h) * c), px >> sh);
+    f(r, h);
+  }
+}
+
 const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, max, sum, loss, denom) => {
   const w = plain(t, inner) && x.length >= wasmLimits.min ? (logp ? ready(x, logp) : ready(x)) : null;
   if (!w) return fastKernels.crossEntropy(x, outer, c, inner, t, logp, max, sum, loss, denom);
@@ -224,16 +245,12 @@ const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, max,
     ps = arena.alloc(outer * 8),
     pl = arena.alloc(outer * 8),
     pd = arena.alloc(outer * 8);
-  const view = f32(x) ? arena.f32 : arena.f64,
-    sh = f32(x) ? 2 : 3,
-    fn = f32(x) ? w.crossEntropy32 : w.crossEntropy64;
-  for (let r = 0; r < outer; r += rows) {
-    const h = Math.min(rows, outer - r);
-    view.set(x.subarray(r * c, (r + h) * c), px >> sh);
+  const fn = f32(x) ? w.crossEntropy32 : w.crossEntropy64;
+  inRowBlocks(x, outer, c, px, rows, (r, h) => {
     // logp over the block, in place; 0 when the caller keeps none (then only the entries the loss reads are formed)
     fn(px, h, c, pi + 4 * r, logp ? px : 0, pm + 8 * r, ps + 8 * r, pl + 8 * r, pd + 8 * r);
     if (logp) arena.get(px, logp, h * c, r * c);
-  }
+  });
   arena.get(pm, max);
   arena.get(ps, sum);
   arena.get(pl, loss);
@@ -251,15 +268,11 @@ const crossEntropyBackward: Kernels['crossEntropyBackward'] = (x, max, sum, oute
     ps = arena.put(sum),
     // The module reads the scale as float64 (one per row); the contract lets it be float32 storage.
     pc = arena.put(scale instanceof Float64Array ? scale : Float64Array.from(scale));
-  const view = f32(x) ? arena.f32 : arena.f64,
-    sh = f32(x) ? 2 : 3,
-    fn = f32(x) ? w.crossEntropyBackward32 : w.crossEntropyBackward64;
-  for (let r = 0; r < outer; r += rows) {
-    const h = Math.min(rows, outer - r);
-    view.set(x.subarray(r * c, (r + h) * c), px >> sh);
+  const fn = f32(x) ? w.crossEntropyBackward32 : w.crossEntropyBackward64;
+  inRowBlocks(x, outer, c, px, rows, (r, h) => {
     fn(px, pm + 8 * r, ps + 8 * r, h, c, pi + 4 * r, pc + 8 * r, px); // the gradient over the block, in place
     arena.get(px, out, h * c, r * c);
-  }
+  });
 };
 
 const sgdUpdate: Kernels['sgdUpdate'] = (p, g, buf, o) => {
