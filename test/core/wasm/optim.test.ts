@@ -1,6 +1,7 @@
 // The wasm optimizer updates against the reference kernels, bit for bit (both compute in float64 and round once
 // per stored value): SGD plain, with momentum (first step and later), dampening, Nesterov, weight decay; Adam, AdamW,
-// AMSGrad; odd lengths; NaN, ±0, ±∞ and subnormal gradients.
+// AMSGrad; odd lengths, one below a block and one over several blocks (the wrapper copies 32 KB per array at a
+// time); NaN, ±0, ±∞ and subnormal gradients.
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
@@ -15,7 +16,6 @@ afterAll(() => Object.assign(wasmLimits, saved));
 const copy = (x: Storage): Storage => x.slice();
 
 describe.each(CTORS)('wasm optimizer updates, %s', (_, T) => {
-  const n = 37;
   const sgd: SgdStep[] = [
     { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, first: true },
     { lr: 0.05, momentum: 0, dampening: 0, weightDecay: 0.01, nesterov: false, first: false },
@@ -23,8 +23,8 @@ describe.each(CTORS)('wasm optimizer updates, %s', (_, T) => {
     { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 1e-4, nesterov: false, first: false },
     { lr: 0.01, momentum: 0.8, dampening: 0, weightDecay: 0.1, nesterov: true, first: false },
   ];
-  for (const o of sgd) {
-    it(`sgdUpdate ${JSON.stringify(o)}`, () => {
+  for (const [n, o] of [37, 20_005].flatMap((n) => sgd.map((o) => [n, o] as const))) {
+    it(`sgdUpdate, n = ${n}, ${JSON.stringify(o)}`, () => {
       for (const g of [rand(T, n, 2), withValues(T, n, specials(T), 5)]) {
         const p = rand(T, n, 1),
           b = rand(T, n, 3);
@@ -50,8 +50,8 @@ describe.each(CTORS)('wasm optimizer updates, %s', (_, T) => {
     ],
     ['AMSGrad', { stepSize: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, bc2Sqrt: 0.9, l2: 0, decay: 1 }, true],
   ];
-  for (const [name, o, ams] of adam) {
-    it(`adamUpdate, ${name}`, () => {
+  for (const [n, [name, o, ams]] of [37, 20_005].flatMap((n) => adam.map((a) => [n, a] as const))) {
+    it(`adamUpdate, n = ${n}, ${name}`, () => {
       for (const g of [rand(T, n, 2), withValues(T, n, specials(T), 6)]) {
         const p = rand(T, n, 1),
           m = rand(T, n, 3),

@@ -275,46 +275,65 @@ const crossEntropyBackward: Kernels['crossEntropyBackward'] = (x, max, sum, oute
   });
 };
 
+// An optimizer update runs over blocks of this many bytes per array: the parameter, its gradient and state
+// copied in, updated and copied back while they are in the cache, rather than each crossing memory whole.
+const UPDATE_BLOCK_BYTES = 32 * 1024;
+
+/**
+ * Runs f over blocks of the same-length arrays xs: each block copied into the module, f(pointers, length) called,
+ * then the block copied back into each of xs[0 .. back − 1] (the arrays f updates). Elementwise kernels only: a
+ * block's results do not depend on the others.
+ */
+function inBlocks(xs: Storage[], back: number, f: (ptrs: number[], h: number) => void): void {
+  const n = xs[0]!.length,
+    s = bytes(xs[0]!),
+    block = Math.min(n, UPDATE_BLOCK_BYTES / s);
+  const ptrs = xs.map(() => arena.alloc(block * s));
+  const view = s === 4 ? arena.f32 : arena.f64,
+    sh = s === 4 ? 2 : 3;
+  for (let i = 0; i < n; i += block) {
+    const h = Math.min(block, n - i);
+    for (let j = 0; j < xs.length; j++) view.set(xs[j]!.subarray(i, i + h), ptrs[j]! >> sh);
+    f(ptrs, h);
+    for (let j = 0; j < back; j++) arena.get(ptrs[j]!, xs[j]!, h, i);
+  }
+}
+
 const sgdUpdate: Kernels['sgdUpdate'] = (p, g, buf, o) => {
   const n = p.length,
     mom = o.momentum !== 0 && buf !== null;
   const w = n >= wasmLimits.min ? (mom ? ready(p, g, buf!) : ready(p, g)) : null;
   if (!w) return fastKernels.sgdUpdate(p, g, buf, o);
-  const pp = arena.put(p),
-    pg = arena.put(g),
-    pb = mom ? arena.put(buf!) : 0;
-  (f32(p) ? w.sgd32 : w.sgd64)(
-    pp,
-    pg,
-    pb,
-    n,
-    o.lr,
-    mom ? o.momentum : 0,
-    o.dampening,
-    o.weightDecay,
-    +o.nesterov,
-    +o.first,
+  const fn = f32(p) ? w.sgd32 : w.sgd64;
+  // θ (and buf) are written back; g, last, is read only.
+  inBlocks(mom ? [p, buf!, g] : [p, g], mom ? 2 : 1, (q, h) =>
+    fn(
+      q[0]!,
+      q[q.length - 1]!,
+      mom ? q[1]! : 0,
+      h,
+      o.lr,
+      mom ? o.momentum : 0,
+      o.dampening,
+      o.weightDecay,
+      +o.nesterov,
+      +o.first,
+    ),
   );
-  arena.get(pp, p);
-  if (mom) arena.get(pb, buf!);
 };
 
 const adamUpdate: Kernels['adamUpdate'] = (p, g, m, v, vmax, o) => {
   const n = p.length;
   const w = n >= wasmLimits.min ? (vmax ? ready(p, g, m, v, vmax) : ready(p, g, m, v)) : null;
   if (!w) return fastKernels.adamUpdate(p, g, m, v, vmax, o);
-  const pp = arena.put(p),
-    pg = arena.put(g),
-    pm = arena.put(m),
-    pv = arena.put(v),
-    px = vmax ? arena.put(vmax) : 0;
-  (f32(p) ? w.adam32 : w.adam64)(
-    ...[pp, pg, pm, pv, px, n, o.stepSize, o.beta1, o.beta2, o.eps, o.bc2Sqrt, o.l2, o.decay, +(o.decay !== 1)],
+  const fn = f32(p) ? w.adam32 : w.adam64;
+  // [θ, m, v, vmax] are written back; g is read only.
+  inBlocks(vmax ? [p, m, v, vmax, g] : [p, m, v, g], vmax ? 4 : 3, (q, h) =>
+    fn(
+      ...[q[0]!, q[vmax ? 4 : 3]!, q[1]!, q[2]!, vmax ? q[3]! : 0, h],
+      ...[o.stepSize, o.beta1, o.beta2, o.eps, o.bc2Sqrt, o.l2, o.decay, +(o.decay !== 1)],
+    ),
   );
-  arena.get(pp, p);
-  arena.get(pm, m);
-  arena.get(pv, v);
-  if (vmax) arena.get(px, vmax);
 };
 
 /**
