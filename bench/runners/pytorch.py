@@ -124,7 +124,9 @@ def prepare():
 def main():
     try:
         run, after = prepare()
-        for _ in range(wl["warmup"]):
+        warm_start, i = time.perf_counter(), 0
+        while i < wl["warmup"] or (time.perf_counter() - warm_start) * 1000 < wl.get("warmupMs", 0):
+            i += 1
             t0 = time.perf_counter()
             run()
             dt = (time.perf_counter() - t0) * 1000

@@ -36,6 +36,22 @@ describe('bench smoke: every workload once at a tiny size', () => {
     }
   }
 
+  it('warms up for at least warmupMs (W3) before the timed repetitions, and only then', async () => {
+    const starts: number[] = [];
+    const slow = {
+      run: () => (starts.push(performance.now()), new Promise<number>((r) => setTimeout(() => r(1), 5))),
+    };
+    const base = { ...smoke[0]!, warmup: 1, reps: 1, minTimeMs: 0, maxReps: 1 };
+    await measure('probe', { ...base, warmupMs: 0 }, slow, 60_000);
+    expect(starts).toHaveLength(2); // one warm-up, one timed
+    starts.length = 0;
+    await measure('probe', { ...base, warmupMs: 60 }, slow, 60_000);
+    // The timed run (the last) starts once 60 ms of warm-up have passed; runs take 5 ms or more, so at most 13 warm up.
+    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(59); // 60 from the warm-up clock, started just before
+    expect(starts.length).toBeLessThanOrEqual(14);
+    expect(WORKLOADS.filter((w) => w.id === 'w3-mlp').every((w) => w.warmupMs >= 1000)).toBe(true);
+  });
+
   it('xent-wasm-fma refuses to measure the plain SIMD build (started without --experimental-wasm-relaxed-simd)', async () => {
     const flags = { dtype: 'float32', backend: 'wasm', fma: '1' };
     expect(runnerName(flags)).toBe('xent-wasm-fma');
