@@ -28,7 +28,7 @@ const peakMB = (): number => process.resourceUsage().maxRSS / 1024;
 export async function measure(runner: string, wl: Workload, prep: Prepared, skipAfterMs: number): Promise<RunResult> {
   const times: number[] = [];
   const warmStart = performance.now();
-  for (let i = 0; i < wl.warmup || performance.now() - warmStart < (wl.warmupMs ?? 0); i++) {
+  for (let i = 0; i < wl.warmup || performance.now() - warmStart < wl.warmupMs; i++) {
     const t0 = performance.now();
     await prep.run();
     const dt = performance.now() - t0;

@@ -50,6 +50,18 @@ const w = (
   ...over,
 });
 
+// V8 takes a few hundred steps to optimise a training step's JavaScript (xent's, tfjs's, jax-js's): a second of
+// warm-up times the steady state a long training run sees, for every runner alike.
+const W3_REPS: Partial<Workload> = {
+  unit: 'ms/step',
+  warmup: 1,
+  warmupMs: 1000,
+  reps: 5,
+  minTimeMs: 0,
+  maxReps: 5,
+  quick: true,
+};
+
 /** The full list (`pnpm bench`). */
 export const WORKLOADS: Workload[] = [
   ...[64, 128, 256, 512, 1024].map((n) =>
@@ -68,18 +80,14 @@ export const WORKLOADS: Workload[] = [
     'w3-mlp',
     'W3a train step 2-64-64-3, batch 256',
     { in: 2, hidden: 64, layers: 2, out: 3, batch: 256, steps: 50, lr: 0.1 },
-    // V8 takes a few hundred steps to optimise a training step's JavaScript (xent's, tfjs's, jax-js's): a
-    // second of warm-up times the steady state a long training run sees, for every runner alike.
-    { unit: 'ms/step', warmup: 1, warmupMs: 1000, reps: 5, minTimeMs: 0, maxReps: 5, quick: true },
+    W3_REPS,
   ),
   w(
     'w3-mlp-b',
     'w3-mlp',
     'W3b train step 784-256-10, batch 128',
     { in: 784, hidden: 256, layers: 1, out: 10, batch: 128, steps: 50, lr: 0.1 },
-    // V8 takes a few hundred steps to optimise a training step's JavaScript (xent's, tfjs's, jax-js's): a
-    // second of warm-up times the steady state a long training run sees, for every runner alike.
-    { unit: 'ms/step', warmup: 1, warmupMs: 1000, reps: 5, minTimeMs: 0, maxReps: 5, quick: true },
+    W3_REPS,
   ),
   w(
     'w4-value-mlp',

@@ -1,12 +1,12 @@
 import { Tensor, cat, defaultGenerator, noGrad } from '@xent/core';
 import { formatShape } from '@xent/core/extend';
 import { DataLoader, type Dataset, TensorDataset } from '../data/dataset.js';
-import { toLabels } from '../metrics.js';
 import { Module } from '../module.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LRScheduler } from '../optim/schedulers.js';
 import type { Callback, EpochLogs, TrainContext } from './callbacks.js';
+import { type Loss, Meter, type Metric, callLoss, checkMetrics, thresholdOf } from './meter.js';
 import { type OutputSink, ProgressReporter, defaultSink } from './progress.js';
 import { checkBoolean, checkOptions, checkSeed, checkTensor, quote } from '../validate.js';
 
@@ -27,14 +27,10 @@ const FIT_KEYS = [
   'output',
 ] as const;
 
+export type { Loss, Metric } from './meter.js';
+
 /** Training or evaluation data: a dataset, a loader, { x, y } or [x, y]. */
 export type Data = Dataset | DataLoader | { x: Tensor; y: Tensor } | readonly [Tensor, Tensor];
-
-/** A loss: a loss module (CrossEntropyLoss, …) or any (output, target) → scalar tensor function. */
-export type Loss = Module | ((output: Tensor, target: Tensor) => Tensor);
-
-/** 'accuracy', or a named function of (output, target) averaged over batches by their size. */
-export type Metric = 'accuracy' | { name: string; fn: (output: Tensor, target: Tensor) => number };
 
 /**
  * What fit needs (data, loss, optimizer, epochs) and may take (validation, batches, schedule, metrics, callbacks,
@@ -94,67 +90,6 @@ function checkBatchSize(bs: unknown, where: string): number {
   if (!Number.isInteger(bs) || (bs as number) < 1)
     throw new RangeError(`${where}: batchSize must be a positive integer, got ${quote(bs)}`);
   return bs as number;
-}
-
-function callLoss(loss: Loss, out: Tensor, y: Tensor): Tensor {
-  return loss instanceof Module ? loss.forward(out, y) : loss(out, y);
-}
-
-/** Accumulates sample-weighted means of the loss and the metrics over batches. */
-class Meter {
-  private sums: Record<string, number> = {};
-  private n = 0;
-  constructor(
-    private readonly metrics: Metric[],
-    private readonly threshold: number | undefined,
-  ) {}
-
-  add(loss: number | null, out: Tensor, y: Tensor): Record<string, number> {
-    const bs = out.shape[0] ?? 1;
-    const now: Record<string, number> = {};
-    if (loss !== null) now.loss = loss;
-    for (const m of this.metrics) {
-      if (m === 'accuracy') {
-        // Class-probability targets [N, C] count their most likely class.
-        const p = toLabels(out, { threshold: this.threshold }),
-          t = y.ndim === 2 && y.shape[1]! > 1 ? toLabels(y) : y.data;
-        if (p.length !== t.length)
-          throw new RangeError(
-            `accuracy: the model gives ${p.length} predictions but the batch has ${t.length} targets (output shape ${formatShape(out.shape)}, target shape ${formatShape(y.shape)})`,
-          );
-        let ok = 0;
-        for (let i = 0; i < p.length; i++) if (p[i] === t[i]) ok++;
-        now.accuracy = ok / p.length;
-      } else now[m.name] = m.fn(out, y);
-    }
-    for (const [k, v] of Object.entries(now)) this.sums[k] = (this.sums[k] ?? 0) + v * bs;
-    this.n += bs;
-    return now;
-  }
-
-  means(prefix = ''): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(this.sums))
-      out[prefix ? prefix + k[0]!.toUpperCase() + k.slice(1) : k] = v / this.n;
-    return out;
-  }
-}
-
-function checkMetrics(metrics: Metric[], where: string): Metric[] {
-  if (!Array.isArray(metrics))
-    throw new TypeError(`${where}: metrics must be an array, such as ['accuracy'], got ${quote(metrics)}`);
-  for (const m of metrics) {
-    if (m !== 'accuracy' && !(m && typeof m.name === 'string' && typeof m.fn === 'function')) {
-      throw new TypeError(`${where}: a metric must be 'accuracy' or { name, fn }, got ${quote(m)}`);
-    }
-  }
-  return metrics;
-}
-
-/** The binary threshold of a loss module's outputs: 0 for logits, 0.5 for probabilities. */
-function thresholdOf(loss: Loss | undefined): number | undefined {
-  const t = (loss as { binaryThreshold?: unknown } | undefined)?.binaryThreshold;
-  return typeof t === 'number' ? t : undefined;
 }
 
 /**

@@ -214,42 +214,44 @@ const BLOCK_BYTES = 256 * 1024;
 const blockRows = (c: number, s: number): number => Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, c * s)));
 
 /**
- * Copies x ([outer, c], rows of c) into the block at byte offset px, `rows` rows at a time, and calls
- * f(firstRow, rowCount) after each copy. Call it after the call's last allocation: it takes the arena's views.
+ * Runs f over the arrays xs, each `rows` rows of `width` elements, `per` rows at a time: each block copied into the
+ * module, f(pointers, first row, row count) called, then the block copied back into xs[0 .. back − 1] (the arrays f
+ * updates in place). For kernels whose blocks do not depend on each other (elementwise, or whole rows).
  */
 function inRowBlocks(
-  x: Storage,
-  outer: number,
-  c: number,
-  px: number,
+  xs: Storage[],
+  back: number,
   rows: number,
-  f: (r: number, h: number) => void,
-) {
-  const view = f32(x) ? arena.f32 : arena.f64,
-    sh = f32(x) ? 2 : 3;
-  for (let r = 0; r < outer; r += rows) {
-    const h = Math.min(rows, outer - r);
-    view.set(x.subarray(r * c, (r + h) * c), px >> sh);
-    f(r, h);
+  width: number,
+  per: number,
+  f: (ptrs: number[], r: number, h: number) => void,
+): void {
+  const s = bytes(xs[0]!);
+  per = Math.max(1, Math.min(rows, per));
+  const ptrs = xs.map(() => arena.alloc(per * width * s)); // the arena's views are current after the last alloc
+  const view = s === 4 ? arena.f32 : arena.f64,
+    sh = s === 4 ? 2 : 3;
+  for (let r = 0; r < rows; r += per) {
+    const h = Math.min(per, rows - r);
+    for (let j = 0; j < xs.length; j++) view.set(xs[j]!.subarray(r * width, (r + h) * width), ptrs[j]! >> sh);
+    f(ptrs, r, h);
+    for (let j = 0; j < back; j++) arena.get(ptrs[j]!, xs[j]!, h * width, r * width);
   }
 }
 
 const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, max, sum, loss, denom) => {
   const w = plain(t, inner) && x.length >= wasmLimits.min ? (logp ? ready(x, logp) : ready(x)) : null;
   if (!w) return fastKernels.crossEntropy(x, outer, c, inner, t, logp, max, sum, loss, denom);
-  const s = bytes(x),
-    rows = Math.min(outer, blockRows(c, s)),
-    px = arena.alloc(rows * c * s),
-    pi = arena.put(t.index!),
+  const pi = arena.put(t.index!),
     pm = arena.alloc(outer * 8),
     ps = arena.alloc(outer * 8),
     pl = arena.alloc(outer * 8),
     pd = arena.alloc(outer * 8);
   const fn = f32(x) ? w.crossEntropy32 : w.crossEntropy64;
-  inRowBlocks(x, outer, c, px, rows, (r, h) => {
+  inRowBlocks([x], 0, outer, c, blockRows(c, bytes(x)), ([px], r, h) => {
     // logp over the block, in place; 0 when the caller keeps none (then only the entries the loss reads are formed)
-    fn(px, h, c, pi + 4 * r, logp ? px : 0, pm + 8 * r, ps + 8 * r, pl + 8 * r, pd + 8 * r);
-    if (logp) arena.get(px, logp, h * c, r * c);
+    fn(px!, h, c, pi + 4 * r, logp ? px! : 0, pm + 8 * r, ps + 8 * r, pl + 8 * r, pd + 8 * r);
+    if (logp) arena.get(px!, logp, h * c, r * c);
   });
   arena.get(pm, max);
   arena.get(ps, sum);
@@ -260,44 +262,21 @@ const crossEntropy: Kernels['crossEntropy'] = (x, outer, c, inner, t, logp, max,
 const crossEntropyBackward: Kernels['crossEntropyBackward'] = (x, max, sum, outer, c, inner, t, scale, out) => {
   const w = plain(t, inner) && out.length >= wasmLimits.min ? ready(x, out) : null;
   if (!w) return fastKernels.crossEntropyBackward(x, max, sum, outer, c, inner, t, scale, out);
-  const s = bytes(x),
-    rows = Math.min(outer, blockRows(c, s)),
-    px = arena.alloc(rows * c * s),
-    pi = arena.put(t.index!),
+  const pi = arena.put(t.index!),
     pm = arena.put(max),
     ps = arena.put(sum),
     // The module reads the scale as float64 (one per row); the contract lets it be float32 storage.
     pc = arena.put(scale instanceof Float64Array ? scale : Float64Array.from(scale));
   const fn = f32(x) ? w.crossEntropyBackward32 : w.crossEntropyBackward64;
-  inRowBlocks(x, outer, c, px, rows, (r, h) => {
-    fn(px, pm + 8 * r, ps + 8 * r, h, c, pi + 4 * r, pc + 8 * r, px); // the gradient over the block, in place
-    arena.get(px, out, h * c, r * c);
+  inRowBlocks([x], 0, outer, c, blockRows(c, bytes(x)), ([px], r, h) => {
+    fn(px!, pm + 8 * r, ps + 8 * r, h, c, pi + 4 * r, pc + 8 * r, px!); // the gradient over the block, in place
+    arena.get(px!, out, h * c, r * c);
   });
 };
 
 // An optimizer update runs over blocks of this many bytes per array: the parameter, its gradient and state
 // copied in, updated and copied back while they are in the cache, rather than each crossing memory whole.
 const UPDATE_BLOCK_BYTES = 32 * 1024;
-
-/**
- * Runs f over blocks of the same-length arrays xs: each block copied into the module, f(pointers, length) called,
- * then the block copied back into each of xs[0 .. back − 1] (the arrays f updates). Elementwise kernels only: a
- * block's results do not depend on the others.
- */
-function inBlocks(xs: Storage[], back: number, f: (ptrs: number[], h: number) => void): void {
-  const n = xs[0]!.length,
-    s = bytes(xs[0]!),
-    block = Math.min(n, UPDATE_BLOCK_BYTES / s);
-  const ptrs = xs.map(() => arena.alloc(block * s));
-  const view = s === 4 ? arena.f32 : arena.f64,
-    sh = s === 4 ? 2 : 3;
-  for (let i = 0; i < n; i += block) {
-    const h = Math.min(block, n - i);
-    for (let j = 0; j < xs.length; j++) view.set(xs[j]!.subarray(i, i + h), ptrs[j]! >> sh);
-    f(ptrs, h);
-    for (let j = 0; j < back; j++) arena.get(ptrs[j]!, xs[j]!, h, i);
-  }
-}
 
 const sgdUpdate: Kernels['sgdUpdate'] = (p, g, buf, o) => {
   const n = p.length,
@@ -306,7 +285,7 @@ const sgdUpdate: Kernels['sgdUpdate'] = (p, g, buf, o) => {
   if (!w) return fastKernels.sgdUpdate(p, g, buf, o);
   const fn = f32(p) ? w.sgd32 : w.sgd64;
   // θ (and buf) are written back; g, last, is read only.
-  inBlocks(mom ? [p, buf!, g] : [p, g], mom ? 2 : 1, (q, h) =>
+  inRowBlocks(mom ? [p, buf!, g] : [p, g], mom ? 2 : 1, n, 1, UPDATE_BLOCK_BYTES / bytes(p), (q, _, h) =>
     fn(
       q[0]!,
       q[q.length - 1]!,
@@ -328,7 +307,7 @@ const adamUpdate: Kernels['adamUpdate'] = (p, g, m, v, vmax, o) => {
   if (!w) return fastKernels.adamUpdate(p, g, m, v, vmax, o);
   const fn = f32(p) ? w.adam32 : w.adam64;
   // [θ, m, v, vmax] are written back; g is read only.
-  inBlocks(vmax ? [p, m, v, vmax, g] : [p, m, v, g], vmax ? 4 : 3, (q, h) =>
+  inRowBlocks(vmax ? [p, m, v, vmax, g] : [p, m, v, g], vmax ? 4 : 3, n, 1, UPDATE_BLOCK_BYTES / bytes(p), (q, _, h) =>
     fn(
       ...[q[0]!, q[vmax ? 4 : 3]!, q[1]!, q[2]!, vmax ? q[3]! : 0, h],
       ...[o.stepSize, o.beta1, o.beta2, o.eps, o.bc2Sqrt, o.l2, o.decay, +(o.decay !== 1)],
