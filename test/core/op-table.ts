@@ -68,7 +68,7 @@ import {
   variance,
   where,
 } from '@xent/core';
-import { leakyReluBackward, reduceLoss, reluBackward, sumTo } from '@xent/core/extend';
+import { leakyReluBackward, reduceLoss, reluBackward, sigmoidBackward, sumTo, tanhBackward } from '@xent/core/extend';
 
 type Fn = (...xs: Tensor[]) => Tensor;
 
@@ -755,6 +755,18 @@ export const OP_TABLE: OpInfo[] = [
     extend: true,
     samples: [s('g, x, slope 0.1', [u([3, 4]), away([3, 4])], (g, x) => leakyReluBackward(g, x, 0.1))],
     bad: () => leakyReluBackward(u([3]), u([4]), 0.1),
+  },
+  {
+    name: 'tanhBackward',
+    extend: true,
+    samples: [s('g, y', [u([3, 4]), u([3, 4], -0.95, 0.95)], tanhBackward)],
+    bad: () => tanhBackward(u([3]), u([4])),
+  },
+  {
+    name: 'sigmoidBackward',
+    extend: true,
+    samples: [s('g, y', [u([3, 4]), u([3, 4], 0.05, 0.95)], sigmoidBackward)],
+    bad: () => sigmoidBackward(u([3]), u([4])),
   },
   {
     name: 'reduceLoss',

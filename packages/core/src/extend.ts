@@ -7,8 +7,9 @@
  *   `saved` lists the tensors the vjp reads, whose in-place modification backward then refuses.
  * - `topoSort(root)` the engine's iterative sort; `runBackward` the engine itself (Value and Tensor).
  * - `sumTo(x, shape)` undoes broadcasting (the engine calls it once per gradient).
- * - Fused backwards as ops (`reluBackward`, `leakyReluBackward`), `softmaxNode`/`logSoftmaxNode` (a
- *   softmax a fused op already computed, recorded as the op softmax), `reduceLoss` (every loss's reduction).
+ * - Fused backwards as ops (`reluBackward`, `leakyReluBackward`, `tanhBackward`, `sigmoidBackward`),
+ *   `softmaxNode`/`logSoftmaxNode` (a softmax a fused op already computed, recorded as the op softmax),
+ *   `reduceLoss` (every loss's reduction).
  * - `kernels()` the active kernel set, `setKernels(partial)` to swap some, `referenceKernels` the
  *   readable oracle, `fastKernels` the pure-TypeScript set ('ts' backend),
  *   `wasmKernels` the WebAssembly SIMD set ('wasm' backend, the default) and `wasmLimits` its size
@@ -18,7 +19,7 @@
 export { record, asTensor } from './tensor.js';
 export { topoSort, runBackward, type GradSpace, type GraphNode, type OpNode } from './engine.js';
 export { sumTo } from './ops/reduce.js';
-export { reluBackward, leakyReluBackward } from './ops/elementwise.js';
+export { reluBackward, leakyReluBackward, tanhBackward, sigmoidBackward } from './ops/elementwise.js';
 export { softmaxNode, logSoftmaxNode } from './ops/softmax.js';
 export { reduceLoss } from './losses/reduction.js';
 export {
@@ -34,6 +35,7 @@ export {
   type SgdStep,
   type AdamStep,
   type ParamOp,
+  type ActivationOp,
 } from './kernels/index.js';
 export type { CrossEntropyTarget } from './kernels/types.js';
 export { wasmLimits, defaultWasmLimits } from './kernels/wasm/wasm-kernels.js';

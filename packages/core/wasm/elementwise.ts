@@ -1,6 +1,8 @@
 // AssemblyScript: elementwise kernels over float32 (f32x4) or float64 (f64x2), generic in T.
 // Every result here is the correctly rounded one the TypeScript reference computes (add, sub, mul,
-// div, sqrt, neg, abs, square, clamp, select), so these agree bit for bit; exp is within 2 ulp.
+// div, sqrt, neg, abs, square, clamp, select), so these agree bit for bit; exp, tanh and sigmoid are within a
+// few ulp (the bounds are in the README).
+import { sigmoid32, sigmoid64, tanh32, tanh64 } from './activation';
 import { exp32, exp64 } from './exp';
 
 // Binary op codes, as the host passes them.
@@ -50,7 +52,7 @@ export function bin64(op: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32,
 }
 
 // Unary op codes.
-const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP = 6;
+const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP = 6, TANH = 7, SIGMOID = 8;
 
 @inline function vun<T>(op: i32, x: v128, al: v128): v128 {
   if (op == NEG) return v128.neg<T>(x);
@@ -59,8 +61,9 @@ const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP 
   if (op == SQUARE) return v128.mul<T>(x, x);
   if (op == CLAMP_MIN) return v128.pmax<T>(x, al); // x < α ? α : x (NaN and −0 kept, as the reference)
   if (op == CLAMP_MAX) return v128.pmin<T>(x, al); // α < x ? α : x
-  if (sizeof<T>() == 4) return exp32(x);
-  return exp64(x);
+  if (op == TANH) return sizeof<T>() == 4 ? tanh32(x) : tanh64(x);
+  if (op == SIGMOID) return sizeof<T>() == 4 ? sigmoid32(x) : sigmoid64(x);
+  return sizeof<T>() == 4 ? exp32(x) : exp64(x);
 }
 
 @inline function sun<T>(op: i32, x: T, al: T): T {
@@ -70,8 +73,7 @@ const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP 
   if (op == SQUARE) return x * x;
   if (op == CLAMP_MIN) return x < al ? al : x;
   if (op == CLAMP_MAX) return x > al ? al : x;
-  const v = v128.splat<T>(x);
-  return v128.extract_lane<T>(sizeof<T>() == 4 ? exp32(v) : exp64(v), 0);
+  return v128.extract_lane<T>(vun<T>(op, v128.splat<T>(x), v128.splat<T>(al)), 0); // exp, tanh, sigmoid
 }
 
 /** out[i] = f(x[i], α) for n elements (out may be x). */
@@ -90,7 +92,8 @@ export function un64(op: i32, x: usize, out: usize, n: i32, alpha: f64): void {
 
 /**
  * Activation backward: relu (op 0) out = x ≤ 0 ? 0 : g (g where x is NaN); leakyRelu (op 1)
- * out = x > 0 ? g : α·g (α·g where x is NaN).
+ * out = x > 0 ? g : α·g (α·g where x is NaN); tanh (op 2) out = g·(1 − x²) and sigmoid (op 3)
+ * out = g·(x·(1 − x)), x being the forward's output.
  */
 function actGrad<T>(op: i32, x: usize, g: usize, out: usize, n: i32, alpha: T): void {
   const S = sizeof<T>(), L = <i32>(16 / S), al = v128.splat<T>(alpha), zero = v128.splat<T>(0);
@@ -101,6 +104,28 @@ function actGrad<T>(op: i32, x: usize, g: usize, out: usize, n: i32, alpha: T): 
       v128.store(out + o, v128.andnot(v128.load(g + o), v128.le<T>(v128.load(x + o), zero)));
     }
     for (; i < n; i++) store<T>(out + i * S, load<T>(x + i * S) <= 0 ? 0 : load<T>(g + i * S));
+  } else if (op == 2) {
+    // tanh, x = y: g·(1 − y²), every step rounded to T (the composed square, sub, mul)
+    const one = v128.splat<T>(1);
+    for (; i + L <= n; i += L) {
+      const o = i * S, y = v128.load(x + o);
+      v128.store(out + o, v128.mul<T>(v128.load(g + o), v128.sub<T>(one, v128.mul<T>(y, y))));
+    }
+    for (; i < n; i++) {
+      const y = load<T>(x + i * S);
+      store<T>(out + i * S, load<T>(g + i * S) * (<T>1 - y * y));
+    }
+  } else if (op == 3) {
+    // sigmoid, x = y: g·(y·(1 − y))
+    const one = v128.splat<T>(1);
+    for (; i + L <= n; i += L) {
+      const o = i * S, y = v128.load(x + o);
+      v128.store(out + o, v128.mul<T>(v128.load(g + o), v128.mul<T>(y, v128.sub<T>(one, y))));
+    }
+    for (; i < n; i++) {
+      const y = load<T>(x + i * S);
+      store<T>(out + i * S, load<T>(g + i * S) * (y * (<T>1 - y)));
+    }
   } else {
     for (; i + L <= n; i += L) {
       const o = i * S, gv = v128.load(g + o);

@@ -4,9 +4,10 @@ import { kernels, referenceKernels } from '@xent/core/extend';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import { fastActivationGrad } from '../../../packages/core/src/kernels/fast-elementwise.js';
 
-// The fused activation backward (relu, leakyRelu) against (1) the formula worked element by element
-// here, (2) the composed kernels it replaces (le + where for relu, leakyReluGrad + mul for leakyRelu),
-// (3) the fast kernel and the active set against the reference, bit for bit (−0 and NaN count).
+// The fused activation backward (relu, leakyRelu, tanh, sigmoid) against (1) the formula worked element by
+// element here, (2) the composed kernels it replaces (le + where for relu, leakyReluGrad + mul for leakyRelu,
+// square, sub and mul for tanh, sub and two mul for sigmoid), (3) the fast kernel and the active set against the
+// reference, bit for bit (−0 and NaN count).
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 const specials = [NaN, 0, -0, Infinity, -Infinity, 1, -1, 2.5, -2.5, 5e-324, -5e-324, 1e-40, -1e-40, 3.4e38, -3.4e38];
@@ -83,8 +84,39 @@ describe.each([Float32Array, Float64Array] as Ctor[])('activationGrad %s', (T) =
       },
     );
 
+    it('tanh: equals the composed square, sub from 1, mul it replaces, and g·(1 − y²) near y = ±1 and 0', () => {
+      const sq = new T(n),
+        oneMinus = new T(n),
+        composed = new T(n),
+        out = new T(n);
+      referenceKernels.unary('square', x, sq);
+      referenceKernels.binary('sub', T.from([1]), [0], sq, [1], [n], oneMinus);
+      referenceKernels.binary('mul', g, [1], oneMinus, [1], [n], composed);
+      k('tanh', x, g, 0, out);
+      same(out, composed, 'tanh vs composed');
+      // Written out: y = 0 passes g, y = ±1 gives 0 (and −0 for g < 0 at y = 1), y = 0.5 scales by 0.75.
+      const o = new T(4);
+      k('tanh', T.from([0, 1, -1, 0.5]), T.from([3, 2, -2, 4]), 0, o);
+      same(o, T.from([3, 0, -0, 3]), 'tanh spot');
+    });
+
+    it('sigmoid: equals the composed sub from 1, mul, mul it replaces, and g·y(1 − y) at 0, 1/2 and 1', () => {
+      const oneMinus = new T(n),
+        yy = new T(n),
+        composed = new T(n),
+        out = new T(n);
+      referenceKernels.binary('sub', T.from([1]), [0], x, [1], [n], oneMinus);
+      referenceKernels.binary('mul', x, [1], oneMinus, [1], [n], yy);
+      referenceKernels.binary('mul', g, [1], yy, [1], [n], composed);
+      k('sigmoid', x, g, 0, out);
+      same(out, composed, 'sigmoid vs composed');
+      const o = new T(4);
+      k('sigmoid', T.from([0, 0.5, 1, 0.25]), T.from([3, 2, -2, 16]), 0, o);
+      same(o, T.from([0, 0.5, -0, 3]), 'sigmoid spot');
+    });
+
     it('out may be g', () => {
-      for (const op of ['relu', 'leakyRelu'] as const) {
+      for (const op of ['relu', 'leakyRelu', 'tanh', 'sigmoid'] as const) {
         const out = new T(n),
           inPlace = T.from(g);
         k(op, x, g, 0.2, out);

@@ -6,7 +6,7 @@
 // TypeScript fallback is replaced by a throw (wasmOnly): the wasm kernel must have run. Tolerances (docs/backends.md):
 //   bit for bit: add, sub, mul, div, neg, abs, sqrt, square, clamp, activation backward, bias gradient,
 //     cross-entropy backward, the loss's denominators, SGD, Adam (correctly rounded, or float64 lanes rounded once)
-//   exp: 2 ulp. softmax: 4 + |x − max| ulp in float32 (x − max formed in float32), 8 ulp in float64
+//   exp, tanh, sigmoid: 2 ulp. softmax: 4 + |x − max| ulp in float32 (x − max formed in float32), 8 ulp in float64
 //   log-softmax, loss: |Δ| ≤ tol·(1 + |ref|), tol 4e-7 (float32) / 2e-15 (float64), zeros of the same sign
 //   matmul: |Δ| ≤ tol·Σ|a·b|, tol 2e-6 (float32: the wasm kernel accumulates in float32) / 1e-14 (float64)
 // (Here: the elementwise kernels and the reductions; contract-matmul-softmax.test.ts has the rest.)
@@ -177,18 +177,19 @@ describe.each(MODES)('unary and unaryParam, %s', (...mode) => {
     ];
     it.each(ops)('%s: specials, odd length, empty, in place', (op) => {
       setLimits(mode);
-      const wasmOp = ['neg', 'abs', 'sqrt', 'square', 'exp'].includes(op);
+      const wasmOp = ['neg', 'abs', 'sqrt', 'square', 'exp', 'tanh', 'sigmoid'].includes(op);
+      const approx = op === 'exp' || op === 'tanh' || op === 'sigmoid'; // within 2 ulp, not bit for bit
       for (const len of [n(mode), 0]) {
         const x = withValues(T, len, specials(T)),
           got = nan(T, len),
           want = new T(len);
         run(wasmOp && len > 0, 'unary', () => wasmKernels.unary(op, x, got));
         referenceKernels.unary(op, x, want);
-        if (op === 'exp') expectUlps(T, got, want, 2, op);
+        if (approx) expectUlps(T, got, want, 2, op);
         else expectSame(got, want, op);
         const y = x.slice();
         wasmKernels.unary(op, y, y);
-        if (op === 'exp') expectUlps(T, y, want, 2, `${op} in place`);
+        if (approx) expectUlps(T, y, want, 2, `${op} in place`);
         else expectSame(y, want, `${op} in place`);
       }
     });
@@ -212,10 +213,10 @@ describe.each(MODES)('unary and unaryParam, %s', (...mode) => {
 
 describe.each(MODES)('activationGrad and reduce, %s', (...mode) => {
   describe.each(CTORS)('%s', (_, T) => {
-    it('relu and leakyRelu backward, alpha 0.01 and 0.1, specials in x and g, bit for bit, in place (out = g)', () => {
+    it('relu, leakyRelu, tanh and sigmoid backward, alpha 0.01 and 0.1, specials in x and g, bit for bit, in place (out = g)', () => {
       setLimits(mode);
       const len = big(mode) ? 1001 : 5;
-      for (const op of ['relu', 'leakyRelu'] as const)
+      for (const op of ['relu', 'leakyRelu', 'tanh', 'sigmoid'] as const)
         for (const alpha of [0.01, 0.1, 0]) {
           const x = withValues(T, len, specials(T), 4),
             g = withValues(T, len, specials(T).reverse(), 5);

@@ -88,12 +88,13 @@ describe.each(CTORS)('wasm binary, %s', (_, T) => {
 });
 
 describe.each(CTORS)('wasm unary maps, %s', (_, T) => {
-  for (const op of ['neg', 'abs', 'sqrt', 'square', 'tanh'] as UnaryOp[]) {
+  for (const op of ['neg', 'abs', 'sqrt', 'square', 'log'] as UnaryOp[]) {
     it(`${op} bit for bit, odd length, specials`, () => {
       const x = withValues(T, 103, specials(T)),
         got = new T(103),
         want = new T(103);
-      if (op === 'tanh') wasmKernels.unary(op, x, got);
+      if (op === 'log')
+        wasmKernels.unary(op, x, got); // not a wasm map: the TypeScript fallback
       else wasmOnly('unary', () => wasmKernels.unary(op, x, got));
       referenceKernels.unary(op, x, want);
       expectSame(got, want, op);
@@ -131,11 +132,39 @@ describe.each(CTORS)('wasm unary maps, %s', (_, T) => {
     referenceKernels.unary('exp', s, ws);
     for (let i = 0; i < s.length; i++) expect(ulps(T, gs[i]!, ws[i]!), `exp(${s[i]})`).toBeLessThanOrEqual(1);
   });
+  for (const op of ['tanh', 'sigmoid'] as const)
+    it(`${op} within 2 ulp of the reference over both of its forms and near 0, exact at the specials`, () => {
+      // A grid over [−30, 30] (tanh switches form at |x| = 0.625), then ±2^−e for e up to the subnormals.
+      const grid = 200_001,
+        small = T === Float32Array ? 149 : 1074;
+      const x = new T(grid + 2 * small);
+      for (let i = 0; i < grid; i++) x[i] = -30 + (60 * i) / (grid - 1);
+      for (let e = 1; e <= small; e++) {
+        x[grid + 2 * e - 2] = 2 ** -e * 1.37;
+        x[grid + 2 * e - 1] = -(2 ** -e) * 1.37;
+      }
+      const got = new T(x.length),
+        want = new T(x.length);
+      wasmOnly('unary', () => wasmKernels.unary(op, x, got));
+      referenceKernels.unary(op, x, want);
+      let worst = 0;
+      for (let i = 0; i < x.length; i++) worst = Math.max(worst, ulps(T, got[i]!, want[i]!));
+      expect(worst).toBeLessThanOrEqual(2);
+      // NaN, ±∞, ±0 (tanh keeps the sign of zero), the smallest subnormal, ±1e30 (tanh ±1, sigmoid 1 and 0).
+      const s = T.from([NaN, Infinity, -Infinity, 0, -0, 2 ** -149, -(2 ** -149), 1e30, -1e30, 0.625, -0.625]);
+      const gs = new T(s.length),
+        ws = new T(s.length);
+      wasmKernels.unary(op, s, gs);
+      referenceKernels.unary(op, s, ws);
+      for (let i = 0; i < 9; i++) expect(Object.is(gs[i], ws[i]), `${op}(${s[i]}): ${gs[i]} vs ${ws[i]}`).toBe(true);
+      expect([...gs.slice(0, 5)]).toEqual(op === 'tanh' ? [NaN, 1, -1, 0, -0] : [NaN, 1, 0, 0.5, 0.5]);
+      for (let i = 9; i < s.length; i++) expect(ulps(T, gs[i]!, ws[i]!), `${op}(${s[i]})`).toBeLessThanOrEqual(1);
+    });
 });
 
 describe.each(CTORS)('wasm activation backward and bias gradient, %s', (_, T) => {
-  it('relu and leakyRelu backward bit for bit (g passes where x is NaN)', () => {
-    for (const op of ['relu', 'leakyRelu'] as const) {
+  it('relu, leakyRelu, tanh and sigmoid backward bit for bit (g passes where x is NaN)', () => {
+    for (const op of ['relu', 'leakyRelu', 'tanh', 'sigmoid'] as const) {
       const x = withValues(T, 101, specials(T), 4),
         g = withValues(T, 101, specials(T).reverse(), 5);
       const got = new T(101),

@@ -3,7 +3,7 @@ import type { Kernels } from './types.js';
 import { wasm, webAssembly } from './wasm/instance.js';
 import { wasmKernels } from './wasm/wasm-kernels.js';
 
-export type { AdamStep, BinaryOp, Kernels, ParamOp, ReduceOp, SgdStep, UnaryOp } from './types.js';
+export type { ActivationOp, AdamStep, BinaryOp, Kernels, ParamOp, ReduceOp, SgdStep, UnaryOp } from './types.js';
 export { referenceKernels } from './reference.js';
 export { fastKernels } from './fast.js';
 export { wasmKernels } from './wasm/wasm-kernels.js';

@@ -38,6 +38,9 @@ export type UnaryOp =
 /** Elementwise maps f(x, alpha) of `Kernels.unaryParam`. */
 export type ParamOp = 'leakyRelu' | 'powScalar' | 'clampMin' | 'clampMax';
 
+/** Activations whose backward `Kernels.activationGrad` fuses into one pass. */
+export type ActivationOp = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid';
+
 /** Binary maps of `Kernels.binary`; the comparisons write 1 or 0. */
 export type BinaryOp =
   'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
@@ -100,13 +103,17 @@ export interface Kernels {
    */
   unaryParam(op: ParamOp, x: Storage, alpha: number, out: Storage): void;
   /**
-   * Fused activation backward (the forward of the ops reluBackward and leakyReluBackward), one pass;
-   * x, g and out of one length and one dtype; `out` may be `g`:
+   * Fused activation backward (the forward of the ops reluBackward, leakyReluBackward, tanhBackward and
+   * sigmoidBackward), one pass; x, g and out of one length and one dtype; `out` may be `g`:
    *   relu:      out[i] = x[i] ≤ 0 ? 0 : g[i]          (g passes where x is NaN, as PyTorch)
    *   leakyRelu: out[i] = x[i] > 0 ? g[i] : alpha·g[i]  (alpha·g where x is NaN; alpha rounded to out's type first)
-   * For relu, x may be the forward's input or its output (they agree on the test).
+   *   tanh:      out[i] = g[i]·(1 − x[i]²)              (x is the forward's output y = tanh)
+   *   sigmoid:   out[i] = g[i]·(x[i]·(1 − x[i]))        (x is the forward's output y = σ)
+   * tanh and sigmoid round every step to out's type, so they equal the composed ops they replace
+   * (mul(g, sub(1, square(y))) and mul(g, mul(y, sub(1, y)))) bit for bit. For relu, x may be the forward's
+   * input or its output (they agree on the test).
    */
-  activationGrad(op: 'relu' | 'leakyRelu', x: Storage, g: Storage, alpha: number, out: Storage): void;
+  activationGrad(op: ActivationOp, x: Storage, g: Storage, alpha: number, out: Storage): void;
   /**
    * Broadcast binary op: out[c] = a[Σ c_d·aStrides[d]] ∘ b[Σ c_d·bStrides[d]] for every coordinate c of
    * `shape` (strides 0 on broadcast dims), out contiguous of `shape`. `out` may be `a` or `b` when that

@@ -1,5 +1,5 @@
 import { type DType, alloc, checkDType, promote } from '../dtype.js';
-import { type BinaryOp, type UnaryOp, kernels } from '../kernels/index.js';
+import { type ActivationOp, type BinaryOp, type UnaryOp, kernels } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides, fmt, sameShape } from '../shape.js';
 import { Tensor, type TensorLike, asTensor, assertTensor, record } from '../tensor.js';
 
@@ -158,14 +158,14 @@ export function square(x: TensorLike): Tensor {
 export function tanh(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'tanh');
   const out = map(t, 'tanh');
-  return record('tanh', [t], out, (g) => [mul(g, sub(1, square(out)))], [out]); // d tanh = 1 − tanh²
+  return record('tanh', [t], out, (g) => [tanhBackward(g, out)], [out]); // d tanh = 1 − tanh²: g·(1 − y²), one pass
 }
 
 /** σ(x) = 1 / (1 + e⁻ˣ), computed without overflow. @example sigmoid(tensor([0])); // [0.5] */
 export function sigmoid(x: TensorLike): Tensor {
   const t = asTensor(x, undefined, 'sigmoid');
   const out = map(t, 'sigmoid');
-  return record('sigmoid', [t], out, (g) => [mul(g, mul(out, sub(1, out)))], [out]); // d σ = σ(1 − σ)
+  return record('sigmoid', [t], out, (g) => [sigmoidBackward(g, out)], [out]); // d σ = σ(1 − σ): g·y(1 − y), one pass
 }
 
 /** log(1 + eˣ), stable for large |x|. @example softplus(tensor([0])); // [log 2] */
@@ -194,7 +194,7 @@ export function leakyRelu(x: TensorLike, slope = 0.01): Tensor {
 }
 
 /** g read against x in g's dtype (the activation-grad kernel takes one dtype). */
-function activationGrad(op: 'relu' | 'leakyRelu', g: Tensor, x: Tensor, alpha: number): Tensor {
+function activationGrad(op: ActivationOp, g: Tensor, x: Tensor, alpha: number): Tensor {
   let xs = x.data;
   if (x.dtype !== g.dtype) (xs = alloc(g.dtype, x.size)).set(x.data);
   const out = new Tensor(alloc(g.dtype, g.size), g.shape);
@@ -226,6 +226,52 @@ export function leakyReluBackward(g: Tensor, x: Tensor, slope: number): Tensor {
     throw new RangeError(`leakyReluBackward: g of shape ${fmt(g.shape)} must have the shape of x ${fmt(x.shape)}`);
   const out = activationGrad('leakyRelu', g, x, slope);
   return record('leakyReluBackward', [g, x], out, (gg) => [leakyReluBackward(gg, x, slope), null], [x]);
+}
+
+/** The checks of tanhBackward and sigmoidBackward: g and y tensors of one shape. */
+function checkGradAndOutput(name: string, g: Tensor, y: Tensor): void {
+  assertTensor(g, name, 'g');
+  assertTensor(y, name, 'y');
+  if (!sameShape(g.shape, y.shape))
+    throw new RangeError(`${name}: g of shape ${fmt(g.shape)} must have the shape of y ${fmt(y.shape)}`);
+}
+
+/**
+ * tanh's backward as an op (PyTorch's `tanh_backward`): g·(1 − y²) from the forward's output y = tanh x, in one
+ * kernel pass, equal bit for bit to the composed mul(g, sub(1, square(y))) it replaces (which runs when g and y
+ * differ in dtype). Its own gradient: g·(1 − y²) is linear in g, and ∂/∂y = −2·g·y.
+ * @example tanhBackward(tensor([2]), tensor([0.5])); // [1.5]
+ */
+export function tanhBackward(g: Tensor, y: Tensor): Tensor {
+  checkGradAndOutput('tanhBackward', g, y);
+  if (g.dtype !== y.dtype) return mul(g, sub(1, square(y)));
+  const out = activationGrad('tanh', g, y, 0);
+  return record(
+    'tanhBackward',
+    [g, y],
+    out,
+    (gg) => [tanhBackward(gg, y), mul(mul(gg, g), mul(y, -2))], // ∂/∂g = 1 − y², ∂/∂y = −2gy
+    [g, y],
+  );
+}
+
+/**
+ * sigmoid's backward as an op (PyTorch's `sigmoid_backward`): g·y(1 − y) from the forward's output y = σ(x), in
+ * one kernel pass, equal bit for bit to the composed mul(g, mul(y, sub(1, y))) it replaces (which runs when g and
+ * y differ in dtype). Its own gradient: linear in g, and ∂/∂y = g·(1 − 2y).
+ * @example sigmoidBackward(tensor([2]), tensor([0.5])); // [0.5]
+ */
+export function sigmoidBackward(g: Tensor, y: Tensor): Tensor {
+  checkGradAndOutput('sigmoidBackward', g, y);
+  if (g.dtype !== y.dtype) return mul(g, mul(y, sub(1, y)));
+  const out = activationGrad('sigmoid', g, y, 0);
+  return record(
+    'sigmoidBackward',
+    [g, y],
+    out,
+    (gg) => [sigmoidBackward(gg, y), mul(mul(gg, g), sub(1, mul(y, 2)))], // ∂/∂g = y(1 − y), ∂/∂y = g(1 − 2y)
+    [g, y],
+  );
 }
 
 /** The Gauss error function. @example erf(tensor([0])); // [0] */

@@ -1,6 +1,6 @@
 import type { Storage } from '../../dtype.js';
 import { fastKernels } from '../fast.js';
-import type { BinaryOp, CrossEntropyTarget, Kernels, UnaryOp } from '../types.js';
+import type { ActivationOp, BinaryOp, CrossEntropyTarget, Kernels, UnaryOp } from '../types.js';
 import { type WasmExports, arena, wasm } from './instance.js';
 import { poolMatmul } from './threads.js';
 
@@ -14,7 +14,7 @@ import { poolMatmul } from './threads.js';
  */
 
 /** The shipped size limits (elements; multiply-adds for matmul): below them the copies cost more than wasm saves. */
-export const defaultWasmLimits: Readonly<{ min: number; matmul: number }> = Object.freeze({ min: 64, matmul: 4096 });
+export const defaultWasmLimits: Readonly<{ min: number; matmul: number }> = Object.freeze({ min: 64, matmul: 512 });
 
 /**
  * Sizes below which the TypeScript kernel runs (elements; multiply-adds for matmul), defaultWasmLimits unless
@@ -150,6 +150,8 @@ const UN: Partial<Record<UnaryOp | 'clampMin' | 'clampMax', number>> = {
   clampMin: 4,
   clampMax: 5,
   exp: 6,
+  tanh: 7,
+  sigmoid: 8,
 };
 
 function map(code: number, x: Storage, alpha: number, out: Storage, w: WasmExports): void {
@@ -172,12 +174,14 @@ const unaryParam: Kernels['unaryParam'] = (op, x, alpha, out) => {
   else fastKernels.unaryParam(op, x, alpha, out);
 };
 
+const ACT: Record<ActivationOp, number> = { relu: 0, leakyRelu: 1, tanh: 2, sigmoid: 3 };
+
 const activationGrad: Kernels['activationGrad'] = (op, x, g, alpha, out) => {
   const w = out.length >= wasmLimits.min ? ready(x, g, out) : null;
   if (!w) return fastKernels.activationGrad(op, x, g, alpha, out);
   const px = arena.put(x),
     pg = arena.put(g);
-  (f32(out) ? w.actGrad32 : w.actGrad64)(op === 'relu' ? 0 : 1, px, pg, pg, out.length, alpha);
+  (f32(out) ? w.actGrad32 : w.actGrad64)(ACT[op], px, pg, pg, out.length, alpha);
   arena.get(pg, out);
 };
 
