@@ -128,5 +128,18 @@ export async function cli<O extends Record<string, Option>>(
     io.exit(0);
     return;
   }
+  if (io === processIo) endQuietlyWhenStdoutCloses();
   await run(values);
+}
+
+/**
+ * A reader that stops early (`pnpm demo | head`) closes the pipe; the next write then fails with EPIPE, which
+ * Node raises as an unhandled 'error' event with a stack trace. As other command-line tools do, the example
+ * ends there, quietly, with exit code 0: nobody is reading the rest. Any other error on stdout is rethrown.
+ */
+function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
 }

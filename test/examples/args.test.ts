@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -157,3 +157,19 @@ describe('every example’s command line', () => {
     expect(r.stderr).not.toMatch(/\bn\b must/);
   });
 });
+
+it('an example whose reader stops early (`pnpm demo | head -1`) ends quietly with exit code 0, no EPIPE trace', async () => {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/micrograd/main.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // Read the first chunk, then close the pipe as `head -1` does; the example goes on writing.
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  expect(stderr).not.toContain('EPIPE');
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+}, 60_000);
