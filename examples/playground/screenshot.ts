@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../test/chromium.js';
 import { buildPlayground, serveDir } from './serve.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,19 +16,7 @@ const out = resolve(process.argv[2] ?? join(root, 'docs/images/playground.png'))
 const dir = mkdtempSync(join(tmpdir(), 'xent-shot-'));
 await buildPlayground(dir);
 const { server, url } = await serveDir(dir, 0);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-dev-shm-usage',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   await page.goto(url);
