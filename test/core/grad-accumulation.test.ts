@@ -15,7 +15,7 @@ import {
   where,
   zeros,
 } from '@xent/core';
-import { freshGrad } from '../../packages/core/src/tensor.js';
+import { freshGrad } from '../../packages/core/src/grad-delivery.js';
 
 // How backward stores gradients: without createGraph an existing .grad that backward allocated is
 // added into in place (as PyTorch's AccumulateGrad), so a .grad kept across backward calls changes;

@@ -1,14 +1,14 @@
 import { type DType, type Storage, alloc, dtypeOf } from './dtype.js';
-import { type GradSpace, type GraphNode, type OpNode, isGradEnabled, runBackward } from './engine.js';
+import { type GraphNode, type OpNode, isGradEnabled, runBackward } from './engine.js';
 import { formatTensor } from './format.js';
+import { isOwnedGrad, notFresh, ownGrad, tensorSpace } from './grad-delivery.js';
 import * as ew from './ops/elementwise.js';
 import * as idx from './ops/indexing.js';
 import * as mm from './ops/matmul.js';
 import * as rd from './ops/reduce.js';
 import * as sh from './ops/shape.js';
 import * as sm from './ops/softmax.js';
-import { kernels } from './kernels/index.js';
-import { type Shape, fmt, sameShape, sizeOf, stridesOf } from './shape.js';
+import { type Shape, fmt, sameShape, sizeOf } from './shape.js';
 
 /**
  * Anything an op accepts where a tensor is expected: a tensor or a plain number.
@@ -150,7 +150,7 @@ export class Tensor implements GraphNode<Tensor> {
           `backward: gradient shape ${fmt(seed.shape)} does not match output shape ${fmt(this.shape)}`,
         );
     }
-    if (seed === grad) freshGrads.delete(seed); // the caller's tensor (maybe a gradient grad() returned): never taken
+    if (seed === grad) notFresh(seed); // the caller's tensor (maybe a gradient grad() returned): never taken
     runBackward<Tensor, Tensor>(this, seed, tensorSpace, opts.createGraph ?? false);
   }
 
@@ -175,14 +175,13 @@ export class Tensor implements GraphNode<Tensor> {
       this.grad = null;
       return;
     }
-    if (ownedGrads.has(g)) {
+    if (isOwnedGrad(g)) {
       g.data.fill(0);
       g._version++;
       return;
     }
     // never zero a tensor we did not allocate (a graph node, a shared seed)
-    this.grad = new Tensor(alloc(g.dtype, g.size), g.shape);
-    ownedGrads.add(this.grad);
+    this.grad = ownGrad(new Tensor(alloc(g.dtype, g.size), g.shape));
   }
 
   /** Sets `requiresGrad` on a leaf (in place, as PyTorch's `requires_grad_`). */
@@ -508,78 +507,3 @@ export function describe(x: unknown): string {
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'an object';
   return `${typeof x} ${String(x)}`;
 }
-
-/**
- * The `.grad` tensors backward allocated itself: only these are added into in place (a `.grad` set
- * under createGraph may be a graph tensor, the seed, or one tensor shared by two leaves).
- */
-const ownedGrads = new WeakSet<Tensor>();
-
-/**
- * Gradients a backward allocated for one receiver and handed to nobody else yet (a fused backward's output,
- * an accumulated total, a broadcast summed back): the first `.grad` to receive one takes it without a copy,
- * as PyTorch's AccumulateGrad takes a gradient nothing else references. Taken once: a second receiver copies.
- */
-const freshGrads = new WeakSet<Tensor>();
-
-/**
- * Marks `t`, a tensor the caller just made and returns as one input's gradient, as free to be taken by that
- * input's `.grad`, unless its storage is that of one of `from` (a view of the incoming gradient, which others
- * may hold). Nothing while a graph is recorded: createGraph gradients are graph tensors.
- * @example return [freshGrad(sum(g, 0), g)];
- */
-export function freshGrad(t: Tensor, ...from: Tensor[]): Tensor {
-  if (isGradEnabled()) return t;
-  for (const f of from) if (t.data.buffer === f.data.buffer) return t;
-  freshGrads.add(t);
-  return t;
-}
-
-const tensorSpace: GradSpace<Tensor, Tensor> = {
-  add: (a, b) => freshGrad(ew.add(a, b), a, b),
-  check(node, g) {
-    // A .grad assigned by hand must fit before any gradient is delivered (all or nothing).
-    const acc = node.grad as unknown;
-    if (!(node.isLeaf || node.retainsGrad) || acc === null || acc === undefined) return;
-    if (!(acc instanceof Tensor))
-      throw new TypeError(
-        `backward: the .grad of a tensor of shape ${fmt(node.shape)} is ${describe(acc)}, not a Tensor`,
-      );
-    if (!sameShape(acc.shape, g.shape))
-      throw new RangeError(
-        `backward: the .grad of a tensor of shape ${fmt(node.shape)} has shape ${fmt(acc.shape)}; set it to null or to a gradient of the tensor's shape`,
-      );
-  },
-  fit(g, input, op) {
-    // A gradient bigger than its input came from broadcasting: sum it back. Any other shape is a
-    // bug in the op's backward and sumTo names it (never a silent reshape of a wrong gradient).
-    let out = sameShape(g.shape, input.shape) ? g : rd.sumTo(g, input.shape, op);
-    if (out.dtype !== input.dtype) out = ew.cast(out, input.dtype);
-    return freshGrad(out, g);
-  },
-  deliver(node, g) {
-    if (!(node.isLeaf || node.retainsGrad)) return;
-    // createGraph: differentiable, out of place
-    if (isGradEnabled()) {
-      node.grad = node.grad ? ew.add(node.grad, g) : g;
-      return;
-    }
-    const acc = node.grad;
-    if (!acc && freshGrads.delete(g)) {
-      node.grad = g; // allocated by this backward for this node alone: no copy
-      ownedGrads.add(g);
-      return;
-    }
-    if (acc && ownedGrads.has(acc) && acc.dtype === g.dtype && sameShape(acc.shape, g.shape)) {
-      // Into the existing buffer, as PyTorch's AccumulateGrad: no allocation per backward.
-      const st = stridesOf(acc.shape);
-      kernels().binary('add', acc.data, st, g.data, st, acc.shape, acc.data);
-      acc._version++;
-      return;
-    }
-    // Otherwise storage of its own, so that optimizers may update it in place even when one
-    // gradient tensor reached two leaves.
-    node.grad = acc ? ew.add(acc, g) : ew.clone(g);
-    ownedGrads.add(node.grad);
-  },
-};

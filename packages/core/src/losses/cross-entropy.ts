@@ -7,7 +7,8 @@ import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 import { logSoftmaxNode, softmax } from '../ops/softmax.js';
 import { sameShape } from '../shape.js';
-import { Tensor, freshGrad, record, viewOf } from '../tensor.js';
+import { freshGrad } from '../grad-delivery.js';
+import { Tensor, record, viewOf } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
 import {
   type ClassLayout,

@@ -1,7 +1,8 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { fmt, sizeOf } from '../shape.js';
-import { Tensor, assertTensor, describe, freshGrad, record } from '../tensor.js';
+import { freshGrad } from '../grad-delivery.js';
+import { Tensor, assertTensor, describe, record } from '../tensor.js';
 import { mm } from './matmul.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';

@@ -1,7 +1,8 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../shape.js';
-import { Tensor, assertTensor, freshGrad, record } from '../tensor.js';
+import { freshGrad } from '../grad-delivery.js';
+import { Tensor, assertTensor, record } from '../tensor.js';
 import { reshape, squeeze, unsqueeze } from './shape.js';
 
 function checkTensors(a: unknown, b: unknown, op: string): void {
