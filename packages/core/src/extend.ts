@@ -19,7 +19,7 @@
 export { record, asTensor } from './tensor.js';
 export { topoSort, runBackward, type GradSpace, type GraphNode, type OpNode } from './engine.js';
 export { sumTo } from './ops/reduce.js';
-export { reluBackward, leakyReluBackward, tanhBackward, sigmoidBackward } from './ops/elementwise.js';
+export { reluBackward, leakyReluBackward, tanhBackward, sigmoidBackward } from './ops/activation.js';
 export { softmaxNode, logSoftmaxNode } from './ops/softmax.js';
 export { reduceLoss } from './losses/reduction.js';
 export {

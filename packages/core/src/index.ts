@@ -42,12 +42,6 @@ export {
   abs,
   sign,
   square,
-  tanh,
-  sigmoid,
-  softplus,
-  relu,
-  leakyRelu,
-  gelu,
   erf,
   sin,
   cos,
@@ -64,6 +58,7 @@ export {
   clone,
   cast,
 } from './ops/elementwise.js';
+export { tanh, sigmoid, softplus, relu, leakyRelu, gelu } from './ops/activation.js';
 export { sum, mean, max, min, argmax, argmin, logsumexp, variance, std } from './ops/reduce.js';
 export { matmul, mm, dot, outer } from './ops/matmul.js';
 export { reshape, flatten, permute, transpose, squeeze, unsqueeze, expand, slice, cat, stack } from './ops/shape.js';

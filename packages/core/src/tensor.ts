@@ -2,6 +2,7 @@ import { type DType, type Storage, alloc, dtypeOf } from './dtype.js';
 import { type GraphNode, type OpNode, isGradEnabled, runBackward } from './engine.js';
 import { formatTensor } from './format.js';
 import { isOwnedGrad, notFresh, ownGrad, tensorSpace } from './grad-delivery.js';
+import * as act from './ops/activation.js';
 import * as ew from './ops/elementwise.js';
 import * as idx from './ops/indexing.js';
 import * as mm from './ops/matmul.js';
@@ -238,22 +239,22 @@ export class Tensor implements GraphNode<Tensor> {
     return ew.abs(this);
   }
   tanh(): Tensor {
-    return ew.tanh(this);
+    return act.tanh(this);
   }
   sigmoid(): Tensor {
-    return ew.sigmoid(this);
+    return act.sigmoid(this);
   }
   relu(): Tensor {
-    return ew.relu(this);
+    return act.relu(this);
   }
   leakyRelu(slope = 0.01): Tensor {
-    return ew.leakyRelu(this, slope);
+    return act.leakyRelu(this, slope);
   }
   gelu(): Tensor {
-    return ew.gelu(this);
+    return act.gelu(this);
   }
   softplus(): Tensor {
-    return ew.softplus(this);
+    return act.softplus(this);
   }
   square(): Tensor {
     return ew.square(this);

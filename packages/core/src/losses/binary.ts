@@ -1,4 +1,5 @@
-import { add, clamp, div, log, mul, neg, sigmoid, softplus, sub } from '../ops/elementwise.js';
+import { sigmoid, softplus } from '../ops/activation.js';
+import { add, clamp, div, log, mul, neg, sub } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { broadcastShapes, fmt, sameShape } from '../shape.js';
 import { type Tensor, assertTensor, record } from '../tensor.js';
