@@ -16,7 +16,8 @@
  *   thresholds (`defaultWasmLimits` the shipped ones); `threadLimits` the size from which a product runs on
  *   the `setNumThreads` pool (`defaultThreadLimits`); the `Kernels` contract and its argument types.
  */
-export { record, asTensor } from './tensor.js';
+export { record } from './record.js';
+export { asTensor } from './tensor.js';
 export { topoSort, runBackward, type GradSpace, type GraphNode, type OpNode } from './engine.js';
 export { sumTo } from './ops/reduce.js';
 export { reluBackward, leakyReluBackward, tanhBackward, sigmoidBackward } from './ops/activation.js';

@@ -5,7 +5,8 @@ import { add, cast } from './ops/elementwise.js';
 import { sumTo } from './ops/reduce.js';
 import { reshape, stack } from './ops/shape.js';
 import { fmt, sameShape } from './shape.js';
-import { Tensor, assertTensor, describe, record, viewOf } from './tensor.js';
+import { record } from './record.js';
+import { Tensor, assertTensor, describe, viewOf } from './tensor.js';
 
 /**
  * Gradients of `output` with respect to `inputs`, returned rather than stored in `.grad`

@@ -2,7 +2,8 @@ import { sigmoid, softplus } from '../ops/activation.js';
 import { add, clamp, div, log, mul, neg, sub } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { broadcastShapes, fmt, sameShape } from '../shape.js';
-import { type Tensor, assertTensor, record } from '../tensor.js';
+import { record } from '../record.js';
+import { type Tensor, assertTensor } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
 import { type Reduction, at, checkOptionKeys, checkReduction } from './targets.js';
 

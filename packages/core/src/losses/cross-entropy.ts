@@ -8,7 +8,8 @@ import { reshape } from '../ops/shape.js';
 import { logSoftmaxNode, softmax } from '../ops/softmax.js';
 import { sameShape } from '../shape.js';
 import { freshGrad } from '../grad-delivery.js';
-import { Tensor, record, viewOf } from '../tensor.js';
+import { record } from '../record.js';
+import { Tensor, viewOf } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
 import {
   type ClassLayout,

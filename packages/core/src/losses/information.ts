@@ -3,7 +3,8 @@ import { sum } from '../ops/reduce.js';
 import { unsqueeze } from '../ops/shape.js';
 import { noGrad } from '../engine.js';
 import { fmt, normDim, sameShape, sizeOf } from '../shape.js';
-import { type Tensor, assertTensor, record } from '../tensor.js';
+import { record } from '../record.js';
+import { type Tensor, assertTensor } from '../tensor.js';
 import { at, checkOptionKeys } from './targets.js';
 
 /** Options of the information measures: the dim holding the distributions and the log base. */

@@ -1,7 +1,8 @@
 import { add, eq, exp, log, mul, ne, neg, sub, where } from '../ops/elementwise.js';
 import { noGrad } from '../engine.js';
 import { fmt, sameShape } from '../shape.js';
-import { type Tensor, assertTensor, record } from '../tensor.js';
+import { record } from '../record.js';
+import { type Tensor, assertTensor } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
 import { at, checkOptionKeys, checkReduction } from './targets.js';
 

@@ -1,7 +1,8 @@
 import { alloc } from '../dtype.js';
 import { mul } from '../ops/elementwise.js';
 import { reshape } from '../ops/shape.js';
-import { Tensor, record } from '../tensor.js';
+import { record } from '../record.js';
+import { Tensor } from '../tensor.js';
 import { reduceLoss } from './reduction.js';
 import {
   type ClassTarget,

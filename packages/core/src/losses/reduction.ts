@@ -1,7 +1,8 @@
 import { alloc } from '../dtype.js';
 import { div } from '../ops/elementwise.js';
 import { expand } from '../ops/shape.js';
-import { Tensor, record } from '../tensor.js';
+import { record } from '../record.js';
+import { Tensor } from '../tensor.js';
 import { checkReduction } from './targets.js';
 
 /**

@@ -1,7 +1,8 @@
 import { alloc } from '../dtype.js';
 import { type ActivationOp, kernels } from '../kernels/index.js';
 import { fmt, sameShape } from '../shape.js';
-import { Tensor, type TensorLike, asTensor, assertTensor, record } from '../tensor.js';
+import { record } from '../record.js';
+import { Tensor, type TensorLike, asTensor, assertTensor } from '../tensor.js';
 import { add, erf, map, mul, square, sub } from './elementwise.js';
 
 /* The activations (tanh, sigmoid, softplus, relu, leakyRelu, gelu) and the fused backward ops of four of them,

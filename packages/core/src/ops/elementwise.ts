@@ -1,7 +1,8 @@
 import { type DType, alloc, checkDType, promote } from '../dtype.js';
 import { type BinaryOp, type UnaryOp, kernels } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides } from '../shape.js';
-import { Tensor, type TensorLike, asTensor, assertTensor, record } from '../tensor.js';
+import { record } from '../record.js';
+import { Tensor, type TensorLike, asTensor, assertTensor } from '../tensor.js';
 
 /* Elementwise ops with numpy broadcasting. Each op: the kernel call, then its derivative as
    differentiable tensor ops one line below. The engine undoes broadcasting afterwards. */

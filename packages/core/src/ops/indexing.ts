@@ -1,7 +1,8 @@
 import { alloc, checkDType, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { type Shape, checkShape, fmt, normDim, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, assertTensor, record } from '../tensor.js';
+import { record } from '../record.js';
+import { Tensor, assertTensor } from '../tensor.js';
 import { slice } from './shape.js';
 
 /** Integer indices: a tensor holding integers, a (nested) number array, or an Int32Array. */

@@ -2,7 +2,8 @@ import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../shape.js';
 import { freshGrad } from '../grad-delivery.js';
-import { Tensor, assertTensor, record } from '../tensor.js';
+import { record } from '../record.js';
+import { Tensor, assertTensor } from '../tensor.js';
 import { reshape, squeeze, unsqueeze } from './shape.js';
 
 function checkTensors(a: unknown, b: unknown, op: string): void {

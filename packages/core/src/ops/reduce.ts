@@ -2,7 +2,8 @@ import { alloc } from '../dtype.js';
 import { type ReduceOp, kernels } from '../kernels/index.js';
 import { type Shape, fmt, normDim, normDims, reducedShape, sizeOf } from '../shape.js';
 import { noGrad } from '../engine.js';
-import { Tensor, assertTensor, describe, record } from '../tensor.js';
+import { record } from '../record.js';
+import { Tensor, assertTensor, describe } from '../tensor.js';
 import { add, div, eq, exp, log, mul, sqrt, square, sub } from './elementwise.js';
 import { expand, reshape } from './shape.js';
 

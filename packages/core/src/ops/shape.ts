@@ -1,7 +1,8 @@
 import { alloc, promote } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { type Shape, broadcastStrides, fmt, normDim, normDims, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, assertTensor, describe, record, viewOf } from '../tensor.js';
+import { record } from '../record.js';
+import { Tensor, assertTensor, describe, viewOf } from '../tensor.js';
 import { cast } from './elementwise.js';
 
 /* Shape ops. Storage is always contiguous: reshape shares it, the others copy through the

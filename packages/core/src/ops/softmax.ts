@@ -1,7 +1,8 @@
 import { alloc } from '../dtype.js';
 import { kernels } from '../kernels/index.js';
 import { normDim, sizeOf } from '../shape.js';
-import { Tensor, assertTensor, record } from '../tensor.js';
+import { record } from '../record.js';
+import { Tensor, assertTensor } from '../tensor.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
 
