@@ -27,6 +27,13 @@ describe('TensorDataset and DataLoader', () => {
     const [xi, yi] = ds.get(3);
     expect(xi.toArray()).toEqual([6, 7]);
     expect(yi.item()).toBe(3);
+    // As PyTorch's x[i]: a sample of a tensor that requires a gradient stays in the graph.
+    const w = reshape(arange(20), [10, 2]).requiresGrad_();
+    const [wi] = new TensorDataset(w, y).get(3);
+    wi.mul(tensor([1, 10]))
+      .sum()
+      .backward();
+    expect(Array.from(w.grad!.data)).toEqual([0, 0, 0, 0, 0, 0, 1, 10, ...Array<number>(12).fill(0)]);
     const batches = [...new DataLoader(ds, { batchSize: 4 })];
     expect(batches.map(([, b]) => Array.from(b.data))).toEqual([
       [0, 1, 2, 3],

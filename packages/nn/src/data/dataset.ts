@@ -32,11 +32,14 @@ export class TensorDataset implements Dataset {
     return this.x.shape[0]!;
   }
 
-  /** The i-th sample's input and target, without the sample dim. */
+  /**
+   * The i-th sample's input and target, without the sample dim (as PyTorch's `x[i]`: differentiable in x and y when
+   * they require a gradient).
+   */
   get(i: number): [Tensor, Tensor] {
     if (!Number.isInteger(i) || i < 0 || i >= this.length)
       throw new RangeError(`TensorDataset.get: index ${i} is out of range for ${this.length} samples`);
-    return this.batch([i]).map((t) => new Tensor(t.data, t.shape.slice(1))) as [Tensor, Tensor];
+    return this.batch([i]).map((t) => t.reshape(t.shape.slice(1))) as [Tensor, Tensor];
   }
 
   /** The rows at `indices`, as one input batch and one target batch. */
