@@ -2,7 +2,7 @@
 // Every result here is the correctly rounded one the TypeScript reference computes (add, sub, mul,
 // div, sqrt, neg, abs, square, clamp, select), so these agree bit for bit; exp, tanh and sigmoid are within a
 // few ulp (the bounds are in the README).
-import { sigmoid32, sigmoid64, tanh32, tanh64 } from './activation';
+import { sigmoid, tanh } from './activation';
 import { exp32, exp64 } from './exp';
 
 // Binary op codes, as the host passes them.
@@ -61,8 +61,8 @@ const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP 
   if (op == SQUARE) return v128.mul<T>(x, x);
   if (op == CLAMP_MIN) return v128.pmax<T>(x, al); // x < α ? α : x (NaN and −0 kept, as the reference)
   if (op == CLAMP_MAX) return v128.pmin<T>(x, al); // α < x ? α : x
-  if (op == TANH) return sizeof<T>() == 4 ? tanh32(x) : tanh64(x);
-  if (op == SIGMOID) return sizeof<T>() == 4 ? sigmoid32(x) : sigmoid64(x);
+  if (op == TANH) return tanh<T>(x);
+  if (op == SIGMOID) return sigmoid<T>(x);
   return sizeof<T>() == 4 ? exp32(x) : exp64(x);
 }
 
