@@ -125,6 +125,10 @@ export class Arena {
   private mem: WasmMemory | null = null;
   private base = 0;
   private top = 0;
+  /** Bytes the views cover: the memory's size when they were made. Only alloc grows the memory (the modules have
+   * no runtime and never call memory.grow; the thread pool's workers compute in place), so this stays true
+   * without reading memory.buffer, a native call, at every allocation. */
+  private cap = 0;
   f32 = new Float32Array(0);
   f64 = new Float64Array(0);
   i32 = new Int32Array(0);
@@ -145,17 +149,7 @@ export class Arena {
   alloc(bytes: number): number {
     const p = (this.top + 15) & ~15;
     this.top = p + bytes;
-    const mem = this.mem!;
-    const have = mem.buffer.byteLength;
-    if (this.top > have) {
-      const need = Math.ceil((this.top - have) / 65536);
-      try {
-        mem.grow(Math.max(need, have / 65536));
-      } catch {
-        mem.grow(need); // near a shared memory's maximum: only what this call needs (throws past it)
-      }
-    }
-    if (this.f64.buffer !== mem.buffer) this.views();
+    if (this.top > this.cap) this.grow();
     return p;
   }
 
@@ -170,8 +164,12 @@ export class Arena {
 
   /** Copies n elements at byte offset p into out (from out[at]). */
   get(p: number, out: Float32Array | Float64Array, n = out.length, at = 0): void {
-    if (out instanceof Float32Array) out.set(this.f32.subarray(p >> 2, (p >> 2) + n), at);
-    else out.set(this.f64.subarray(p >> 3, (p >> 3) + n), at);
+    const f = out instanceof Float32Array;
+    const v = f ? this.f32 : this.f64,
+      i = f ? p >> 2 : p >> 3;
+    // A short copy element by element: cheaper than the subarray object set() needs.
+    if (n <= 32) for (let k = 0; k < n; k++) out[at + k] = v[i + k]!;
+    else out.set(v.subarray(i, i + n), at);
   }
 
   /** Bytes of memory the module holds now (for the no-growth test). */
@@ -179,11 +177,27 @@ export class Arena {
     return this.mem ? this.mem.buffer.byteLength : 0;
   }
 
+  /** Grows the memory to hold `top` bytes (at least doubling it) and re-creates the views. */
+  private grow(): void {
+    const mem = this.mem!;
+    const have = mem.buffer.byteLength;
+    if (this.top > have) {
+      const need = Math.ceil((this.top - have) / 65536);
+      try {
+        mem.grow(Math.max(need, have / 65536));
+      } catch {
+        mem.grow(need); // near a shared memory's maximum: only what this call needs (throws past it)
+      }
+    }
+    this.views();
+  }
+
   private views(): void {
     const b = this.mem!.buffer;
     this.f32 = new Float32Array(b);
     this.f64 = new Float64Array(b);
     this.i32 = new Int32Array(b);
+    this.cap = b.byteLength;
   }
 }
 

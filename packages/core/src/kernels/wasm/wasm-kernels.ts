@@ -14,7 +14,7 @@ import { poolMatmul } from './threads.js';
  */
 
 /** The shipped size limits (elements; multiply-adds for matmul): below them the copies cost more than wasm saves. */
-export const defaultWasmLimits: Readonly<{ min: number; matmul: number }> = Object.freeze({ min: 64, matmul: 512 });
+export const defaultWasmLimits: Readonly<{ min: number; matmul: number }> = Object.freeze({ min: 64, matmul: 256 });
 
 /**
  * Sizes below which the TypeScript kernel runs (elements; multiply-adds for matmul), defaultWasmLimits unless
