@@ -93,9 +93,11 @@ export function crossEntropy(input: Tensor, target: ClassTarget, opts: CrossEntr
   // for a probability target that needs its gradient, log p (with class indices the kernel forms just the
   // entries the loss reads).
   const keptLogp = T?.requiresGrad ? new Tensor(alloc(input.dtype, input.size), input.shape) : null;
-  const stats: SoftmaxStats = { max: new Float64Array(npos), sum: new Float64Array(npos) };
-  const lossPos = new Float64Array(npos),
-    denomPos = new Float64Array(npos);
+  // The four per-position arrays in one allocation (each fresh ArrayBuffer costs about a microsecond).
+  const pos = new Float64Array(4 * npos);
+  const stats: SoftmaxStats = { max: pos.subarray(0, npos), sum: pos.subarray(npos, 2 * npos) };
+  const lossPos = pos.subarray(2 * npos, 3 * npos),
+    denomPos = pos.subarray(3 * npos);
   kernels().crossEntropy(
     input.data,
     L.outer,

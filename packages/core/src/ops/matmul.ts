@@ -11,6 +11,9 @@ function checkTensors(a: unknown, b: unknown, op: string): void {
   assertTensor(b, op, 'the second argument');
 }
 
+/** The offsets of a batch of one matrix (never written: the kernels only read offsets). */
+const ZERO: readonly number[] = Object.freeze([0]);
+
 /** Offsets of each matrix of a batch, broadcast from `batch` to `full`. */
 function batchOffsets(batch: readonly number[], full: readonly number[], matSize: number): number[] {
   const strides = broadcastStrides(batch, full);
@@ -53,16 +56,20 @@ function mmChecked(
   shapeB: readonly number[],
   fn: string,
 ): Tensor {
-  const [ar, ac] = a.shape.slice(-2) as [number, number];
-  const [br, bc] = b.shape.slice(-2) as [number, number];
+  const ar = a.shape[a.ndim - 2]!,
+    ac = a.shape[a.ndim - 1]!,
+    br = b.shape[b.ndim - 2]!,
+    bc = b.shape[b.ndim - 1]!;
   const m = transA ? ac : ar,
     k = transA ? ar : ac;
   const k2 = transB ? bc : br,
     n = transB ? br : bc;
   if (k !== k2) throw new RangeError(`${fn}: shapes ${fmt(shapeA)} and ${fmt(shapeB)} are not aligned (${k} ≠ ${k2})`);
-  let batch: number[];
+  // Two matrices (most calls: a layer's product and its two gradients) skip the batch broadcasting.
+  const plain = a.ndim === 2 && b.ndim === 2;
+  let batch: number[] = [];
   try {
-    batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), fn);
+    if (!plain) batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), fn);
   } catch {
     throw new RangeError(
       `${fn}: the batch dims of shapes ${fmt(shapeA)} and ${fmt(shapeB)} cannot be broadcast together (${fmt(a.shape.slice(0, -2))} vs ${fmt(b.shape.slice(0, -2))})`,
@@ -71,10 +78,10 @@ function mmChecked(
   const out = new Tensor(alloc(promote(a.dtype, b.dtype), sizeOf(batch) * m * n), [...batch, m, n]);
   kernels().matmul(
     a.data,
-    batchOffsets(a.shape.slice(0, -2), batch, ar * ac),
+    plain ? ZERO : batchOffsets(a.shape.slice(0, -2), batch, ar * ac),
     transA,
     b.data,
-    batchOffsets(b.shape.slice(0, -2), batch, br * bc),
+    plain ? ZERO : batchOffsets(b.shape.slice(0, -2), batch, br * bc),
     transB,
     m,
     k,
