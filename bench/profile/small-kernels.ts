@@ -53,7 +53,7 @@ for (const T of [Float64Array, Float32Array]) {
     ].map(([tA, tB]) => cell(both((K) => K.matmul(a, [0], tA!, b, [0], tB!, m, k, n, out))));
     console.log(`${m}×${k}×${n} (${m * k * n})`.padEnd(16), cells.join('  '));
   }
-  console.log(`\nelementwise ${T.name}: add, add a row, exp, tanh, neg, tanh backward`);
+  console.log(`\nelementwise ${T.name}: add, add a row, exp, log, tanh, neg, tanh backward`);
   for (const n of [16, 32, 64, 128, 256, 512]) {
     const a = rnd(T, n),
       b = rnd(T, n),
@@ -63,6 +63,7 @@ for (const T of [Float64Array, Float32Array]) {
       (K: Kernels) => K.binary('add', a, [1], b, [1], [n], out),
       (K: Kernels) => K.binary('add', a, [8, 1], row, [0, 1], [n / 8, 8], out),
       (K: Kernels) => K.unary('exp', a, out),
+      (K: Kernels) => K.unary('log', a, out),
       (K: Kernels) => K.unary('tanh', a, out),
       (K: Kernels) => K.unary('neg', a, out),
       (K: Kernels) => K.activationGrad('tanh', a, b, 0, out),

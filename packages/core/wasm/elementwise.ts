@@ -1,9 +1,10 @@
 // AssemblyScript: elementwise kernels over float32 (f32x4) or float64 (f64x2), generic in T.
 // Every result here is the correctly rounded one the TypeScript reference computes (add, sub, mul,
-// div, sqrt, neg, abs, square, clamp, select), so these agree bit for bit; exp, tanh and sigmoid are within
-// 2 ulp of it.
+// div, sqrt, neg, abs, square, clamp, select), so these agree bit for bit; exp, log, tanh and sigmoid are
+// within 2 ulp of it.
 import { sigmoid, tanh } from './activation';
 import { exp32, exp64 } from './exp';
+import { log32, log64 } from './log';
 
 // Binary op codes, as the host passes them.
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
@@ -52,7 +53,7 @@ export function bin64(op: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32,
 }
 
 // Unary op codes.
-const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP = 6, TANH = 7, SIGMOID = 8;
+const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP = 6, TANH = 7, SIGMOID = 8, LOG = 9;
 
 @inline function vun<T>(op: i32, x: v128, al: v128): v128 {
   if (op == NEG) return v128.neg<T>(x);
@@ -63,6 +64,7 @@ const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP 
   if (op == CLAMP_MAX) return v128.pmin<T>(x, al); // α < x ? α : x
   if (op == TANH) return tanh<T>(x);
   if (op == SIGMOID) return sigmoid<T>(x);
+  if (op == LOG) return sizeof<T>() == 4 ? log32(x) : log64(x);
   return sizeof<T>() == 4 ? exp32(x) : exp64(x);
 }
 
@@ -73,7 +75,7 @@ const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP 
   if (op == SQUARE) return x * x;
   if (op == CLAMP_MIN) return x < al ? al : x;
   if (op == CLAMP_MAX) return x > al ? al : x;
-  return v128.extract_lane<T>(vun<T>(op, v128.splat<T>(x), v128.splat<T>(al)), 0); // exp, tanh, sigmoid
+  return v128.extract_lane<T>(vun<T>(op, v128.splat<T>(x), v128.splat<T>(al)), 0); // exp, tanh, sigmoid, log
 }
 
 /** out[i] = f(x[i], α) for n elements (out may be x). */

@@ -6,7 +6,7 @@
 // TypeScript fallback is replaced by a throw (wasmOnly): the wasm kernel must have run. Tolerances (docs/backends.md):
 //   bit for bit: add, sub, mul, div, neg, abs, sqrt, square, clamp, activation backward, bias gradient,
 //     cross-entropy backward, the loss's denominators, SGD, Adam (correctly rounded, or float64 lanes rounded once)
-//   exp, tanh, sigmoid: 2 ulp. softmax: 4 + |x − max| ulp in float32 (x − max formed in float32), 8 ulp in float64
+//   exp, log, tanh, sigmoid: 2 ulp. softmax: 4 + |x − max| ulp in float32 (x − max formed in float32), 8 ulp in float64
 //   log-softmax, loss: |Δ| ≤ tol·(1 + |ref|), tol 4e-7 (float32) / 2e-15 (float64), zeros of the same sign
 //   matmul: |Δ| ≤ tol·Σ|a·b|, tol 2e-6 (float32: the wasm kernel accumulates in float32) / 1e-14 (float64)
 // (Here: the elementwise kernels and the reductions; contract-matmul-softmax.test.ts has the rest.)
@@ -177,8 +177,8 @@ describe.each(MODES)('unary and unaryParam, %s', (...mode) => {
     ];
     it.each(ops)('%s: specials, odd length, empty, in place', (op) => {
       setLimits(mode);
-      const wasmOp = ['neg', 'abs', 'sqrt', 'square', 'exp', 'tanh', 'sigmoid'].includes(op);
-      const approx = op === 'exp' || op === 'tanh' || op === 'sigmoid'; // within 2 ulp, not bit for bit
+      const wasmOp = ['neg', 'abs', 'sqrt', 'square', 'exp', 'log', 'tanh', 'sigmoid'].includes(op);
+      const approx = ['exp', 'log', 'tanh', 'sigmoid'].includes(op); // within 2 ulp, not bit for bit
       for (const len of [n(mode), 0]) {
         const x = withValues(T, len, specials(T)),
           got = nan(T, len),

@@ -152,6 +152,7 @@ const UN: Partial<Record<UnaryOp | 'clampMin' | 'clampMax', number>> = {
   exp: 6,
   tanh: 7,
   sigmoid: 8,
+  log: 9,
 };
 
 function map(code: number, x: Storage, alpha: number, out: Storage, w: WasmExports): void {
