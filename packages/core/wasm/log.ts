@@ -14,18 +14,18 @@ const L32 = memory.data<f32>(
     0.5, 0.5, 0.5, 0.5, // 64
     -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, // 80: ln 2, low part (negated)
     0.693359375, 0.693359375, 0.693359375, 0.693359375, // 96: ln 2, high part
-    7.0376836292e-2, 7.0376836292e-2, 7.0376836292e-2, 7.0376836292e-2, // 112: P(f), highest first
-    -1.1514610310e-1, -1.1514610310e-1, -1.1514610310e-1, -1.1514610310e-1, // 128
-    1.1676998740e-1, 1.1676998740e-1, 1.1676998740e-1, 1.1676998740e-1, // 144
-    -1.2420140846e-1, -1.2420140846e-1, -1.2420140846e-1, -1.2420140846e-1, // 160
-    1.4249322787e-1, 1.4249322787e-1, 1.4249322787e-1, 1.4249322787e-1, // 176
-    -1.6668057665e-1, -1.6668057665e-1, -1.6668057665e-1, -1.6668057665e-1, // 192
-    2.0000714765e-1, 2.0000714765e-1, 2.0000714765e-1, 2.0000714765e-1, // 208
-    -2.4999993993e-1, -2.4999993993e-1, -2.4999993993e-1, -2.4999993993e-1, // 224
-    3.3333331174e-1, 3.3333331174e-1, 3.3333331174e-1, 3.3333331174e-1, // 240
-    Infinity, Infinity, Infinity, Infinity, // 256
-    -Infinity, -Infinity, -Infinity, -Infinity, // 272
-    NaN, NaN, NaN, NaN, // 288
+    Infinity, Infinity, Infinity, Infinity, // 112
+    -Infinity, -Infinity, -Infinity, -Infinity, // 128
+    NaN, NaN, NaN, NaN, // 144
+    7.0376836292e-2, 7.0376836292e-2, 7.0376836292e-2, 7.0376836292e-2, // 160: P(f), highest first
+    -1.1514610310e-1, -1.1514610310e-1, -1.1514610310e-1, -1.1514610310e-1, // 176
+    1.1676998740e-1, 1.1676998740e-1, 1.1676998740e-1, 1.1676998740e-1, // 192
+    -1.2420140846e-1, -1.2420140846e-1, -1.2420140846e-1, -1.2420140846e-1, // 208
+    1.4249322787e-1, 1.4249322787e-1, 1.4249322787e-1, 1.4249322787e-1, // 224
+    -1.6668057665e-1, -1.6668057665e-1, -1.6668057665e-1, -1.6668057665e-1, // 240
+    2.0000714765e-1, 2.0000714765e-1, 2.0000714765e-1, 2.0000714765e-1, // 256
+    -2.4999993993e-1, -2.4999993993e-1, -2.4999993993e-1, -2.4999993993e-1, // 272
+    3.3333331174e-1, 3.3333331174e-1, 3.3333331174e-1, 3.3333331174e-1, // 288
   ],
   16,
 );
@@ -35,11 +35,10 @@ const L32 = memory.data<f32>(
   const k = L32;
   // Subnormals (and 0, negatives: replaced at the end) scaled by 2^24 so their exponent bits are those of x·2^24.
   const sub = f32x4.lt(x, v128.load(k));
-  const xs = v128.bitselect(f32x4.mul(x, v128.load(k, 16)), x, sub);
-  const bits = xs;
+  const bits = v128.bitselect(f32x4.mul(x, v128.load(k, 16)), x, sub);
   // e from the exponent field (m in [0.5, 1)), m with its exponent set to that of 0.5.
   let e = i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(126));
-  let m = v128.or(v128.and(bits, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  const m = v128.or(v128.and(bits, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
   // m < √½: f = 2m − 1 and e − 1, else f = m − 1 (f in [√½ − 1, √2 − 1)).
   const lo = f32x4.lt(m, v128.load(k, 32));
   const one = v128.load(k, 48);
@@ -47,22 +46,15 @@ const L32 = memory.data<f32>(
   e = i32x4.add(e, lo); // lo lanes are −1
   const ef = f32x4.sub(f32x4.convert_i32x4_s(e), v128.and(sub, f32x4.splat(24)));
   const z = f32x4.mul(f, f);
-  let p = f32x4.add(f32x4.mul(v128.load(k, 112), f), v128.load(k, 128));
-  p = f32x4.add(f32x4.mul(p, f), v128.load(k, 144));
-  p = f32x4.add(f32x4.mul(p, f), v128.load(k, 160));
-  p = f32x4.add(f32x4.mul(p, f), v128.load(k, 176));
+  let p = f32x4.add(f32x4.mul(v128.load(k, 160), f), v128.load(k, 176));
   p = f32x4.add(f32x4.mul(p, f), v128.load(k, 192));
   p = f32x4.add(f32x4.mul(p, f), v128.load(k, 208));
   p = f32x4.add(f32x4.mul(p, f), v128.load(k, 224));
   p = f32x4.add(f32x4.mul(p, f), v128.load(k, 240));
-  let y = f32x4.mul(f32x4.mul(p, f), z); // f³·P(f)
-  y = f32x4.add(y, f32x4.mul(ef, v128.load(k, 80)));
-  y = f32x4.sub(y, f32x4.mul(z, v128.load(k, 64)));
-  let r = f32x4.add(f32x4.add(f, y), f32x4.mul(ef, v128.load(k, 96)));
-  // The specials: ∞ stays ∞, 0 gives −∞, a negative number or NaN gives NaN.
-  r = v128.bitselect(v128.load(k, 256), r, f32x4.eq(x, v128.load(k, 256)));
-  r = v128.bitselect(v128.load(k, 272), r, f32x4.eq(x, f32x4.splat(0)));
-  return v128.bitselect(r, v128.load(k, 288), f32x4.ge(x, f32x4.splat(0)));
+  p = f32x4.add(f32x4.mul(p, f), v128.load(k, 256));
+  p = f32x4.add(f32x4.mul(p, f), v128.load(k, 272));
+  p = f32x4.add(f32x4.mul(p, f), v128.load(k, 288));
+  return logTail<f32>(x, f, z, f32x4.mul(f32x4.mul(p, f), z), ef); // f³·P(f)
 }
 
 /** Two copies of each float64 constant. */
@@ -75,20 +67,20 @@ const L64 = memory.data<f64>(
     0.5, 0.5, // 64
     -2.121944400546905827679e-4, -2.121944400546905827679e-4, // 80: ln 2, low part (negated)
     0.693359375, 0.693359375, // 96: ln 2, high part
-    1.01875663804580931796e-4, 1.01875663804580931796e-4, // 112: P(f), highest first
-    4.97494994976747001425e-1, 4.97494994976747001425e-1, // 128
-    4.70579119878881725854e0, 4.70579119878881725854e0, // 144
-    1.44989225341610930846e1, 1.44989225341610930846e1, // 160
-    1.79368678507819816313e1, 1.79368678507819816313e1, // 176
-    7.70838733755885391666e0, 7.70838733755885391666e0, // 192
-    1.12873587189167450590e1, 1.12873587189167450590e1, // 208: Q(f) = f⁵ + …, from f⁴'s coefficient down
-    4.52279145837532221105e1, 4.52279145837532221105e1, // 224
-    8.29875266912776603211e1, 8.29875266912776603211e1, // 240
-    7.11544750618563894466e1, 7.11544750618563894466e1, // 256
-    2.31251620126765340583e1, 2.31251620126765340583e1, // 272
-    Infinity, Infinity, // 288
-    -Infinity, -Infinity, // 304
-    NaN, NaN, // 320
+    Infinity, Infinity, // 112
+    -Infinity, -Infinity, // 128
+    NaN, NaN, // 144
+    1.01875663804580931796e-4, 1.01875663804580931796e-4, // 160: P(f), highest first
+    4.97494994976747001425e-1, 4.97494994976747001425e-1, // 176
+    4.70579119878881725854e0, 4.70579119878881725854e0, // 192
+    1.44989225341610930846e1, 1.44989225341610930846e1, // 208
+    1.79368678507819816313e1, 1.79368678507819816313e1, // 224
+    7.70838733755885391666e0, 7.70838733755885391666e0, // 240
+    1.12873587189167450590e1, 1.12873587189167450590e1, // 256: Q(f) = f⁵ + …, from f⁴'s coefficient down
+    4.52279145837532221105e1, 4.52279145837532221105e1, // 272
+    8.29875266912776603211e1, 8.29875266912776603211e1, // 288
+    7.11544750618563894466e1, 7.11544750618563894466e1, // 304
+    2.31251620126765340583e1, 2.31251620126765340583e1, // 320
     4503599627370496, 4503599627370496, // 336: 2^52, to turn exponent bits into a float
   ],
   16,
@@ -111,21 +103,29 @@ const L64 = memory.data<f64>(
   ef = f64x2.sub(ef, v128.and(lo, one));
   ef = f64x2.sub(ef, v128.and(sub, f64x2.splat(54)));
   const z = f64x2.mul(f, f);
-  let p = f64x2.add(f64x2.mul(v128.load(k, 112), f), v128.load(k, 128));
-  p = f64x2.add(f64x2.mul(p, f), v128.load(k, 144));
-  p = f64x2.add(f64x2.mul(p, f), v128.load(k, 160));
-  p = f64x2.add(f64x2.mul(p, f), v128.load(k, 176));
+  let p = f64x2.add(f64x2.mul(v128.load(k, 160), f), v128.load(k, 176));
   p = f64x2.add(f64x2.mul(p, f), v128.load(k, 192));
-  let q = f64x2.add(f, v128.load(k, 208));
-  q = f64x2.add(f64x2.mul(q, f), v128.load(k, 224));
-  q = f64x2.add(f64x2.mul(q, f), v128.load(k, 240));
-  q = f64x2.add(f64x2.mul(q, f), v128.load(k, 256));
+  p = f64x2.add(f64x2.mul(p, f), v128.load(k, 208));
+  p = f64x2.add(f64x2.mul(p, f), v128.load(k, 224));
+  p = f64x2.add(f64x2.mul(p, f), v128.load(k, 240));
+  let q = f64x2.add(f, v128.load(k, 256));
   q = f64x2.add(f64x2.mul(q, f), v128.load(k, 272));
-  let y = f64x2.mul(f, f64x2.mul(z, f64x2.div(p, q))); // f³·P(f)/Q(f)
-  y = f64x2.add(y, f64x2.mul(ef, v128.load(k, 80)));
-  y = f64x2.sub(y, f64x2.mul(z, v128.load(k, 64)));
-  let r = f64x2.add(f64x2.add(f, y), f64x2.mul(ef, v128.load(k, 96)));
-  r = v128.bitselect(v128.load(k, 288), r, f64x2.eq(x, v128.load(k, 288)));
-  r = v128.bitselect(v128.load(k, 304), r, f64x2.eq(x, f64x2.splat(0)));
-  return v128.bitselect(r, v128.load(k, 320), f64x2.ge(x, f64x2.splat(0)));
+  q = f64x2.add(f64x2.mul(q, f), v128.load(k, 288));
+  q = f64x2.add(f64x2.mul(q, f), v128.load(k, 304));
+  q = f64x2.add(f64x2.mul(q, f), v128.load(k, 320));
+  return logTail<f64>(x, f, z, f64x2.mul(f, f64x2.mul(z, f64x2.div(p, q))), ef); // f³·P(f)/Q(f)
+}
+
+/**
+ * log x = f − z/2 + f³·R(f) + e·ln 2 (z = f², r3 = f³·R(f), ef = e as a float), ln 2 in two parts, then the
+ * specials: ∞ stays ∞, ±0 gives −∞, a negative number or NaN gives NaN. The tables share these offsets.
+ */
+@inline function logTail<T>(x: v128, f: v128, z: v128, r3: v128, ef: v128): v128 {
+  const k = sizeof<T>() == 4 ? L32 : L64;
+  let y = v128.add<T>(r3, v128.mul<T>(ef, v128.load(k, 80)));
+  y = v128.sub<T>(y, v128.mul<T>(z, v128.load(k, 64)));
+  let r = v128.add<T>(v128.add<T>(f, y), v128.mul<T>(ef, v128.load(k, 96)));
+  r = v128.bitselect(v128.load(k, 112), r, v128.eq<T>(x, v128.load(k, 112)));
+  r = v128.bitselect(v128.load(k, 128), r, v128.eq<T>(x, v128.splat<T>(0)));
+  return v128.bitselect(r, v128.load(k, 144), v128.ge<T>(x, v128.splat<T>(0)));
 }
