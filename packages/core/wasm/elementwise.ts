@@ -1,26 +1,48 @@
 // AssemblyScript: elementwise kernels over float32 (f32x4) or float64 (f64x2), generic in T.
 // Every result here is the correctly rounded one the TypeScript reference computes (add, sub, mul,
-// div, sqrt, neg, abs, square, clamp, select), so these agree bit for bit; exp, log, tanh and sigmoid are
+// div, maximum, minimum, the comparisons, sqrt, neg, abs, square, reciprocal, clamp, leakyRelu, select), so these
+// agree bit for bit; exp, log, tanh and sigmoid are
 // within 2 ulp of it.
 import { sigmoid, tanh } from './activation';
 import { exp32, exp64 } from './exp';
 import { log32, log64 } from './log';
 
 // Binary op codes, as the host passes them.
-const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
+const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAXIMUM = 4, MINIMUM = 5, EQ = 6, NE = 7, GT = 8, GE = 9, LT = 10;
 
 @inline function vop<T>(op: i32, x: v128, y: v128): v128 {
   if (op == ADD) return v128.add<T>(x, y);
   if (op == SUB) return v128.sub<T>(x, y);
   if (op == MUL) return v128.mul<T>(x, y);
-  return v128.div<T>(x, y);
+  if (op == DIV) return v128.div<T>(x, y);
+  if (op == MAXIMUM || op == MINIMUM) {
+    // x > y ? x : y (ties: y, as the reference), NaN where either is NaN: all bits set, a NaN
+    const r = v128.bitselect(x, y, op == MAXIMUM ? v128.gt<T>(x, y) : v128.lt<T>(x, y));
+    return v128.or(r, v128.or(v128.ne<T>(x, x), v128.ne<T>(y, y)));
+  }
+  // the comparisons: the all-ones lanes of the mask keep 1, the others 0
+  const one = v128.splat<T>(1);
+  if (op == EQ) return v128.and(v128.eq<T>(x, y), one);
+  if (op == NE) return v128.and(v128.ne<T>(x, y), one);
+  if (op == GT) return v128.and(v128.gt<T>(x, y), one);
+  if (op == GE) return v128.and(v128.ge<T>(x, y), one);
+  if (op == LT) return v128.and(v128.lt<T>(x, y), one);
+  return v128.and(v128.le<T>(x, y), one);
 }
 
 @inline function sop<T>(op: i32, x: T, y: T): T {
   if (op == ADD) return x + y;
   if (op == SUB) return x - y;
   if (op == MUL) return x * y;
-  return x / y;
+  if (op == DIV) return x / y;
+  if (op == MAXIMUM) return x != x || y != y ? <T>NaN : x > y ? x : y;
+  if (op == MINIMUM) return x != x || y != y ? <T>NaN : x < y ? x : y;
+  if (op == EQ) return <T>(x == y);
+  if (op == NE) return <T>(x != y);
+  if (op == GT) return <T>(x > y);
+  if (op == GE) return <T>(x >= y);
+  if (op == LT) return <T>(x < y);
+  return <T>(x <= y);
 }
 
 /**
@@ -54,38 +76,52 @@ export function bin64(op: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32,
 
 // Unary op codes.
 const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP = 6, TANH = 7, SIGMOID = 8, LOG = 9;
+const RECIPROCAL = 10, LEAKY_RELU = 11;
 
-@inline function vun<T>(op: i32, x: v128, al: v128): v128 {
+/** α·x formed in float64 and rounded once to T (α is a float64, as in the reference's α·x). */
+@inline function scaled<T>(x: v128, a64: v128): v128 {
+  if (sizeof<T>() == 8) return f64x2.mul(x, a64);
+  const lo = f64x2.mul(f64x2.promote_low_f32x4(x), a64);
+  const hi = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1)), a64);
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+@inline function vun<T>(op: i32, x: v128, al: v128, a64: v128): v128 {
   if (op == NEG) return v128.neg<T>(x);
   if (op == ABS) return v128.abs<T>(x);
   if (op == SQRT) return v128.sqrt<T>(x);
   if (op == SQUARE) return v128.mul<T>(x, x);
+  if (op == RECIPROCAL) return v128.div<T>(v128.splat<T>(1), x);
   if (op == CLAMP_MIN) return v128.pmax<T>(x, al); // x < α ? α : x (NaN and −0 kept, as the reference)
   if (op == CLAMP_MAX) return v128.pmin<T>(x, al); // α < x ? α : x
+  if (op == LEAKY_RELU) return v128.bitselect(x, scaled<T>(x, a64), v128.gt<T>(x, v128.splat<T>(0))); // x > 0 ? x : α·x
   if (op == TANH) return tanh<T>(x);
   if (op == SIGMOID) return sigmoid<T>(x);
   if (op == LOG) return sizeof<T>() == 4 ? log32(x) : log64(x);
   return sizeof<T>() == 4 ? exp32(x) : exp64(x);
 }
 
-@inline function sun<T>(op: i32, x: T, al: T): T {
+@inline function sun<T>(op: i32, x: T, alpha: f64): T {
   if (op == NEG) return -x;
   if (op == ABS) return abs<T>(x);
   if (op == SQRT) return sqrt<T>(x);
   if (op == SQUARE) return x * x;
-  if (op == CLAMP_MIN) return x < al ? al : x;
-  if (op == CLAMP_MAX) return x > al ? al : x;
-  return v128.extract_lane<T>(vun<T>(op, v128.splat<T>(x), v128.splat<T>(al)), 0); // exp, tanh, sigmoid, log
+  if (op == RECIPROCAL) return <T>1 / x;
+  if (op == CLAMP_MIN) return x < <T>alpha ? <T>alpha : x;
+  if (op == CLAMP_MAX) return x > <T>alpha ? <T>alpha : x;
+  if (op == LEAKY_RELU) return x > 0 ? x : <T>(alpha * <f64>x);
+  const v = vun<T>(op, v128.splat<T>(x), v128.splat<T>(<T>alpha), f64x2.splat(alpha)); // exp, tanh, sigmoid, log
+  return v128.extract_lane<T>(v, 0);
 }
 
-/** out[i] = f(x[i], α) for n elements (out may be x). */
-function un<T>(op: i32, x: usize, out: usize, n: i32, alpha: T): void {
-  const S = sizeof<T>(), L = <i32>(16 / S), al = v128.splat<T>(alpha);
+/** out[i] = f(x[i], α) for n elements (out may be x); α rounded to T for the clamps, kept in float64 for leakyRelu. */
+function un<T>(op: i32, x: usize, out: usize, n: i32, alpha: f64): void {
+  const S = sizeof<T>(), L = <i32>(16 / S), al = v128.splat<T>(<T>alpha), a64 = f64x2.splat(alpha);
   let i = 0;
-  for (; i + L <= n; i += L) v128.store(out + i * S, vun<T>(op, v128.load(x + i * S), al));
+  for (; i + L <= n; i += L) v128.store(out + i * S, vun<T>(op, v128.load(x + i * S), al, a64));
   for (; i < n; i++) store<T>(out + i * S, sun<T>(op, load<T>(x + i * S), alpha));
 }
-export function un32(op: i32, x: usize, out: usize, n: i32, alpha: f32): void {
+export function un32(op: i32, x: usize, out: usize, n: i32, alpha: f64): void {
   un<f32>(op, x, out, n, alpha);
 }
 export function un64(op: i32, x: usize, out: usize, n: i32, alpha: f64): void {
@@ -144,22 +180,4 @@ export function actGrad32(op: i32, x: usize, g: usize, out: usize, n: i32, alpha
 }
 export function actGrad64(op: i32, x: usize, g: usize, out: usize, n: i32, alpha: f64): void {
   actGrad<f64>(op, x, g, out, n, alpha);
-}
-
-/** out[j] = Σ_r x[r·w + j] (a bias gradient), rows added in order as the reference does. */
-function colSum<T>(x: usize, rows: i32, w: i32, out: usize): void {
-  const S = sizeof<T>(), L = <i32>(16 / S);
-  memory.fill(out, 0, <usize>w * S);
-  for (let r = 0; r < rows; r++) {
-    const px = x + <usize>r * w * S;
-    let j = 0;
-    for (; j + L <= w; j += L) v128.store(out + j * S, v128.add<T>(v128.load(out + j * S), v128.load(px + j * S)));
-    for (; j < w; j++) store<T>(out + j * S, load<T>(out + j * S) + load<T>(px + j * S));
-  }
-}
-export function colSum32(x: usize, rows: i32, w: i32, out: usize): void {
-  colSum<f32>(x, rows, w, out);
-}
-export function colSum64(x: usize, rows: i32, w: i32, out: usize): void {
-  colSum<f64>(x, rows, w, out);
 }

@@ -2,6 +2,7 @@
 // The host owns the memory: it copies operands in from its heap start (heapBase()) and grows the memory.
 export * from './gemm';
 export * from './elementwise';
+export * from './reduce';
 export * from './softmax';
 export * from './optim';
 

@@ -17,7 +17,7 @@ import type { BinaryOp, Kernels, UnaryOp } from '../../../packages/core/src/kern
 import { wasmKernels, wasmLimits } from '../../../packages/core/src/kernels/wasm/wasm-kernels.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../../packages/core/src/shape.js';
 import { CTORS, expectSame, rand, specials, wasmOnly, withValues } from './helpers.js';
-import { MODES, type Mode, big, expectUlps, nan, run, setLimits } from './contract-helpers.js';
+import { MODES, type Mode, big, expectSums, expectUlps, nan, oneRun, run, setLimits } from './contract-helpers.js';
 
 const saved = { ...wasmLimits };
 afterAll(() => Object.assign(wasmLimits, saved));
@@ -94,9 +94,9 @@ const pairs = (big: boolean): [number[], number[]][] => {
     [[r, 0], []],
   ];
 };
-/** Whether binary runs the call in wasm: add/sub/mul/div, and a 2-D view of both operands exists. */
+/** Whether binary runs the call in wasm: every op but pow, and a 2-D view of both operands exists. */
 const inWasm = (op: BinaryOp, sa: number[], n: number): boolean =>
-  ['add', 'sub', 'mul', 'div'].includes(op) && n > 0 && n >= wasmLimits.min && !(sa.length === 3 && sa[1] === 1);
+  op !== 'pow' && n > 0 && n >= wasmLimits.min && !(sa.length === 3 && sa[1] === 1);
 
 describe.each(MODES)('binary, %s', (...mode) => {
   describe.each(CTORS)('%s', (_, T) => {
@@ -142,6 +142,19 @@ describe.each(MODES)('binary, %s', (...mode) => {
         }
       }
     });
+    it('maximum and minimum of tied zeros and equal values: the second operand, as the reference', () => {
+      setLimits(mode);
+      const n = 64; // four pairs repeated: (+0, −0), (−0, +0), (+0, +0), (−0, −0)
+      const a = new T(n).map((_, i) => (i % 4 === 0 || i % 4 === 2 ? 0 : -0)),
+        b = new T(n).map((_, i) => (i % 4 === 1 || i % 4 === 2 ? 0 : -0));
+      for (const op of ['maximum', 'minimum'] as const) {
+        const got = nan(T, n),
+          want = new T(n);
+        run(true, 'binary', () => wasmKernels.binary(op, a, [1], b, [1], [n], got));
+        referenceKernels.binary(op, a, [1], b, [1], [n], want);
+        expectSame(got, want, op);
+      }
+    });
     it('mixed float32/float64 operands (the TypeScript kernel) give the reference result', () => {
       setLimits(mode);
       const U = T === Float32Array ? Float64Array : Float32Array,
@@ -177,7 +190,7 @@ describe.each(MODES)('unary and unaryParam, %s', (...mode) => {
     ];
     it.each(ops)('%s: specials, odd length, empty, in place', (op) => {
       setLimits(mode);
-      const wasmOp = ['neg', 'abs', 'sqrt', 'square', 'exp', 'log', 'tanh', 'sigmoid'].includes(op);
+      const wasmOp = ['neg', 'abs', 'sqrt', 'square', 'reciprocal', 'exp', 'log', 'tanh', 'sigmoid'].includes(op);
       const approx = ['exp', 'log', 'tanh', 'sigmoid'].includes(op); // within 2 ulp, not bit for bit
       for (const len of [n(mode), 0]) {
         const x = withValues(T, len, specials(T)),
@@ -193,15 +206,15 @@ describe.each(MODES)('unary and unaryParam, %s', (...mode) => {
         else expectSame(y, want, `${op} in place`);
       }
     });
-    it('clampMin/clampMax at 0, −0, 0.1 (not a float32), ±∞, NaN, 1e300; leakyRelu and powScalar fall back', () => {
+    it('clampMin, clampMax and leakyRelu at 0, −0, 0.1 and 1/3 (not float32), ±∞, NaN, 1e300; powScalar falls back', () => {
       setLimits(mode);
       const len = n(mode);
       for (const op of ['clampMin', 'clampMax', 'leakyRelu', 'powScalar'] as const)
-        for (const alpha of [0, -0, 0.1, Infinity, -Infinity, NaN, 1e300, -2.5]) {
+        for (const alpha of [0, -0, 0.1, 1 / 3, 0.01, Infinity, -Infinity, NaN, 1e300, -2.5]) {
           const x = withValues(T, len, specials(T)),
             got = nan(T, len),
             want = new T(len);
-          run(op.startsWith('clamp'), 'unaryParam', () => wasmKernels.unaryParam(op, x, alpha, got));
+          run(op !== 'powScalar', 'unaryParam', () => wasmKernels.unaryParam(op, x, alpha, got));
           referenceKernels.unaryParam(op, x, alpha, want);
           expectSame(got, want, `${op} ${alpha}`);
           wasmKernels.unaryParam(op, x, alpha, x);
@@ -229,7 +242,7 @@ describe.each(MODES)('activationGrad and reduce, %s', (...mode) => {
           expectSame(g, want, `${op} ${alpha} in place`);
         }
     });
-    it('sum over leading dims (the bias gradient) in wasm, the other reductions as the reference, bit for bit', () => {
+    it('sum, max and min over every run of neighbouring dims in wasm (others as the reference): bit for bit, row sums within tolerance', () => {
       setLimits(mode);
       const [r, c] = big(mode) ? [37, 13] : [3, 5];
       const cases: [number[], boolean[]][] = [
@@ -258,6 +271,26 @@ describe.each(MODES)('activationGrad and reduce, %s', (...mode) => {
           [false, true, false],
         ],
         [
+          [2, r, c],
+          [false, true, true],
+        ],
+        [
+          [2, r, c],
+          [false, false, true],
+        ],
+        [
+          [2, r, c],
+          [true, false, true],
+        ], // two runs: the TypeScript kernel
+        [
+          [r, 1, c],
+          [true, false, true],
+        ], // one run once the size-1 dim is set aside
+        [
+          [r, c],
+          [false, false],
+        ],
+        [
           [1, r * c],
           [true, false],
         ],
@@ -265,6 +298,7 @@ describe.each(MODES)('activationGrad and reduce, %s', (...mode) => {
           [r * c, 1],
           [true, false],
         ],
+        [[r * c], [true]],
         [
           [0, c],
           [true, false],
@@ -281,13 +315,32 @@ describe.each(MODES)('activationGrad and reduce, %s', (...mode) => {
           const kept = shape.filter((_, d) => !reduced[d]);
           const got = nan(T, sizeOf(kept)),
             want = new T(sizeOf(kept));
-          // In wasm: a sum over one or more leading dims with the rest kept (or none left: a full sum).
-          const cut = reduced.indexOf(false) < 0 ? reduced.length : reduced.indexOf(false);
-          const wasm = op === 'sum' && cut > 0 && reduced.slice(cut).every((f) => !f) && x.length > 0;
-          run(wasm && x.length >= wasmLimits.min, 'reduce', () => wasmKernels.reduce(op, x, shape, reduced, got));
+          const run1 = oneRun(shape, reduced);
+          run(run1 !== null && x.length > 0 && x.length >= wasmLimits.min, 'reduce', () =>
+            wasmKernels.reduce(op, x, shape, reduced, got),
+          );
           referenceKernels.reduce(op, x, shape, reduced, want);
-          expectSame(got, want, `${op} ${JSON.stringify(shape)} ${reduced}`);
+          const what = `${op} ${JSON.stringify(shape)} ${reduced}`;
+          if (op === 'sum' && run1 !== null && run1[2] === 1) expectSums(T, x, shape, run1, got, want, what);
+          else expectSame(got, want, what);
         }
+    });
+    it('max and min of rows whose extremum is a zero: the sign the reference gives (the first of the tied zeros)', () => {
+      setLimits(mode);
+      const n = 37;
+      for (const first of [0, -0]) {
+        const x = new T(3 * n).fill(-1);
+        let z = first; // zeros of alternating sign at every fifth place, the others −1
+        for (let i = 0; i < 3 * n; i += 5, z = Object.is(z, 0) ? -0 : 0) x[i] = z;
+        for (const op of ['max', 'min'] as const) {
+          const y = op === 'max' ? x : x.map((v) => -v);
+          const got = nan(T, 3),
+            want = new T(3);
+          run(3 * n >= wasmLimits.min, 'reduce', () => wasmKernels.reduce(op, y, [3, n], [false, true], got));
+          referenceKernels.reduce(op, y, [3, n], [false, true], want);
+          expectSame(got, want, `${op}, first zero ${Object.is(first, -0) ? '−0' : '+0'}`);
+        }
+      }
     });
   });
 });

@@ -49,3 +49,43 @@ export function expectClose(T: Ctor, got: ArrayLike<number>, want: ArrayLike<num
     if (!ok) expect.fail(`${what}: at ${i} got ${g}, want ${w}`);
   }
 }
+
+/** [outer, n, inner] when the reduced dims (size-1 dims aside) are one run of neighbours, as the wasm reduce needs. */
+export function oneRun(shape: number[], reduced: boolean[]): [number, number, number] | null {
+  const dims = shape.map((s, d) => [s, reduced[d]] as const).filter(([s]) => s !== 1);
+  const first = dims.findIndex(([, r]) => r),
+    last = dims.map(([, r]) => r).lastIndexOf(true);
+  if (shape.length === 0 || (first >= 0 && dims.slice(first, last + 1).some(([, r]) => !r))) return null;
+  const prod = (ds: (readonly [number, boolean])[]): number => ds.reduce((p, [s]) => p * s, 1);
+  if (first < 0) return [prod(dims), 1, 1];
+  return [prod(dims.slice(0, first)), prod(dims.slice(first, last + 1)), prod(dims.slice(last + 1))];
+}
+
+/**
+ * Sums over rows (the last dims): the wasm kernel adds in float64 lanes and rounds once, the reference adds in order
+ * and (float32) rounds after each last-dim row, so |Δ| ≤ tol·Σ|x| with tol covering both: (rows + 1)·2⁻²⁴ + n·2⁻⁵²
+ * in float32 (rows: the last-dim rows in a sum), n·2⁻⁵² in float64; NaN and ±∞ exactly, a zero of the reference's sign.
+ */
+export function expectSums(
+  T: Ctor,
+  x: ArrayLike<number>,
+  shape: number[],
+  [, n]: [number, number, number],
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  what: string,
+): void {
+  expect(got.length, what).toBe(want.length);
+  const rows = n / (shape.at(-1) ?? 1);
+  const tol = T === Float32Array ? (rows + 1) * 2 ** -24 + n * 2 ** -52 : n * 2 ** -52;
+  for (let i = 0; i < want.length; i++) {
+    let abs = 0;
+    for (let j = 0; j < n; j++) abs += Math.abs(x[i * n + j]!);
+    const g = got[i]!,
+      w = want[i]!;
+    const ok = Number.isFinite(w)
+      ? Math.abs(g - w) <= tol * abs && (g !== 0 || w !== 0 || Object.is(g, w))
+      : Object.is(g, w) || (g !== g && w !== w);
+    if (!ok) expect.fail(`${what}: at ${i} got ${g}, want ${w}`);
+  }
+}

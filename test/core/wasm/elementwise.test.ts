@@ -1,12 +1,14 @@
-// The wasm elementwise kernels against the reference: bit for bit (add, sub, mul, div, neg, abs, sqrt, square,
-// clamp, activation backward, the bias gradient are correctly rounded in both), exp within 2 ulp; every broadcast
-// pattern (same shape, scalar, row, column, leading/trailing broadcast), NaN, ±0, ±∞ and subnormals.
+// The wasm elementwise kernels against the reference: bit for bit (add, sub, mul, div, maximum, minimum, the
+// comparisons, neg, abs, sqrt, square, reciprocal, clamp, leakyRelu, activation backward, and every reduction but
+// a sum over the last dims are correctly rounded or exact in both), row sums within tolerance, exp within 2 ulp;
+// every broadcast pattern (same shape, scalar, row, column, leading/trailing broadcast), NaN, ±0, ±∞ and subnormals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../../packages/core/src/dtype.js';
 import { referenceKernels } from '../../../packages/core/src/kernels/reference.js';
 import type { BinaryOp, UnaryOp } from '../../../packages/core/src/kernels/types.js';
 import { wasmKernels, wasmLimits } from '../../../packages/core/src/kernels/wasm/wasm-kernels.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../../packages/core/src/shape.js';
+import { expectSums, oneRun } from './contract-helpers.js';
 import { CTORS, expectSame, rand, specials, ulps, wasmOnly, withValues } from './helpers.js';
 
 const saved = { ...wasmLimits };
@@ -69,8 +71,8 @@ describe.each(CTORS)('wasm binary, %s', (_, T) => {
         const got = new T(n).fill(NaN),
           want = new T(n);
         const run = (): void => wasmKernels.binary(op, a, as, b, bs, shape, got);
-        // add/sub/mul/div over a 2-D view run in wasm (the fallback would throw); the rest fall back.
-        if (['add', 'sub', 'mul', 'div'].includes(op) && !(sa.length === 3 && sa[1] === 1)) wasmOnly('binary', run);
+        // Every op but pow over a 2-D view runs in wasm (the fallback would throw); pow falls back.
+        if (op !== 'pow' && !(sa.length === 3 && sa[1] === 1)) wasmOnly('binary', run);
         else run();
         referenceKernels.binary(op, a, as, b, bs, shape, want);
         expectSame(got, want, `${op} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`);
@@ -199,7 +201,7 @@ describe.each(CTORS)('wasm activation backward and bias gradient, %s', (_, T) =>
       expectSame(got, want, op);
     }
   });
-  it('sum over leading dims (bias gradient) bit for bit; other reductions fall back', () => {
+  it('sums, maxima and minima over leading, middle and trailing dims of long rows; row sums within tolerance', () => {
     const cases: [number[], boolean[]][] = [
       [
         [37, 13],
@@ -210,32 +212,35 @@ describe.each(CTORS)('wasm activation backward and bias gradient, %s', (_, T) =>
         [true, true, false],
       ],
       [
-        [4, 5, 7],
-        [true, false, false],
+        [3, 257, 5],
+        [false, true, false],
       ],
       [
-        [1, 9],
-        [true, false],
+        [5, 4099],
+        [false, true],
+      ],
+      [
+        [2, 3, 1001],
+        [false, true, true],
       ],
       [
         [9, 1],
         [true, false],
       ],
-      [
-        [6, 7],
-        [false, true],
-      ], // trailing: the TypeScript kernel
     ];
-    for (const [shape, reduced] of cases) {
-      const x = withValues(T, sizeOf(shape), specials(T), 6);
-      const kept = shape.filter((_, d) => !reduced[d]);
-      const got = new T(sizeOf(kept)),
-        want = new T(sizeOf(kept));
-      if (reduced[0]) wasmOnly('reduce', () => wasmKernels.reduce('sum', x, shape, reduced, got));
-      else wasmKernels.reduce('sum', x, shape, reduced, got);
-      referenceKernels.reduce('sum', x, shape, reduced, want);
-      expectSame(got, want, `sum ${shape} ${reduced}`);
-    }
+    for (const op of ['sum', 'max', 'min'] as const)
+      for (const [shape, reduced] of cases) {
+        for (const x of [rand(T, sizeOf(shape), 9), withValues(T, sizeOf(shape), specials(T), 6)]) {
+          const kept = shape.filter((_, d) => !reduced[d]);
+          const got = new T(sizeOf(kept)).fill(NaN),
+            want = new T(sizeOf(kept));
+          wasmOnly('reduce', () => wasmKernels.reduce(op, x, shape, reduced, got));
+          referenceKernels.reduce(op, x, shape, reduced, want);
+          const run = oneRun(shape, reduced)!;
+          if (op === 'sum' && run[2] === 1) expectSums(T, x, shape, run, got, want, `sum ${shape} ${reduced}`);
+          else expectSame(got, want, `${op} ${shape} ${reduced}`);
+        }
+      }
   });
 });
 

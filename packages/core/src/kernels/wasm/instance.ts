@@ -41,8 +41,8 @@ export interface WasmExports {
   un64(op: number, x: number, out: number, n: number, alpha: number): void;
   actGrad32(op: number, x: number, g: number, out: number, n: number, alpha: number): void;
   actGrad64(op: number, x: number, g: number, out: number, n: number, alpha: number): void;
-  colSum32(x: number, rows: number, w: number, out: number): void;
-  colSum64(x: number, rows: number, w: number, out: number): void;
+  reduce32(op: number, x: number, outer: number, n: number, inner: number, out: number): void;
+  reduce64(op: number, x: number, outer: number, n: number, inner: number, out: number): void;
   softmax32(x: number, rows: number, n: number, log: number, out: number): void;
   softmax64(x: number, rows: number, n: number, log: number, out: number): void;
   crossEntropy32(...a: number[]): void;

@@ -1,14 +1,15 @@
 import type { Storage } from '../../dtype.js';
 import { fastKernels } from '../fast.js';
-import type { ActivationOp, BinaryOp, CrossEntropyTarget, Kernels, UnaryOp } from '../types.js';
+import type { ActivationOp, BinaryOp, CrossEntropyTarget, Kernels, ReduceOp, UnaryOp } from '../types.js';
 import { type WasmExports, arena, wasm } from './instance.js';
 import { poolMatmul } from './threads.js';
 
 /*
- * The WebAssembly SIMD kernel set: matmul, the elementwise maps and broadcasts the ops produce, the bias
- * gradient, activation backward, softmax and the fused cross-entropy run in wasm (float32 as f32x4, float64 as
- * f64x2); every other kernel, and every call these do not cover (other stride patterns, mixed storage types,
- * class weights, smoothing, classes off the last axis), is the fast TypeScript kernel's. Operands are copied
+ * The WebAssembly SIMD kernel set: matmul, the elementwise maps and broadcasts the ops produce, sum/max/min over a
+ * run of dims (the bias gradient among them), activation backward, softmax and the fused cross-entropy run in wasm
+ * (float32 as f32x4, float64 as f64x2); every other kernel, and every call these do not cover (other stride
+ * patterns, mixed storage types, class weights, smoothing, classes off the last axis), is the fast TypeScript
+ * kernel's. Operands are copied
  * into the module's memory and results copied out: no tensor lives in wasm memory, nothing to dispose.
  * Below wasmLimits.min elements the copies cost more than they save and the TypeScript kernel runs.
  */
@@ -119,7 +120,21 @@ function view2d(strides: readonly number[], shape: readonly number[], d: number,
   return [rs === 1 ? (cs === 1 ? w : 1) : 0, cs];
 }
 
-const BIN: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+// Every binary op but pow (whose vectorised form would not be bit for bit with JavaScript's **).
+const BIN: Partial<Record<BinaryOp, number>> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+  eq: 6,
+  ne: 7,
+  gt: 8,
+  ge: 9,
+  lt: 10,
+  le: 11,
+};
 
 const binary: Kernels['binary'] = (op, a, aStrides, b, bStrides, shape, out) => {
   const code = BIN[op],
@@ -142,7 +157,7 @@ const binary: Kernels['binary'] = (op, a, aStrides, b, bStrides, shape, out) => 
   fastKernels.binary(op, a, aStrides, b, bStrides, shape, out);
 };
 
-const UN: Partial<Record<UnaryOp | 'clampMin' | 'clampMax', number>> = {
+const UN: Partial<Record<UnaryOp | 'clampMin' | 'clampMax' | 'leakyRelu', number>> = {
   neg: 0,
   abs: 1,
   sqrt: 2,
@@ -153,6 +168,8 @@ const UN: Partial<Record<UnaryOp | 'clampMin' | 'clampMax', number>> = {
   tanh: 7,
   sigmoid: 8,
   log: 9,
+  reciprocal: 10,
+  leakyRelu: 11,
 };
 
 function map(code: number, x: Storage, alpha: number, out: Storage, w: WasmExports): void {
@@ -169,7 +186,7 @@ const unary: Kernels['unary'] = (op, x, out) => {
 };
 
 const unaryParam: Kernels['unaryParam'] = (op, x, alpha, out) => {
-  const code = op === 'clampMin' || op === 'clampMax' ? UN[op] : undefined;
+  const code = op === 'powScalar' ? undefined : UN[op];
   const w = code !== undefined && out.length >= wasmLimits.min ? ready(x, out) : null;
   if (w) map(code!, x, alpha, out, w);
   else fastKernels.unaryParam(op, x, alpha, out);
@@ -186,17 +203,42 @@ const activationGrad: Kernels['activationGrad'] = (op, x, g, alpha, out) => {
   arena.get(pg, out);
 };
 
+const REDUCE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2 };
+
+/**
+ * x seen as [outer, n, inner] with n the reduced dims, when those (size-1 dims aside) are one run of neighbours;
+ * null when they are not, or x is a scalar.
+ */
+function reducedRun(shape: readonly number[], reduced: readonly boolean[]): [number, number, number] | null {
+  if (shape.length === 0) return null;
+  let outer = 1,
+    n = 1,
+    inner = 1,
+    at = 0; // 0 before the reduced run, 1 in it, 2 past it
+  for (let d = 0; d < shape.length; d++) {
+    const s = shape[d]!;
+    if (s === 1) continue;
+    if (reduced[d]) {
+      if (at === 2) return null;
+      at = 1;
+      n *= s;
+    } else if (at === 0) outer *= s;
+    else {
+      at = 2;
+      inner *= s;
+    }
+  }
+  return [outer, n, inner];
+}
+
 const reduce: Kernels['reduce'] = (op, x, shape, reduced, out) => {
-  // Σ over leading dims, the rest kept (a bias gradient): column sums, rows added in the reference's order.
-  let cut = 0;
-  while (cut < shape.length && reduced[cut]) cut++;
-  const colSum = op === 'sum' && cut > 0 && reduced.slice(cut).every((r) => !r) && x.length > 0;
-  const w = colSum && x.length >= wasmLimits.min ? ready(x, out) : null;
+  const run = x.length > 0 && x.length >= wasmLimits.min ? reducedRun(shape, reduced) : null;
+  const w = run ? ready(x, out) : null;
   if (!w) return fastKernels.reduce(op, x, shape, reduced, out);
-  const width = out.length,
-    px = arena.put(x),
-    po = arena.alloc(width * bytes(out));
-  (f32(out) ? w.colSum32 : w.colSum64)(px, x.length / width, width, po);
+  const [outer, n, inner] = run!;
+  const px = arena.put(x),
+    po = arena.alloc(out.length * bytes(out));
+  (f32(out) ? w.reduce32 : w.reduce64)(REDUCE[op], px, outer, n, inner, po);
   arena.get(po, out);
 };
 
