@@ -1,11 +1,12 @@
 // AssemblyScript: elementwise kernels over float32 (f32x4) or float64 (f64x2), generic in T.
 // Every result here is the correctly rounded one the TypeScript reference computes (add, sub, mul,
 // div, maximum, minimum, the comparisons, sqrt, neg, abs, square, reciprocal, clamp, leakyRelu, select), so these
-// agree bit for bit; exp, log, tanh and sigmoid are
+// agree bit for bit; exp, log, tanh, sigmoid, softplus and erf are
 // within 2 ulp of it.
 import { sigmoid, tanh } from './activation';
 import { exp32, exp64 } from './exp';
 import { log32, log64 } from './log';
+import { erf, high, narrow, softplus } from './special';
 
 // Binary op codes, as the host passes them.
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAXIMUM = 4, MINIMUM = 5, EQ = 6, NE = 7, GT = 8, GE = 9, LT = 10;
@@ -76,14 +77,12 @@ export function bin64(op: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32,
 
 // Unary op codes.
 const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, CLAMP_MIN = 4, CLAMP_MAX = 5, EXP = 6, TANH = 7, SIGMOID = 8, LOG = 9;
-const RECIPROCAL = 10, LEAKY_RELU = 11;
+const RECIPROCAL = 10, LEAKY_RELU = 11, SOFTPLUS = 12, ERF = 13;
 
 /** α·x formed in float64 and rounded once to T (α is a float64, as in the reference's α·x). */
 @inline function scaled<T>(x: v128, a64: v128): v128 {
   if (sizeof<T>() == 8) return f64x2.mul(x, a64);
-  const lo = f64x2.mul(f64x2.promote_low_f32x4(x), a64);
-  const hi = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1)), a64);
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+  return narrow(f64x2.mul(f64x2.promote_low_f32x4(x), a64), f64x2.mul(high(x), a64));
 }
 
 @inline function vun<T>(op: i32, x: v128, al: v128, a64: v128): v128 {
@@ -98,6 +97,8 @@ const RECIPROCAL = 10, LEAKY_RELU = 11;
   if (op == TANH) return tanh<T>(x);
   if (op == SIGMOID) return sigmoid<T>(x);
   if (op == LOG) return sizeof<T>() == 4 ? log32(x) : log64(x);
+  if (op == SOFTPLUS) return softplus<T>(x);
+  if (op == ERF) return erf<T>(x);
   return sizeof<T>() == 4 ? exp32(x) : exp64(x);
 }
 

@@ -1,4 +1,5 @@
 import { fastActivationGrad, fastBinary, fastReduce, fastUnaryParam, fastWhere } from './fast-elementwise.js';
+import { fastUnary } from './fast-erf.js';
 import { fastMatmul } from './fast-matmul.js';
 import { fastCrossEntropy, fastCrossEntropyBackward, fastSoftmax } from './fast-softmax.js';
 import { referenceKernels } from './reference.js';
@@ -13,6 +14,7 @@ import type { Kernels } from './types.js';
 export const fastKernels: Kernels = {
   ...referenceKernels,
   ...({
+    unary: fastUnary,
     unaryParam: fastUnaryParam,
     where: fastWhere,
     activationGrad: fastActivationGrad,

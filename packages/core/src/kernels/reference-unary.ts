@@ -7,13 +7,15 @@ import type { Kernels, UnaryOp } from './types.js';
 type Map1 = (x: Storage, o: Storage, n: number) => void;
 
 /**
- * erf to about 1e-14: the Maclaurin series (2/√π) Σ (−1)ⁿ x²ⁿ⁺¹ / (n! (2n + 1)) below |x| = 3,
- * the erfc continued fraction above.
+ * erf within a few ulp (7 in float64 against the C library's erf, measured over [0, 8]): the Maclaurin series
+ * (2/√π) Σ (−1)ⁿ x²ⁿ⁺¹ / (n! (2n + 1)) below |x| = 1.5, where its alternating terms cancel little (at 3 they would
+ * lose almost three digits), and the erfc continued fraction above, ⌈120/|x|⌉ terms deep (80 at 1.5, 20 from 6 on:
+ * within 1 ulp). The 'ts' backend runs fdlibm's rational approximations instead (fast-erf.ts), tested against this.
  * @example erf(0.5); // 0.5204998778130465
  */
 function erf(x: number): number {
   const z = Math.abs(x);
-  if (z < 3) {
+  if (z < 1.5) {
     let term = z,
       sum = z;
     const z2 = z * z;
@@ -27,7 +29,7 @@ function erf(x: number): number {
   }
   // erfc(z) = e^(−z²)/√π · 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + …)))), evaluated from the tail.
   let f = z;
-  for (let k = 60; k >= 1; k--) f = z + k / 2 / f;
+  for (let k = Math.ceil(120 / z); k >= 1; k--) f = z + k / 2 / f;
   const erfc = Math.exp(-z * z) / 1.7724538509055159 / f;
   return Math.sign(x) * (1 - erfc);
 }

@@ -170,6 +170,8 @@ const UN: Partial<Record<UnaryOp | 'clampMin' | 'clampMax' | 'leakyRelu', number
   log: 9,
   reciprocal: 10,
   leakyRelu: 11,
+  softplus: 12,
+  erf: 13,
 };
 
 function map(code: number, x: Storage, alpha: number, out: Storage, w: WasmExports): void {
