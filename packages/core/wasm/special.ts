@@ -60,27 +60,44 @@ const ERF = memory.data<f64>([
 }
 
 /**
- * erf on two float64 lanes: fdlibm's four intervals of |x| (below 0.84375, 1.25, 1/0.35 and 6; ±1 beyond), every
- * lane's numerator and denominator chosen before one division. Past 1.25, 1 − erf is e^(−x² − 0.5625 + R/S)/|x|
- * with x² rounded once: its error, at most x²·2⁻⁵³ relative, is scaled by 1 − erf ≤ 0.08 before it reaches erf.
- * The sign is x's, so ±0 stay ±0; NaN stays NaN (it takes the first interval), ±∞ give ±1.
+ * erf on two float64 lanes: fdlibm's four intervals of |x| (below 0.84375, 1.25, 1/0.35 and 6; ±1 beyond). Each
+ * interval's polynomials run only when a lane is in it (GELU's arguments are mostly below 0.84375, where one
+ * rational function is all it takes), the chosen numerator and denominator meet in one division. Past 1.25,
+ * 1 − erf is e^(−x² − 0.5625 + R/S)/|x| with x² rounded once: its error, at most x²·2⁻⁵³ relative, is scaled by
+ * 1 − erf ≤ 0.08 before it reaches erf. The sign is x's, so ±0 stay ±0; NaN stays NaN (it takes the first
+ * interval), ±∞ give ±1.
  */
 @inline export function erf64(x: v128): v128 {
-  const ax = f64x2.abs(x), z = f64x2.mul(x, x), s = f64x2.sub(ax, f64x2.splat(1)), w = f64x2.div(f64x2.splat(1), z);
-  const in2 = f64x2.ge(ax, f64x2.splat(0.84375)), in3 = f64x2.ge(ax, f64x2.splat(1.25));
-  const in4 = f64x2.ge(ax, f64x2.splat(1 / 0.35)), far = f64x2.ge(ax, f64x2.splat(6));
-  let num = v128.bitselect(poly7(s, 80), poly5(z, 0), in2);
-  let den = v128.bitselect(plus1(s, poly6(s, 136)), plus1(z, poly5(z, 40)), in2);
-  num = v128.bitselect(v128.bitselect(poly7(w, 312), poly8(w, 184), in4), num, in3);
-  den = v128.bitselect(v128.bitselect(plus1(w, poly7(w, 368)), plus1(w, poly8(w, 248)), in4), den, in3);
-  const q = f64x2.div(num, den);
-  const near = f64x2.add(ax, f64x2.mul(ax, q)); // |x| < 0.84375
-  const mid = f64x2.add(c(424), q); // |x| < 1.25
-  const e = exp64(f64x2.sub(f64x2.sub(q, z), c(432)));
-  const tail = f64x2.sub(f64x2.splat(1), f64x2.div(e, ax)); // |x| < 6
-  let r = v128.bitselect(v128.bitselect(tail, mid, in3), near, in2);
-  r = v128.bitselect(f64x2.splat(1), r, far);
+  const ax = f64x2.abs(x), z = f64x2.mul(x, x);
+  const in2 = f64x2.ge(ax, f64x2.splat(0.84375));
+  let r: v128;
+  if (!v128.any_true(in2)) {
+    r = f64x2.add(ax, f64x2.mul(ax, f64x2.div(poly5(z, 0), plus1(z, poly5(z, 40)))));
+  } else {
+    const in3 = f64x2.ge(ax, f64x2.splat(1.25));
+    const near = i64x2.all_true(in3) ? f64x2.splat(0) : erfNear(ax, z, in2);
+    r = v128.any_true(in3) ? v128.bitselect(erfTail(ax, z), near, in3) : near;
+  }
+  r = v128.bitselect(f64x2.splat(1), r, f64x2.ge(ax, f64x2.splat(6)));
   return v128.or(r, v128.and(x, i64x2.splat(0x8000000000000000))); // x's sign
+}
+
+/** erf |x| for |x| < 1.25 (lanes in2 are past 0.84375): x + x·P(x²)/Q(x²), or erx + P(s)/Q(s) with s = |x| − 1. */
+@inline function erfNear(ax: v128, z: v128, in2: v128): v128 {
+  const s = f64x2.sub(ax, f64x2.splat(1));
+  const num = v128.bitselect(poly7(s, 80), poly5(z, 0), in2);
+  const den = v128.bitselect(plus1(s, poly6(s, 136)), plus1(z, poly5(z, 40)), in2);
+  const q = f64x2.div(num, den);
+  return v128.bitselect(f64x2.add(c(424), q), f64x2.add(ax, f64x2.mul(ax, q)), in2);
+}
+
+/** erf |x| for |x| ≥ 1.25: 1 − e^(−x² − 0.5625 + R(s)/S(s))/|x|, s = 1/x², R/S by the interval below or above 1/0.35. */
+@inline function erfTail(ax: v128, z: v128): v128 {
+  const w = f64x2.div(f64x2.splat(1), z), in4 = f64x2.ge(ax, f64x2.splat(1 / 0.35));
+  const num = v128.bitselect(poly7(w, 312), poly8(w, 184), in4);
+  const den = v128.bitselect(plus1(w, poly7(w, 368)), plus1(w, poly8(w, 248)), in4);
+  const e = exp64(f64x2.sub(f64x2.sub(f64x2.div(num, den), z), c(432)));
+  return f64x2.sub(f64x2.splat(1), f64x2.div(e, ax));
 }
 
 /**

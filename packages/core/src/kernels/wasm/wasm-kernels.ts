@@ -9,8 +9,8 @@ import { poolMatmul } from './threads.js';
  * run of dims (the bias gradient among them), activation backward, softmax and the fused cross-entropy run in wasm
  * (float32 as f32x4, float64 as f64x2); every other kernel, and every call these do not cover (other stride
  * patterns, mixed storage types, class weights, smoothing, classes off the last axis), is the fast TypeScript
- * kernel's. Operands are copied
- * into the module's memory and results copied out: no tensor lives in wasm memory, nothing to dispose.
+ * kernel's. Operands are copied into the module's memory and results copied out: no tensor lives in wasm memory,
+ * nothing to dispose.
  * Below wasmLimits.min elements the copies cost more than they save and the TypeScript kernel runs.
  */
 
