@@ -6,7 +6,8 @@
 import { sigmoid, tanh } from './activation';
 import { exp32, exp64 } from './exp';
 import { log32, log64 } from './log';
-import { erf, high, narrow, softplus } from './special';
+import { high, narrow } from './lanes';
+import { erf, softplus } from './special';
 
 // Binary op codes, as the host passes them.
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAXIMUM = 4, MINIMUM = 5, EQ = 6, NE = 7, GT = 8, GE = 9, LT = 10;

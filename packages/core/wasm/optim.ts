@@ -1,17 +1,7 @@
 // AssemblyScript: one-pass optimizer updates (SGD with momentum/Nesterov, Adam/AdamW/AMSGrad) over float32 or
 // float64 parameters. The arithmetic runs in float64 lanes whatever the storage, in the reference's order, so
 // the results are the reference's bit for bit (float32 values are widened on load and rounded once on store).
-
-/** Two elements at p as float64 lanes. */
-@inline function ld2<T>(p: usize): v128 {
-  if (sizeof<T>() == 4) return f64x2.promote_low_f32x4(v128.load64_zero(p));
-  return v128.load(p);
-}
-/** Stores two float64 lanes at p, rounded to T. */
-@inline function st2<T>(p: usize, v: v128): void {
-  if (sizeof<T>() == 4) v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
-  else v128.store(p, v);
-}
+import { ld2, st2 } from './lanes';
 
 /**
  * SGD: d = g + wd·θ; with momentum μ > 0, b = first ? d : μ·b + (1 − dampening)·d and θ −= lr·(nesterov ? d + μ·b : b);

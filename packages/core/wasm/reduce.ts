@@ -7,6 +7,8 @@
 //     on the order. sum adds in float64 lanes (float32 values promoted) and rounds once: not the reference's order,
 //     so it agrees within the tolerance docs/backends.md states.
 
+import { ld2 } from './lanes';
+
 const SUM = 0, MAX = 1;
 
 /** The reference's rule, lane by lane: v replaces r when it is larger (max) or smaller (min), or is NaN. */
@@ -40,11 +42,6 @@ function columns<T>(op: i32, x: usize, outer: i32, n: i32, inner: i32, out: usiz
   }
 }
 
-/** Two values of x at p as float64 lanes (float32 promoted). */
-@inline function pair<T>(p: usize): v128 {
-  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(v128.load64_zero(p)) : v128.load(p);
-}
-
 /** Σ of n values at px, in four float64x2 accumulators, returned unrounded. */
 @inline function sumRow<T>(px: usize, n: i32): f64 {
   const S = sizeof<T>();
@@ -52,10 +49,10 @@ function columns<T>(op: i32, x: usize, outer: i32, n: i32, inner: i32, out: usiz
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const p = px + <usize>i * S;
-    a0 = f64x2.add(a0, pair<T>(p));
-    a1 = f64x2.add(a1, pair<T>(p + 2 * S));
-    a2 = f64x2.add(a2, pair<T>(p + 4 * S));
-    a3 = f64x2.add(a3, pair<T>(p + 6 * S));
+    a0 = f64x2.add(a0, ld2<T>(p));
+    a1 = f64x2.add(a1, ld2<T>(p + 2 * S));
+    a2 = f64x2.add(a2, ld2<T>(p + 4 * S));
+    a3 = f64x2.add(a3, ld2<T>(p + 6 * S));
   }
   const a = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
   let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);

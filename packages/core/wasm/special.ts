@@ -1,6 +1,7 @@
 // AssemblyScript: erf and softplus, vectorised, in float64 lanes (float32 values promoted, each result rounded once
 // to float32), on the vectorised exp and log. Within a few ulp of the TypeScript reference (docs/backends.md).
 import { exp64 } from './exp';
+import { high, narrow } from './lanes';
 import { log64 } from './log';
 
 /**
@@ -111,15 +112,6 @@ const ERF = memory.data<f64>([
   const l = v128.bitselect(e, f64x2.mul(log64(u), f64x2.div(e, d)), f64x2.eq(d, f64x2.splat(0)));
   const pos = v128.and(x, f64x2.gt(x, f64x2.splat(0))); // x > 0 ? x : +0 (NaN: +0; l carries the NaN)
   return f64x2.add(pos, l);
-}
-
-/** Two float64x2 halves rounded to one float32x4 (lo in lanes 0, 1). */
-@inline export function narrow(lo: v128, hi: v128): v128 {
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
-/** Lanes 2, 3 of a float32x4 as float64x2 (f64x2.promote_low_f32x4 gives lanes 0, 1). */
-@inline export function high(x: v128): v128 {
-  return f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1));
 }
 
 /** erf on the lanes of T (float32 through float64). */
